@@ -1,0 +1,75 @@
+/// An outbound HTTP request, as Homeport's upstream clients describe it.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]?
+    /// Longest time to establish the connection (TCP and TLS), in seconds.
+    public var connectTimeout: Double
+    /// Longest time for the whole exchange, in seconds.
+    public var timeout: Double
+    /// PEM bundle of certificate authorities to trust instead of the system's (private CAs).
+    public var caBundlePath: String?
+
+    public init(
+        method: String = "GET",
+        url: String,
+        headers: [(name: String, value: String)] = [],
+        body: [UInt8]? = nil,
+        connectTimeout: Double = 5,
+        timeout: Double = 30,
+        caBundlePath: String? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.connectTimeout = connectTimeout
+        self.timeout = timeout
+        self.caBundlePath = caBundlePath
+    }
+}
+
+/// A complete HTTP response.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The last value of a header, compared case-insensitively.
+    public func header(_ name: String) -> String? {
+        headers.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    public var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// Why an exchange failed before a response arrived.
+public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        case connectionRefused = "connection refused"
+        case timeout = "timed out"
+        case dns = "host not found"
+        case tls = "TLS failure"
+        case connectionReset = "connection reset"
+        case invalidRequest = "invalid request"
+        case other = "transfer failed"
+    }
+
+    public var kind: Kind
+    /// libcurl's own words, for logs and error pages.
+    public var message: String
+
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { "\(kind.rawValue): \(message)" }
+}

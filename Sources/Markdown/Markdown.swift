@@ -1,0 +1,80 @@
+import CCmarkGFM
+import Foundation
+import Synchronization
+
+/// GitHub-flavoured Markdown to HTML through cmark-gfm, in safe mode.
+///
+/// Raw HTML is dropped, and every link and image URL passes an allow-list of schemes
+/// (`http`, `https`, `mailto`, relative and fragment links) before it is written, so
+/// `javascript:` or `data:` URLs never reach a page. Callers may rewrite link targets (ADR files
+/// become portal pages) through `rewriteLink`.
+///
+/// cmark-gfm keeps global state (its extension registry, its arena) and is not thread-safe, so
+/// every render holds one process-wide lock. Renders happen when the platform is loaded, never
+/// per request.
+public enum Markdown {
+    /// Rendered HTML for `markdown`. `rewriteLink` sees each allowed URL and may return a
+    /// replacement (nil keeps it).
+    public static func renderHTML(_ markdown: String, rewriteLink: ((String) -> String?)? = nil) -> String {
+        lock.withLock { _ in render(markdown, rewriteLink: rewriteLink) }
+    }
+
+    /// Whether a link target may appear in a page.
+    public static func isSafeURL(_ url: String) -> Bool {
+        let trimmed = url.trimmingCharacters(in: .whitespaces)
+        guard let colon = trimmed.firstIndex(of: ":") else { return true }
+        // A colon after the first slash, question mark or hash is part of a relative path, not a scheme.
+        if let delimiter = trimmed.firstIndex(where: { "/?#".contains($0) }), delimiter < colon { return true }
+        let scheme = trimmed[..<colon].lowercased()
+        return allowedSchemes.contains(scheme)
+    }
+
+    private static let allowedSchemes: Set<String> = ["http", "https", "mailto"]
+    private static let lock = Mutex(())
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
+
+    private static func render(_ markdown: String, rewriteLink: ((String) -> String?)?) -> String {
+        cmark_gfm_core_extensions_ensure_registered()
+        let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_GITHUB_PRE_LANG
+        guard let parser = cmark_parser_new(options) else { return "" }
+        defer { cmark_parser_free(parser) }
+        for name in extensionNames {
+            if let syntaxExtension = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, syntaxExtension)
+            }
+        }
+        markdown.utf8CString.withUnsafeBufferPointer { buffer in
+            cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
+        }
+        guard let document = cmark_parser_finish(parser) else { return "" }
+        defer { cmark_node_free(document) }
+
+        rewriteURLs(in: document, rewriteLink: rewriteLink)
+
+        guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+        defer { free(html) }
+        return String(cString: html)
+    }
+
+    private static func rewriteURLs(in document: OpaquePointer, rewriteLink: ((String) -> String?)?) {
+        guard let iterator = cmark_iter_new(document) else { return }
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            guard type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE else { continue }
+            let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+            let replacement: String
+            if !isSafeURL(url) {
+                replacement = ""
+            } else if let rewritten = rewriteLink?(url) {
+                replacement = rewritten
+            } else {
+                continue
+            }
+            cmark_node_set_url(node, replacement)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/// Backstage's naming rules (from its Kubernetes-style validators), without regular expressions so
+/// that a large catalog loads quickly.
+enum BackstageRules {
+    /// `metadata.name`: 1–63 of `[A-Za-z0-9-_.]`, starting and ending alphanumeric.
+    static func isValidName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...63).contains(bytes.count), isAlphanumeric(bytes.first!), isAlphanumeric(bytes.last!) else { return false }
+        return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+    }
+
+    /// `metadata.namespace`: a DNS label (lowercase alphanumerics and `-`, at most 63).
+    static func isValidNamespace(_ namespace: String) -> Bool {
+        let bytes = Array(namespace.utf8)
+        guard (1...63).contains(bytes.count), isLowerAlphanumeric(bytes.first!), isLowerAlphanumeric(bytes.last!) else { return false }
+        return bytes.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+    }
+
+    /// `kind`: a letter, then letters and digits.
+    static func isValidKind(_ kind: String) -> Bool {
+        let bytes = Array(kind.utf8)
+        guard (1...63).contains(bytes.count), isLetter(bytes.first!) else { return false }
+        return bytes.allSatisfy(isAlphanumeric)
+    }
+
+    /// `apiVersion`: `group/version`, such as `backstage.io/v1alpha1`.
+    static func isValidAPIVersion(_ apiVersion: String) -> Bool {
+        let parts = apiVersion.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, apiVersion.utf8.count <= 253 else { return false }
+        return apiVersion.utf8.allSatisfy { isLowerAlphanumeric($0) || "-./".utf8.contains($0) }
+    }
+
+    /// A tag: lowercase `[a-z0-9:+#]` words joined by single `-`, at most 63.
+    static func isValidTag(_ tag: String) -> Bool {
+        guard (1...63).contains(tag.utf8.count) else { return false }
+        return tag.split(separator: "-", omittingEmptySubsequences: false).allSatisfy { word in
+            !word.isEmpty && word.utf8.allSatisfy { isLowerAlphanumeric($0) || ":+#".utf8.contains($0) }
+        }
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        isLetter(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
+    private static func isLowerAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
+    /// `spec` fields each core kind must have, as Backstage's schemas require.
+    static func requiredSpecFields(for kind: EntityKind) -> [String] {
+        switch kind {
+        case .component: return ["type", "lifecycle", "owner"]
+        case .api: return ["type", "lifecycle", "owner", "definition"]
+        case .resource: return ["type", "owner"]
+        case .system, .domain: return ["owner"]
+        case .group: return ["type", "children"]
+        case .user: return ["memberOf"]
+        case .location: return []
+        }
+    }
+}

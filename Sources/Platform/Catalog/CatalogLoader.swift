@@ -1,0 +1,150 @@
+import Foundation
+import YAML
+
+/// The catalog as loaded: entities in a stable order, their relations both ways, and what failed.
+public struct Catalog: Sendable {
+    public var entities: [Entity]
+    /// Position of each entity in `entities`.
+    public var index: [EntityRef: Int]
+    /// Outgoing and incoming relations of each entity, sorted by type then target.
+    public var relations: [EntityRef: [Relation]]
+    /// Lowercased name, title, description and tags of each entity, for free-text filtering.
+    var searchText: [String]
+
+    public subscript(ref: EntityRef) -> Entity? {
+        index[ref].map { entities[$0] }
+    }
+}
+
+/// Follows Locations from the root file and builds the catalog.
+///
+/// Rules, as in Backstage: targets are relative to the file that names them (globs allowed),
+/// refs default to the kind a field implies and to the holder's namespace, an entity declared
+/// twice keeps its first declaration, and unknown kinds are kept. Files that leave the platform
+/// root are refused.
+struct CatalogLoader {
+    let files: PlatformFiles
+    var problems: [LoadProblem] = []
+
+    init(files: PlatformFiles) {
+        self.files = files
+    }
+
+    mutating func load(rootLocation: String) -> Catalog {
+        var parsed: [ParsedEntity] = []
+        var seen: [EntityRef: SourceLocation] = [:]
+        var visited: Set<String> = []
+        var queue: [(file: String, referrer: SourceLocation?)] = [(rootLocation, nil)]
+
+        while !queue.isEmpty {
+            let (file, referrer) = queue.removeFirst()
+            guard visited.insert(file).inserted else { continue }
+            for entity in read(file: file, referrer: referrer) {
+                if let first = seen[entity.entity.ref] {
+                    problems.append(LoadProblem(file: file, line: entity.entity.source.line,
+                                                reason: "\(entity.entity.ref) is declared again; the first declaration, at \(first), is kept"))
+                    continue
+                }
+                seen[entity.entity.ref] = entity.entity.source
+                let folder = (file as NSString).deletingLastPathComponent
+                for (target, line) in entity.locationTargets {
+                    let from = SourceLocation(file: file, line: line)
+                    for next in resolve(target: target, folder: folder, from: from) {
+                        queue.append((next, from))
+                    }
+                }
+                parsed.append(entity)
+            }
+        }
+        return link(parsed)
+    }
+
+    /// Entities of one file; a file that is missing or is not valid YAML yields none and a problem.
+    private mutating func read(file: String, referrer: SourceLocation?) -> [ParsedEntity] {
+        guard let bytes = files.read(file) else {
+            if let referrer {
+                problems.append(LoadProblem(file: referrer.file, line: referrer.line, reason: "location target \(file) does not exist"))
+            } else {
+                problems.append(LoadProblem(file: file, line: nil, reason: "the catalog root location file does not exist"))
+            }
+            return []
+        }
+        let documents: [YAMLNode]
+        do {
+            documents = try YAML.parseDocuments(bytes: bytes)
+        } catch {
+            problems.append(LoadProblem(file: file, line: error.line, reason: "\(error.reason) (column \(error.column)); no entity of this file is loaded"))
+            return []
+        }
+        let folder = (file as NSString).deletingLastPathComponent
+        var parser = EntityParser(file: file) { [files] target in
+            guard let path = files.absolute(folder + "/" + target) else {
+                return .failure(.init(line: 0, reason: "'\(target)' is outside the platform repository"))
+            }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                return .failure(.init(line: 0, reason: "cannot read '\(target)'"))
+            }
+            return .success(String(decoding: data, as: UTF8.self))
+        }
+        var entities: [ParsedEntity] = []
+        for document in documents {
+            switch parser.parse(document) {
+            case let .success(entity): entities.append(entity)
+            case let .failure(failure): problems.append(LoadProblem(file: file, line: failure.line, reason: failure.reason))
+            }
+        }
+        problems.append(contentsOf: parser.problems)
+        return entities
+    }
+
+    private mutating func resolve(target: String, folder: String, from: SourceLocation) -> [String] {
+        if target.contains("://") {
+            problems.append(LoadProblem(file: from.file, line: from.line, reason: "remote location \(target) is not followed: Homeport reads the catalog from the platform repository only"))
+            return []
+        }
+        let relative = folder.isEmpty ? target : folder + "/" + target
+        guard files.absolute(relative) != nil else {
+            problems.append(LoadProblem(file: from.file, line: from.line, reason: "location target \(target) is outside the platform repository"))
+            return []
+        }
+        if target.contains(where: { "*?[".contains($0) }) {
+            let matches = files.glob(relative)
+            if matches.isEmpty {
+                problems.append(LoadProblem(file: from.file, line: from.line, reason: "location target \(target) matches no file"))
+            }
+            return matches
+        }
+        return [files.relative(files.absolute(relative)!)]
+    }
+
+    /// Builds relations in both directions and reports references to entities that do not exist.
+    private mutating func link(_ parsed: [ParsedEntity]) -> Catalog {
+        let entities = parsed.map(\.entity).sorted { $0.ref < $1.ref }
+        let index = Dictionary(uniqueKeysWithValues: entities.enumerated().map { ($1.ref, $0) })
+        var relations: [EntityRef: Set<Relation>] = [:]
+        for item in parsed {
+            let source = item.entity.ref
+            for declared in item.relations {
+                let exists = index[declared.target] != nil
+                relations[source, default: []].insert(Relation(type: declared.type, target: declared.target, targetExists: exists))
+                if exists {
+                    relations[declared.target, default: []].insert(Relation(type: declared.type.inverse, target: source, targetExists: true))
+                } else {
+                    problems.append(LoadProblem(file: item.entity.source.file, line: declared.line,
+                                                reason: "\(declared.field) of \(source) refers to \(declared.target), which is not in the catalog"))
+                }
+            }
+        }
+        let order = Dictionary(uniqueKeysWithValues: RelationType.allCases.enumerated().map { ($1, $0) })
+        return Catalog(
+            entities: entities,
+            index: index,
+            relations: relations.mapValues { set in
+                set.sorted { (order[$0.type]!, $0.target) < (order[$1.type]!, $1.target) }
+            },
+            searchText: entities.map { entity in
+                ([entity.name, entity.title ?? "", entity.description ?? ""] + entity.tags).joined(separator: "\n").lowercased()
+            }
+        )
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// The catalog table's filters, sort and page, as they appear in the query string.
+public struct CatalogQuery: Sendable, Equatable {
+    public var kind: String?
+    public var type: String?
+    public var owner: String?
+    public var lifecycle: String?
+    public var tag: String?
+    /// Free text, matched case-insensitively against name, title, description and tags.
+    public var text: String?
+    public var sort: SortField = .name
+    public var descending = false
+    public var page = 1
+
+    public static let pageSize = 100
+
+    public enum SortField: String, Sendable, CaseIterable {
+        case name, kind, type, owner, lifecycle
+    }
+
+    public init(kind: String? = nil, type: String? = nil, owner: String? = nil, lifecycle: String? = nil, tag: String? = nil,
+                text: String? = nil, sort: SortField = .name, descending: Bool = false, page: Int = 1) {
+        self.kind = kind
+        self.type = type
+        self.owner = owner
+        self.lifecycle = lifecycle
+        self.tag = tag
+        self.text = text
+        self.sort = sort
+        self.descending = descending
+        self.page = page
+    }
+
+    /// Reads the query string's values; blank values mean "no filter", unknown sorts fall back to name.
+    public init(parameters: (String) -> String?) {
+        func value(_ name: String) -> String? {
+            guard let raw = parameters(name)?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return String(raw.prefix(200))
+        }
+        self.init(
+            kind: value("kind")?.lowercased(),
+            type: value("type"),
+            owner: value("owner")?.lowercased(),
+            lifecycle: value("lifecycle"),
+            tag: value("tag"),
+            text: value("q"),
+            sort: value("sort").flatMap(SortField.init(rawValue:)) ?? .name,
+            descending: value("order") == "desc",
+            page: max(1, value("page").flatMap { Int($0) } ?? 1)
+        )
+    }
+}
+
+/// One page of the filtered, sorted catalog.
+public struct CatalogPage: Sendable {
+    public var entities: [Entity]
+    /// How many entities match the filters, over all pages.
+    public var total: Int
+    public var page: Int
+    public var pageCount: Int
+}
+
+extension Catalog {
+    /// Applies `query`: filter, then sort, then cut out the requested page (clamped to the last one).
+    public func page(for query: CatalogQuery) -> CatalogPage {
+        let needle = query.text?.lowercased()
+        let ownerRef = query.owner.flatMap { try? EntityRef.parse($0, defaultKind: "group", defaultNamespace: EntityRef.defaultNamespace).get() }
+        var matches = entities.indices.filter { index in
+            let entity = entities[index]
+            if let kind = query.kind, entity.ref.kind != kind { return false }
+            if let type = query.type, entity.type != type { return false }
+            if let lifecycle = query.lifecycle, entity.lifecycle != lifecycle { return false }
+            if query.owner != nil, entity.owner != ownerRef { return false }
+            if let tag = query.tag, !entity.tags.contains(tag) { return false }
+            if let needle, !searchText[index].contains(needle) { return false }
+            return true
+        }.map { entities[$0] }
+
+        let key: (Entity) -> String
+        switch query.sort {
+        case .name: key = { $0.name.lowercased() }
+        case .kind: key = { $0.ref.kind }
+        case .type: key = { $0.type ?? "" }
+        case .owner: key = { $0.owner?.name ?? "" }
+        case .lifecycle: key = { $0.lifecycle ?? "" }
+        }
+        // Entities are kept in ref order, and the sort is stable, so ties stay in a predictable order.
+        matches = matches.enumerated().sorted { lhs, rhs in
+            let (a, b) = (key(lhs.element), key(rhs.element))
+            if a != b { return query.descending ? a > b : a < b }
+            return lhs.offset < rhs.offset
+        }.map(\.element)
+
+        let pageCount = max(1, (matches.count + CatalogQuery.pageSize - 1) / CatalogQuery.pageSize)
+        let page = min(query.page, pageCount)
+        let start = (page - 1) * CatalogQuery.pageSize
+        return CatalogPage(
+            entities: Array(matches[start..<min(start + CatalogQuery.pageSize, matches.count)]),
+            total: matches.count,
+            page: page,
+            pageCount: pageCount
+        )
+    }
+
+    /// The distinct values each filter can take, for the filter form.
+    public var facets: CatalogFacets {
+        CatalogFacets(
+            kinds: Set(entities.map(\.ref.kind)).sorted(),
+            types: Set(entities.compactMap(\.type)).sorted(),
+            owners: Set(entities.compactMap(\.owner)).sorted(),
+            lifecycles: Set(entities.compactMap(\.lifecycle)).sorted(),
+            tags: Set(entities.flatMap(\.tags)).sorted()
+        )
+    }
+}
+
+public struct CatalogFacets: Sendable {
+    public var kinds: [String]
+    public var types: [String]
+    public var owners: [EntityRef]
+    public var lifecycles: [String]
+    public var tags: [String]
+}

@@ -1,0 +1,28 @@
+import Hummingbird
+
+/// `/adr` and `/adr/{id}`.
+struct ADRController<Context: RequestContext> {
+    let state: PlatformState
+    let pages: PageRenderer
+
+    var endpoints: RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+        routes.get("/adr", use: index)
+        routes.get("/adr/:id", use: record)
+        return routes
+    }
+
+    @Sendable func index(_ request: Request, context: Context) async throws -> HTMLPage {
+        let snapshot = state.snapshot
+        return pages.page("adr-index", ADRIndexModel(snapshot: snapshot), title: "Architecture decisions", section: .adrs, snapshot: snapshot)
+    }
+
+    @Sendable func record(_ request: Request, context: Context) async throws -> HTMLPage {
+        let snapshot = state.snapshot
+        let id = try context.parameters.require("id")
+        guard let adr = snapshot.adr(id: id) else {
+            throw HTTPError(.notFound, message: "There is no decision record \(id).")
+        }
+        return pages.page("adr", ADRPageModel(adr: adr, snapshot: snapshot), title: adr.title, section: .adrs, snapshot: snapshot)
+    }
+}

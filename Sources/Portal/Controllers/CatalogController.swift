@@ -1,0 +1,34 @@
+import Hummingbird
+import Platform
+
+/// `/catalog` and the entity pages.
+struct CatalogController<Context: RequestContext> {
+    let state: PlatformState
+    let pages: PageRenderer
+
+    var endpoints: RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+        routes.get("/catalog", use: list)
+        routes.get("/catalog/:kind/:namespace/:name", use: entity)
+        return routes
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> HTMLPage {
+        let snapshot = state.snapshot
+        let query = CatalogQuery { request.uri.queryParameters.get($0) }
+        return pages.page("catalog", CatalogModel(snapshot: snapshot, query: query), title: "Catalog", section: .catalog, snapshot: snapshot)
+    }
+
+    @Sendable func entity(_ request: Request, context: Context) async throws -> HTMLPage {
+        let snapshot = state.snapshot
+        let ref = EntityRef(
+            kind: try context.parameters.require("kind"),
+            namespace: try context.parameters.require("namespace"),
+            name: try context.parameters.require("name")
+        )
+        guard let entity = snapshot.catalog[ref] else {
+            throw HTTPError(.notFound, message: "There is no \(ref) in the catalog.")
+        }
+        return pages.page("entity", EntityModel(entity: entity, snapshot: snapshot), title: entity.displayName, section: .catalog, snapshot: snapshot)
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Hummingbird
+import Mustache
+import Platform
+
+/// Renders a page template, then the layout around it.
+///
+/// Templates are loaded once from `Templates/`; every `{{value}}` is HTML-escaped, and only the
+/// page body (HTML we rendered) and cmark-gfm output use triple braces.
+public struct PageRenderer: Sendable {
+    private let library: MustacheLibrary
+
+    public init(templatesDirectory: String) async throws {
+        library = try await MustacheLibrary(directory: templatesDirectory)
+    }
+
+    /// `template` rendered with `model`, inside the layout.
+    func page(
+        _ template: String, _ model: some Sendable, title: String, section: LayoutModel.Section,
+        snapshot: PlatformSnapshot, status: HTTPResponse.Status = .ok
+    ) -> HTMLPage {
+        guard let body = library.render(model, withTemplate: template) else {
+            preconditionFailure("template \(template).mustache is missing from Templates/")
+        }
+        var layout = LayoutModel(title: title, section: section, problemCount: snapshot.problems.count)
+        layout.body = body
+        let html = library.render(layout, withTemplate: "layout") ?? body
+        return HTMLPage(html: html, status: status)
+    }
+}

@@ -1,0 +1,69 @@
+import Atomics
+import Foundation
+import Logging
+import Platform
+
+/// The snapshot pages read, swapped atomically on reload so that requests never wait on a lock
+/// and never see half a rebuild.
+public final class PlatformState: Sendable {
+    /// What the last reload attempt left behind, shown on the errors page.
+    public struct Current: Sendable {
+        public var snapshot: PlatformSnapshot
+        /// Set when the newest reload failed and the snapshot is an older one.
+        public var reloadFailure: ReloadFailure?
+    }
+
+    public struct ReloadFailure: Sendable {
+        public var at: Date
+        public var reason: String
+    }
+
+    private final class Box: AtomicReference, Sendable {
+        let current: Current
+        init(_ current: Current) { self.current = current }
+    }
+
+    private let box: ManagedAtomic<Box>
+    private let loader: PlatformLoader
+    private let logger: Logger
+
+    /// Loads the platform once; fails only when the platform repository cannot be read at all.
+    public init(loader: PlatformLoader, logger: Logger) throws(PlatformUnavailable) {
+        self.loader = loader
+        self.logger = logger
+        let snapshot = try loader.load()
+        box = ManagedAtomic(Box(Current(snapshot: snapshot, reloadFailure: nil)))
+        Self.log(snapshot, logger: logger)
+    }
+
+    public var current: Current { box.load(ordering: .acquiring).current }
+    public var snapshot: PlatformSnapshot { current.snapshot }
+
+    /// Rebuilds the snapshot from disk; on failure the previous snapshot keeps serving.
+    @discardableResult
+    public func reload() -> Result<PlatformSnapshot, PlatformUnavailable> {
+        do {
+            let snapshot = try loader.load()
+            box.store(Box(Current(snapshot: snapshot, reloadFailure: nil)), ordering: .releasing)
+            Self.log(snapshot, logger: logger)
+            return .success(snapshot)
+        } catch {
+            let previous = current.snapshot
+            box.store(Box(Current(snapshot: previous, reloadFailure: ReloadFailure(at: Date(), reason: error.reason))), ordering: .releasing)
+            logger.error("platform reload failed; still serving the snapshot of \(previous.loadedAt)", metadata: ["reason": "\(error.reason)"])
+            return .failure(error)
+        }
+    }
+
+    private static func log(_ snapshot: PlatformSnapshot, logger: Logger) {
+        logger.info("platform loaded", metadata: [
+            "entities": "\(snapshot.catalog.entities.count)",
+            "adrs": "\(snapshot.adrs.count)",
+            "problems": "\(snapshot.problems.count)",
+            "seconds": "\(String(format: "%.3f", snapshot.buildSeconds))",
+        ])
+        for problem in snapshot.problems {
+            logger.warning("load problem: \(problem)")
+        }
+    }
+}

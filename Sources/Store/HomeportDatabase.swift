@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+
+/// Homeport's SQLite database: WAL mode, a busy timeout, and the SQL migrations of `migrations/`.
+///
+/// Migrations are plain `.sql` files applied in file-name order (`0001_requests.sql`...), each
+/// once, recorded by GRDB's migrator; a landed file is never edited, a change is a new file.
+public struct HomeportDatabase: Sendable {
+    public let pool: DatabasePool
+
+    /// Opens (creating if needed) the database file at `path`.
+    public init(path: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+    }
+
+    /// Applies the migrations of `folder` not yet applied; returns the names it applied.
+    @discardableResult
+    public func migrate(folder: String) throws -> [String] {
+        let migrations = try Self.migrations(in: folder)
+        var migrator = DatabaseMigrator()
+        for migration in migrations {
+            migrator.registerMigration(migration.name) { db in
+                try db.execute(sql: migration.sql)
+            }
+        }
+        let applied = try pool.read { try migrator.appliedIdentifiers($0) }
+        try migrator.migrate(pool)
+        return migrations.map(\.name).filter { !applied.contains($0) }
+    }
+
+    /// Whether the database answers a query (for readiness checks).
+    public func isAnswering() -> Bool {
+        (try? pool.read { try Int.fetchOne($0, sql: "SELECT 1") }) == 1
+    }
+
+    static func migrations(in folder: String) throws -> [(name: String, sql: String)] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".sql") }.sorted()
+        return try names.map { name in
+            let sql = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
+            return ((name as NSString).deletingPathExtension, sql)
+        }
+    }
+}

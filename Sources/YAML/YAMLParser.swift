@@ -1,0 +1,182 @@
+import CLibYAML
+
+/// Reads YAML text with libyaml into `YAMLNode` trees.
+///
+/// Aliases are expanded into copies, counted against `YAMLLimits.maxAliasExpansion`, so a
+/// "billion laughs" input fails fast with a clear error instead of growing without bound.
+public enum YAML {
+    /// Every document of a YAML stream (`---` separated). Empty documents are skipped.
+    public static func parseDocuments(_ text: String, limits: YAMLLimits = .default) throws(YAMLError) -> [YAMLNode] {
+        try parseDocuments(bytes: Array(text.utf8), limits: limits)
+    }
+
+    /// Every document of a YAML stream given as raw bytes; invalid UTF-8 is reported with its place.
+    public static func parseDocuments(bytes: [UInt8], limits: YAMLLimits = .default) throws(YAMLError) -> [YAMLNode] {
+        guard bytes.count <= limits.maxBytes else {
+            throw YAMLError(line: 1, column: 1, reason: "input is \(bytes.count) bytes, more than the limit of \(limits.maxBytes)")
+        }
+        var builder = TreeBuilder(limits: limits)
+        try builder.run(bytes)
+        return builder.documents
+    }
+
+    /// The single document of a YAML text; nil when the text holds no document.
+    public static func parse(_ text: String, limits: YAMLLimits = .default) throws(YAMLError) -> YAMLNode? {
+        let documents = try parseDocuments(text, limits: limits)
+        if documents.count > 1 {
+            throw YAMLError(at: documents[1].mark, "expected one YAML document, found \(documents.count)")
+        }
+        return documents.first
+    }
+}
+
+/// Turns libyaml's event stream into nodes. One instance per parse.
+private struct TreeBuilder {
+    private enum Frame {
+        case sequence(items: [YAMLNode], mark: YAMLMark, anchor: String?)
+        case mapping(pairs: [(key: YAMLNode, value: YAMLNode)], pendingKey: YAMLNode?, keyLines: [String: Int], mark: YAMLMark, anchor: String?)
+    }
+
+    let limits: YAMLLimits
+    var documents: [YAMLNode] = []
+    private var stack: [Frame] = []
+    private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    private var expanded = 0
+    private var documentRoot: YAMLNode?
+
+    init(limits: YAMLLimits) {
+        self.limits = limits
+    }
+
+    mutating func run(_ bytes: [UInt8]) throws(YAMLError) {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            throw YAMLError(line: 1, column: 1, reason: "could not initialise the YAML parser")
+        }
+        defer { yaml_parser_delete(&parser) }
+
+        try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var event = yaml_event_t()
+            while true {
+                guard yaml_parser_parse(&parser, &event) == 1 else {
+                    throw Self.parserError(parser)
+                }
+                defer { yaml_event_delete(&event) }
+                if event.type == YAML_STREAM_END_EVENT { return }
+                try handle(event)
+            }
+        }
+    }
+
+    private mutating func handle(_ event: yaml_event_t) throws(YAMLError) {
+        let mark = YAMLMark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+        switch event.type {
+        case YAML_DOCUMENT_START_EVENT:
+            anchors = [:]
+            documentRoot = nil
+        case YAML_DOCUMENT_END_EVENT:
+            if let root = documentRoot, !(root.isNull && stack.isEmpty) {
+                guard documents.count < limits.maxDocuments else {
+                    throw YAMLError(at: mark, "more than \(limits.maxDocuments) documents")
+                }
+                documents.append(root)
+            }
+        case YAML_SCALAR_EVENT:
+            let scalar = event.data.scalar
+            let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+            let node = YAMLNode(.scalar(text, quoted: scalar.plain_implicit == 0), mark: mark)
+            try register(anchor: Self.string(scalar.anchor), node: node, size: 1)
+            try add(node)
+        case YAML_ALIAS_EVENT:
+            let name = Self.string(event.data.alias.anchor) ?? ""
+            guard let target = anchors[name] else {
+                throw YAMLError(at: mark, "alias *\(name) refers to no anchor")
+            }
+            expanded += target.size
+            guard expanded <= limits.maxAliasExpansion else {
+                throw YAMLError(at: mark, "aliases expand to more than \(limits.maxAliasExpansion) nodes (a \"billion laughs\" document?)")
+            }
+            try add(target.node)
+        case YAML_SEQUENCE_START_EVENT:
+            try push(.sequence(items: [], mark: mark, anchor: Self.string(event.data.sequence_start.anchor)), at: mark)
+        case YAML_MAPPING_START_EVENT:
+            try push(.mapping(pairs: [], pendingKey: nil, keyLines: [:], mark: mark, anchor: Self.string(event.data.mapping_start.anchor)), at: mark)
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            guard let frame = stack.popLast() else { return }
+            let node: YAMLNode
+            let anchor: String?
+            switch frame {
+            case let .sequence(items, start, name):
+                node = YAMLNode(.sequence(items), mark: start)
+                anchor = name
+            case let .mapping(pairs, _, _, start, name):
+                node = YAMLNode(.mapping(pairs), mark: start)
+                anchor = name
+            }
+            if let anchor { try register(anchor: anchor, node: node, size: Self.size(of: node)) }
+            try add(node)
+        default:
+            break
+        }
+    }
+
+    private mutating func push(_ frame: Frame, at mark: YAMLMark) throws(YAMLError) {
+        guard stack.count < limits.maxDepth else {
+            throw YAMLError(at: mark, "nesting deeper than \(limits.maxDepth) levels")
+        }
+        stack.append(frame)
+    }
+
+    private mutating func register(anchor: String?, node: YAMLNode, size: Int) throws(YAMLError) {
+        guard let anchor else { return }
+        anchors[anchor] = (node, size)
+    }
+
+    private mutating func add(_ node: YAMLNode) throws(YAMLError) {
+        guard let top = stack.popLast() else {
+            documentRoot = node
+            return
+        }
+        switch top {
+        case .sequence(var items, let mark, let anchor):
+            items.append(node)
+            stack.append(.sequence(items: items, mark: mark, anchor: anchor))
+        case .mapping(var pairs, let pendingKey, var keyLines, let mark, let anchor):
+            if let key = pendingKey {
+                pairs.append((key, node))
+                stack.append(.mapping(pairs: pairs, pendingKey: nil, keyLines: keyLines, mark: mark, anchor: anchor))
+            } else {
+                if case let .scalar(text, _) = node.value {
+                    if let first = keyLines[text] {
+                        stack.append(top)
+                        throw YAMLError(at: node.mark, "duplicate key '\(text)' (first at line \(first))")
+                    }
+                    keyLines[text] = node.mark.line
+                }
+                stack.append(.mapping(pairs: pairs, pendingKey: node, keyLines: keyLines, mark: mark, anchor: anchor))
+            }
+        }
+    }
+
+    private static func size(of node: YAMLNode) -> Int {
+        switch node.value {
+        case .scalar: return 1
+        case let .sequence(items): return items.reduce(1) { $0 + size(of: $1) }
+        case let .mapping(pairs): return pairs.reduce(1) { $0 + size(of: $1.key) + size(of: $1.value) }
+        }
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: pointer)
+    }
+
+    private static func parserError(_ parser: yaml_parser_t) -> YAMLError {
+        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        let context = parser.context.map { String(cString: $0) }
+        let mark = parser.problem_mark
+        let reason = context.map { "\(problem) \($0)" } ?? problem
+        return YAMLError(line: Int(mark.line) + 1, column: Int(mark.column) + 1, reason: reason)
+    }
+}

@@ -1,0 +1,54 @@
+/// Writes a `YAMLNode` back as block-style YAML, for showing a parsed value as people write it.
+public enum YAMLWriter {
+    public static func string(_ node: YAMLNode) -> String {
+        var out = ""
+        write(node, indent: 0, into: &out, inline: false)
+        return out
+    }
+
+    private static func write(_ node: YAMLNode, indent: Int, into out: inout String, inline: Bool) {
+        let pad = String(repeating: "  ", count: indent)
+        switch node.value {
+        case .scalar:
+            out += (inline ? " " : pad) + scalar(node, indent: indent) + "\n"
+        case let .sequence(items):
+            if items.isEmpty { out += (inline ? " " : pad) + "[]\n"; return }
+            if inline { out += "\n" }
+            for item in items {
+                out += pad + "-"
+                if case .scalar = item.value {
+                    out += " " + scalar(item, indent: indent + 1) + "\n"
+                } else {
+                    write(item, indent: indent + 1, into: &out, inline: true)
+                }
+            }
+        case let .mapping(pairs):
+            if pairs.isEmpty { out += (inline ? " " : pad) + "{}\n"; return }
+            if inline { out += "\n" }
+            for pair in pairs {
+                out += pad + scalar(pair.key) + ":"
+                if case .scalar = pair.value.value {
+                    out += " " + scalar(pair.value, indent: indent + 1) + "\n"
+                } else {
+                    write(pair.value, indent: indent + 1, into: &out, inline: true)
+                }
+            }
+        }
+    }
+
+    private static func scalar(_ node: YAMLNode, indent: Int = 0) -> String {
+        guard case let .scalar(text, quoted) = node.value else { return "" }
+        if !quoted && !text.isEmpty && !needsQuotes(text) { return text }
+        if !quoted && text.isEmpty { return "null" }
+        if text.contains("\n") {
+            return "|\n" + text.split(separator: "\n", omittingEmptySubsequences: false).map { String(repeating: "  ", count: indent + 1) + $0 }.joined(separator: "\n")
+        }
+        return "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+    }
+
+    private static func needsQuotes(_ text: String) -> Bool {
+        guard let first = text.first, let last = text.last else { return true }
+        if "-?:,[]{}#&*!|>'\"%@`".contains(first) || first == " " || last == " " { return true }
+        return text.contains(": ") || text.contains(" #") || text.contains("\n")
+    }
+}

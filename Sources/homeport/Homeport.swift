@@ -1,0 +1,100 @@
+import ArgumentParser
+import Config
+import Foundation
+import Hummingbird
+import Logging
+import Platform
+import Portal
+import Store
+
+@main
+struct Homeport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "homeport",
+        abstract: "A self-hosted developer portal for a homelab platform.",
+        subcommands: [Serve.self, Check.self, Migrate.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// Options every subcommand shares.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "Configuration file (default: $HOMEPORT_CONFIG, else ./homeport.yaml if present).")
+    var config: String?
+
+    func load() throws -> HomeportConfig {
+        do {
+            return try HomeportConfig.load(file: config, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError("configuration: \(error)")
+        }
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the portal (the default).")
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let config = try options.load()
+        let logger = makeLogger(level: config.log.level)
+        let database = try HomeportDatabase(path: config.dataDir + "/homeport.sqlite")
+        let applied = try database.migrate(folder: config.resourcesDir + "/migrations")
+        if !applied.isEmpty { logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"]) }
+        let app = try await buildApplication(config: config, logger: logger)
+        try await app.runService()
+    }
+}
+
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load a platform repository and print every problem with file, line and reason; exit 1 if any."
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Argument(help: "The platform repository to check (default: platform.root).")
+    var platformRoot: String?
+
+    func run() async throws {
+        var config = try options.load()
+        if let platformRoot { config.platform.root = platformRoot }
+        let snapshot: PlatformSnapshot
+        do {
+            snapshot = try PlatformLoader(paths: config.platformPaths).load()
+        } catch {
+            print("\(config.platform.root): \(error.reason)")
+            throw ExitCode(1)
+        }
+        for problem in snapshot.problems {
+            print(problem)
+        }
+        let summary = "\(snapshot.catalog.entities.count) entities, \(snapshot.adrs.count) decision records, \(snapshot.problems.count) problems"
+        guard snapshot.problems.isEmpty else {
+            FileHandle.standardError.write(Data("\(summary)\n".utf8))
+            throw ExitCode(1)
+        }
+        print(summary)
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit.")
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let config = try options.load()
+        let database = try HomeportDatabase(path: config.dataDir + "/homeport.sqlite")
+        let applied = try database.migrate(folder: config.resourcesDir + "/migrations")
+        print(applied.isEmpty ? "database is up to date" : "applied \(applied.joined(separator: ", "))")
+    }
+}
+
+func makeLogger(level: HomeportConfig.LogLevel) -> Logger {
+    LoggingSystem.bootstrap(StreamLogHandler.standardError)
+    var logger = Logger(label: "homeport")
+    logger.logLevel = Logger.Level(rawValue: level.rawValue) ?? .info
+    return logger
+}
