@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "Portal", "HTTPClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
     ]

@@ -12,8 +12,8 @@ public struct CurlHTTPClient: Sendable {
     }
 
     /// Sends `request` and returns the whole response; throws `HTTPClientError` when no response arrived.
-    public func send(_ request: HTTPRequest) async throws(HTTPClientError) -> HTTPResponse {
-        let result: Result<HTTPResponse, HTTPClientError> = await withCheckedContinuation { continuation in
+    public func send(_ request: UpstreamRequest) async throws(HTTPClientError) -> UpstreamResponse {
+        let result: Result<UpstreamResponse, HTTPClientError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(returning: Self.perform(request))
             }
@@ -26,7 +26,7 @@ public struct CurlHTTPClient: Sendable {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
     }()
 
-    private static func perform(_ request: HTTPRequest) -> Result<HTTPResponse, HTTPClientError> {
+    private static func perform(_ request: UpstreamRequest) -> Result<UpstreamResponse, HTTPClientError> {
         guard let handle = curl_easy_init() else {
             return .failure(HTTPClientError(kind: .other, message: "curl_easy_init failed"))
         }
@@ -94,7 +94,7 @@ public struct CurlHTTPClient: Sendable {
         }
         var status = 0
         hp_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return .success(HTTPResponse(status: status, headers: sink.headers, body: sink.body))
+        return .success(UpstreamResponse(status: status, headers: sink.headers, body: sink.body))
     }
 
     private static func kind(of code: CURLcode) -> HTTPClientError.Kind {

@@ -1,5 +1,5 @@
 /// An outbound HTTP request, as Homeport's upstream clients describe it.
-public struct HTTPRequest: Sendable {
+public struct UpstreamRequest: Sendable {
     public var method: String
     public var url: String
     public var headers: [(name: String, value: String)]
@@ -31,7 +31,7 @@ public struct HTTPRequest: Sendable {
 }
 
 /// A complete HTTP response.
-public struct HTTPResponse: Sendable {
+public struct UpstreamResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]

@@ -91,7 +91,7 @@ enum PlatformYAML {
             }
             return document
         } catch {
-            problems.append(LoadProblem(file: file, line: error.line, reason: "\(error.reason) (column \(error.column))"))
+            problems.append(LoadProblem(file: file, line: error.line, column: error.column, reason: error.reason))
             return nil
         }
     }

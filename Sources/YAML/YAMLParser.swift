@@ -174,9 +174,15 @@ private struct TreeBuilder {
 
     private static func parserError(_ parser: yaml_parser_t) -> YAMLError {
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
-        let context = parser.context.map { String(cString: $0) }
         let mark = parser.problem_mark
-        let reason = context.map { "\(problem) \($0)" } ?? problem
+        var reason = problem
+        // libyaml's context says where the construct that failed began ("while scanning a quoted scalar").
+        if let context = parser.context.map({ String(cString: $0) }) {
+            reason += " \(context)"
+            if parser.context_mark.line != mark.line {
+                reason += " that started at line \(parser.context_mark.line + 1)"
+            }
+        }
         return YAMLError(line: Int(mark.line) + 1, column: Int(mark.column) + 1, reason: reason)
     }
 }

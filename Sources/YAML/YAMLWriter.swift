@@ -40,10 +40,16 @@ public enum YAMLWriter {
         guard case let .scalar(text, quoted) = node.value else { return "" }
         if !quoted && !text.isEmpty && !needsQuotes(text) { return text }
         if !quoted && text.isEmpty { return "null" }
-        if text.contains("\n") {
-            return "|\n" + text.split(separator: "\n", omittingEmptySubsequences: false).map { String(repeating: "  ", count: indent + 1) + $0 }.joined(separator: "\n")
+        // Multi-line text reads best as a literal block; `|-` drops the final newline the text lacks.
+        if text.contains("\n"), !text.hasSuffix("\n\n"), text.first != " " {
+            let keepsNewline = text.hasSuffix("\n")
+            let lines = (keepsNewline ? text.dropLast() : Substring(text)).split(separator: "\n", omittingEmptySubsequences: false)
+            let pad = String(repeating: "  ", count: indent + 1)
+            return (keepsNewline ? "|" : "|-") + "\n" + lines.map { $0.isEmpty ? "" : pad + $0 }.joined(separator: "\n")
         }
-        return "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+        let escaped = text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
+            .replacing("\n", with: "\\n").replacing("\t", with: "\\t")
+        return "\"" + escaped + "\""
     }
 
     private static func needsQuotes(_ text: String) -> Bool {

@@ -73,7 +73,7 @@ struct CatalogLoader {
         do {
             documents = try YAML.parseDocuments(bytes: bytes)
         } catch {
-            problems.append(LoadProblem(file: file, line: error.line, reason: "\(error.reason) (column \(error.column)); no entity of this file is loaded"))
+            problems.append(LoadProblem(file: file, line: error.line, column: error.column, reason: "\(error.reason); no entity of this file is loaded"))
             return []
         }
         let folder = (file as NSString).deletingLastPathComponent

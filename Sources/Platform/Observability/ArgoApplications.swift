@@ -22,7 +22,7 @@ enum ArgoApplicationLoader {
             do {
                 documents = try YAML.parseDocuments(bytes: bytes)
             } catch {
-                problems.append(LoadProblem(file: file, line: error.line, reason: "\(error.reason) (column \(error.column))"))
+                problems.append(LoadProblem(file: file, line: error.line, column: error.column, reason: error.reason))
                 continue
             }
             for document in documents where document["kind"]?.string == "Application" {

@@ -3,7 +3,7 @@ import Platform
 /// `/adr/{id}`: one record, rendered, with its supersession links and neighbours.
 struct ADRPageModel: Sendable {
     var row: ADRRowModel
-    var deciders: String
+    var deciders: String?
     var html: String
     var supersedes: [ADRRowModel]
     var supersededBy: [ADRRowModel]
@@ -14,7 +14,7 @@ struct ADRPageModel: Sendable {
     init(adr: ADR, snapshot: PlatformSnapshot) {
         let adrs = snapshot.adrs
         row = ADRRowModel(adr)
-        deciders = adr.deciders ?? ""
+        deciders = adr.deciders
         html = adr.html
         supersedes = adr.supersedes.compactMap { snapshot.adr(id: $0).map(ADRRowModel.init) }
         supersededBy = adr.supersededBy.compactMap { snapshot.adr(id: $0).map(ADRRowModel.init) }

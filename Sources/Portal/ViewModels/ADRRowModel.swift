@@ -8,7 +8,7 @@ struct ADRRowModel: Sendable {
     var title: String
     var status: String
     var statusClass: String
-    var date: String
+    var date: String?
 
     init(_ adr: ADR) {
         href = "/adr/\(adr.id)"
@@ -16,6 +16,6 @@ struct ADRRowModel: Sendable {
         title = adr.title
         status = adr.status.text.count > 40 ? adr.status.kind.rawValue.capitalized : adr.status.text
         statusClass = adr.status.kind.rawValue
-        date = adr.date ?? ""
+        date = adr.date
     }
 }

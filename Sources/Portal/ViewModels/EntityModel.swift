@@ -18,9 +18,9 @@ struct EntityModel: Sendable {
     var kind: String
     var ref: String
     var namespace: String
-    var description: String
-    var type: String
-    var lifecycle: String
+    var description: String?
+    var type: String?
+    var lifecycle: String?
     var owner: EntityLinkModel?
     var tags: [CatalogModel.Tag]
     var links: [Link]
@@ -40,9 +40,9 @@ struct EntityModel: Sendable {
         kind = entity.isCoreKind ? EntityKind(rawValue: entity.ref.kind)!.displayName : entity.kind
         ref = entity.ref.description
         namespace = entity.namespace
-        description = entity.description ?? ""
-        type = entity.type ?? ""
-        lifecycle = entity.lifecycle ?? ""
+        description = entity.description
+        type = entity.type
+        lifecycle = entity.lifecycle
         owner = entity.owner.map { EntityLinkModel($0, in: catalog) }
         tags = entity.tags.map { CatalogModel.Tag(name: $0, href: PortalURL.catalog([("tag", $0)])) }
         links = entity.links.map { Link(url: $0.url, title: $0.title ?? $0.url) }

@@ -17,7 +17,7 @@ struct ErrorsModel: Sendable {
     var reloadFailedAt: String?
 
     init(state: PlatformState.Current) {
-        rows = state.snapshot.problems.map { Row(file: $0.file, line: $0.line.map(String.init) ?? "", reason: $0.reason) }
+        rows = state.snapshot.problems.map { Row(file: $0.file, line: $0.position ?? "", reason: $0.reason) }
         isEmpty = rows.isEmpty
         loadedAt = state.snapshot.loadedAt.formatted(.iso8601)
         buildMilliseconds = String(format: "%.0f", state.snapshot.buildSeconds * 1000)

@@ -7,15 +7,15 @@ struct InventoryModel: Sendable {
         var name: String
         var title: String
         var role: String
-        var type: String
-        var cpu: String
-        var memory: String
-        var storage: String
-        var gpu: String
+        var type: String?
+        var cpu: String?
+        var memory: String?
+        var storage: String?
+        var gpu: String?
         var count: String
         var status: String
         var isReserved: Bool
-        var notes: String
+        var notes: String?
         var nodes: [String]
         var capacity: [CapacityBar]
     }
@@ -24,7 +24,7 @@ struct InventoryModel: Sendable {
         var name: String
         var roles: String
         var host: String
-        var hostAnchor: String
+        var hostAnchor: String?
         var cpu: String
         var memory: String
         var os: String
@@ -51,15 +51,15 @@ struct InventoryModel: Sendable {
                 name: host.name,
                 title: host.title,
                 role: host.role ?? "",
-                type: host.type ?? "",
-                cpu: host.cpu.map { "\($0) vCPU" } ?? "",
-                memory: host.memoryGB.map { "\(Self.number($0)) GB" } ?? "",
-                storage: [host.storage, host.storageUsableTB.map { "\(Self.number($0)) TB usable" }].compactMap { $0 }.joined(separator: ", "),
-                gpu: [host.gpu, host.gpuVRAMGB.map { "\(Self.number($0)) GB VRAM" }].compactMap { $0 }.joined(separator: ", "),
+                type: host.type,
+                cpu: host.cpu.map { "\($0) vCPU" },
+                memory: host.memoryGB.map { "\(Self.number($0)) GB" },
+                storage: Self.joined([host.storage, host.storageUsableTB.map { "\(Self.number($0)) TB usable" }]),
+                gpu: Self.joined([host.gpu, host.gpuVRAMGB.map { "\(Self.number($0)) GB VRAM" }]),
                 count: host.count > 1 ? "×\(host.count)" : "",
                 status: host.status,
                 isReserved: host.status != "active",
-                notes: host.notes ?? "",
+                notes: host.notes,
                 nodes: vms.map(\.name),
                 capacity: capacity
             )
@@ -70,13 +70,19 @@ struct InventoryModel: Sendable {
                 name: node.name,
                 roles: node.roles.joined(separator: ", "),
                 host: node.host.map { titles[$0] ?? $0 } ?? "",
-                hostAnchor: node.host.map { "#host-\($0)" } ?? "",
+                hostAnchor: node.host.map { "#host-\($0)" },
                 cpu: node.cpu.map { "\($0) vCPU" } ?? "",
                 memory: node.memoryGB.map { "\(Self.number($0)) GB" } ?? "",
                 os: node.os ?? ""
             )
         }
         isEmpty = hardware.isEmpty && nodes.isEmpty
+    }
+
+    /// The present parts joined with commas; nil when none is present.
+    private static func joined(_ parts: [String?]) -> String? {
+        let present = parts.compactMap { $0 }
+        return present.isEmpty ? nil : present.joined(separator: ", ")
     }
 
     static func number(_ value: Double) -> String {

@@ -53,12 +53,12 @@ struct ServiceGroupModel: Sendable {
     }
 
     var name: String
-    var description: String
+    var description: String?
     var services: [Card]
 
     init(_ group: ServiceGroup, catalog: Catalog) {
         name = group.name
-        description = group.description ?? ""
+        description = group.description
         services = group.services.map { service in
             Card(name: service.name, url: service.url, description: service.description ?? "",
                  entity: service.entity.flatMap { catalog[$0] != nil ? EntityLinkModel($0, in: catalog) : nil })

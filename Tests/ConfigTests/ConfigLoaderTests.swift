@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+@testable import Config
+
+@Suite("Configuration")
+struct ConfigLoaderTests {
+    /// Writes `text` as a configuration file in a fresh folder and returns its path.
+    func file(_ text: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("homeport.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("defaults serve the example homelab on 127.0.0.1:8080")
+    func defaults() throws {
+        let config = try HomeportConfig.load(file: nil, environment: [:])
+        #expect(config.server.host == "127.0.0.1")
+        #expect(config.server.port == 8080)
+        #expect(config.platform.root == "examples/homelab")
+        #expect(config.dataDir == ".homeport")
+    }
+
+    @Test("file values, with relative paths resolved against the file's folder")
+    func fileValues() throws {
+        let path = try file("""
+            server:
+              host: 0.0.0.0
+              port: 9090
+            data_dir: state
+            platform:
+              root: /srv/platform
+              adr_dir: decisions
+            log:
+              level: debug
+            """)
+        let config = try HomeportConfig.load(file: path, environment: [:])
+        let folder = (path as NSString).deletingLastPathComponent
+        #expect(config.server.host == "0.0.0.0")
+        #expect(config.server.port == 9090)
+        #expect(config.dataDir == folder + "/state")
+        #expect(config.platform.root == "/srv/platform")
+        #expect(config.platform.adrDir == "decisions")
+        #expect(config.log.level == .debug)
+    }
+
+    @Test("environment variables named after the key path override the file")
+    func environment() throws {
+        let path = try file("server:\n  port: 9090\n")
+        let config = try HomeportConfig.load(file: nil, environment: [
+            "HOMEPORT_CONFIG": path,
+            "HOMEPORT_SERVER_PORT": "7070",
+            "HOMEPORT_PLATFORM_ROOT": "/tmp/platform",
+            "HOMEPORT_DATA_DIR": "/tmp/data",
+            "PATH": "/usr/bin",
+        ])
+        #expect(config.server.port == 7070)
+        #expect(config.platform.root == "/tmp/platform")
+        #expect(config.dataDir == "/tmp/data")
+    }
+
+    @Test("bad values and unknown keys stop the start with the key path and the reason", arguments: [
+        ("server:\n  prot: 80\n", "server.prot", "unknown key", ":2"),
+        ("server:\n  port: eighty\n", "server.port", "expected a port number from 1 to 65535, got 'eighty'", ":2"),
+        ("server:\n  port: 70000\n", "server.port", "expected a port number from 1 to 65535, got '70000'", ":2"),
+        ("log:\n  level: loud\n", "log.level", "expected one of trace, debug, info, notice, warning, error, critical, got 'loud'", ":2"),
+        ("platform: examples\n", "platform", "expected a mapping of keys, found a scalar", ":1"),
+        ("server:\n  host: [a, b]\n", "server.host", "expected a single value, found a sequence", ":2"),
+        ("colour: blue\n", "colour", "unknown key", ":1"),
+    ])
+    func fileErrors(_ text: String, _ key: String, _ reason: String, _ line: String) throws {
+        let path = try file(text)
+        #expect(throws: ConfigError(source: path + line, key: key, reason: reason)) {
+            try HomeportConfig.load(file: path, environment: [:])
+        }
+    }
+
+    @Test("a bad environment value names the variable and the key")
+    func environmentErrors() {
+        #expect(throws: ConfigError(source: "HOMEPORT_SERVER_PORT", key: "server.port", reason: "expected a port number from 1 to 65535, got '0'")) {
+            try HomeportConfig.load(file: nil, environment: ["HOMEPORT_SERVER_PORT": "0"])
+        }
+        #expect {
+            try HomeportConfig.load(file: nil, environment: ["HOMEPORT_SERVR_PORT": "80"])
+        } throws: { error in
+            (error as? ConfigError)?.source == "HOMEPORT_SERVR_PORT" && (error as? ConfigError)?.reason.contains("unknown variable") == true
+        }
+    }
+
+    @Test("a named configuration file that is missing or not YAML is an error")
+    func unreadableFile() throws {
+        #expect(throws: ConfigError(source: "/no/such/homeport.yaml", key: "", reason: "cannot read the configuration file")) {
+            try HomeportConfig.load(file: "/no/such/homeport.yaml", environment: [:])
+        }
+        let path = try file("server: [")
+        #expect(throws: ConfigError.self) { try HomeportConfig.load(file: path, environment: [:]) }
+    }
+
+    @Test("every key has its environment variable")
+    func variables() {
+        #expect(Setting.byPath["server.port"]?.variable == "HOMEPORT_SERVER_PORT")
+        #expect(Setting.byPath["platform.root"]?.variable == "HOMEPORT_PLATFORM_ROOT")
+        #expect(Setting.byPath["data_dir"]?.variable == "HOMEPORT_DATA_DIR")
+        #expect(Setting.byPath["platform.gitops_apps_dir"]?.variable == "HOMEPORT_PLATFORM_GITOPS_APPS_DIR")
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Platform
+import Testing
+@testable import Portal
+
+@Suite("Pages of the example homelab")
+struct PageRoutesTests {
+    @Test("every page answers 200 with its data", arguments: [
+        ("/", ["<h1>Homelab platform</h1>", "Observability", "Argo CD", "Use GitHub Actions and GHCR", #"href="/catalog?kind=component""#]),
+        ("/catalog", ["Showing 1–30 of 30 entities", "hello-platform", "ai-gateway-api", #"aria-sort="ascending""#]),
+        ("/catalog?kind=component&owner=group%3Adefault%2Fplatform-team&tag=python", ["hello-platform", "Showing 1–"]),
+        ("/catalog?q=grafana", ["Grafana", "Clear filters"]),
+        ("/catalog/component/default/grafana", ["Depends on", "Owned by", "Part of", #"href="/catalog/component/default/prometheus""#, "catalog/platform-components.yaml:", "argocd.homelab.local/applications/"]),
+        ("/catalog/component/default/prometheus", ["Dependency of", #"href="/catalog/component/default/grafana""#]),
+        ("/catalog/api/default/ai-gateway-api", ["API definition", "openapi:", "API provided by", "API consumed by"]),
+        ("/catalog/group/default/platform-team", ["Owner of", "Has member", #"href="/catalog/user/default/alex""#]),
+        ("/catalog/domain/default/homelab", ["Has part"]),
+        ("/adr", ["001", "Use a single mono-repo", "status-superseded", "2024-"]),
+        ("/adr/004-gitea-mirror", ["Superseded by", #"href="/adr/006-github-actions-ghcr""#, #"rel="next""#, #"rel="prev""#]),
+        ("/adr/006-github-actions-ghcr", ["Supersedes", #"href="/adr/004-gitea-mirror""#, "<table>"]),
+        ("/inventory", ["HP Mini PC", "k3s-server-01", "12 of 28 vCPU allocated (43%)", "24 of 31 GB allocated (77%)", "<svg", "RTX 4080 Super", "×3"]),
+        ("/observability", ["Grafana dashboards", "https://grafana.homelab.local/d/", "Argo CD applications", "ai-generated"]),
+        ("/-/errors", ["Every file loaded.", "Reload the platform"]),
+        ("/healthz", ["ok"]),
+    ])
+    func pages(_ path: String, _ snippets: [String]) async throws {
+        let (app, _) = try await portal()
+        try await app.test(.router) { client in
+            let page = try await client.page(path)
+            #expect(page.status == .ok)
+            for snippet in snippets {
+                #expect(page.body.contains(snippet), "\(path) should contain \(snippet)")
+            }
+        }
+    }
+
+    @Test("every entity and every ADR has a page")
+    func everyEntityAndRecord() async throws {
+        let (app, state) = try await portal()
+        try await app.test(.router) { client in
+            for entity in state.snapshot.catalog.entities {
+                let page = try await client.page(entity.ref.path)
+                #expect(page.status == .ok, "\(entity.ref)")
+                #expect(page.body.contains(entity.displayName.replacingOccurrences(of: "&", with: "&amp;")))
+            }
+            for adr in state.snapshot.adrs {
+                #expect(try await client.page("/adr/\(adr.id)").status == .ok)
+            }
+        }
+    }
+
+    @Test("unknown addresses get the 404 page inside the layout", arguments: [
+        "/nothing-here", "/catalog/component/default/nope", "/adr/999-missing", "/catalog/a/b", "/static/missing.css",
+    ])
+    func notFound(_ path: String) async throws {
+        let (app, _) = try await portal()
+        try await app.test(.router) { client in
+            let page = try await client.page(path)
+            #expect(page.status == .notFound)
+            #expect(page.body.contains("<h1>Page not found</h1>"))
+            #expect(page.body.contains(#"<nav aria-label="Main">"#))
+            #expect(!page.body.contains("swift-tools-version"))
+        }
+    }
+
+    @Test("static files never leave Public/", arguments: [
+        "/static/../Package.swift", "/static/%2e%2e/Package.swift", "/static/..%2fPackage.swift", "/static/../../etc/passwd",
+    ])
+    func traversal(_ path: String) async throws {
+        let (app, _) = try await portal()
+        try await app.test(.router) { client in
+            let page = try await client.page(path)
+            #expect(page.status == .badRequest || page.status == .notFound)
+            #expect(!page.body.contains("swift-tools-version"))
+            #expect(!page.body.contains("root:"))
+        }
+    }
+
+    @Test("pages carry a strict content security policy and a content type")
+    func headers() async throws {
+        let (app, _) = try await portal()
+        try await app.test(.router) { client in
+            let page = try await client.page("/")
+            #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(page.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+            #expect(page.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
+            #expect(page.headers[.xContentTypeOptions] == "nosniff")
+            let css = try await client.page("/static/homeport.css")
+            #expect(css.status == .ok)
+            #expect(css.headers[.contentType]?.hasPrefix("text/css") == true)
+        }
+    }
+
+    @Test("the navigation marks the current section")
+    func navigation() async throws {
+        let (app, _) = try await portal()
+        try await app.test(.router) { client in
+            let page = try await client.page("/inventory")
+            #expect(page.body.contains(#"<a href="/inventory" aria-current="page">Inventory</a>"#))
+            #expect(page.body.contains(#"<a href="/catalog">Catalog</a>"#))
+        }
+    }
+}

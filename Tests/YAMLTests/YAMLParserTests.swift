@@ -1,0 +1,145 @@
+import Testing
+@testable import YAML
+
+@Suite("YAML parser")
+struct YAMLParserTests {
+    @Test("mappings, sequences and scalars keep their order and their place")
+    func structureAndMarks() throws {
+        let node = try #require(try YAML.parse("""
+            name: grafana
+            ports:
+              - 80
+              - "443"
+            enabled: true
+            """))
+        #expect(node.mapping?.map { $0.key.string } == ["name", "ports", "enabled"])
+        #expect(node["name"]?.string == "grafana")
+        #expect(node["ports"]?.sequence?.map(\.string) == ["80", "443"])
+        #expect(node["ports"]?.sequence?[0].int == 80)
+        #expect(node["ports"]?.sequence?[1].int == nil, "a quoted number stays a string")
+        #expect(node["enabled"]?.bool == true)
+        #expect(node["ports"]?.sequence?[1].mark == YAMLMark(line: 4, column: 5))
+    }
+
+    @Test("null forms", arguments: ["key:", "key: ~", "key: null", "key: NULL"])
+    func nulls(_ text: String) throws {
+        let node = try #require(try YAML.parse(text))
+        #expect(node["key"]?.isNull == true)
+        #expect(node["key"]?.string == nil)
+    }
+
+    @Test("a quoted null word is a string")
+    func quotedNull() throws {
+        let node = try #require(try YAML.parse("key: 'null'"))
+        #expect(node["key"]?.string == "null")
+    }
+
+    @Test("every document of a stream, skipping empty ones")
+    func documents() throws {
+        let documents = try YAML.parseDocuments("""
+            ---
+            a: 1
+            ---
+            ---
+            b: 2
+            """)
+        #expect(documents.count == 2)
+        #expect(documents[1]["b"]?.int == 2)
+        #expect(documents[1].mark.line == 5)
+    }
+
+    @Test("anchors and aliases are expanded")
+    func aliases() throws {
+        let node = try #require(try YAML.parse("""
+            base: &base {cpu: 1, memory: 2}
+            copy: *base
+            """))
+        #expect(node["copy"] == node["base"])
+    }
+
+    @Test("a billion-laughs document fails fast with the reason")
+    func billionLaughs() {
+        let text = """
+            a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+            b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+            c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+            d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+            e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+            f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+            g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+            """
+        #expect {
+            try YAML.parse(text)
+        } throws: { error in
+            let error = error as! YAMLError
+            return error.reason.contains("aliases expand to more than") && error.line >= 4
+        }
+    }
+
+    @Test("nesting deeper than the limit is refused")
+    func depth() {
+        let text = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(throws: YAMLError.self) { try YAML.parse(text, limits: YAMLLimits(maxDepth: 64)) }
+        #expect(throws: Never.self) { try YAML.parse(text, limits: YAMLLimits(maxDepth: 128)) }
+    }
+
+    @Test("inputs over the byte limit and streams over the document limit are refused")
+    func sizeLimits() {
+        #expect(throws: YAMLError.self) { try YAML.parse(String(repeating: "a", count: 101), limits: YAMLLimits(maxBytes: 100)) }
+        let stream = (1...5).map { "---\nn: \($0)" }.joined(separator: "\n")
+        #expect(throws: YAMLError.self) { try YAML.parseDocuments(stream, limits: YAMLLimits(maxDocuments: 4)) }
+    }
+
+    @Test("duplicate keys name both lines")
+    func duplicateKeys() {
+        #expect(throws: YAMLError(line: 3, column: 1, reason: "duplicate key 'name' (first at line 1)")) {
+            try YAML.parse("name: a\nother: b\nname: c")
+        }
+    }
+
+    @Test("syntax errors carry line, column and libyaml's reason")
+    func syntaxError() {
+        #expect {
+            try YAML.parse("a: [1, 2\nb: 3")
+        } throws: { error in
+            let error = error as! YAMLError
+            return error.line == 2 && error.reason.contains("flow sequence")
+        }
+    }
+
+    @Test("invalid UTF-8 is an error, not mojibake")
+    func invalidUTF8() {
+        #expect(throws: YAMLError.self) { try YAML.parseDocuments(bytes: Array("name: ".utf8) + [0xC3, 0x28]) }
+    }
+
+    @Test("an alias to an unknown anchor is an error")
+    func unknownAlias() {
+        #expect(throws: YAMLError.self) { try YAML.parse("a: *nowhere") }
+    }
+}
+
+@Suite("YAML writer")
+struct YAMLWriterTests {
+    @Test("written YAML parses back to the same value", arguments: [
+        "a: 1\nb: [x, y]\nc: {d: e}",
+        "list:\n  - name: one\n    ports: [80, 443]\n  - name: two",
+        "text: \"has: colon\"\nquoted: '123'\nempty: []\nnone: {}\nnull:",
+        "script: |\n  line one\n  line two\nnested:\n  deeper:\n    block: |\n      a\n      b",
+        "odd: \"-leading dash\"\nhash: \"a #comment\"\nquote: 'say \"hi\"'",
+    ])
+    func roundTrip(_ text: String) throws {
+        let node = try #require(try YAML.parse(text))
+        let written = YAMLWriter.string(node)
+        let reparsed = try #require(try YAML.parse(written), "writer produced: \(written)")
+        #expect(Self.strip(reparsed) == Self.strip(node), "writer produced:\n\(written)")
+    }
+
+    /// Compares values, not places or quoting style.
+    static func strip(_ node: YAMLNode) -> String {
+        switch node.value {
+        case .scalar: return node.isNull ? "~" : "'\(node.string ?? "")'"
+        case let .sequence(items): return "[" + items.map(strip).joined(separator: ",") + "]"
+        case let .mapping(pairs): return "{" + pairs.map { strip($0.key) + ":" + strip($0.value) }.joined(separator: ",") + "}"
+        }
+    }
+}
