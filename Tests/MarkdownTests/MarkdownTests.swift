@@ -51,13 +51,18 @@ struct MarkdownTests {
         #expect(!html.contains("data:"))
         #expect(!html.contains("vbscript:"))
         #expect(!html.contains("file:"))
-        #expect(html.contains(#"href="""#) || html.contains(#"src="""#))
+        #expect(html.contains(#"href="""#) || html.contains(#"src="about:blank""#))
     }
 
     @Test("safe links survive", arguments: ["https://a.example/x", "mailto:team@homelab.local", "002-k3s.md", "#context", "../docs/x.md", "/catalog?x=a:b"])
     func safeLinks(_ url: String) {
         #expect(Markdown.isSafeURL(url))
         #expect(Markdown.renderHTML("[x](\(url))").contains("href=\"\(url.replacingOccurrences(of: "&", with: "&amp;"))\""))
+    }
+
+    @Test("malformed URLs are not safe", arguments: ["https://x.example/\"><script>", "https://x.example/a b", "https://x.example/<x>", "https://x.example/{y}"])
+    func malformed(_ url: String) {
+        #expect(!Markdown.isSafeURL(url))
     }
 
     @Test("links can be rewritten by the caller")

@@ -96,7 +96,9 @@ struct EscapingTests {
         try await app.test(.router) { client in
             let page = try await client.page("/catalog/component/default/xss-service")
             #expect(page.body.contains("&lt;img src=x onerror=alert(&#39;description&#39;)&gt; &amp; friends"))
-            #expect(page.body.contains(#"href="https://example.invalid/?q=&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;""#))
+            #expect(!page.body.contains("example.invalid"), "a malformed link URL is left out, and listed on the errors page")
+            let errors = try await client.page("/-/errors")
+            #expect(errors.body.contains("metadata.links: &#39;https://example.invalid/?q=&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&#39; is not an http, https or mailto URL"))
             let adr = try await client.page("/adr/002-next")
             #expect(adr.body.contains("Next &quot;&lt;quoted&gt;&quot; &amp; decision"))
             #expect(adr.body.contains(#"href="/adr/001-raw-html#decision""#))

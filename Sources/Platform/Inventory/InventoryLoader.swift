@@ -7,8 +7,8 @@ enum InventoryLoader {
         var hardware: [Hardware] = []
         for item in PlatformYAML.list(document, "hardware", file: file, problems: &problems) {
             var record = YAMLRecord(item, file: file, context: "hardware entry")
-            guard let name = record.string("name") else {
-                problems.append(LoadProblem(file: file, line: item.mark.line, reason: "hardware entry needs a name"))
+            guard let name = record.string("name"), BackstageRules.isValidDNSName(name) else {
+                problems.append(LoadProblem(file: file, line: item.mark.line, reason: "hardware entry needs a name of lowercase letters, digits, '-' and '.'"))
                 continue
             }
             record = YAMLRecord(item, file: file, context: "hardware '\(name)'")
@@ -35,8 +35,8 @@ enum InventoryLoader {
         var nodes: [ClusterNode] = []
         for item in PlatformYAML.list(document, "nodes", file: file, problems: &problems) {
             var record = YAMLRecord(item, file: file, context: "node")
-            guard let name = record.string("name") else {
-                problems.append(LoadProblem(file: file, line: item.mark.line, reason: "node entry needs a name"))
+            guard let name = record.string("name"), BackstageRules.isValidDNSName(name) else {
+                problems.append(LoadProblem(file: file, line: item.mark.line, reason: "node entry needs a name of lowercase letters, digits, '-' and '.'"))
                 continue
             }
             record = YAMLRecord(item, file: file, context: "node '\(name)'")

@@ -9,6 +9,8 @@ struct ADRRowModel: Sendable {
     var status: String
     var statusClass: String
     var date: String?
+    /// The date when it is an ISO date, for `<time datetime>`.
+    var isoDate: String?
 
     init(_ adr: ADR) {
         href = "/adr/\(adr.id)"
@@ -17,5 +19,12 @@ struct ADRRowModel: Sendable {
         status = adr.status.text.count > 40 ? adr.status.kind.rawValue.capitalized : adr.status.text
         statusClass = adr.status.kind.rawValue
         date = adr.date
+        isoDate = adr.date.flatMap { Self.isISODate($0) ? $0 : nil }
+    }
+
+    /// `2024-03-05`.
+    static func isISODate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts.map(\.count) == [4, 2, 2] && parts.allSatisfy { $0.allSatisfy(\.isASCII) && Int($0) != nil }
     }
 }
