@@ -16,7 +16,8 @@ struct ADRRowModel: Sendable {
         href = "/adr/\(adr.id)"
         number = adr.number.map { String(format: "%03d", $0) } ?? "—"
         title = adr.title
-        status = adr.status.text.count > 40 ? adr.status.kind.rawValue.capitalized : adr.status.text
+        // "accepted", "Accepted" and "Superseded by [6. ...](...)" all read as one word on a badge.
+        status = adr.status.kind == .unknown ? adr.status.text : adr.status.kind.rawValue.capitalized
         statusClass = adr.status.kind.rawValue
         date = adr.date
         isoDate = adr.date.flatMap { Self.isISODate($0) ? $0 : nil }
