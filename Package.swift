@@ -55,6 +55,8 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        // Runs the built `homeport` executable, as users and scripts do.
+        .testTarget(name: "homeportTests", dependencies: ["homeport", "HTTPClient"]),
         .testTarget(
             name: "PortalTests",
             dependencies: [

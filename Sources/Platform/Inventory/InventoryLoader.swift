@@ -6,13 +6,7 @@ enum InventoryLoader {
         guard let document = PlatformYAML.readDocument(file: file, files: files, topLevelKeys: ["hardware", "nodes"], problems: &problems) else { return .empty }
         var hardware: [Hardware] = []
         for item in PlatformYAML.list(document, "hardware", file: file, problems: &problems) {
-            var record = YAMLRecord(item, file: file, context: "hardware entry")
-            guard let name = record.string("name"), BackstageRules.isValidDNSName(name) else {
-                problems.append(LoadProblem(file: file, line: item.mark.line, reason: "hardware entry needs a name of lowercase letters, digits, '-' and '.'"))
-                continue
-            }
-            record = YAMLRecord(item, file: file, context: "hardware '\(name)'")
-            _ = record.string("name")
+            guard case (var record, let name)? = namedRecord(item, kind: "hardware", file: file, problems: &problems) else { continue }
             hardware.append(Hardware(
                 name: name,
                 title: record.string("title") ?? name,
@@ -34,13 +28,7 @@ enum InventoryLoader {
         let hostNames = Set(hardware.map(\.name))
         var nodes: [ClusterNode] = []
         for item in PlatformYAML.list(document, "nodes", file: file, problems: &problems) {
-            var record = YAMLRecord(item, file: file, context: "node")
-            guard let name = record.string("name"), BackstageRules.isValidDNSName(name) else {
-                problems.append(LoadProblem(file: file, line: item.mark.line, reason: "node entry needs a name of lowercase letters, digits, '-' and '.'"))
-                continue
-            }
-            record = YAMLRecord(item, file: file, context: "node '\(name)'")
-            _ = record.string("name")
+            guard case (var record, let name)? = namedRecord(item, kind: "node", file: file, problems: &problems) else { continue }
             let host = record.string("host")
             if let host, !hostNames.contains(host), let node = item["host"] {
                 record.report(node, "host '\(host)' is not in the hardware list")
@@ -56,5 +44,17 @@ enum InventoryLoader {
             problems += record.finish()
         }
         return Inventory(hardware: hardware, nodes: nodes)
+    }
+
+    /// A record for a list entry named by a DNS-style `name`, whose problems read "node 'k3s-01': ...";
+    /// nil, with a problem, when the name is missing or malformed.
+    private static func namedRecord(_ item: YAMLNode, kind: String, file: String, problems: inout [LoadProblem]) -> (YAMLRecord, String)? {
+        guard let name = item["name"]?.string, BackstageRules.isValidDNSName(name) else {
+            problems.append(LoadProblem(file: file, line: item.mark.line, reason: "\(kind) entry needs a name of lowercase letters, digits, '-' and '.'"))
+            return nil
+        }
+        var record = YAMLRecord(item, file: file, context: "\(kind) '\(name)'")
+        _ = record.string("name")
+        return (record, name)
     }
 }
