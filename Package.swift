@@ -30,10 +30,15 @@ let package = Package(
         .target(name: "Config", dependencies: ["YAML"]),
         .target(name: "Platform", dependencies: ["YAML", "Markdown"]),
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Creating apps: manifest checks, model and Git provider clients, and the flow that ties them.
+        .target(name: "Manifests", dependencies: ["YAML"]),
+        .target(name: "Ollama", dependencies: ["HTTPClient"]),
+        .target(name: "GitOps", dependencies: ["HTTPClient"]),
+        .target(name: "Provisioning", dependencies: ["Manifests", "Ollama", "GitOps", "Store", "Platform", "YAML"]),
         .target(
             name: "Portal",
             dependencies: [
-                "Config", "Platform", "Store",
+                "Config", "Platform", "Store", "Provisioning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -55,6 +60,16 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML"]),
+        .testTarget(
+            name: "OllamaTests",
+            dependencies: ["Ollama", "HTTPClient", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
+        .testTarget(
+            name: "GitOpsTests",
+            dependencies: ["GitOps", "HTTPClient", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
+        .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning"]),
         // Runs the built `homeport` executable, as users and scripts do.
         .testTarget(name: "homeportTests", dependencies: ["homeport", "HTTPClient"]),
         .testTarget(

@@ -1,0 +1,1 @@
+// The new-app flow: form fields, engines, job runner (work in progress).
