@@ -113,7 +113,7 @@ struct CatalogLoaderTests {
         ("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: x, namespace: Team_A}\nspec: {type: s, lifecycle: l, owner: o}", "metadata.namespace 'Team_A' is not a valid namespace"),
         ("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: x, tags: [Has Space]}\nspec: {type: s, lifecycle: l, owner: o}", "tag 'Has Space' is not valid"),
         ("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: x}\nspec: {type: s, owner: o}", "spec.lifecycle is required for a Component"),
-        ("apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata: {name: x}\nspec: {type: s, lifecycle: l, owner: o}", "spec.definition is required for a API"),
+        ("apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata: {name: x}\nspec: {type: s, lifecycle: l, owner: o}", "spec.definition is required for an API"),
         ("apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: x}\nspec: {}", "a Location needs spec.target or spec.targets"),
         ("- just\n- a list", "a catalog entity must be a mapping"),
     ])
@@ -149,6 +149,35 @@ struct CatalogLoaderTests {
         let snapshot = try loadPlatform(root)
         #expect(snapshot.problems.map(\.reason) == ["spec.dependsOn: 'postgres' needs a kind, such as component:postgres"])
         #expect(snapshot.catalog[EntityRef(kind: "component", name: "svc")] != nil)
+    }
+
+    @Test("a remote $text definition is not fetched: the API loads without it; mcp-server APIs need none")
+    func remoteDefinition() throws {
+        let root = try temporaryPlatform([
+            "catalog/locations.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {targets: [./api.yaml]}",
+            "catalog/api.yaml": teamGroup + """
+
+                ---
+                apiVersion: backstage.io/v1alpha1
+                kind: API
+                metadata: {name: remote}
+                spec:
+                  type: openapi
+                  lifecycle: production
+                  owner: team
+                  definition:
+                    $text: https://example.com/openapi.yaml
+                ---
+                apiVersion: backstage.io/v1alpha1
+                kind: API
+                metadata: {name: mcp}
+                spec: {type: mcp-server, lifecycle: experimental, owner: team, remotes: [{type: streamable-http, url: "http://localhost:7007/api/mcp/v1"}]}
+                """,
+        ])
+        let snapshot = try loadPlatform(root)
+        #expect(snapshot.problems.map(\.reason) == ["spec.definition $text: remote definition https://example.com/openapi.yaml is not fetched; the API is shown without it"])
+        #expect(snapshot.catalog[EntityRef(kind: "api", name: "remote")]?.definition == nil)
+        #expect(snapshot.catalog[EntityRef(kind: "api", name: "mcp")] != nil)
     }
 
     @Test("a $text definition outside the repository is refused")

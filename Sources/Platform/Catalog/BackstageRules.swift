@@ -58,9 +58,12 @@ enum BackstageRules {
     }
 
     /// `spec` fields each core kind must have, as Backstage's schemas require.
-    static func requiredSpecFields(for kind: EntityKind) -> [String] {
+    /// An API of type `mcp-server` (Backstage's AI model module) describes `spec.remotes` instead of
+    /// a definition.
+    static func requiredSpecFields(for kind: EntityKind, type: String?) -> [String] {
         switch kind {
         case .component: return ["type", "lifecycle", "owner"]
+        case .api where type == "mcp-server": return ["type", "lifecycle", "owner"]
         case .api: return ["type", "lifecycle", "owner", "definition"]
         case .resource: return ["type", "owner"]
         case .system, .domain: return ["owner"]

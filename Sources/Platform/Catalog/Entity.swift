@@ -54,6 +54,11 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 public enum EntityKind: String, Sendable, CaseIterable {
     case component, api, system, domain, resource, group, user, location
 
+    /// "a Component", "an API", for messages.
+    public var withArticle: String {
+        (self == .api ? "an " : "a ") + displayName
+    }
+
     /// The spelling Backstage uses.
     public var displayName: String {
         switch self {

@@ -74,8 +74,8 @@ struct EntityParser {
         let ref = EntityRef(kind: kind, namespace: namespace, name: name)
         let coreKind = EntityKind(rawValue: ref.kind)
         if let coreKind {
-            for field in BackstageRules.requiredSpecFields(for: coreKind) where spec?[field] == nil || spec?[field]?.isNull == true {
-                throw Failure(line: (spec ?? document).mark.line, reason: "spec.\(field) is required for a \(coreKind.displayName)")
+            for field in BackstageRules.requiredSpecFields(for: coreKind, type: spec?["type"]?.string) where spec?[field] == nil || spec?[field]?.isNull == true {
+                throw Failure(line: (spec ?? document).mark.line, reason: "spec.\(field) is required for \(coreKind.withArticle)")
             }
         }
 
@@ -144,12 +144,19 @@ struct EntityParser {
     }
 
     /// `spec.definition`: text, or a `$text`/`$json`/`$yaml` placeholder naming a file beside the entity.
-    private func definition(_ node: YAMLNode?) throws(Failure) -> String? {
+    /// A placeholder naming a URL is not fetched (Homeport reads the repository only): the entity
+    /// loads without its definition and the skipped URL is reported.
+    private mutating func definition(_ node: YAMLNode?) throws(Failure) -> String? {
         guard let node else { return nil }
         if let text = node.string { return text }
         if let pairs = node.mapping, pairs.count == 1, let key = pairs[0].key.string, ["$text", "$json", "$yaml"].contains(key) {
             guard let target = pairs[0].value.string else {
                 throw Failure(line: node.mark.line, reason: "spec.definition \(key) must name a file")
+            }
+            if target.contains("://") {
+                problems.append(LoadProblem(file: file, line: pairs[0].value.mark.line,
+                                            reason: "spec.definition \(key): remote definition \(target) is not fetched; the API is shown without it"))
+                return nil
             }
             switch readPlaceholder(target) {
             case let .success(text): return text
