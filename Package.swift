@@ -34,7 +34,10 @@ let package = Package(
         .target(name: "Manifests", dependencies: ["YAML"]),
         .target(name: "Ollama", dependencies: ["HTTPClient"]),
         .target(name: "GitOps", dependencies: ["HTTPClient"]),
-        .target(name: "Provisioning", dependencies: ["Manifests", "Ollama", "GitOps", "Store", "Platform", "YAML"]),
+        .target(
+            name: "Provisioning",
+            dependencies: ["Manifests", "Ollama", "GitOps", "Store", "Platform", "YAML", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "Portal",
             dependencies: [

@@ -96,6 +96,7 @@ struct Setting: Sendable {
 
     static let all: [Setting] = [
         text("server.host", \.server.host),
+        url("server.public_url", \.server.publicURL),
         Setting(path: "server.port") { config, value, _ throws(SettingError) in
             guard let port = Int(value), (1...65535).contains(port) else {
                 throw SettingError(reason: "expected a port number from 1 to 65535, got '\(value)'")
@@ -111,6 +112,32 @@ struct Setting: Sendable {
         text("platform.services", \.platform.services),
         text("platform.dashboards_dir", \.platform.dashboardsDir),
         text("platform.gitops_apps_dir", \.platform.gitopsAppsDir),
+        url("ollama.url", \.ollama.url),
+        text("ollama.model", \.ollama.model),
+        seconds("ollama.connect_timeout_seconds", \.ollama.connectTimeoutSeconds),
+        seconds("ollama.first_token_timeout_seconds", \.ollama.firstTokenTimeoutSeconds),
+        seconds("ollama.total_timeout_seconds", \.ollama.totalTimeoutSeconds),
+        count("ollama.concurrency", \.ollama.concurrency, range: 1...16),
+        Setting(path: "gitops.provider") { config, value, _ throws(SettingError) in
+            guard let provider = HomeportConfig.GitOps.Provider(rawValue: value) else {
+                throw SettingError(reason: "expected git, github or gitea, got '\(value)'")
+            }
+            config.gitops.provider = provider
+        },
+        flag("gitops.auto_pr", \.gitops.autoPR),
+        text("gitops.base_branch", \.gitops.baseBranch),
+        text("gitops.path", \.gitops.path),
+        optionalPath("gitops.git.repository", \.gitops.git.repository),
+        optionalText("gitops.git.remote", \.gitops.git.remote),
+        url("gitops.github.api_url", \.gitops.github.apiURL),
+        optionalText("gitops.github.repository", \.gitops.github.repository),
+        text("gitops.github.token_env", \.gitops.github.tokenEnv),
+        optionalPath("gitops.github.token_file", \.gitops.github.tokenFile),
+        url("gitops.gitea.api_url", \.gitops.gitea.apiURL),
+        optionalText("gitops.gitea.repository", \.gitops.gitea.repository),
+        text("gitops.gitea.token_env", \.gitops.gitea.tokenEnv),
+        optionalPath("gitops.gitea.token_file", \.gitops.gitea.tokenFile),
+        text("policy.namespace", \.policy.namespace),
         Setting(path: "log.level") { config, value, _ throws(SettingError) in
             guard let level = HomeportConfig.LogLevel(rawValue: value.lowercased()) else {
                 let known = HomeportConfig.LogLevel.allCases.map(\.rawValue).joined(separator: ", ")
@@ -132,6 +159,62 @@ struct Setting: Sendable {
         Setting(path: path) { config, value, _ throws(SettingError) in
             guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { throw SettingError(reason: "must not be empty") }
             config[keyPath: keyPath] = value
+        }
+    }
+
+    private static func optionalText(_ path: String, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable) -> Setting {
+        Setting(path: path) { config, value, _ throws(SettingError) in
+            config[keyPath: keyPath] = value.trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    /// An http(s) address; a trailing slash is dropped so paths can be appended.
+    private static func url(_ path: String, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable) -> Setting {
+        Setting(path: path) { config, value, _ throws(SettingError) in
+            guard let url = URL(string: value), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw SettingError(reason: "expected an http or https URL, got '\(value)'")
+            }
+            config[keyPath: keyPath] = value.hasSuffix("/") ? String(value.dropLast()) : value
+        }
+    }
+
+    private static func seconds(_ path: String, _ keyPath: WritableKeyPath<HomeportConfig, Double> & Sendable) -> Setting {
+        Setting(path: path) { config, value, _ throws(SettingError) in
+            guard let seconds = Double(value), seconds > 0, seconds <= 86_400 else {
+                throw SettingError(reason: "expected a number of seconds above 0, got '\(value)'")
+            }
+            config[keyPath: keyPath] = seconds
+        }
+    }
+
+    private static func count(_ path: String, _ keyPath: WritableKeyPath<HomeportConfig, Int> & Sendable, range: ClosedRange<Int>) -> Setting {
+        Setting(path: path) { config, value, _ throws(SettingError) in
+            guard let number = Int(value), range.contains(number) else {
+                throw SettingError(reason: "expected a whole number from \(range.lowerBound) to \(range.upperBound), got '\(value)'")
+            }
+            config[keyPath: keyPath] = number
+        }
+    }
+
+    private static func flag(_ path: String, _ keyPath: WritableKeyPath<HomeportConfig, Bool> & Sendable) -> Setting {
+        Setting(path: path) { config, value, _ throws(SettingError) in
+            switch value.lowercased() {
+            case "true", "yes", "1": config[keyPath: keyPath] = true
+            case "false", "no", "0": config[keyPath: keyPath] = false
+            default: throw SettingError(reason: "expected true or false, got '\(value)'")
+            }
+        }
+    }
+
+    /// A path that may be left empty (unset).
+    private static func optionalPath(_ name: String, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable) -> Setting {
+        let resolve = path(name, keyPath)
+        return Setting(path: name) { config, value, baseDirectory throws(SettingError) in
+            if value.trimmingCharacters(in: .whitespaces).isEmpty {
+                config[keyPath: keyPath] = ""
+            } else {
+                try resolve.apply(&config, value, baseDirectory)
+            }
         }
     }
 

@@ -10,10 +10,66 @@ public struct HomeportConfig: Sendable, Equatable {
     public var resourcesDir = "."
     public var platform = Platform()
     public var log = Log()
+    public var ollama = Ollama()
+    public var gitops = GitOps()
+    public var policy = Policy()
 
     public struct Server: Sendable, Equatable {
         public var host = "127.0.0.1"
         public var port = 8080
+        /// The portal's address as reviewers reach it, for links in pull requests.
+        public var publicURL = "http://127.0.0.1:8080"
+    }
+
+    /// The model server that drafts manifests.
+    public struct Ollama: Sendable, Equatable {
+        public var url = "http://127.0.0.1:11434"
+        public var model = "qwen2.5-coder:7b"
+        public var connectTimeoutSeconds = 5.0
+        public var firstTokenTimeoutSeconds = 120.0
+        public var totalTimeoutSeconds = 600.0
+        /// Generations at once; the GPU box serves one at a time well.
+        public var concurrency = 1
+    }
+
+    /// Where pull requests go.
+    public struct GitOps: Sendable, Equatable {
+        public var provider = Provider.git
+        /// Open the pull request as soon as the manifests pass (false: show a preview first).
+        public var autoPR = false
+        public var baseBranch = "main"
+        /// Folder of the repository new apps go into.
+        public var path = "gitops/apps/ai-generated"
+        public var git = LocalGit()
+        public var github = Forge(apiURL: "https://api.github.com", tokenEnv: "GITHUB_TOKEN")
+        public var gitea = Forge(apiURL: "https://gitea.homelab.local/api/v1", tokenEnv: "GITEA_TOKEN")
+
+        public enum Provider: String, Sendable, CaseIterable {
+            case git, github, gitea
+        }
+
+        /// The embedded provider: a local repository through the `git` command.
+        public struct LocalGit: Sendable, Equatable {
+            /// Path of the repository; empty means `<data_dir>/gitops.git`, created from the platform root.
+            public var repository = ""
+            /// Remote to push branches to; empty for none.
+            public var remote = ""
+        }
+
+        /// A hosted forge (GitHub or Gitea) reached over its REST API.
+        public struct Forge: Sendable, Equatable {
+            public var apiURL: String
+            /// `owner/name`.
+            public var repository = ""
+            /// Environment variable holding the token.
+            public var tokenEnv: String
+            /// File holding the token (read when set; wins over the variable).
+            public var tokenFile = ""
+        }
+    }
+
+    public struct Policy: Sendable, Equatable {
+        public var namespace = "ai-generated"
     }
 
     /// Where the platform repository's pieces live; paths below `root` are relative to it.

@@ -3,22 +3,29 @@ import Foundation
 import Hummingbird
 import Logging
 import Platform
+import Provisioning
 import ServiceLifecycle
+import Store
 
-/// Builds the portal from its configuration: loads the platform, then wires the router.
+/// Builds the portal from its configuration: opens and migrates the database, loads the platform,
+/// wires the new-app flow and the router.
 public func buildApplication(config: HomeportConfig, logger: Logger) async throws -> some ApplicationProtocol {
+    let database = try HomeportDatabase(path: config.dataDir + "/homeport.sqlite")
+    let applied = try database.migrate(folder: config.resourcesDir + "/migrations")
+    if !applied.isEmpty { logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"]) }
     let state = try PlatformState(loader: PlatformLoader(paths: config.platformPaths), logger: logger)
-    let router = try await buildRouter(state: state, resourcesDirectory: config.resourcesDir)
+    let provisioning = try makeProvisioning(config: config, database: database, logger: logger)
+    let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: config.resourcesDir)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "homeport"),
-        services: [ReloadOnHangup(state: state)],
+        services: [ReloadOnHangup(state: state), JobRunnerService(runner: provisioning.runner)],
         logger: logger
     )
 }
 
-/// The router with every page; tests drive it directly.
-public func buildRouter(state: PlatformState, resourcesDirectory: String) async throws -> Router<BasicRequestContext> {
+/// The router with every page and the API; tests drive it directly.
+public func buildRouter(state: PlatformState, provisioning: ProvisioningService, resourcesDirectory: String) async throws -> Router<BasicRequestContext> {
     let pages = try await PageRenderer(templatesDirectory: resourcesDirectory + "/Templates")
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
@@ -29,6 +36,10 @@ public func buildRouter(state: PlatformState, resourcesDirectory: String) async 
     router.addRoutes(ADRController(state: state, pages: pages).endpoints)
     router.addRoutes(PlatformPagesController(state: state, pages: pages).endpoints)
     router.addRoutes(OperationsController(state: state, pages: pages).endpoints)
+    router.addRoutes(NewAppController(state: state, pages: pages, provisioning: provisioning).endpoints)
+    router.addRoutes(RequestsController(state: state, pages: pages, provisioning: provisioning).endpoints)
+    router.addRoutes(APIController(state: state, provisioning: provisioning).endpoints)
+    router.addRoutes(try APIDocsController(state: state, pages: pages, documentPath: resourcesDirectory + "/Public/openapi.json").endpoints)
     return router
 }
 
@@ -58,5 +69,17 @@ struct ReloadOnHangup: Service {
         source.resume()
         try? await gracefulShutdown()
         source.cancel()
+    }
+}
+
+/// Runs queued requests while the server runs. On shutdown running jobs stop where they are and
+/// resume at the next start (their state is in the database).
+struct JobRunnerService: Service {
+    let runner: JobRunner
+
+    func run() async throws {
+        try await runner.start()
+        try? await gracefulShutdown()
+        await runner.shutdown()
     }
 }

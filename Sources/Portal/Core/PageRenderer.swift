@@ -17,13 +17,14 @@ public struct PageRenderer: Sendable {
     /// `template` rendered with `model`, inside the layout.
     func page(
         _ template: String, _ model: some Sendable, title: String, section: LayoutModel.Section,
-        snapshot: PlatformSnapshot, status: HTTPResponse.Status = .ok
+        snapshot: PlatformSnapshot, status: HTTPResponse.Status = .ok, refresh: Bool = false
     ) -> HTMLPage {
         guard let body = library.render(model, withTemplate: template) else {
             preconditionFailure("template \(template).mustache is missing from Templates/")
         }
         var layout = LayoutModel(title: title, section: section, problemCount: snapshot.problems.count)
         layout.body = body
+        layout.refresh = refresh
         let html = library.render(layout, withTemplate: "layout") ?? body
         return HTMLPage(html: html, status: status)
     }

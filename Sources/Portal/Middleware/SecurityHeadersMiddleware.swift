@@ -21,4 +21,5 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 extension HTTPField.Name {
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     static let frameOptions = HTTPField.Name("X-Frame-Options")!
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
 }

@@ -6,6 +6,8 @@ struct LayoutModel: Sendable {
     var hasProblems: Bool
     /// "1 load error", "3 load errors".
     var problemLabel: String
+    /// Reload the page every few seconds when JavaScript is off (a running request).
+    var refresh = false
     /// The rendered page, filled in by `PageRenderer`.
     var body = ""
 
@@ -23,7 +25,7 @@ struct LayoutModel: Sendable {
     }
 
     enum Section: CaseIterable {
-        case overview, catalog, adrs, inventory, observability, errors, none
+        case overview, catalog, adrs, inventory, observability, newApp, requests, errors, none
 
         var label: String {
             switch self {
@@ -32,6 +34,8 @@ struct LayoutModel: Sendable {
             case .adrs: return "Decisions"
             case .inventory: return "Inventory"
             case .observability: return "Observability"
+            case .newApp: return "New app"
+            case .requests: return "Requests"
             case .errors: return "Load errors"
             case .none: return ""
             }
@@ -44,6 +48,8 @@ struct LayoutModel: Sendable {
             case .adrs: return "/adr"
             case .inventory: return "/inventory"
             case .observability: return "/observability"
+            case .newApp: return "/apps/new"
+            case .requests: return "/requests"
             case .errors: return "/-/errors"
             case .none: return "/"
             }

@@ -1,0 +1,147 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Provisioning
+import Store
+
+/// `/requests`, `/requests/{id}`, its live feed, and the buttons on it.
+struct RequestsController<Context: RequestContext> {
+    let state: PlatformState
+    let pages: PageRenderer
+    let provisioning: ProvisioningService
+
+    var endpoints: RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+        routes.get("/requests", use: list)
+        routes.get("/requests/:id", use: show)
+        routes.get("/requests/:id/events", use: events)
+        routes.post("/requests/:id/:action", use: act)
+        return routes
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> HTMLPage {
+        let parameters = request.uri.queryParameters
+        let query = RequestQuery(
+            status: parameters.get("status").flatMap(RequestStatus.init(rawValue:)),
+            text: parameters.get("q").map { String($0.prefix(200)) }.flatMap { $0.isEmpty ? nil : $0 },
+            page: max(1, parameters.get("page").flatMap { Int($0) } ?? 1)
+        )
+        let page = try provisioning.store.list(query)
+        return pages.page("requests", RequestListModel(page: page, query: query), title: "Requests", section: .requests, snapshot: state.snapshot)
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> HTMLPage {
+        let id = try context.parameters.require("id")
+        guard let row = try provisioning.store.request(id: id) else {
+            throw HTTPError(.notFound, message: "There is no request \(id).")
+        }
+        let model = RequestPageModel(request: row, events: try provisioning.store.events(of: id), attempts: try provisioning.store.attempts(of: id),
+                                     liveOutput: provisioning.feed.currentOutput(of: id)?.text)
+        return pages.page("request", model, title: "Request \(row.appName)", section: .requests, snapshot: state.snapshot, refresh: model.isLive)
+    }
+
+    /// Server-sent events: history events from the database and model tokens as they stream,
+    /// resumable with `Last-Event-ID` (`e<event id>-a<attempt>-o<offset>`). The stream polls the
+    /// database and the live output a few times a second and ends when the request settles.
+    @Sendable func events(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard try provisioning.store.request(id: id) != nil else {
+            throw HTTPError(.notFound, message: "There is no request \(id).")
+        }
+        let start = LiveCursor(request.headers[.lastEventID] ?? request.uri.queryParameters.get("after"))
+        let store = provisioning.store
+        let feed = provisioning.feed
+        let body = ResponseBody { writer in
+            var cursor = start
+            var quietSince = Date()
+            while true {
+                var chunk = ""
+                for event in try store.events(of: id, after: cursor.eventID) {
+                    cursor.eventID = event.id ?? cursor.eventID
+                    chunk += LiveCursor.status(event, cursor: cursor)
+                }
+                if let live = feed.currentOutput(of: id) {
+                    if live.attempt != cursor.attempt { cursor.attempt = live.attempt; cursor.offset = 0 }
+                    if live.length > cursor.offset {
+                        let text = String(live.text.dropFirst(cursor.offset))
+                        cursor.offset = live.length
+                        chunk += LiveCursor.token(text, attempt: live.attempt, cursor: cursor)
+                    }
+                }
+                if let row = try store.request(id: id), row.status.isFinal, !(row.status == .ready && row.autoPR) {
+                    chunk += "event: done\ndata: {\"status\":\"\(row.status.rawValue)\"}\n\n"
+                    try await writer.write(ByteBuffer(string: chunk))
+                    break
+                }
+                if chunk.isEmpty, Date().timeIntervalSince(quietSince) > 15 {
+                    chunk = ": keep-alive\n\n"
+                }
+                if !chunk.isEmpty {
+                    try await writer.write(ByteBuffer(string: chunk))
+                    quietSince = Date()
+                }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+    }
+
+    /// The buttons: retry, cancel, pull-request, regenerate. Each answers with the request page.
+    @Sendable func act(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let action = try context.parameters.require("action")
+        let fields = try await RequestBodies.form(request)
+        do {
+            switch action {
+            case "retry": _ = try await provisioning.retry(id)
+            case "cancel": _ = try await provisioning.cancel(id)
+            case "pull-request": _ = try await provisioning.openPullRequest(id)
+            case "regenerate": _ = try await provisioning.regenerate(id, feedback: fields["feedback"] ?? "")
+            default: throw HTTPError(.notFound)
+            }
+        } catch let error as ProvisioningService.ActionError where error.code == .notFound {
+            throw HTTPError(.notFound, message: error.message)
+        } catch let error as ProvisioningService.ActionError {
+            throw HTTPError(.conflict, message: error.message)
+        }
+        return Response(status: .seeOther, headers: [.location: "/requests/\(id)"])
+    }
+}
+
+/// Where a live page is in a request's feed, carried in the SSE `id`.
+struct LiveCursor: Sendable {
+    var eventID: Int64
+    var attempt: Int
+    var offset: Int
+
+    init(_ text: String?) {
+        eventID = 0
+        attempt = 0
+        offset = 0
+        for part in (text ?? "").split(separator: "-") {
+            switch part.first {
+            case "e": eventID = Int64(part.dropFirst()) ?? 0
+            case "a": attempt = Int(part.dropFirst()) ?? 0
+            case "o": offset = Int(part.dropFirst()) ?? 0
+            default: break
+            }
+        }
+    }
+
+    var id: String { "e\(eventID)-a\(attempt)-o\(offset)" }
+
+    static func status(_ event: RequestEvent, cursor: LiveCursor) -> String {
+        let payload: [String: String] = ["status": event.status.rawValue, "message": event.message, "at": Formats.time(event.at)]
+        return "id: \(cursor.id)\nevent: status\ndata: \(json(payload))\n\n"
+    }
+
+    static func token(_ text: String, attempt: Int, cursor: LiveCursor) -> String {
+        "id: \(cursor.id)\nevent: token\ndata: \(json(["attempt": String(attempt), "text": text]))\n\n"
+    }
+
+    private static func json(_ object: [String: String]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

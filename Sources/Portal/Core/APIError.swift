@@ -1,0 +1,29 @@
+import Foundation
+import Hummingbird
+
+/// An API failure, answered as `{"error": {"code", "message", "field"}}` with its status.
+struct APIError: Error, ResponseGenerator {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+    var field: String?
+    /// Every field's message, when a submission had several problems.
+    var fields: [String: String]?
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var error: [String: Any] = ["code": code, "message": message]
+        if let field { error["field"] = field }
+        if let fields { error["fields"] = fields }
+        return JSONBody.response(["error": error], status: status)
+    }
+}
+
+/// JSON responses from plain dictionaries and arrays, with stable key order.
+enum JSONBody {
+    static func response(_ object: Any, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

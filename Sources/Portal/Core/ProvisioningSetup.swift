@@ -1,0 +1,48 @@
+import Config
+import Foundation
+import GitOps
+import Logging
+import Manifests
+import Ollama
+import Provisioning
+import Store
+
+/// The new-app flow as the configuration describes it.
+func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, logger: Logger) throws -> ProvisioningService {
+    let settings = ProvisioningSettings(
+        policy: ManifestPolicy(namespace: config.policy.namespace),
+        model: config.ollama.model,
+        gitopsFolder: config.gitops.path,
+        baseBranch: config.gitops.baseBranch,
+        publicURL: config.server.publicURL,
+        ollamaConcurrency: config.ollama.concurrency,
+        autoPR: config.gitops.autoPR,
+        generationTimeout: config.ollama.totalTimeoutSeconds
+    )
+    let ollama = OllamaClient(baseURL: config.ollama.url, timeouts: OllamaTimeouts(
+        connect: config.ollama.connectTimeoutSeconds, firstToken: config.ollama.firstTokenTimeoutSeconds, total: config.ollama.totalTimeoutSeconds
+    ))
+    let store = RequestStore(database: database)
+    let feed = LiveFeed()
+    let runner = JobRunner(store: store, ollama: ollama, provider: try makeGitProvider(config: config), settings: settings, feed: feed, logger: logger)
+    return ProvisioningService(store: store, runner: runner, feed: feed, ollama: ollama, settings: settings)
+}
+
+/// Why the configured Git provider cannot be used; stops the start.
+struct ProviderConfigurationError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Reads a forge token from its file, else from its environment variable; never logs it.
+func forgeToken(_ forge: HomeportConfig.GitOps.Forge, key: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+    if !forge.tokenFile.isEmpty {
+        guard let text = try? String(contentsOfFile: forge.tokenFile, encoding: .utf8), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ProviderConfigurationError(description: "gitops.\(key).token_file: cannot read a token from \(forge.tokenFile)")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    guard let token = environment[forge.tokenEnv], !token.isEmpty else {
+        throw ProviderConfigurationError(description: "gitops.\(key): no token; set the environment variable \(forge.tokenEnv) or gitops.\(key).token_file")
+    }
+    return token
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+
+/// Reading submitted bodies with a size cap.
+enum RequestBodies {
+    /// Largest form or JSON body accepted.
+    static let maxBytes = 64 * 1024
+
+    /// `application/x-www-form-urlencoded` fields; the last value wins for repeated names.
+    static func form(_ request: Request) async throws -> [String: String] {
+        let text = try await collect(request)
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = decode(parts[0]) else { continue }
+            fields[name] = parts.count > 1 ? decode(parts[1]) ?? "" : ""
+        }
+        return fields
+    }
+
+    /// A JSON object whose values become the same text fields a form sends: numbers and booleans
+    /// as their text, an `env` object as `KEY=value` lines.
+    static func jsonFields(_ request: Request) async throws -> [String: String] {
+        let text = try await collect(request)
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
+            throw APIError(status: .badRequest, code: "invalid_json", message: "The body must be a JSON object.")
+        }
+        var fields: [String: String] = [:]
+        for (key, value) in object {
+            switch value {
+            case let string as String: fields[key] = string
+            case let number as NSNumber:
+                // JSON booleans arrive as NSNumbers of C type char.
+                fields[key] = String(cString: number.objCType) == "c" ? (number.boolValue ? "true" : "false") : number.stringValue
+            case let map as [String: Any] where key == "env":
+                fields[key] = map.keys.sorted().map { "\($0)=\(map[$0].map { "\($0)" } ?? "")" }.joined(separator: "\n")
+            case is NSNull: continue
+            default:
+                throw APIError(status: .badRequest, code: "invalid_field", message: "\(key) must be a string, number or boolean.", field: key)
+            }
+        }
+        return fields
+    }
+
+    private static func collect(_ request: Request) async throws -> String {
+        do {
+            let buffer = try await request.body.collect(upTo: maxBytes)
+            return String(buffer: buffer)
+        } catch {
+            throw APIError(status: .contentTooLarge, code: "body_too_large", message: "The body is larger than \(maxBytes / 1024) KiB.")
+        }
+    }
+
+    private static func decode(_ text: Substring) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+}

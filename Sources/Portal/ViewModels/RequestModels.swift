@@ -1,0 +1,187 @@
+import Foundation
+import Manifests
+import Provisioning
+import Store
+
+/// A request's status as a badge.
+struct StatusBadge: Sendable {
+    var label: String
+    var cssClass: String
+
+    init(_ status: RequestStatus) {
+        label = status.rawValue.replacingOccurrences(of: "_", with: " ")
+        switch status {
+        case .prOpened, .ready: cssClass = "status-accepted"
+        case .rejected, .failed: cssClass = "status-rejected"
+        case .cancelled: cssClass = "status-superseded"
+        case .queued, .generating, .validating, .openingPR: cssClass = "status-proposed"
+        }
+    }
+}
+
+enum Formats {
+    static func time(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
+    }
+
+    static func duration(from start: Date, to end: Date?) -> String {
+        guard let end else { return "" }
+        let seconds = end.timeIntervalSince(start)
+        return seconds < 60 ? String(format: "%.1f s", seconds) : String(format: "%d min %02d s", Int(seconds) / 60, Int(seconds) % 60)
+    }
+}
+
+/// `/requests`: the history, filtered and paged.
+struct RequestListModel: Sendable {
+    struct Row: Sendable {
+        var id: String
+        var href: String
+        var appName: String
+        var badge: StatusBadge
+        var engine: String
+        var requestedBy: String
+        var createdAt: String
+        var duration: String
+        var prURL: String?
+    }
+
+    struct StatusOption: Sendable {
+        var value: String
+        var selected: Bool
+    }
+
+    var rows: [Row]
+    var total: Int
+    var isEmpty: Bool
+    var text: String
+    var statuses: [StatusOption]
+    var page: Int
+    var pageCount: Int
+    var previousHref: String?
+    var nextHref: String?
+
+    init(page: RequestPage, query: RequestQuery) {
+        rows = page.requests.map { request in
+            Row(id: request.id, href: "/requests/\(request.id)", appName: request.appName, badge: StatusBadge(request.status),
+                engine: request.model.map { "\(request.engine) · \($0)" } ?? request.engine,
+                requestedBy: request.requestedBy ?? "anonymous", createdAt: Formats.time(request.createdAt),
+                duration: Formats.duration(from: request.createdAt, to: request.finishedAt), prURL: request.prURL)
+        }
+        total = page.total
+        isEmpty = page.total == 0
+        text = query.text ?? ""
+        statuses = RequestStatus.allCases.map { StatusOption(value: $0.rawValue, selected: $0 == query.status) }
+        self.page = query.page
+        pageCount = max(1, (page.total + query.pageSize - 1) / query.pageSize)
+        func link(_ number: Int) -> String {
+            PortalURL.with(path: "/requests", [("status", query.status?.rawValue), ("q", query.text), ("page", number > 1 ? String(number) : nil)])
+        }
+        previousHref = query.page > 1 ? link(query.page - 1) : nil
+        nextHref = query.page < pageCount ? link(query.page + 1) : nil
+    }
+}
+
+/// `/requests/{id}`: everything about one request.
+struct RequestPageModel: Sendable {
+    struct Event: Sendable {
+        var at: String
+        var badge: StatusBadge
+        var message: String
+    }
+
+    struct Attempt: Sendable {
+        var number: Int
+        var purpose: String
+        var engine: String
+        var duration: String
+        var tokens: String
+        var error: String?
+        var rawOutput: String
+        var prompt: String
+    }
+
+    struct Finding: Sendable {
+        var severity: String
+        var isError: Bool
+        var place: String
+        var message: String
+    }
+
+    var id: String
+    var appName: String
+    var badge: StatusBadge
+    var engine: String
+    var source: String
+    var requestedBy: String
+    var createdAt: String
+    var duration: String
+    var prompt: String
+    var feedback: String?
+    var failureReason: String?
+    var events: [Event]
+    var attempts: [Attempt]
+    var hasAttempts: Bool
+    var manifest: String?
+    var findings: [Finding]
+    var hasFindings: Bool
+    var prURL: String?
+    var branch: String?
+    var commit: String?
+    var diff: String?
+    var isLive: Bool
+    var liveOutput: String
+    var lastEventID: String
+    var canRetry: Bool
+    var canCancel: Bool
+    var canOpenPR: Bool
+    var canRegenerate: Bool
+    var isPreview: Bool
+
+    init(request: AppRequest, events: [RequestEvent], attempts: [GenerationAttempt], liveOutput: String?) {
+        let spec = try? JSONDecoder().decode(AppSpec.self, from: Data(request.specJSON.utf8))
+        id = request.id
+        appName = request.appName
+        badge = StatusBadge(request.status)
+        engine = request.model.map { "\(request.engine) · \($0)" } ?? request.engine
+        source = request.source
+        requestedBy = request.requestedBy ?? "anonymous"
+        createdAt = Formats.time(request.createdAt)
+        duration = Formats.duration(from: request.createdAt, to: request.finishedAt)
+        prompt = spec?.prompt ?? ""
+        feedback = request.feedback
+        failureReason = request.failureReason
+        self.events = events.map { Event(at: Formats.time($0.at), badge: StatusBadge($0.status), message: $0.message) }
+        self.attempts = attempts.map { attempt in
+            Attempt(number: attempt.number, purpose: attempt.purpose, engine: attempt.model.map { "\(attempt.engine) · \($0)" } ?? attempt.engine,
+                    duration: attempt.durationMilliseconds.map { String(format: "%.1f s", Double($0) / 1000) } ?? "",
+                    tokens: [attempt.promptTokens.map { "\($0) prompt" }, attempt.outputTokens.map { "\($0) output" }].compactMap { $0 }.joined(separator: ", "),
+                    error: attempt.error, rawOutput: attempt.rawOutput, prompt: Self.readablePrompt(attempt.prompt))
+        }
+        hasAttempts = !attempts.isEmpty
+        manifest = request.manifest
+        let decoded = request.findingsJSON.flatMap { try? JSONDecoder().decode([PolicyFinding].self, from: Data($0.utf8)) } ?? []
+        findings = decoded.map { finding in
+            Finding(severity: finding.severity.rawValue, isError: finding.severity == .error,
+                    place: [finding.object, finding.path].filter { !$0.isEmpty }.joined(separator: " "), message: finding.message)
+        }
+        hasFindings = !findings.isEmpty
+        prURL = request.prURL
+        branch = request.branch
+        commit = request.commitSHA
+        diff = request.diff
+        isLive = !request.status.isFinal || (request.status == .ready && request.autoPR)
+        self.liveOutput = liveOutput ?? ""
+        lastEventID = events.last?.id.map { "e\($0)" } ?? "e0"
+        canRetry = request.status.isRetryable
+        canCancel = request.status.isCancellable
+        canOpenPR = request.status == .ready
+        canRegenerate = [.ready, .rejected, .failed].contains(request.status)
+        isPreview = request.status == .ready
+    }
+
+    /// The messages sent to the model, as "role: content" blocks.
+    static func readablePrompt(_ json: String) -> String {
+        guard let messages = try? JSONDecoder().decode([[String: String]].self, from: Data(json.utf8)) else { return json }
+        return messages.map { "[\($0["role"] ?? "")]\n\($0["content"] ?? "")" }.joined(separator: "\n\n")
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+
+/// Field-by-field problems with a submitted form, keyed by field name.
+public struct FieldErrors: Error, Sendable, Equatable {
+    public var messages: [String: String]
+
+    public init(_ messages: [String: String] = [:]) {
+        self.messages = messages
+    }
+
+    public var isEmpty: Bool { messages.isEmpty }
+    public subscript(field: String) -> String? { messages[field] }
+}
+
+/// What validation needs to know about the rest of the platform.
+public struct ValidationContext: Sendable {
+    /// Group refs that may own an app (`group:default/platform-team`).
+    public var groups: Set<String>
+    /// Names of Components already in the catalog.
+    public var componentNames: Set<String>
+    /// The id of the open request holding an app name, if any.
+    public var openRequestForApp: @Sendable (String) -> String?
+
+    public init(groups: Set<String>, componentNames: Set<String>, openRequestForApp: @escaping @Sendable (String) -> String?) {
+        self.groups = groups
+        self.componentNames = componentNames
+        self.openRequestForApp = openRequestForApp
+    }
+}
+
+/// Turns submitted text fields into an `AppSpec`, or says what is wrong with each field.
+///
+/// Field names are the form's and the API's: `app_name`, `description`, `owner`, `image`, `port`,
+/// `replicas`, `host`, `size`, `env`, `volume_size`, `prompt`, `engine`.
+public enum AppSpecValidator {
+    public static let maxPromptLength = 4_000
+
+    public static func validate(_ fields: [String: String], context: ValidationContext) -> Result<AppSpec, FieldErrors> {
+        var errors: [String: String] = [:]
+        func value(_ name: String) -> String { (fields[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+
+        let name = value("app_name")
+        if name.isEmpty {
+            errors["app_name"] = "Give the app a name."
+        } else if !isDNSLabel(name) {
+            errors["app_name"] = "Use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (a DNS-1123 label)."
+        } else if context.componentNames.contains(name) {
+            errors["app_name"] = "The catalog already has a component named \(name)."
+        } else if let holder = context.openRequestForApp(name) {
+            errors["app_name"] = "Request \(holder) is already open for \(name)."
+        }
+
+        let description = value("description")
+        if description.count > 500 { errors["description"] = "Keep the description under 500 characters." }
+
+        let owner = value("owner")
+        if owner.isEmpty {
+            errors["owner"] = "Choose the owning team."
+        } else if !context.groups.contains(owner) {
+            errors["owner"] = "\(owner) is not a group in the catalog."
+        }
+
+        // The model may choose an image from the description; the template engine needs one.
+        let image = value("image")
+        if image.isEmpty {
+            if value("engine") != AppSpec.Engine.ollama.rawValue {
+                errors["image"] = "Give the container image, such as ghcr.io/homelab/web:1.2.0."
+            }
+        } else if !isImageReference(image) {
+            errors["image"] = "\(image) is not an image reference ([registry/]name[:tag][@digest], lowercase name)."
+        }
+
+        let port = Int(value("port").isEmpty ? "8080" : value("port"))
+        if port == nil || !(1...65535).contains(port!) { errors["port"] = "Use a port from 1 to 65535." }
+
+        let replicas = Int(value("replicas").isEmpty ? "1" : value("replicas"))
+        if replicas == nil || !(0...10).contains(replicas!) { errors["replicas"] = "Use 0 to 10 replicas." }
+
+        let host = value("host").isEmpty ? "\(name).homelab.local" : value("host").lowercased()
+        if !isDNSName(host) { errors["host"] = "\(host) is not a host name (lowercase letters, digits, '-' and '.')." }
+
+        let size = ResourceSize(rawValue: value("size").isEmpty ? "small" : value("size"))
+        if size == nil { errors["size"] = "Choose small, medium or large." }
+
+        let environment = parseEnvironment(fields["env"] ?? "")
+        if case let .failure(message) = environment { errors["env"] = message.text }
+
+        let volume = value("volume_size")
+        if !volume.isEmpty, !isVolumeSize(volume) { errors["volume_size"] = "Use a size such as 1Gi, 512Mi or 2Ti (at most 1Ti)." }
+
+        let prompt = value("prompt")
+        let engine = AppSpec.Engine(rawValue: value("engine").isEmpty ? "template" : value("engine"))
+        if engine == nil { errors["engine"] = "Choose the template or the ollama engine." }
+        if prompt.count > maxPromptLength { errors["prompt"] = "Keep the description of what it should do under \(maxPromptLength) characters." }
+        if engine == .ollama, prompt.isEmpty { errors["prompt"] = "Tell the model what the app should do." }
+
+        guard errors.isEmpty, let port, let replicas, let size, let engine, case let .success(variables) = environment else {
+            return .failure(FieldErrors(errors))
+        }
+        return .success(AppSpec(name: name, description: description, owner: owner, image: image, port: port, replicas: replicas,
+                                host: host, size: size, environment: variables, volumeSize: volume.isEmpty ? nil : volume,
+                                prompt: prompt, engine: engine))
+    }
+
+    struct Message: Error { var text: String }
+
+    /// `KEY=value` per line; blank lines and `#` comments are skipped.
+    static func parseEnvironment(_ text: String) -> Result<[AppSpec.EnvironmentVariable], Message> {
+        var variables: [AppSpec.EnvironmentVariable] = []
+        var seen: Set<String> = []
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let equals = line.firstIndex(of: "=") else {
+                return .failure(Message(text: "Line \(index + 1): write KEY=value."))
+            }
+            let key = String(line[..<equals]).trimmingCharacters(in: .whitespaces)
+            let value = String(line[line.index(after: equals)...])
+            guard isEnvironmentName(key) else {
+                return .failure(Message(text: "Line \(index + 1): \(key.isEmpty ? "the name is empty" : "'\(key)' is not a variable name (letters, digits, '_')")."))
+            }
+            guard seen.insert(key).inserted else {
+                return .failure(Message(text: "Line \(index + 1): \(key) is set twice."))
+            }
+            if ["PASSWORD", "SECRET", "TOKEN", "PRIVATE_KEY", "API_KEY"].contains(where: { key.uppercased().contains($0) }) {
+                return .failure(Message(text: "Line \(index + 1): \(key) looks like a secret; secrets must not be committed to Git (create a Secret in the cluster and reference it)."))
+            }
+            variables.append(.init(name: key, value: value))
+        }
+        guard variables.count <= 50 else { return .failure(Message(text: "Use at most 50 variables.")) }
+        return .success(variables)
+    }
+
+    /// DNS-1123 label: what Kubernetes requires of a name used for a Service.
+    public static func isDNSLabel(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard (1...63).contains(bytes.count), isLowerAlnum(bytes.first!), isLowerAlnum(bytes.last!) else { return false }
+        return bytes.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
+    }
+
+    static func isDNSName(_ text: String) -> Bool {
+        text.utf8.count <= 253 && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isDNSLabel(String($0)) }
+    }
+
+    /// `[registry[:port]/]path[:tag][@sha256:digest]`, the shape container runtimes accept.
+    static func isImageReference(_ text: String) -> Bool {
+        guard text.utf8.count <= 255, !text.contains(where: { $0.isWhitespace }) else { return false }
+        var rest = Substring(text)
+        if let at = rest.firstIndex(of: "@") {
+            let digest = rest[rest.index(after: at)...]
+            guard digest.hasPrefix("sha256:"), digest.count == 71, digest.dropFirst(7).allSatisfy(\.isHexDigit) else { return false }
+            rest = rest[..<at]
+        }
+        var components = rest.split(separator: "/", omittingEmptySubsequences: false)
+        guard var last = components.popLast() else { return false }
+        if let colon = last.lastIndex(of: ":") {
+            let tag = last[last.index(after: colon)...]
+            guard (1...128).contains(tag.count), tag.allSatisfy({ $0.isLetter || $0.isNumber || "_.-".contains($0) }), tag.first != "." && tag.first != "-" else { return false }
+            last = last[..<colon]
+        }
+        // The first component may be a registry host with a port or capitals-free domain.
+        if components.count >= 1, components[0].contains(".") || components[0].contains(":") || components[0] == "localhost" {
+            components.removeFirst()
+        }
+        return (components + [last]).allSatisfy { part in
+            guard let first = part.first, first.isLetter || first.isNumber else { return false }
+            return part.allSatisfy { ($0.isLowercase && $0.isASCII) || $0.isNumber || "._-".contains($0) }
+        }
+    }
+
+    static func isVolumeSize(_ text: String) -> Bool {
+        for (unit, maximum) in [("Mi", 1_048_576), ("Gi", 1_024), ("Ti", 1)] where text.hasSuffix(unit) {
+            guard let number = Int(text.dropLast(2)), (1...maximum).contains(number), text.first != "0" else { return false }
+            return true
+        }
+        return false
+    }
+
+    private static func isEnvironmentName(_ text: String) -> Bool {
+        guard let first = text.first, first.isLetter || first == "_" else { return false }
+        return text.allSatisfy { ($0.isLetter || $0.isNumber || $0 == "_") && $0.isASCII }
+    }
+
+    private static func isLowerAlnum(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+}

@@ -1,1 +1,0 @@
-// The new-app flow: form fields, engines, job runner (work in progress).

@@ -1,0 +1,160 @@
+import Foundation
+import Ollama
+import Store
+
+/// What the pages and the API ask of the new-app flow: submit, retry, cancel, open the PR,
+/// regenerate, and wait. Controllers call this and never the runner or the store's writes directly.
+public final class ProvisioningService: Sendable {
+    public let store: RequestStore
+    public let runner: JobRunner
+    public let feed: LiveFeed
+    public let settings: ProvisioningSettings
+    private let ollama: OllamaClient
+
+    public init(store: RequestStore, runner: JobRunner, feed: LiveFeed, ollama: OllamaClient, settings: ProvisioningSettings) {
+        self.store = store
+        self.runner = runner
+        self.feed = feed
+        self.ollama = ollama
+        self.settings = settings
+    }
+
+    /// Why an action on a request was refused.
+    public struct ActionError: Error, Sendable, Equatable {
+        public enum Code: String, Sendable {
+            case notFound = "not_found"
+            case conflict
+        }
+
+        public var code: Code
+        public var message: String
+    }
+
+    /// Validates the fields and queues a request; field errors come back for the form or the API.
+    public func submit(_ fields: [String: String], source: String, autoPR: Bool, requestedBy: String?,
+                       context: ValidationContext) async throws -> Result<AppRequest, FieldErrors> {
+        let spec: AppSpec
+        switch AppSpecValidator.validate(fields, context: context) {
+        case let .success(valid): spec = valid
+        case let .failure(errors): return .failure(errors)
+        }
+        let request = AppRequest(
+            id: Self.newID(), appName: spec.name, engine: spec.engine.rawValue,
+            model: spec.engine == .ollama ? settings.model : nil, source: source,
+            specJSON: JobRunner.json(spec), autoPR: autoPR, requestedBy: requestedBy, at: Date()
+        )
+        do {
+            let created = try store.create(request, message: "Request received (\(source), \(spec.engine.rawValue) engine)")
+            await runner.wake()
+            return .success(created)
+        } catch let taken as AppNameTaken {
+            return .failure(FieldErrors(["app_name": "Request \(taken.requestID) is already open for \(taken.appName)."]))
+        }
+    }
+
+    /// Back to the queue after a failure, rejection or cancel; earlier attempts and events stay.
+    public func retry(_ id: String) async throws -> AppRequest {
+        let request = try existing(id)
+        guard request.status.isRetryable else {
+            throw ActionError(code: .conflict, message: "A \(request.status.rawValue) request cannot be retried.")
+        }
+        do {
+            guard let queued = try store.transition(id, from: [.failed, .rejected, .cancelled], to: .queued, message: "Retry requested", change: { row in
+                row.failureReason = nil
+                // Manifests that passed are kept: the retry goes straight to the pull request.
+                if row.filesJSON != nil { row.autoPR = true }
+            }) else { throw ActionError(code: .conflict, message: "The request changed meanwhile; reload and try again.") }
+            await runner.wake()
+            return queued
+        } catch let taken as AppNameTaken {
+            throw ActionError(code: .conflict, message: "Request \(taken.requestID) now holds the app name \(taken.appName).")
+        }
+    }
+
+    public func cancel(_ id: String) async throws -> AppRequest {
+        let request = try existing(id)
+        guard request.status.isCancellable else {
+            throw ActionError(code: .conflict, message: "A \(request.status.rawValue) request cannot be cancelled.")
+        }
+        guard let cancelled = try store.transition(id, from: [.queued, .generating, .validating, .ready, .openingPR], to: .cancelled,
+                                                   message: "Cancelled", change: { $0.failureReason = "cancelled" }) else {
+            throw ActionError(code: .conflict, message: "The request changed meanwhile; reload and try again.")
+        }
+        await runner.cancel(id)
+        return cancelled
+    }
+
+    /// "Open pull request" on a ready request's preview.
+    public func openPullRequest(_ id: String) async throws -> AppRequest {
+        let request = try existing(id)
+        guard request.status == .ready else {
+            throw ActionError(code: .conflict, message: "Only a ready request can open its pull request (this one is \(request.status.rawValue)).")
+        }
+        await runner.requestPullRequest(id)
+        return request
+    }
+
+    /// Drafts again with the reviewer's feedback (ollama) or from the fields (template).
+    public func regenerate(_ id: String, feedback: String) async throws -> AppRequest {
+        let request = try existing(id)
+        guard [.ready, .rejected, .failed].contains(request.status) else {
+            throw ActionError(code: .conflict, message: "A \(request.status.rawValue) request cannot be regenerated.")
+        }
+        let trimmed = String(feedback.trimmingCharacters(in: .whitespacesAndNewlines).prefix(AppSpecValidator.maxPromptLength))
+        guard let queued = try store.transition(id, from: [.ready, .rejected, .failed], to: .queued,
+                                                message: trimmed.isEmpty ? "Regenerate requested" : "Regenerate requested with feedback: \(trimmed)", change: { row in
+            row.feedback = trimmed.isEmpty ? nil : trimmed
+            row.manifest = nil
+            row.filesJSON = nil
+            row.findingsJSON = nil
+            row.failureReason = nil
+        }) else { throw ActionError(code: .conflict, message: "The request changed meanwhile; reload and try again.") }
+        await runner.wake()
+        return queued
+    }
+
+    /// Waits until the request stops moving: a final status, or `ready` when it does not open its PR itself.
+    public func waitUntilSettled(_ id: String, timeout: Double) async throws -> AppRequest {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let request = try existing(id)
+            if request.status.isFinal && !(request.status == .ready && request.autoPR) { return request }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try existing(id)
+    }
+
+    /// Whether Ollama answers, and its models, for the form.
+    public func ollamaStatus() async -> OllamaStatus {
+        do {
+            let models = try await ollama.models()
+            return OllamaStatus(isUp: true, models: models.map(\.name), error: nil, configuredModel: settings.model)
+        } catch {
+            return OllamaStatus(isUp: false, models: [], error: error.message, configuredModel: settings.model)
+        }
+    }
+
+    private func existing(_ id: String) throws -> AppRequest {
+        guard let request = try store.request(id: id) else {
+            throw ActionError(code: .notFound, message: "There is no request \(id).")
+        }
+        return request
+    }
+
+    /// 12 hex characters: short enough for a branch name, random enough never to collide here.
+    static func newID() -> String {
+        String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
+    }
+}
+
+public struct OllamaStatus: Sendable {
+    public var isUp: Bool
+    public var models: [String]
+    public var error: String?
+    public var configuredModel: String
+
+    /// The configured model is pulled on that Ollama.
+    public var hasConfiguredModel: Bool {
+        models.contains(configuredModel) || models.contains("\(configuredModel):latest")
+    }
+}

@@ -1,0 +1,39 @@
+import Manifests
+import Ollama
+
+/// How the new-app flow runs, from the configuration.
+public struct ProvisioningSettings: Sendable {
+    public var policy: ManifestPolicy
+    /// The Ollama model drafts come from.
+    public var model: String
+    public var chatOptions: ChatOptions
+    /// Folder of the GitOps repository that new apps go into (`gitops/apps/ai-generated`).
+    public var gitopsFolder: String
+    public var baseBranch: String
+    /// Address of this portal as reviewers reach it, for links in pull request bodies.
+    public var publicURL: String
+    /// At most this many Ollama generations at once (the GPU box serves one model).
+    public var ollamaConcurrency: Int
+    /// At most this many template generations and pull request openings at once.
+    public var otherConcurrency: Int
+    /// Longest a model generation may take, in seconds (the API's synchronous call waits for two
+    /// of them: the draft and one repair).
+    public var generationTimeout: Double
+    /// Form requests open their pull request as soon as the manifests pass (false: preview first).
+    public var autoPR: Bool
+
+    public init(policy: ManifestPolicy = ManifestPolicy(), model: String = "qwen2.5-coder:7b", chatOptions: ChatOptions = ChatOptions(),
+                gitopsFolder: String = "gitops/apps/ai-generated", baseBranch: String = "main", publicURL: String = "http://127.0.0.1:8080",
+                ollamaConcurrency: Int = 1, otherConcurrency: Int = 4, autoPR: Bool = false, generationTimeout: Double = 600) {
+        self.policy = policy
+        self.model = model
+        self.chatOptions = chatOptions
+        self.gitopsFolder = gitopsFolder
+        self.baseBranch = baseBranch
+        self.publicURL = publicURL
+        self.ollamaConcurrency = ollamaConcurrency
+        self.otherConcurrency = otherConcurrency
+        self.autoPR = autoPR
+        self.generationTimeout = generationTimeout
+    }
+}

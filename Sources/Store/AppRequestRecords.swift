@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+
+/// Where a request is in its life (DESIGN.md, "Request states").
+public enum RequestStatus: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
+    case queued, generating, validating, ready
+    case openingPR = "opening_pr"
+    case prOpened = "pr_opened"
+    case rejected, failed, cancelled
+
+    /// No more work will happen without a user's action.
+    public var isFinal: Bool {
+        switch self {
+        case .ready, .prOpened, .rejected, .failed, .cancelled: return true
+        case .queued, .generating, .validating, .openingPR: return false
+        }
+    }
+
+    /// Retry moves these back to `queued`.
+    public var isRetryable: Bool { self == .failed || self == .rejected || self == .cancelled }
+
+    /// Cancel stops these.
+    public var isCancellable: Bool { !isFinal || self == .ready }
+
+    /// Statuses that hold the app name: a second request for the same app must wait for these.
+    public var holdsAppName: Bool { self != .rejected && self != .failed && self != .cancelled }
+}
+
+/// One app request row.
+public struct AppRequest: Sendable, Codable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "app_requests"
+
+    public var id: String
+    public var appName: String
+    public var engine: String
+    public var model: String?
+    public var status: RequestStatus
+    public var source: String
+    public var specJSON: String
+    public var feedback: String?
+    public var autoPR: Bool
+    public var manifest: String?
+    public var filesJSON: String?
+    public var findingsJSON: String?
+    public var failureReason: String?
+    public var branch: String?
+    public var prURL: String?
+    public var prNumber: Int?
+    public var commitSHA: String?
+    public var diff: String?
+    public var requestedBy: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var finishedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id, engine, model, status, source, feedback, manifest, branch, diff
+        case appName = "app_name", specJSON = "spec_json", autoPR = "auto_pr", filesJSON = "files_json"
+        case findingsJSON = "findings_json", failureReason = "failure_reason", prURL = "pr_url", prNumber = "pr_number"
+        case commitSHA = "commit_sha", requestedBy = "requested_by", createdAt = "created_at", updatedAt = "updated_at"
+        case finishedAt = "finished_at"
+    }
+
+    public init(id: String, appName: String, engine: String, model: String?, source: String, specJSON: String,
+                autoPR: Bool, requestedBy: String?, at: Date) {
+        self.id = id
+        self.appName = appName
+        self.engine = engine
+        self.model = model
+        self.status = .queued
+        self.source = source
+        self.specJSON = specJSON
+        self.autoPR = autoPR
+        self.requestedBy = requestedBy
+        self.createdAt = at
+        self.updatedAt = at
+    }
+}
+
+/// One line of a request's history; never changed once written.
+public struct RequestEvent: Sendable, Codable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "request_events"
+
+    public var id: Int64?
+    public var requestID: String
+    public var at: Date
+    public var status: RequestStatus
+    public var message: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, at, status, message
+        case requestID = "request_id"
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+/// One call to a generator: what was sent, what came back, how long it took.
+public struct GenerationAttempt: Sendable, Codable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "generation_attempts"
+
+    public var id: Int64?
+    public var requestID: String
+    public var number: Int
+    /// `draft` or `repair`.
+    public var purpose: String
+    public var engine: String
+    public var model: String?
+    public var prompt: String
+    public var rawOutput: String
+    public var error: String?
+    public var promptTokens: Int?
+    public var outputTokens: Int?
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var durationMilliseconds: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case id, number, purpose, engine, model, prompt, error
+        case requestID = "request_id", rawOutput = "raw_output", promptTokens = "prompt_tokens"
+        case outputTokens = "output_tokens", startedAt = "started_at", finishedAt = "finished_at"
+        case durationMilliseconds = "duration_ms"
+    }
+
+    public init(requestID: String, number: Int, purpose: String, engine: String, model: String?, prompt: String, startedAt: Date) {
+        self.requestID = requestID
+        self.number = number
+        self.purpose = purpose
+        self.engine = engine
+        self.model = model
+        self.prompt = prompt
+        self.rawOutput = ""
+        self.startedAt = startedAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}

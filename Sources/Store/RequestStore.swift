@@ -1,0 +1,188 @@
+import Foundation
+import GRDB
+
+/// Reads and writes app requests, their events and attempts.
+///
+/// Every change of a request goes through `transition`, which appends an event in the same
+/// transaction and applies only if the request is still in one of the expected states, so a
+/// cancel and a running job cannot overwrite each other.
+public struct RequestStore: Sendable {
+    private let pool: DatabasePool
+
+    public init(database: HomeportDatabase) {
+        pool = database.pool
+    }
+
+    // MARK: - Writing
+
+    /// Saves a new request with its first event; fails if another request holds the app name.
+    public func create(_ request: AppRequest, message: String) throws -> AppRequest {
+        try pool.write { db in
+            if let holder = try Self.holder(ofApp: request.appName, db: db) {
+                throw AppNameTaken(appName: request.appName, requestID: holder.id)
+            }
+            try request.insert(db)
+            var event = RequestEvent(id: nil, requestID: request.id, at: request.createdAt, status: request.status, message: message)
+            try event.insert(db)
+            return request
+        }
+    }
+
+    /// Moves a request to `status` (or keeps its status when nil), applying `change`, if it is in
+    /// one of `expected` states; returns the updated request, or nil when it was not.
+    @discardableResult
+    public func transition(
+        _ id: String, from expected: Set<RequestStatus>? = nil, to status: RequestStatus?, message: String,
+        at now: Date = Date(), change: (inout AppRequest) -> Void = { _ in }
+    ) throws -> AppRequest? {
+        try pool.write { db in
+            guard var request = try AppRequest.fetchOne(db, key: id) else { return nil }
+            if let expected, !expected.contains(request.status) { return nil }
+            if status == .queued, let holder = try Self.holder(ofApp: request.appName, db: db), holder.id != id {
+                throw AppNameTaken(appName: request.appName, requestID: holder.id)
+            }
+            change(&request)
+            if let status { request.status = status }
+            request.updatedAt = now
+            request.finishedAt = request.status.isFinal ? now : nil
+            try request.update(db)
+            var event = RequestEvent(id: nil, requestID: id, at: now, status: request.status, message: message)
+            try event.insert(db)
+            return request
+        }
+    }
+
+    /// Takes the oldest queued request of one of `engines` and marks it `generating`; nil when none is queued.
+    public func claimNextQueued(engines: Set<String>, at now: Date = Date()) throws -> AppRequest? {
+        try pool.write { db in
+            let queued = AppRequest.filter(Column("status") == RequestStatus.queued && engines.contains(Column("engine")))
+            guard var request = try queued.order(Column("created_at"), Column("id")).fetchOne(db) else {
+                return nil
+            }
+            request.status = .generating
+            request.updatedAt = now
+            try request.update(db)
+            var event = RequestEvent(id: nil, requestID: request.id, at: now, status: .generating, message: "Generation started (\(request.engine) engine)")
+            try event.insert(db)
+            return request
+        }
+    }
+
+    /// After a crash or restart: requests caught generating or validating go back to the queue;
+    /// those caught opening a pull request are returned so that the PR step runs again (providers
+    /// reuse the branch and PR, so this never opens a second one).
+    public func recoverInterrupted(at now: Date = Date()) throws -> [AppRequest] {
+        let stuck = try pool.write { db in
+            try db.execute(sql: "UPDATE generation_attempts SET error = 'interrupted: Homeport stopped during this attempt', finished_at = ? WHERE finished_at IS NULL", arguments: [now])
+            return try AppRequest.filter([RequestStatus.generating, .validating, .openingPR].contains(Column("status"))).fetchAll(db)
+        }
+        var openingPR: [AppRequest] = []
+        for request in stuck {
+            if request.status == .openingPR {
+                openingPR.append(request)
+                try appendEvent(request.id, status: .openingPR, message: "Homeport restarted while opening the pull request; opening it again", at: now)
+            } else {
+                try transition(request.id, from: [request.status], to: .queued, message: "Homeport restarted during \(request.status.rawValue); queued again", at: now)
+            }
+        }
+        return openingPR
+    }
+
+    public func appendEvent(_ id: String, status: RequestStatus, message: String, at now: Date = Date()) throws {
+        try pool.write { db in
+            var event = RequestEvent(id: nil, requestID: id, at: now, status: status, message: message)
+            try event.insert(db)
+        }
+    }
+
+    public func insert(_ attempt: GenerationAttempt) throws -> GenerationAttempt {
+        try pool.write { db in
+            var attempt = attempt
+            try attempt.insert(db)
+            return attempt
+        }
+    }
+
+    public func save(_ attempt: GenerationAttempt) throws {
+        try pool.write { db in try attempt.update(db) }
+    }
+
+    // MARK: - Reading
+
+    public func request(id: String) throws -> AppRequest? {
+        try pool.read { db in try AppRequest.fetchOne(db, key: id) }
+    }
+
+    /// Events of a request in order; after `eventID` when given (to resume a live feed).
+    public func events(of id: String, after eventID: Int64? = nil) throws -> [RequestEvent] {
+        try pool.read { db in
+            var query = RequestEvent.filter(Column("request_id") == id)
+            if let eventID { query = query.filter(Column("id") > eventID) }
+            return try query.order(Column("id")).fetchAll(db)
+        }
+    }
+
+    public func attempts(of id: String) throws -> [GenerationAttempt] {
+        try pool.read { db in
+            try GenerationAttempt.filter(Column("request_id") == id).order(Column("number")).fetchAll(db)
+        }
+    }
+
+    /// The request that currently holds an app name (any status but rejected, failed, cancelled).
+    public func holder(ofApp appName: String) throws -> AppRequest? {
+        try pool.read { db in try Self.holder(ofApp: appName, db: db) }
+    }
+
+    /// Newest first, filtered, one page.
+    public func list(_ query: RequestQuery) throws -> RequestPage {
+        try pool.read { db in
+            var filtered = AppRequest.all()
+            if let status = query.status { filtered = filtered.filter(Column("status") == status) }
+            if let requestedBy = query.requestedBy { filtered = filtered.filter(Column("requested_by") == requestedBy) }
+            if let text = query.text?.lowercased(), !text.isEmpty {
+                let pattern = "%\(text)%"
+                filtered = filtered.filter(Column("app_name").like(pattern) || Column("id").like(pattern) || Column("spec_json").like(pattern))
+            }
+            let total = try filtered.fetchCount(db)
+            let rows = try filtered.order(Column("created_at").desc, Column("id").desc)
+                .limit(query.pageSize, offset: (max(query.page, 1) - 1) * query.pageSize).fetchAll(db)
+            return RequestPage(requests: rows, total: total)
+        }
+    }
+
+    public func count(status: RequestStatus) throws -> Int {
+        try pool.read { db in try AppRequest.filter(Column("status") == status).fetchCount(db) }
+    }
+
+    private static func holder(ofApp appName: String, db: Database) throws -> AppRequest? {
+        let released = [RequestStatus.rejected, .failed, .cancelled]
+        return try AppRequest.filter(Column("app_name") == appName && !released.contains(Column("status"))).fetchOne(db)
+    }
+}
+
+public struct RequestQuery: Sendable, Equatable {
+    public var status: RequestStatus?
+    public var text: String?
+    public var requestedBy: String?
+    public var page: Int
+    public var pageSize: Int
+
+    public init(status: RequestStatus? = nil, text: String? = nil, requestedBy: String? = nil, page: Int = 1, pageSize: Int = 50) {
+        self.status = status
+        self.text = text
+        self.requestedBy = requestedBy
+        self.page = page
+        self.pageSize = pageSize
+    }
+}
+
+public struct RequestPage: Sendable {
+    public var requests: [AppRequest]
+    public var total: Int
+}
+
+/// Another request already holds this app name.
+public struct AppNameTaken: Error, Sendable, Equatable {
+    public var appName: String
+    public var requestID: String
+}
