@@ -98,10 +98,13 @@ struct OllamaErrorTests {
     func connectTimeout() async throws {
         let listener = UnansweredListener()
         defer { listener.close() }
-        let start = ContinuousClock.now
         // A first-token limit shorter than the connect limit would run out first: it counts from the start.
-        let error = try #require(await chat(listener.port, OllamaTimeouts(connect: 0.5, firstToken: 5, total: 30, stall: 5)))
-        let elapsed = seconds(since: start)
+        let (failure, elapsed) = await onOwnThread {
+            let start = ContinuousClock.now
+            let error = await chat(listener.port, OllamaTimeouts(connect: 0.5, firstToken: 5, total: 30, stall: 5))
+            return (error, seconds(since: start))
+        }
+        let error = try #require(failure)
         #expect(error.kind == .connectTimeout)
         #expect(error.message == "Ollama at http://127.0.0.1:\(listener.port) did not accept a connection within 0.5 s")
         expectFired(after: elapsed, limit: 0.5)
@@ -112,10 +115,13 @@ struct OllamaErrorTests {
         let gate = Gate()
         try await FakeOllama(.silent(gate: gate)).application().test(.live) { http in
             let port = try #require(http.port)
-            let start = ContinuousClock.now
-            let error = try #require(await chat(port, short))
-            let elapsed = seconds(since: start)
+            let (failure, elapsed) = await onOwnThread {
+                let start = ContinuousClock.now
+                let error = await chat(port, short)
+                return (error, seconds(since: start))
+            }
             gate.open()
+            let error = try #require(failure)
             #expect(error.kind == .firstTokenTimeout)
             #expect(error.message == #"model "qwen2.5-coder:0.5b" sent no token within 0.5 s"#)
             #expect(error.partialContent.isEmpty)
@@ -129,9 +135,12 @@ struct OllamaErrorTests {
         try await FakeOllama(.replayThenStall("chat-stream-stall.ndjson", gate: gate)).application().test(.live) { http in
             let port = try #require(http.port)
             let log = TokenLog()
-            let error = try #require(await chat(port, short, log: log))
-            let silence = seconds(since: try #require(log.lastTokenAt))
+            let (failure, silence) = await onOwnThread {
+                let error = await chat(port, short, log: log)
+                return (error, log.lastTokenAt.map { seconds(since: $0) } ?? 0)
+            }
             gate.open()
+            let error = try #require(failure)
             #expect(error.kind == .totalTimeout)
             #expect(error.message == #"model "qwen2.5-coder:0.5b" stalled: no token for 0.5 s"#)
             #expect(error.partialContent == "```yaml\napiVersion: apps/v1\nkind:")
@@ -146,10 +155,13 @@ struct OllamaErrorTests {
         try await FakeOllama(.drip("chat-stream-deployment.ndjson", pause: .milliseconds(50), gate: gate)).application().test(.live) { http in
             let port = try #require(http.port)
             let log = TokenLog()
-            let start = ContinuousClock.now
-            let error = try #require(await chat(port, OllamaTimeouts(connect: 0.5, firstToken: 0.5, total: 1, stall: 0.5), log: log))
-            let elapsed = seconds(since: start)
+            let (failure, elapsed) = await onOwnThread {
+                let start = ContinuousClock.now
+                let error = await chat(port, OllamaTimeouts(connect: 0.5, firstToken: 0.5, total: 1, stall: 0.5), log: log)
+                return (error, seconds(since: start))
+            }
             gate.open()
+            let error = try #require(failure)
             #expect(error.kind == .totalTimeout)
             #expect(error.message == #"model "qwen2.5-coder:0.5b" did not finish within 1 s"#)
             let tokens = try transcriptTokens("chat-stream-deployment.ndjson")
@@ -169,17 +181,19 @@ struct OllamaErrorTests {
             let log = TokenLog()
             let expected = try transcriptTokens("chat-stream-stall.ndjson")
             let timeouts = OllamaTimeouts(connect: 2, firstToken: 30, total: 60, stall: 30)
-            let chatting = Task { await chat(port, timeouts, log: log) }
+            let chatting = Task(executorPreference: OwnThreadExecutor.shared) { await chat(port, timeouts, log: log) }
             await eventually { log.all.count == expected.count }
-            let start = ContinuousClock.now
-            chatting.cancel()
-            let error = try #require(await chatting.value)
-            let elapsed = seconds(since: start)
+            let (failure, elapsed) = await onOwnThread {
+                let start = ContinuousClock.now
+                chatting.cancel()
+                return (await chatting.value, seconds(since: start))
+            }
             gate.open()
+            let error = try #require(failure)
             #expect(error.kind == .cancelled)
             #expect(error.message == "cancelled")
             #expect(error.partialContent == expected.joined())
-            #expect(elapsed < 1.6, "took \(elapsed) s")
+            #expect(elapsed < 1.5, "took \(elapsed) s")
         }
     }
 

@@ -84,6 +84,46 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
     start.duration(to: .now) / .seconds(1)
 }
 
+/// Runs the jobs of the tasks that prefer it on a thread of its own, in order.
+///
+/// All tests share Swift's small cooperative pool; when other suites keep it busy, a task that has
+/// finished waiting can sit for seconds before it runs again. Timing a limit from such a task would
+/// measure the pool, not the limit.
+final class OwnThreadExecutor: TaskExecutor, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+
+    init() {
+        let thread = Thread { [self] in
+            while true {
+                condition.lock()
+                while jobs.isEmpty { condition.wait() }
+                let job = jobs.removeFirst()
+                condition.unlock()
+                job.runSynchronously(on: asUnownedTaskExecutor())
+            }
+        }
+        thread.name = "ollama-tests-timing"
+        thread.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// One for the whole test run: its thread lives as long as the process.
+    static let shared = OwnThreadExecutor()
+}
+
+/// Runs `body` on `OwnThreadExecutor`, for timing.
+func onOwnThread<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
+    await withTaskExecutorPreference(OwnThreadExecutor.shared, operation: body)
+}
+
 /// A limit the client checks as data arrives and about once a second while the connection is
 /// quiet fires after it has run out, and at most about a second late.
 func expectFired(after elapsed: Double, limit: Double, sourceLocation: SourceLocation = #_sourceLocation) {
