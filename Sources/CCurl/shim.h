@@ -14,6 +14,17 @@ typedef size_t (*hp_data_callback)(char *ptr, size_t size, size_t nmemb, void *u
 static inline CURLcode hp_setopt_write_function(CURL *h, hp_data_callback f) { return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, f); }
 static inline CURLcode hp_setopt_header_function(CURL *h, hp_data_callback f) { return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, f); }
 
+// Progress callback: returning non-zero aborts the transfer with CURLE_ABORTED_BY_CALLBACK.
+// libcurl calls it often while data flows and about once a second while the connection is quiet.
+// Setting it also turns progress reporting on (CURLOPT_NOPROGRESS 0), without which it is never called.
+typedef int (*hp_xferinfo_callback)(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
+static inline CURLcode hp_setopt_xferinfo_function(CURL *h, hp_xferinfo_callback f, void *clientp) {
+    CURLcode code = curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, f);
+    if (code == CURLE_OK) code = curl_easy_setopt(h, CURLOPT_XFERINFODATA, clientp);
+    if (code == CURLE_OK) code = curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    return code;
+}
+
 static inline CURLcode hp_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode hp_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 #endif

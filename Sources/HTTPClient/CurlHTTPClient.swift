@@ -4,8 +4,9 @@ import Foundation
 
 /// Every outbound HTTP call Homeport makes goes through this libcurl client.
 ///
-/// libcurl's easy interface blocks, so each transfer runs on a Dispatch worker rather than on
-/// Swift's cooperative pool, and the calling task awaits its result.
+/// libcurl's easy interface blocks, so each transfer runs on a thread of its own rather than on
+/// Swift's cooperative pool, and the calling task awaits its result. Cancelling that task aborts the
+/// transfer (`HTTPClientError.Kind.cancelled`) within about a second.
 public struct CurlHTTPClient: Sendable {
     public init() {
         Self.globalInit
@@ -13,10 +14,60 @@ public struct CurlHTTPClient: Sendable {
 
     /// Sends `request` and returns the whole response; throws `HTTPClientError` when no response arrived.
     public func send(_ request: UpstreamRequest) async throws(HTTPClientError) -> UpstreamResponse {
-        let result: Result<UpstreamResponse, HTTPClientError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: Self.perform(request))
+        try await transfer(request, streaming: nil)
+    }
+
+    /// Sends `request` and hands the body to `onChunk` piece by piece, as it arrives.
+    ///
+    /// Returns the status and headers once the body is complete, with an empty `body` — unless the
+    /// status is not 2xx: then nothing goes to `onChunk` and the whole body is returned, so that the
+    /// caller can read the upstream's error.
+    ///
+    /// - Parameters:
+    ///   - firstByteTimeout: longest wait, from the start, for the first byte of the body.
+    ///   - idleTimeout: longest silence between two chunks once the body has started.
+    ///   - onChunk: called in order on the transfer's thread; keep it short.
+    ///
+    /// `request.timeout` still bounds the whole exchange. Limits are checked whenever data arrives and
+    /// about once a second while the connection is quiet, so a limit fires up to a second late.
+    public func stream(
+        _ request: UpstreamRequest,
+        firstByteTimeout: Double?,
+        idleTimeout: Double?,
+        onChunk: @escaping @Sendable ([UInt8]) -> Void
+    ) async throws(HTTPClientError) -> UpstreamResponse {
+        try await streamUntilStopped(request, firstByteTimeout: firstByteTimeout, idleTimeout: idleTimeout) { chunk in
+            onChunk(chunk)
+            return .proceed
+        }
+    }
+
+    /// Like `stream(_:firstByteTimeout:idleTimeout:onChunk:)`, but `consume` may end the transfer early
+    /// by returning `.stop` (a parser that has seen the end, or garbage); the call then returns normally.
+    public func streamUntilStopped(
+        _ request: UpstreamRequest,
+        firstByteTimeout: Double?,
+        idleTimeout: Double?,
+        consume: @escaping @Sendable ([UInt8]) -> StreamAction
+    ) async throws(HTTPClientError) -> UpstreamResponse {
+        try await transfer(request, streaming: Streaming(firstByteTimeout: firstByteTimeout, idleTimeout: idleTimeout, consume: consume))
+    }
+
+    private func transfer(_ request: UpstreamRequest, streaming: Streaming?) async throws(HTTPClientError) -> UpstreamResponse {
+        let cancellation = CancellationFlag()
+        let result: Result<UpstreamResponse, HTTPClientError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                // A thread of its own, not a Dispatch worker: Dispatch's global pool on Linux runs about
+                // twice as many blocking items as there are cores, so a few long streams would hold up
+                // every other request behind them.
+                let thread = Thread {
+                    continuation.resume(returning: Self.perform(request, streaming: streaming, cancellation: cancellation))
+                }
+                thread.name = "homeport-curl"
+                thread.start()
             }
+        } onCancel: {
+            cancellation.cancel()
         }
         return try result.get()
     }
@@ -26,15 +77,17 @@ public struct CurlHTTPClient: Sendable {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
     }()
 
-    private static func perform(_ request: UpstreamRequest) -> Result<UpstreamResponse, HTTPClientError> {
+    private static func perform(
+        _ request: UpstreamRequest, streaming: Streaming?, cancellation: CancellationFlag
+    ) -> Result<UpstreamResponse, HTTPClientError> {
         guard let handle = curl_easy_init() else {
             return .failure(HTTPClientError(kind: .other, message: "curl_easy_init failed"))
         }
         defer { curl_easy_cleanup(handle) }
 
-        let sink = ResponseSink()
-        let sinkPointer = Unmanaged.passRetained(sink)
-        defer { sinkPointer.release() }
+        let transfer = Transfer(handle: handle, streaming: streaming, cancellation: cancellation)
+        let transferPointer = Unmanaged.passRetained(transfer)
+        defer { transferPointer.release() }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
         var headerList: UnsafeMutablePointer<curl_slist>?
@@ -72,29 +125,46 @@ public struct CurlHTTPClient: Sendable {
                     }
                 }
             }
-            hp_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer.toOpaque())
+            hp_setopt_pointer(handle, CURLOPT_WRITEDATA, transferPointer.toOpaque())
             hp_setopt_write_function(handle) { data, size, count, userdata in
-                let sink = Unmanaged<ResponseSink>.fromOpaque(userdata!).takeUnretainedValue()
-                sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: size * count))
-                return size * count
+                let transfer = Unmanaged<Transfer>.fromOpaque(userdata!).takeUnretainedValue()
+                let accepted = transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+                // Taking fewer bytes than offered makes libcurl end the transfer (CURLE_WRITE_ERROR).
+                return accepted ? size * count : 0
             }
-            hp_setopt_pointer(handle, CURLOPT_HEADERDATA, sinkPointer.toOpaque())
+            hp_setopt_pointer(handle, CURLOPT_HEADERDATA, transferPointer.toOpaque())
             hp_setopt_header_function(handle) { data, size, count, userdata in
-                let sink = Unmanaged<ResponseSink>.fromOpaque(userdata!).takeUnretainedValue()
-                sink.receiveHeaderLine(String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self))
+                let transfer = Unmanaged<Transfer>.fromOpaque(userdata!).takeUnretainedValue()
+                transfer.receiveHeaderLine(String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self))
                 return size * count
             }
+            hp_setopt_xferinfo_function(handle, { userdata, _, _, _, _ in
+                let transfer = Unmanaged<Transfer>.fromOpaque(userdata!).takeUnretainedValue()
+                return transfer.withinLimits() ? 0 : 1
+            }, transferPointer.toOpaque())
+            transfer.start()
             return curl_easy_perform(handle)
         }
 
-        guard code == CURLE_OK else {
+        if code != CURLE_OK && !transfer.stoppedByConsumer {
+            // Our callbacks ended the transfer (CURLE_ABORTED_BY_CALLBACK or CURLE_WRITE_ERROR): say why.
+            if let failure = transfer.failure {
+                return .failure(failure)
+            }
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            return .failure(HTTPClientError(kind: Self.kind(of: code), message: message))
+            let kind = Self.kind(of: code)
+            var limit: HTTPClientError.TimeoutLimit?
+            if kind == .timeout {
+                var connectTime = 0.0
+                hp_getinfo_double(handle, CURLINFO_CONNECT_TIME, &connectTime)
+                limit = connectTime > 0 ? .total : .connect
+            }
+            return .failure(HTTPClientError(kind: kind, message: message, timeoutLimit: limit))
         }
         var status = 0
         hp_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return .success(UpstreamResponse(status: status, headers: sink.headers, body: sink.body))
+        return .success(UpstreamResponse(status: status, headers: transfer.headers, body: transfer.body))
     }
 
     private static func kind(of code: CURLcode) -> HTTPClientError.Kind {
@@ -107,15 +177,65 @@ public struct CurlHTTPClient: Sendable {
             return .tls
         case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE: return .connectionReset
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL: return .invalidRequest
+        // Only the progress callback aborts this way, and it records its reason; this is the fallback.
+        case CURLE_ABORTED_BY_CALLBACK: return .cancelled
         default: return .other
         }
     }
 }
 
-/// Collects one transfer's headers and body from libcurl's callbacks (all on the transfer's thread).
-private final class ResponseSink {
+/// The streaming half of a transfer: its limits and where the body goes.
+private struct Streaming: Sendable {
+    var firstByteTimeout: Double?
+    var idleTimeout: Double?
+    var consume: @Sendable ([UInt8]) -> StreamAction
+}
+
+/// Set from the task's cancellation handler, read on the transfer's thread.
+private final class CancellationFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        lock.unlock()
+    }
+
+    var isCancelled: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return cancelled
+    }
+}
+
+/// One transfer's state, fed by libcurl's callbacks (all on the transfer's thread).
+private final class Transfer {
     var headers: [(name: String, value: String)] = []
     var body: [UInt8] = []
+    /// Why a callback ended the transfer.
+    private(set) var failure: HTTPClientError?
+    /// The consumer asked to stop: not a failure.
+    private(set) var stoppedByConsumer = false
+
+    private let handle: UnsafeMutableRawPointer
+    private let streaming: Streaming?
+    private let cancellation: CancellationFlag
+    private var startedAt: UInt64 = 0
+    /// When the last body byte came; nil until the first.
+    private var lastByteAt: UInt64?
+    /// Whether the body goes to the consumer: streaming, and a 2xx status. Decided at the first body byte.
+    private var bodyIsStreamed: Bool?
+
+    init(handle: UnsafeMutableRawPointer, streaming: Streaming?, cancellation: CancellationFlag) {
+        self.handle = handle
+        self.streaming = streaming
+        self.cancellation = cancellation
+    }
+
+    func start() {
+        startedAt = DispatchTime.now().uptimeNanoseconds
+    }
 
     func receiveHeaderLine(_ line: String) {
         // A new status line starts a new header block (after redirects or 100 Continue).
@@ -127,5 +247,55 @@ private final class ResponseSink {
         let name = line[..<colon].trimmingCharacters(in: .whitespaces)
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
         headers.append((name, value))
+    }
+
+    /// Takes a piece of the body; false ends the transfer.
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard withinLimits() else { return false }
+        lastByteAt = DispatchTime.now().uptimeNanoseconds
+        if bodyIsStreamed == nil {
+            var status = 0
+            hp_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+            bodyIsStreamed = streaming != nil && (200..<300).contains(status)
+        }
+        guard bodyIsStreamed == true, let streaming else {
+            body.append(contentsOf: bytes)
+            return true
+        }
+        if streaming.consume(Array(bytes)) == .stop {
+            stoppedByConsumer = true
+            return false
+        }
+        return true
+    }
+
+    /// False, with `failure` set, once the task is cancelled or a streaming limit has run out.
+    func withinLimits() -> Bool {
+        if failure != nil { return false }
+        if cancellation.isCancelled {
+            failure = HTTPClientError(kind: .cancelled, message: "the request was cancelled")
+            return false
+        }
+        guard let streaming else { return true }
+        let now = DispatchTime.now().uptimeNanoseconds
+        if let lastByteAt {
+            if let idle = streaming.idleTimeout, Self.seconds(from: lastByteAt, to: now) >= idle {
+                failure = HTTPClientError(kind: .timeout, message: "stalled: nothing for \(Self.format(idle)) s", timeoutLimit: .idle)
+                return false
+            }
+        } else if let first = streaming.firstByteTimeout, Self.seconds(from: startedAt, to: now) >= first {
+            failure = HTTPClientError(kind: .timeout, message: "no response within \(Self.format(first)) s", timeoutLimit: .firstByte)
+            return false
+        }
+        return true
+    }
+
+    private static func seconds(from start: UInt64, to end: UInt64) -> Double {
+        Double(end &- start) / 1_000_000_000
+    }
+
+    /// `0.5` as "0.5", `120.0` as "120".
+    private static func format(_ seconds: Double) -> String {
+        seconds.rounded() == seconds && abs(seconds) < 1e15 ? String(Int(seconds)) : String(seconds)
     }
 }

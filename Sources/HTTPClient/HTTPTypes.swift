@@ -59,17 +59,42 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
         case tls = "TLS failure"
         case connectionReset = "connection reset"
         case invalidRequest = "invalid request"
+        /// The calling task was cancelled, and the transfer with it.
+        case cancelled = "cancelled"
         case other = "transfer failed"
     }
 
-    public var kind: Kind
-    /// libcurl's own words, for logs and error pages.
-    public var message: String
+    /// Which limit ran out, for a `.timeout`.
+    public enum TimeoutLimit: String, Sendable {
+        /// `UpstreamRequest.connectTimeout`: no connection was established.
+        case connect
+        /// A streaming transfer's `firstByteTimeout`: no byte of the body came, counting from the start.
+        case firstByte
+        /// A streaming transfer's `idleTimeout`: the body started, then stopped coming.
+        case idle
+        /// `UpstreamRequest.timeout`: the whole exchange took too long.
+        case total
+    }
 
-    public init(kind: Kind, message: String) {
+    public var kind: Kind
+    /// libcurl's own words (or ours, for limits libcurl does not know), for logs and error pages.
+    public var message: String
+    /// Set when `kind` is `.timeout`.
+    public var timeoutLimit: TimeoutLimit?
+
+    public init(kind: Kind, message: String, timeoutLimit: TimeoutLimit? = nil) {
         self.kind = kind
         self.message = message
+        self.timeoutLimit = timeoutLimit
     }
 
     public var description: String { "\(kind.rawValue): \(message)" }
+}
+
+/// What a streaming consumer wants after a chunk.
+public enum StreamAction: Sendable {
+    /// Keep reading.
+    case proceed
+    /// End the transfer now; the stream call returns normally with what arrived so far.
+    case stop
 }

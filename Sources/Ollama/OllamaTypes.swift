@@ -34,11 +34,14 @@ public struct OllamaTimeouts: Sendable, Equatable {
     public var firstToken: Double
     /// For the whole generation.
     public var total: Double
+    /// Between two tokens once the first has come; longer silence means Ollama is stuck.
+    public var stall: Double
 
-    public init(connect: Double = 5, firstToken: Double = 120, total: Double = 600) {
+    public init(connect: Double = 5, firstToken: Double = 120, total: Double = 600, stall: Double = 60) {
         self.connect = connect
         self.firstToken = firstToken
         self.total = total
+        self.stall = stall
     }
 }
 
