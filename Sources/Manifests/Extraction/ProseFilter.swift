@@ -1,7 +1,8 @@
 /// Picks the manifest out of an answer without code fences: models put a sentence or two before
 /// it ("Sure! Here's..."), after it ("This YAML defines..."), and sometimes between two objects.
 ///
-/// A YAML part starts at a `---` line or a top-level `key:` line and runs while lines still look
+/// A YAML part starts at a `---` line, a top-level `key:` line or a `- key:` item (a sequence of
+/// objects) and runs while lines still look
 /// like YAML (indented, blank, comments, top-level keys, items under a key); the first other line
 /// at the left margin is prose and ends it. A JSON part runs from its opening bracket to the one
 /// that closes it.
@@ -28,7 +29,7 @@ enum ProseFilter {
                 index = next
                 continue
             }
-            if LineShapes.isDocumentMarker(line) || LineShapes.topLevelKey(line) != nil {
+            if LineShapes.startsYAML(line) {
                 start = index
                 items = ItemPlace.none.next(after: line)
             }
