@@ -1,6 +1,6 @@
 /// Lines picked out of a model's answer, each remembering the answer line it came from, so that a
 /// YAML error in the extracted text can name the line the user sees in the answer.
-struct Excerpt: Sendable, Equatable {
+struct Excerpt {
     private(set) var lines: [String]
     /// The 1-based answer line of each line.
     private(set) var origins: [Int]

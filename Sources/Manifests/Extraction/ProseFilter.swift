@@ -2,10 +2,9 @@
 /// it ("Sure! Here's..."), after it ("This YAML defines..."), and sometimes between two objects.
 ///
 /// A YAML part starts at a `---` line, a top-level `key:` line or a `- key:` item (a sequence of
-/// objects) and runs while lines still look
-/// like YAML (indented, blank, comments, top-level keys, items under a key); the first other line
-/// at the left margin is prose and ends it. A JSON part runs from its opening bracket to the one
-/// that closes it.
+/// objects) and runs while lines still look like YAML (indented, blank, comments, top-level keys,
+/// items under a key); the first other line at the left margin is prose and ends it. A JSON part
+/// runs from its opening bracket to the one that closes it.
 enum ProseFilter {
     static func manifestParts(of answer: Excerpt) -> [Excerpt] {
         var parts: [Excerpt] = []
@@ -58,9 +57,11 @@ enum ProseFilter {
         }
     }
 
+    /// The part without its trailing blank and comment lines (often a Markdown heading such as
+    /// "## Explanation" that came before the prose).
     private static func trimmed(_ part: Excerpt) -> Excerpt {
         var end = part.lines.count
-        while end > 0, LineShapes.isBlank(part.lines[end - 1]) { end -= 1 }
+        while end > 0, LineShapes.isBlank(part.lines[end - 1]) || part.lines[end - 1].hasPrefix("#") { end -= 1 }
         return part.slice(0..<end)
     }
 }
