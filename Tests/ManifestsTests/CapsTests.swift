@@ -64,6 +64,8 @@ struct CapsTests {
         ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  bad: value: here\n", 5),
         ("Here is the manifest:\n\n```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  bad: value: here\n```\nDone.", 8),
         ("apiVersion: v1\nkind: ConfigMap\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n name: a\n  labels: x\n", 8),
+        ("First:\n```yaml\nkind: A\n```\nThen:\n```yaml\nkind: B\nmetadata: {name: b}}\n```\n", 8),
+        ("{\"answer\": \"here\",\n \"yaml\": \"kind: ConfigMap\\nmetadata:\\n  name: a\\n bad: [\"}\n", 2),
     ])
     func brokenYAML(text: String, line: Int) {
         let report = check(text)

@@ -92,6 +92,8 @@ struct ExtractionTests {
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n",
         "---\napiVersion: v1\nkind: ConfigMap\n---\napiVersion: v1\nkind: Service\n",
         "apiVersion: v1\n# generated\nkind: List\nitems:\n- kind: ConfigMap\n- kind: Secret\n",
+        "\"apiVersion\": \"v1\"\n'kind': ConfigMap\n",
+        "- apiVersion: v1\n  kind: ConfigMap\n- apiVersion: v1\n  kind: Service\n",
     ])
     func plainYAML(_ text: String) {
         #expect(ManifestExtractor.extract(text) == text)

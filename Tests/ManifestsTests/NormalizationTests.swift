@@ -80,6 +80,13 @@ struct NormalizationTests {
         #expect(report.warnings.first?.message == "label app.kubernetes.io/name 'nginx' replaced by 'web'")
     }
 
+    @Test("a Pod's own labels are pod labels: kept when set to another value")
+    func podLabels() {
+        let report = check("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {app.kubernetes.io/name: other}\nspec:\n  containers: [{name: c, image: 'c:1'}]\n")
+        #expect(report.warnings.first?.message == "pod label app.kubernetes.io/name is 'other', not 'web'; kept, as selectors may match it")
+        #expect(report.yaml?.contains("app.kubernetes.io/name: other") == true)
+    }
+
     @Test("unnamed objects take the app's name, then <app>-<kind>")
     func names() throws {
         let report = check("""

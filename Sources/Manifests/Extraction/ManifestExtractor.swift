@@ -7,6 +7,7 @@
 public enum ManifestExtractor {
     /// The manifests of `output` as a YAML stream: fenced blocks (or, without fences, the YAML and
     /// JSON between the prose) as separate documents. Empty when nothing looks like a manifest.
+    /// A JSON array or a `kind: List` stays one document; `ManifestChecker` splits it into objects.
     public static func extract(_ output: String) -> String {
         excerpt(of: output).text
     }
