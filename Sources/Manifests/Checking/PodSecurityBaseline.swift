@@ -20,7 +20,7 @@ enum PodSecurityBaseline {
     ]
 
     /// Sysctls that stay inside the pod's own namespaces.
-    static let safeSysctls: Set<String> = [
+    private static let safeSysctls: Set<String> = [
         "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start",
         "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports",
         "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl",
