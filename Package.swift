@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(
             name: "PortalTests",
             dependencies: [
-                "Portal", "HTTPClient",
+                "Portal", "HTTPClient", "Provisioning", "GitOps", "Ollama", "Store",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

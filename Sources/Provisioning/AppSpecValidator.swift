@@ -76,8 +76,11 @@ public enum AppSpecValidator {
         let replicas = Int(value("replicas").isEmpty ? "1" : value("replicas"))
         if replicas == nil || !(0...10).contains(replicas!) { errors["replicas"] = "Use 0 to 10 replicas." }
 
+        // An empty host follows the name; a bad name is reported once, on its own field.
         let host = value("host").isEmpty ? "\(name).homelab.local" : value("host").lowercased()
-        if !isDNSName(host) { errors["host"] = "\(host) is not a host name (lowercase letters, digits, '-' and '.')." }
+        if !value("host").isEmpty || errors["app_name"] == nil, !isDNSName(host) {
+            errors["host"] = "\(host) is not a host name (lowercase letters, digits, '-' and '.')."
+        }
 
         let size = ResourceSize(rawValue: value("size").isEmpty ? "small" : value("size"))
         if size == nil { errors["size"] = "Choose small, medium or large." }

@@ -32,9 +32,17 @@ public enum YAML {
 
 /// Turns libyaml's event stream into nodes. One instance per parse.
 private struct TreeBuilder {
-    private enum Frame {
-        case sequence(items: [YAMLNode], mark: YAMLMark, anchor: String?)
-        case mapping(pairs: [(key: YAMLNode, value: YAMLNode)], pendingKey: YAMLNode?, keyLines: [String: Int], mark: YAMLMark, anchor: String?)
+    /// A collection being built. Mutated in place at the top of the stack, so appending stays
+    /// linear even for mappings with thousands of keys.
+    private struct Frame {
+        var isMapping: Bool
+        var items: [YAMLNode] = []
+        var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+        var pendingKey: YAMLNode?
+        /// Line of each scalar key, to report duplicates.
+        var keyLines: [String: Int] = [:]
+        var mark: YAMLMark
+        var anchor: String?
     }
 
     let limits: YAMLLimits
@@ -99,22 +107,13 @@ private struct TreeBuilder {
             }
             try add(target.node)
         case YAML_SEQUENCE_START_EVENT:
-            try push(.sequence(items: [], mark: mark, anchor: Self.string(event.data.sequence_start.anchor)), at: mark)
+            try push(Frame(isMapping: false, mark: mark, anchor: Self.string(event.data.sequence_start.anchor)), at: mark)
         case YAML_MAPPING_START_EVENT:
-            try push(.mapping(pairs: [], pendingKey: nil, keyLines: [:], mark: mark, anchor: Self.string(event.data.mapping_start.anchor)), at: mark)
+            try push(Frame(isMapping: true, mark: mark, anchor: Self.string(event.data.mapping_start.anchor)), at: mark)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return }
-            let node: YAMLNode
-            let anchor: String?
-            switch frame {
-            case let .sequence(items, start, name):
-                node = YAMLNode(.sequence(items), mark: start)
-                anchor = name
-            case let .mapping(pairs, _, _, start, name):
-                node = YAMLNode(.mapping(pairs), mark: start)
-                anchor = name
-            }
-            if let anchor { try register(anchor: anchor, node: node, size: Self.size(of: node)) }
+            let node = YAMLNode(frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items), mark: frame.mark)
+            if let anchor = frame.anchor { try register(anchor: anchor, node: node, size: Self.size(of: node)) }
             try add(node)
         default:
             break
@@ -134,29 +133,27 @@ private struct TreeBuilder {
     }
 
     private mutating func add(_ node: YAMLNode) throws(YAMLError) {
-        guard let top = stack.popLast() else {
+        guard !stack.isEmpty else {
             documentRoot = node
             return
         }
-        switch top {
-        case .sequence(var items, let mark, let anchor):
-            items.append(node)
-            stack.append(.sequence(items: items, mark: mark, anchor: anchor))
-        case .mapping(var pairs, let pendingKey, var keyLines, let mark, let anchor):
-            if let key = pendingKey {
-                pairs.append((key, node))
-                stack.append(.mapping(pairs: pairs, pendingKey: nil, keyLines: keyLines, mark: mark, anchor: anchor))
-            } else {
-                if case let .scalar(text, _) = node.value {
-                    if let first = keyLines[text] {
-                        stack.append(top)
-                        throw YAMLError(at: node.mark, "duplicate key '\(text)' (first at line \(first))")
-                    }
-                    keyLines[text] = node.mark.line
-                }
-                stack.append(.mapping(pairs: pairs, pendingKey: node, keyLines: keyLines, mark: mark, anchor: anchor))
-            }
+        let top = stack.count - 1
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return
         }
+        if let key = stack[top].pendingKey {
+            stack[top].pairs.append((key, node))
+            stack[top].pendingKey = nil
+            return
+        }
+        if case let .scalar(text, _) = node.value {
+            if let first = stack[top].keyLines[text] {
+                throw YAMLError(at: node.mark, "duplicate key '\(text)' (first at line \(first))")
+            }
+            stack[top].keyLines[text] = node.mark.line
+        }
+        stack[top].pendingKey = node
     }
 
     private static func size(of node: YAMLNode) -> Int {

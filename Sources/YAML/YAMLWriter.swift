@@ -15,11 +15,18 @@ public enum YAMLWriter {
             if items.isEmpty { out += (inline ? " " : pad) + "[]\n"; return }
             if inline { out += "\n" }
             for item in items {
-                out += pad + "-"
                 if case .scalar = item.value {
-                    out += " " + scalar(item, indent: indent + 1) + "\n"
+                    out += pad + "- " + scalar(item, indent: indent + 1) + "\n"
+                    continue
+                }
+                // A collection item starts on the dash's line: "- name: web", then its other keys below.
+                var nested = ""
+                write(item, indent: indent + 1, into: &nested, inline: false)
+                let nestedPad = String(repeating: "  ", count: indent + 1)
+                if nested.hasPrefix(nestedPad + " ") || !nested.hasPrefix(nestedPad) {
+                    out += pad + "-\n" + nested
                 } else {
-                    write(item, indent: indent + 1, into: &out, inline: true)
+                    out += pad + "- " + nested.dropFirst(nestedPad.count)
                 }
             }
         case let .mapping(pairs):

@@ -2,7 +2,12 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import GitOps
+import Ollama
 import Platform
+import Provisioning
+import Store
+import Synchronization
 @testable import Portal
 
 /// The repository's root folder (it holds Templates/, Public/ and the fixtures).
@@ -23,9 +28,48 @@ func platformState(root: String) throws -> PlatformState {
 
 /// The portal's router over a platform repository, as the server builds it.
 func portal(root: String = repositoryRoot + "/examples/homelab") async throws -> (Application<RouterResponder<BasicRequestContext>>, PlatformState) {
+    let (app, state, _) = try await portalWithProvisioning(root: root)
+    return (app, state)
+}
+
+/// The portal with its new-app flow on a fresh database, an Ollama at `ollamaURL` (by default a
+/// closed port) and a Git provider that records what it is asked.
+func portalWithProvisioning(
+    root: String = repositoryRoot + "/examples/homelab", ollamaURL: String = "http://127.0.0.1:9", provider: RecordingGitProvider = RecordingGitProvider(),
+    autoPR: Bool = false
+) async throws -> (Application<RouterResponder<BasicRequestContext>>, PlatformState, ProvisioningService) {
     let state = try platformState(root: root)
-    let router = try await buildRouter(state: state, resourcesDirectory: repositoryRoot)
-    return (Application(router: router, logger: quietLogger), state)
+    let provisioning = try await testProvisioning(ollamaURL: ollamaURL, provider: provider, autoPR: autoPR)
+    let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot)
+    return (Application(router: router, logger: quietLogger), state, provisioning)
+}
+
+func testProvisioning(ollamaURL: String, provider: any GitProvider, autoPR: Bool) async throws -> ProvisioningService {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-db-\(UUID().uuidString)").path
+    let database = try HomeportDatabase(path: folder + "/homeport.sqlite")
+    try database.migrate(folder: repositoryRoot + "/migrations")
+    let store = RequestStore(database: database)
+    let feed = LiveFeed()
+    let settings = ProvisioningSettings(model: "qwen2.5-coder:7b", autoPR: autoPR, generationTimeout: 20)
+    let ollama = OllamaClient(baseURL: ollamaURL, timeouts: OllamaTimeouts(connect: 1, firstToken: 5, total: 20))
+    let runner = JobRunner(store: store, ollama: ollama, provider: provider, settings: settings, feed: feed, logger: quietLogger)
+    try await runner.start()
+    return ProvisioningService(store: store, runner: runner, feed: feed, ollama: ollama, settings: settings)
+}
+
+/// A Git provider that keeps the drafts it receives and answers like a forge would.
+final class RecordingGitProvider: GitProvider, Sendable {
+    private let drafts = Mutex([PullRequestDraft]())
+
+    var received: [PullRequestDraft] { drafts.withLock { $0 } }
+
+    func openPullRequest(_ draft: PullRequestDraft) async throws(GitProviderError) -> PullRequestResult {
+        let number = drafts.withLock { drafts -> Int in
+            drafts.append(draft)
+            return drafts.count
+        }
+        return PullRequestResult(url: "https://git.example/pulls/\(number)", number: number, branch: draft.branch, commit: "abc123", diff: nil, reused: false)
+    }
 }
 
 extension TestClientProtocol {

@@ -1,0 +1,3 @@
+import Config
+import GitOps
+func makeGitProvider(config: HomeportConfig) throws -> any GitProvider { fatalError() }
