@@ -58,6 +58,12 @@ let package = Package(
             ]
         ),
 
+        // Fake Ollama, GitHub and Gitea servers on 127.0.0.1, shared by the test targets.
+        .target(
+            name: "FakeUpstreams",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log")],
+            path: "Tests/FakeUpstreams"
+        ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
@@ -66,13 +72,16 @@ let package = Package(
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML"]),
         .testTarget(
             name: "OllamaTests",
-            dependencies: ["Ollama", "HTTPClient", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["Ollama", "HTTPClient", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(
             name: "GitOpsTests",
             dependencies: ["GitOps", "HTTPClient", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
-        .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning"]),
+        .testTarget(
+            name: "ProvisioningTests",
+            dependencies: ["Provisioning", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         // Runs the built `homeport` executable, as users and scripts do.
         .testTarget(name: "homeportTests", dependencies: ["homeport", "HTTPClient"]),
         .testTarget(
