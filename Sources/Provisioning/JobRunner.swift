@@ -176,7 +176,7 @@ public actor JobRunner {
         var messages = PromptBuilder.draft(for: spec, policy: settings.policy, feedback: request.feedback)
         var purpose = "draft"
         while true {
-            guard let output = try await chat(id, number: number, purpose: purpose, messages: messages) else { return nil }
+            guard let output = try await chat(id, number: number, purpose: purpose, model: request.model ?? settings.model, messages: messages) else { return nil }
             try move(id, from: [.generating], to: .validating, "Checking the \(purpose == "draft" ? "draft" : "repaired draft")")
             let report = ManifestChecker.check(output, appName: spec.name, policy: settings.policy)
             guard !report.passed, purpose == "draft" else { return report }
@@ -191,15 +191,15 @@ public actor JobRunner {
     }
 
     /// One streamed chat, recorded as an attempt; nil when it failed (the request is then failed) or stopped.
-    private func chat(_ id: String, number: Int, purpose: String, messages: [ChatMessage]) async throws -> String? {
+    private func chat(_ id: String, number: Int, purpose: String, model: String, messages: [ChatMessage]) async throws -> String? {
         let started = Date()
-        var attempt = try store.insert(GenerationAttempt(requestID: id, number: number, purpose: purpose, engine: "ollama", model: settings.model,
+        var attempt = try store.insert(GenerationAttempt(requestID: id, number: number, purpose: purpose, engine: "ollama", model: model,
                                                          prompt: Self.json(messages.map { ["role": $0.role.rawValue, "content": $0.content] }), startedAt: started))
         feed.startAttempt(number, of: id)
         defer { feed.finishAttempt(of: id) }
         let result: ChatResult
         do {
-            result = try await ollama.chat(model: settings.model, messages: messages, options: settings.chatOptions) { [feed] token in
+            result = try await ollama.chat(model: model, messages: messages, options: settings.chatOptions) { [feed] token in
                 feed.append(token, to: id)
             }
         } catch {
@@ -219,7 +219,7 @@ public actor JobRunner {
             attempt.durationMilliseconds = Int(result.durationSeconds * 1000)
             try store.save(attempt)
             let tokens = result.outputTokens.map { ", \($0) tokens" } ?? ""
-        try store.appendEvent(id, status: .generating, message: String(format: "Model %@ answered in %.1f s%@", settings.model, result.durationSeconds, tokens))
+        try store.appendEvent(id, status: .generating, message: String(format: "Model %@ answered in %.1f s%@", model, result.durationSeconds, tokens))
         return result.content
     }
 
@@ -267,6 +267,9 @@ public actor JobRunner {
     }
 
     private func fail(_ id: String, _ reason: String, from: Set<RequestStatus> = [.generating, .validating, .openingPR]) {
+        // A job stopped by a shutdown is left as it is, for the next start to resume; one stopped
+        // by the user's Cancel is already recorded.
+        guard !Task.isCancelled else { return }
         do {
             try store.transition(id, from: from, to: .failed, message: reason) { $0.failureReason = reason }
         } catch {
