@@ -41,7 +41,8 @@ public struct PullRequestDraft: Sendable, Equatable {
 
 /// The opened (or found) pull request.
 public struct PullRequestResult: Sendable, Equatable, Codable {
-    /// Web address of the pull request; for the local `git` provider, the repository path and branch.
+    /// Web address of the pull request; for the local `git` provider, `<absolute repository path>#<branch>`
+    /// (`/var/lib/homeport/platform#homeport/web-1a2b3c`).
     public var url: String
     public var number: Int?
     public var branch: String

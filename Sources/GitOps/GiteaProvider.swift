@@ -1,0 +1,306 @@
+import Foundation
+import HTTPClient
+
+/// Opens pull requests on Gitea (or Forgejo) through its REST API v1 (Gitea 1.20 or later).
+///
+/// One call of `openPullRequest` sends, in order:
+/// 1. `GET /repos/{o}/{r}/branches/{branch}`: does an earlier attempt's branch exist?
+/// 2. per file, `GET /repos/{o}/{r}/contents/{path}?ref={branch, or base when the branch is new}`
+///    to skip files that already hold the same bytes and to learn the blob `sha` of files to update;
+/// 3. when something differs, one commit through `POST /repos/{o}/{r}/contents`
+///    (`ChangeFilesOptions`: `{"branch", "new_branch"?, "message", "files": [{"operation":
+///    "create"|"update", "path", "content": base64, "sha"?}]}`); a new branch is created from the
+///    base by the same call (`branch` = base, `new_branch` = branch). When nothing differs and the
+///    branch is missing, `POST /repos/{o}/{r}/branches` `{"new_branch_name", "old_branch_name"}`;
+/// 4. `GET /repos/{o}/{r}/pulls?state=open&page={n}&limit=50` until an open pull request with
+///    `head.ref` = branch and `base.ref` = base is found (reused) or the list ends;
+/// 5. otherwise `POST /repos/{o}/{r}/pulls` `{"base", "body", "head", "title"}` (409, or 422
+///    "already exists": list again and reuse).
+///
+/// Every step is idempotent, so a retry never opens a second pull request.
+public struct GiteaProvider: GitProvider {
+    let client: RESTClient
+    /// Page size for listing pull requests (Gitea's default maximum is 50).
+    static let pageSize = 50
+    /// Stop listing after this many pages (2 500 open pull requests).
+    static let maxPages = 50
+
+    /// - Parameters:
+    ///   - apiURL: API root, `https://gitea.homelab.local/api/v1`.
+    ///   - repository: `owner/name`.
+    ///   - token: an access token with repository write scope; sent as `Authorization: token …`.
+    ///   - http: the libcurl client every request goes through.
+    ///   - retry: retries for 5xx and dropped connections, and how long a rate limit may be waited out.
+    ///   - caBundlePath: PEM bundle of certificate authorities to trust (a homelab CA).
+    ///   - trace: receives every exchange (method, URL, status, time), never the token.
+    /// - Throws: `configuration` for a malformed URL or repository, or an empty token.
+    public init(
+        apiURL: String,
+        repository: String,
+        token: String,
+        http: CurlHTTPClient = CurlHTTPClient(),
+        retry: RetryPolicy = .standard,
+        timeouts: HTTPTimeouts = HTTPTimeouts(),
+        caBundlePath: String? = nil,
+        trace: GitProviderTraceHandler? = nil
+    ) throws(GitProviderError) {
+        let token = try HTTPProviderSetup.token(token, service: "Gitea")
+        let root = try HTTPProviderSetup.apiRoot(apiURL, service: "Gitea", redactor: Redactor(secrets: [token]))
+        client = RESTClient(
+            service: "Gitea",
+            baseURL: root,
+            repository: try RepositoryName(repository),
+            headers: [
+                (name: "Authorization", value: "token \(token)"),
+                (name: "Accept", value: "application/json"),
+                (name: "User-Agent", value: "homeport"),
+            ],
+            http: http,
+            retry: retry,
+            timeouts: timeouts,
+            caBundlePath: caBundlePath,
+            redactor: Redactor(secrets: [token]),
+            trace: trace
+        )
+    }
+
+    public func openPullRequest(_ draft: PullRequestDraft) async throws(GitProviderError) -> PullRequestResult {
+        try DraftCheck.validate(draft)
+        let commit = try await commitFiles(draft)
+        if let open = try await openPull(from: draft.branch, to: draft.baseBranch) {
+            return result(open, branch: draft.branch, commit: commit, reused: true)
+        }
+        return try await createPull(draft, commit: commit)
+    }
+
+    // MARK: - Steps
+
+    /// Makes the branch hold the draft's files; returns the commit it made, if it made one.
+    private func commitFiles(_ draft: PullRequestDraft) async throws(GitProviderError) -> String? {
+        var branchExists = try await exists(branch: draft.branch)
+        // A second round only when the branch appeared meanwhile (an earlier attempt's answer was lost).
+        for round in 1...2 {
+            let ref = branchExists ? draft.branch : draft.baseBranch
+            var operations: [GiteaChangeFiles.Operation] = []
+            for file in draft.files {
+                let wanted = Array(file.content.utf8)
+                let current = try await currentFile(file.path, on: ref)
+                if let current, current.bytes == wanted {
+                    continue
+                }
+                operations.append(GiteaChangeFiles.Operation(
+                    operation: current == nil ? "create" : "update",
+                    path: file.path,
+                    content: Data(wanted).base64EncodedString(),
+                    sha: current?.sha
+                ))
+            }
+            if operations.isEmpty {
+                if !branchExists {
+                    try await createBranch(draft.branch, from: draft.baseBranch)
+                }
+                return nil
+            }
+            let path = client.repoPath("contents")
+            let body = RESTClient.encode(GiteaChangeFiles(
+                branch: ref,
+                newBranch: branchExists ? nil : draft.branch,
+                message: draft.commitMessage,
+                files: operations
+            ))
+            let response = try await client.send("POST", path, body: body, passing: [404, 409, 422])
+            switch response.status {
+            case 404:
+                throw notFound(draft.baseBranch, answering: "POST \(path)")
+            case 409, 422:
+                if round == 1 {
+                    branchExists = try await exists(branch: draft.branch)
+                    continue
+                }
+                throw client.unexpected(response, to: "POST \(path)")
+            default:
+                return try client.decode(GiteaFilesResponse.self, from: response, of: "POST \(path)").commit?.sha
+            }
+        }
+        return nil
+    }
+
+    private func exists(branch: String) async throws(GitProviderError) -> Bool {
+        let path = client.repoPath("branches", branch)
+        let response = try await client.send("GET", path, passing: [404])
+        if response.status == 404 {
+            return false
+        }
+        _ = try client.decode(GiteaBranch.self, from: response, of: "GET \(path)")
+        return true
+    }
+
+    private func currentFile(_ filePath: String, on ref: String) async throws(GitProviderError) -> (sha: String, bytes: [UInt8]?)? {
+        let path = client.repoPath("contents", filePath)
+        let response = try await client.send("GET", path, query: [("ref", ref)], passing: [404])
+        if response.status == 404 {
+            return nil
+        }
+        let content = try client.decode(GiteaContent.self, from: response, of: "GET \(path)")
+        guard content.type == "file" else {
+            throw GitProviderError(
+                kind: .invalidResponse,
+                message: "\(filePath) on \(ref) of \(client.repository) is a \(content.type), not a file"
+            )
+        }
+        return (content.sha, content.decodedBytes)
+    }
+
+    private func createBranch(_ branch: String, from base: String) async throws(GitProviderError) {
+        let path = client.repoPath("branches")
+        let body = RESTClient.encode(GiteaCreateBranch(newBranchName: branch, oldBranchName: base))
+        let response = try await client.send("POST", path, body: body, passing: [404, 409])
+        if response.status == 404 {
+            throw notFound(base, answering: "POST \(path)")
+        }
+        // 409: the branch exists already, which is what we want.
+    }
+
+    private func openPull(from branch: String, to base: String) async throws(GitProviderError) -> GiteaPull? {
+        let path = client.repoPath("pulls")
+        var seen = 0
+        for page in 1...Self.maxPages {
+            let query = [("state", "open"), ("page", String(page)), ("limit", String(Self.pageSize))]
+            let response = try await client.send("GET", path, query: query)
+            let pulls = try client.decode([GiteaPull].self, from: response, of: "GET \(path)")
+            if let match = pulls.first(where: { $0.head.ref == branch && $0.base.ref == base }) {
+                return match
+            }
+            seen += pulls.count
+            let total = response.header("X-Total-Count").flatMap(Int.init)
+            if pulls.isEmpty || total.map({ seen >= $0 }) ?? (pulls.count < Self.pageSize) {
+                return nil
+            }
+        }
+        return nil
+    }
+
+    private func createPull(_ draft: PullRequestDraft, commit: String?) async throws(GitProviderError) -> PullRequestResult {
+        let path = client.repoPath("pulls")
+        let body = RESTClient.encode(GiteaCreatePull(title: draft.title, body: draft.body, head: draft.branch, base: draft.baseBranch))
+        let response = try await client.send("POST", path, body: body, passing: [404, 409, 422])
+        switch response.status {
+        case 404:
+            throw notFound(draft.baseBranch, answering: "POST \(path)")
+        case 409, 422:
+            let alreadyExists = response.status == 409
+                || client.upstreamText(response).localizedCaseInsensitiveContains("already exists")
+            guard alreadyExists else {
+                throw client.unexpected(response, to: "POST \(path)")
+            }
+            guard let open = try await openPull(from: draft.branch, to: draft.baseBranch) else {
+                throw GitProviderError(
+                    kind: .invalidResponse,
+                    message: "Gitea says a pull request from \(draft.branch) already exists, but lists no open one to \(draft.baseBranch)"
+                )
+            }
+            return result(open, branch: draft.branch, commit: commit, reused: true)
+        default:
+            let created = try client.decode(GiteaPull.self, from: response, of: "POST \(path)")
+            return result(created, branch: draft.branch, commit: commit, reused: false)
+        }
+    }
+
+    private func notFound(_ base: String, answering request: String) -> GitProviderError {
+        GitProviderError(
+            kind: .notFound,
+            message: "repository \(client.repository) or branch \(base) not found (Gitea answered 404 to \(request); the token may not see the repository)"
+        )
+    }
+
+    private func result(_ pull: GiteaPull, branch: String, commit: String?, reused: Bool) -> PullRequestResult {
+        PullRequestResult(url: pull.htmlURL, number: pull.number, branch: branch, commit: commit ?? pull.head.sha, diff: nil, reused: reused)
+    }
+}
+
+// MARK: - Wire types (only the fields Homeport reads or sends)
+
+struct GiteaBranch: Decodable {
+    struct Commit: Decodable {
+        var id: String?
+    }
+
+    var name: String
+    var commit: Commit?
+}
+
+struct GiteaContent: Decodable {
+    var type: String
+    var sha: String
+    var encoding: String?
+    var content: String?
+
+    var decodedBytes: [UInt8]? {
+        guard encoding == "base64", let content else { return nil }
+        return Data(base64Encoded: content, options: .ignoreUnknownCharacters).map(Array.init)
+    }
+}
+
+/// `ChangeFilesOptions` of `POST /repos/{owner}/{repo}/contents`.
+struct GiteaChangeFiles: Encodable {
+    struct Operation: Encodable {
+        var operation: String
+        var path: String
+        var content: String
+        var sha: String?
+    }
+
+    var branch: String
+    var newBranch: String?
+    var message: String
+    var files: [Operation]
+
+    private enum CodingKeys: String, CodingKey {
+        case branch, message, files
+        case newBranch = "new_branch"
+    }
+}
+
+struct GiteaFilesResponse: Decodable {
+    struct Commit: Decodable {
+        var sha: String?
+    }
+
+    var commit: Commit?
+}
+
+/// `CreateBranchRepoOption` of `POST /repos/{owner}/{repo}/branches`.
+struct GiteaCreateBranch: Encodable {
+    var newBranchName: String
+    var oldBranchName: String
+
+    private enum CodingKeys: String, CodingKey {
+        case newBranchName = "new_branch_name"
+        case oldBranchName = "old_branch_name"
+    }
+}
+
+struct GiteaCreatePull: Encodable {
+    var title: String
+    var body: String
+    var head: String
+    var base: String
+}
+
+struct GiteaPull: Decodable {
+    struct Branch: Decodable {
+        var ref: String
+        var sha: String?
+    }
+
+    var number: Int
+    var htmlURL: String
+    var state: String?
+    var head: Branch
+    var base: Branch
+
+    private enum CodingKeys: String, CodingKey {
+        case number, state, head, base
+        case htmlURL = "html_url"
+    }
+}
