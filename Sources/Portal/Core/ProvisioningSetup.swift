@@ -46,3 +46,33 @@ func forgeToken(_ forge: HomeportConfig.GitOps.Forge, key: String, environment: 
     }
     return token
 }
+
+/// The Git provider `gitops.provider` names; a missing token or repository stops the start.
+func makeGitProvider(config: HomeportConfig, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any GitProvider {
+    let gitops = config.gitops
+    do {
+        switch gitops.provider {
+        case .git:
+            let repository = gitops.git.repository.isEmpty ? config.dataDir + "/gitops.git" : gitops.git.repository
+            return GitCLIProvider(
+                repositoryPath: URL(fileURLWithPath: repository).standardizedFileURL.path,
+                seedPath: URL(fileURLWithPath: config.platform.root).standardizedFileURL.path,
+                remote: gitops.git.remote.isEmpty ? nil : gitops.git.remote
+            )
+        case .github:
+            guard !gitops.github.repository.isEmpty else {
+                throw ProviderConfigurationError(description: "gitops.github.repository: set owner/name of the GitOps repository")
+            }
+            return try GitHubProvider(apiURL: gitops.github.apiURL, repository: gitops.github.repository,
+                                      token: try forgeToken(gitops.github, key: "github", environment: environment))
+        case .gitea:
+            guard !gitops.gitea.repository.isEmpty else {
+                throw ProviderConfigurationError(description: "gitops.gitea.repository: set owner/name of the GitOps repository")
+            }
+            return try GiteaProvider(apiURL: gitops.gitea.apiURL, repository: gitops.gitea.repository,
+                                     token: try forgeToken(gitops.gitea, key: "gitea", environment: environment))
+        }
+    } catch let error as GitProviderError {
+        throw ProviderConfigurationError(description: "gitops.\(gitops.provider.rawValue): \(error.message)")
+    }
+}

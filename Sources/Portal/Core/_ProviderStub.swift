@@ -1,3 +1,0 @@
-import Config
-import GitOps
-func makeGitProvider(config: HomeportConfig) throws -> any GitProvider { fatalError() }
