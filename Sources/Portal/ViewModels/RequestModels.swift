@@ -19,6 +19,18 @@ struct StatusBadge: Sendable {
     }
 }
 
+/// A pull request's address: a link for a forge, plain text for the local `git` provider's
+/// `<repository path>#<branch>`, which no browser can open.
+struct PullRequestLink: Sendable {
+    var text: String
+    var href: String?
+
+    init(_ url: String) {
+        text = url
+        href = url.hasPrefix("https://") || url.hasPrefix("http://") ? url : nil
+    }
+}
+
 enum Formats {
     static func time(_ date: Date) -> String {
         date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
@@ -42,7 +54,7 @@ struct RequestListModel: Sendable {
         var requestedBy: String
         var createdAt: String
         var duration: String
-        var prURL: String?
+        var pullRequest: PullRequestLink?
     }
 
     struct StatusOption: Sendable {
@@ -65,7 +77,7 @@ struct RequestListModel: Sendable {
             Row(id: request.id, href: "/requests/\(request.id)", appName: request.appName, badge: StatusBadge(request.status),
                 engine: request.model.map { "\(request.engine) · \($0)" } ?? request.engine,
                 requestedBy: request.requestedBy ?? "anonymous", createdAt: Formats.time(request.createdAt),
-                duration: Formats.duration(from: request.createdAt, to: request.finishedAt), prURL: request.prURL)
+                duration: Formats.duration(from: request.createdAt, to: request.finishedAt), pullRequest: request.prURL.map(PullRequestLink.init))
         }
         total = page.total
         isEmpty = page.total == 0
@@ -124,7 +136,7 @@ struct RequestPageModel: Sendable {
     var manifest: String?
     var findings: [Finding]
     var hasFindings: Bool
-    var prURL: String?
+    var pullRequest: PullRequestLink?
     var branch: String?
     var commit: String?
     var diff: String?
@@ -165,7 +177,7 @@ struct RequestPageModel: Sendable {
                     place: [finding.object, finding.path].filter { !$0.isEmpty }.joined(separator: " "), message: finding.message)
         }
         hasFindings = !findings.isEmpty
-        prURL = request.prURL
+        pullRequest = request.prURL.map(PullRequestLink.init)
         branch = request.branch
         commit = request.commitSHA
         diff = request.diff
