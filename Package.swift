@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(
             name: "PortalTests",
             dependencies: [
-                "Portal", "HTTPClient", "Provisioning", "GitOps", "Ollama", "Store",
+                "Portal", "HTTPClient", "Provisioning", "GitOps", "Ollama", "Store", "FakeUpstreams",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
