@@ -1,5 +1,6 @@
 import FakeUpstreams
 import Foundation
+import GitOps
 import HummingbirdTesting
 import Manifests
 import Store
@@ -137,6 +138,26 @@ struct JobRunnerTests {
             await flow.runner.shutdown()
             gate.open()
         }
+    }
+
+    @Test("a forge error ends the request failed with the reason; retry keeps the manifests and opens the PR", arguments: [
+        (GitProviderError(kind: .unauthorized, message: "the token was refused (401)"), "the token was refused (401)"),
+        (GitProviderError(kind: .rateLimited, message: "GitHub's rate limit is exhausted", retryAfter: 600), "rate limited (limit resets in 600 s)"),
+        (GitProviderError(kind: .notFound, message: "repository o/r or branch main not found"), "repository o/r or branch main not found"),
+    ])
+    func forgeErrors(_ error: GitProviderError, _ reason: String) async throws {
+        let forge = FakeForge(failFirstCall: error)
+        let flow = try await Flow(store: try freshStore(), ollamaPort: closedPort(), provider: forge, autoPR: true)
+        let created = try await flow.submit(templateFields, autoPR: true)
+        let failed = try await flow.wait(created.id, for: [.failed, .prOpened])
+        #expect(failed.status == .failed)
+        #expect(failed.failureReason?.contains(reason) == true, "\(failed.failureReason ?? "")")
+        #expect(failed.manifest != nil, "the manifests that passed are kept")
+        _ = try await flow.service.retry(created.id)
+        let opened = try await flow.wait(created.id, for: [.prOpened, .failed])
+        #expect(opened.status == .prOpened)
+        #expect(try flow.store.attempts(of: created.id).count == 1, "the retry did not generate again")
+        #expect(forge.pullCount == 1)
     }
 
     @Test("an app name held by an open request is refused")

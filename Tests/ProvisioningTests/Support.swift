@@ -75,9 +75,12 @@ func ollamaFields(_ name: String = "nginx-demo") -> [String: String] {
 final class FakeForge: GitProvider, Sendable {
     private let state = Mutex((calls: [PullRequestDraft](), pulls: [String: Int]()))
     private let hold: Gate?
+    private let firstFailure: GitProviderError?
 
-    init(holdFirstCall: Gate? = nil) {
+    /// `holdFirstCall` makes the first call wait on the gate; `failFirstCall` makes it throw.
+    init(holdFirstCall: Gate? = nil, failFirstCall: GitProviderError? = nil) {
         hold = holdFirstCall
+        firstFailure = failFirstCall
     }
 
     var calls: [PullRequestDraft] { state.withLock { $0.calls } }
@@ -88,6 +91,7 @@ final class FakeForge: GitProvider, Sendable {
             state.calls.append(draft)
             return state.calls.count == 1
         }
+        if isFirst, let firstFailure { throw firstFailure }
         if isFirst, let hold {
             while !hold.isOpen, !Task.isCancelled { try? await Task.sleep(for: .milliseconds(10)) }
             if Task.isCancelled { throw GitProviderError(kind: .upstream, message: "interrupted") }

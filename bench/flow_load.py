@@ -1,0 +1,429 @@
+#!/usr/bin/env python3
+"""Load for bench/flow: drives Homeport's new-app API and writes what it measured as JSON.
+
+    flow_load.py burst    --base URL --engine E --requests N --concurrency C --prefix P [...]
+    flow_load.py closed   --base URL --engine E --requests N --concurrency C --prefix P [...]
+    flow_load.py manifest --base URL --requests N --prefix P [...]
+    flow_load.py report   [--raw ALL.json] RESULT.json...   (Markdown tables on stdout; exit 1 on failures)
+
+burst:    C threads send the N `POST /api/v1/requests` back to back without waiting for the
+          flow: the API's intake rate. Then one thread counts, every 10 ms, the requests of this
+          run that reached pr_opened (or failed) through `GET /api/v1/requests?status=...&q=P`,
+          until all have: how long the backlog took to drain (completed per second).
+closed:   C threads each submit one request and poll `GET /api/v1/requests/{id}` every
+          --poll-ms until it reaches pr_opened, then submit the next: the time from submit to
+          pr_opened with C requests in flight and no backlog, measured on the client (the API's
+          timestamps have whole seconds only).
+manifest: N sequential `POST /generate/manifest` (synchronous, ollama engine, opens the PR).
+
+Every request uses app name P-<n> (unique; the API refuses a name an open request holds),
+owner --owner, image --image, auto_pr true. Every wait is bounded by --timeout (per request)
+and --phase-timeout (per phase). With --pid, the homeport process's CPU time (and that of
+the children it reaped: git) over the phase is recorded too. Standard library only.
+"""
+
+import argparse
+import http.client
+import json
+import math
+import os
+import sys
+import threading
+import time
+from urllib.parse import quote, urlsplit
+
+FINAL = {"pr_opened", "rejected", "failed", "cancelled"}
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+
+class Client:
+    """One keep-alive connection (one per thread), reopened after an error."""
+
+    def __init__(self, base, timeout):
+        parts = urlsplit(base)
+        self.host, self.port, self.timeout = parts.hostname, parts.port, timeout
+        self.connection = None
+
+    def call(self, method, path, body=None):
+        """(status, headers dict with lower-case names, parsed JSON or raw text); status 0 on a socket error."""
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json", "Accept": "application/json"} if data is not None else {"Accept": "application/json"}
+        for attempt in (1, 2):
+            try:
+                if self.connection is None:
+                    self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+                self.connection.request(method, path, body=data, headers=headers)
+                response = self.connection.getresponse()
+                raw = response.read()
+                answer_headers = {k.lower(): v for k, v in response.getheaders()}
+                if answer_headers.get("connection", "").lower() == "close":
+                    self.close()
+                try:
+                    parsed = json.loads(raw) if raw else None
+                except ValueError:
+                    parsed = raw.decode(errors="replace")[:300]
+                return response.status, answer_headers, parsed
+            except (OSError, http.client.HTTPException) as error:
+                self.close()
+                # A kept-alive connection the server closed meanwhile: try once more on a new one,
+                # but only for a GET (a POST may have been processed).
+                if attempt == 2 or method != "GET":
+                    return 0, {}, f"{type(error).__name__}: {error}"
+        return 0, {}, "unreachable"
+
+    def close(self):
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except OSError:
+                pass
+            self.connection = None
+
+
+def cpu_seconds(pid):
+    """(own utime+stime, reaped children's cutime+cstime) of a process, in seconds; None when unreadable."""
+    if not pid:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        # After the ")": state is field 3, so utime (14) is index 11.
+        utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
+        return (utime + stime) / CLOCK_TICKS, (cutime + cstime) / CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def percentile(values, q):
+    """Nearest-rank percentile of a list (None when empty)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def summary(values):
+    return {"count": len(values), "p50": percentile(values, 0.50), "p99": percentile(values, 0.99),
+            "max": max(values) if values else None, "min": min(values) if values else None,
+            "mean": sum(values) / len(values) if values else None}
+
+
+def request_body(args, index):
+    body = {"app_name": f"{args.prefix}-{index}", "owner": args.owner, "image": args.image, "engine": args.engine,
+            "prompt": "A small web service for the flow benchmark.", "auto_pr": True}
+    return body
+
+
+# --- phases -------------------------------------------------------------------------------------
+
+
+class Run:
+    def __init__(self, args):
+        self.args = args
+        self.lock = threading.Lock()
+        self.next_index = 0
+        self.failures = []      # {name, id, status, reason}
+        self.post_seconds = []  # latency of each accepted POST
+        self.e2e_seconds = []   # submit → pr_opened
+        self.non2xx = {}        # "METHOD path-kind status" → count
+        self.polls = 0
+        self.accepted = []      # (name, id)
+        self.deadline = time.monotonic() + args.phase_timeout
+
+    def take(self):
+        with self.lock:
+            if self.next_index >= self.args.requests or time.monotonic() > self.deadline:
+                return None
+            self.next_index += 1
+            return self.next_index
+
+    def fail(self, name, request_id, status, reason):
+        with self.lock:
+            self.failures.append({"name": name, "id": request_id, "status": status, "reason": str(reason)[:300]})
+
+    def bad_status(self, key):
+        with self.lock:
+            self.non2xx[key] = self.non2xx.get(key, 0) + 1
+
+    def submit(self, client, index):
+        """POSTs one request; (name, id, t_start) or None after recording the failure."""
+        name = f"{self.args.prefix}-{index}"
+        started = time.perf_counter()
+        status, headers, body = client.call("POST", "/api/v1/requests", request_body(self.args, index))
+        elapsed = time.perf_counter() - started
+        if status != 202:
+            self.bad_status(f"POST /api/v1/requests {status}")
+            self.fail(name, None, f"HTTP {status}", body)
+            return None
+        location = headers.get("location", "")
+        request_id = location.rsplit("/", 1)[-1] if location else (body or {}).get("id")
+        if not request_id:
+            self.fail(name, None, "HTTP 202", "no Location and no id in the answer")
+            return None
+        with self.lock:
+            self.post_seconds.append(elapsed)
+            self.accepted.append((name, request_id))
+        return name, request_id, started
+
+
+def closed_worker(run, args):
+    client = Client(args.base, args.http_timeout)
+    poll = args.poll_ms / 1000
+    try:
+        while (index := run.take()) is not None:
+            submitted = run.submit(client, index)
+            if submitted is None:
+                continue
+            name, request_id, started = submitted
+            limit = min(started + args.timeout, time.perf_counter() + max(0.0, run.deadline - time.monotonic()))
+            status = "?"
+            while True:
+                code, _, body = client.call("GET", f"/api/v1/requests/{request_id}")
+                now = time.perf_counter()
+                with run.lock:
+                    run.polls += 1
+                if code != 200:
+                    run.bad_status(f"GET /api/v1/requests/{{id}} {code}")
+                    if code != 0:
+                        run.fail(name, request_id, f"HTTP {code}", body)
+                        break
+                else:
+                    status = body.get("status", "?")
+                    if status == "pr_opened":
+                        with run.lock:
+                            run.e2e_seconds.append(now - started)
+                        break
+                    if status in FINAL:
+                        run.fail(name, request_id, status, body.get("failure_reason", ""))
+                        break
+                if now >= limit:
+                    run.fail(name, request_id, status, f"not pr_opened after {now - started:.1f} s")
+                    break
+                time.sleep(poll)
+    finally:
+        client.close()
+
+
+def burst_worker(run, args):
+    client = Client(args.base, args.http_timeout)
+    try:
+        while (index := run.take()) is not None:
+            run.submit(client, index)
+    finally:
+        client.close()
+
+
+def count_status(client, run, status, prefix):
+    code, _, body = client.call("GET", f"/api/v1/requests?status={status}&q={quote(prefix)}")
+    with run.lock:
+        run.polls += 1
+    if code != 200 or not isinstance(body, dict):
+        run.bad_status(f"GET /api/v1/requests?status= {code}")
+        return None
+    return int(body.get("total", 0))
+
+
+def phase_submit(args):
+    run = Run(args)
+    cpu_before = cpu_seconds(args.pid)
+    worker = closed_worker if args.mode == "closed" else burst_worker
+    threads = [threading.Thread(target=worker, args=(run, args), daemon=True) for _ in range(args.concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=max(1.0, run.deadline - time.monotonic() + args.http_timeout * 2))
+    submitted_at = time.perf_counter()
+    result = {"mode": args.mode, "engine": args.engine, "label": args.label, "requests": args.requests,
+              "concurrency": args.concurrency, "poll_ms": args.poll_ms}
+
+    if args.mode == "burst":
+        # Drain: count this run's requests by final status until all are final.
+        client = Client(args.base, args.http_timeout)
+        accepted = len(run.accepted)
+        opened = failed = 0
+        finished_at = None
+        limit = time.perf_counter() + max(0.0, run.deadline - time.monotonic()) + args.timeout
+        while time.perf_counter() < limit:
+            opened = count_status(client, run, "pr_opened", args.prefix)
+            if opened is not None and opened >= accepted:
+                finished_at = time.perf_counter()
+                break
+            failed = sum(count_status(client, run, s, args.prefix) or 0 for s in ("rejected", "failed", "cancelled"))
+            if opened is not None and opened + failed >= accepted:
+                finished_at = time.perf_counter()
+                break
+            time.sleep(0.01)
+        # Which ones did not make it, and why.
+        for name, request_id in list(run.accepted):
+            code, _, body = client.call("GET", f"/api/v1/requests/{request_id}")
+            if code != 200:
+                run.bad_status(f"GET /api/v1/requests/{{id}} {code}")
+                run.fail(name, request_id, f"HTTP {code}", body)
+            elif body.get("status") != "pr_opened":
+                run.fail(name, request_id, body.get("status"), body.get("failure_reason", "not finished when the phase ended"))
+        client.close()
+        result["submit_seconds"] = submitted_at - started
+        result["accepted_per_second"] = accepted / result["submit_seconds"] if result["submit_seconds"] > 0 else None
+        result["drain_seconds"] = (finished_at - started) if finished_at else None
+        result["completed"] = accepted - len([f for f in run.failures if f["id"]])
+        result["completed_per_second"] = result["completed"] / result["drain_seconds"] if finished_at else None
+    else:
+        result["wall_seconds"] = submitted_at - started
+        result["completed"] = len(run.e2e_seconds)
+        result["completed_per_second"] = len(run.e2e_seconds) / result["wall_seconds"] if result["wall_seconds"] > 0 else None
+        result["e2e"] = summary(run.e2e_seconds)
+        result["polls_per_request"] = run.polls / max(1, len(run.accepted))
+
+    cpu_after = cpu_seconds(args.pid)
+    if cpu_before and cpu_after and result["completed"]:
+        result["homeport_cpu_ms_per_request"] = 1000 * (cpu_after[0] - cpu_before[0]) / result["completed"]
+        result["children_cpu_ms_per_request"] = 1000 * (cpu_after[1] - cpu_before[1]) / result["completed"]
+    result["accepted"] = len(run.accepted)
+    result["post"] = summary(run.post_seconds)
+    result["polls"] = run.polls
+    result["failures"] = run.failures
+    result["non2xx"] = run.non2xx
+    return result
+
+
+def phase_manifest(args):
+    run = Run(args)
+    cpu_before = cpu_seconds(args.pid)
+    client = Client(args.base, max(args.http_timeout, args.timeout))
+    latencies = []
+    started = time.perf_counter()
+    while (index := run.take()) is not None:
+        name = f"{args.prefix}-{index}"
+        t0 = time.perf_counter()
+        code, _, body = client.call("POST", "/generate/manifest",
+                                    {"app_name": name, "prompt": "A small web service for the flow benchmark.", "image": args.image})
+        elapsed = time.perf_counter() - t0
+        if code == 200 and isinstance(body, dict) and body.get("pr_url"):
+            latencies.append(elapsed)
+        else:
+            if code != 200:
+                run.bad_status(f"POST /generate/manifest {code}")
+            run.fail(name, (body or {}).get("request_id") if isinstance(body, dict) else None, f"HTTP {code}", body)
+    wall = time.perf_counter() - started
+    client.close()
+    cpu_after = cpu_seconds(args.pid)
+    result = {"mode": "manifest", "engine": "ollama", "label": args.label, "requests": args.requests, "concurrency": 1,
+              "accepted": len(latencies) + len(run.failures), "completed": len(latencies), "wall_seconds": wall,
+              "completed_per_second": len(latencies) / wall if wall > 0 else None, "e2e": summary(latencies),
+              "failures": run.failures, "non2xx": run.non2xx}
+    if cpu_before and cpu_after and latencies:
+        result["homeport_cpu_ms_per_request"] = 1000 * (cpu_after[0] - cpu_before[0]) / len(latencies)
+        result["children_cpu_ms_per_request"] = 1000 * (cpu_after[1] - cpu_before[1]) / len(latencies)
+    return result
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+def ms(seconds):
+    return "—" if seconds is None else f"{seconds * 1000:.1f} ms"
+
+
+def rate(value):
+    return "—" if value is None else f"{value:.1f}"
+
+
+def cpu(result):
+    own, children = result.get("homeport_cpu_ms_per_request"), result.get("children_cpu_ms_per_request")
+    if own is None:
+        return "—"
+    return f"{own:.1f} + {children:.1f}"
+
+
+def report(paths, raw=None):
+    results = []
+    for path in paths:
+        with open(path) as f:
+            results.append(json.load(f))
+    if raw:
+        with open(raw, "w") as f:
+            json.dump({"phases": results}, f, indent=1)
+    out = []
+    burst = [r for r in results if r["mode"] == "burst"]
+    closed = [r for r in results if r["mode"] == "closed"]
+    manifest = [r for r in results if r["mode"] == "manifest"]
+    if burst:
+        out.append("### Intake: `POST /api/v1/requests` back to back, then the backlog drains\n")
+        out.append("| provider | engine | requests × threads | accepted/s | POST p50 | POST p99 | POST max | all PRs open after | completed PR/s | homeport CPU ms/req (own + git) |")
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in burst:
+            drain = "—" if r.get("drain_seconds") is None else f"{r['drain_seconds']:.2f} s"
+            out.append(f"| {r['label']} | {r['engine']} | {r['accepted']}/{r['requests']} × {r['concurrency']} | {rate(r.get('accepted_per_second'))}"
+                       f" | {ms(r['post']['p50'])} | {ms(r['post']['p99'])} | {ms(r['post']['max'])} | {drain} | {rate(r.get('completed_per_second'))} | {cpu(r)} |")
+        out.append("")
+    if closed:
+        out.append("### Submit → pr_opened, each thread waiting for its PR before the next submit\n")
+        out.append("| provider | engine | requests × threads | p50 | p99 | max | completed PR/s | POST p50 | polls/req | homeport CPU ms/req (own + git) |")
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in closed:
+            out.append(f"| {r['label']} | {r['engine']} | {r['completed']}/{r['requests']} × {r['concurrency']} | {ms(r['e2e']['p50'])} | {ms(r['e2e']['p99'])}"
+                       f" | {ms(r['e2e']['max'])} | {rate(r.get('completed_per_second'))} | {ms(r['post']['p50'])} | {r.get('polls_per_request', 0):.1f} | {cpu(r)} |")
+        out.append("")
+    if manifest:
+        out.append("### `POST /generate/manifest`, one call at a time (synchronous: answers when the PR is open)\n")
+        out.append("| provider | calls | p50 | p99 | max | min | calls/s | homeport CPU ms/req (own + git) |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for r in manifest:
+            out.append(f"| {r['label']} | {r['completed']}/{r['requests']} | {ms(r['e2e']['p50'])} | {ms(r['e2e']['p99'])} | {ms(r['e2e']['max'])}"
+                       f" | {ms(r['e2e']['min'])} | {rate(r.get('completed_per_second'))} | {cpu(r)} |")
+        out.append("")
+    problems = []
+    for r in results:
+        where = f"{r['label']} {r['engine']} {r['mode']}"
+        for key, value in sorted(r.get("non2xx", {}).items()):
+            problems.append(f"- {where}: {value} × {key}")
+        for failure in r.get("failures", [])[:10]:
+            problems.append(f"- {where}: {failure['name']} ({failure['id'] or 'no id'}) ended {failure['status']}: {failure['reason']}")
+        if len(r.get("failures", [])) > 10:
+            problems.append(f"- {where}: ... {len(r['failures']) - 10} more failures")
+    out.append("FAILURES:\n" + "\n".join(problems) if problems else "Failures: none (every request reached pr_opened, every answer was 2xx).")
+    print("\n".join(out))
+    return 1 if problems else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("burst", "closed", "manifest"):
+        p = sub.add_parser(name)
+        p.add_argument("--base", required=True)
+        p.add_argument("--requests", type=int, default=200)
+        p.add_argument("--concurrency", type=int, default=8)
+        p.add_argument("--engine", choices=("template", "ollama"), default="template")
+        p.add_argument("--prefix", required=True)
+        p.add_argument("--label", default="")
+        p.add_argument("--owner", default="group:default/platform-team")
+        p.add_argument("--image", default="ghcr.io/homelab/bench:1.0.0")
+        p.add_argument("--poll-ms", type=float, default=10)
+        p.add_argument("--timeout", type=float, default=120, help="longest wait for one request, seconds")
+        p.add_argument("--phase-timeout", type=float, default=900, help="longest a phase may run, seconds")
+        p.add_argument("--http-timeout", type=float, default=30)
+        p.add_argument("--pid", type=int, default=0)
+        p.add_argument("--out", required=True)
+    p = sub.add_parser("report")
+    p.add_argument("--raw", help="also write all results, as one JSON file, here")
+    p.add_argument("results", nargs="+")
+    args = parser.parse_args()
+
+    if args.command == "report":
+        return report(args.results, args.raw)
+    args.mode = args.command
+    if not (1 <= args.requests <= 100000 and 1 <= args.concurrency <= 256):
+        parser.error("need 1 <= requests <= 100000 and 1 <= concurrency <= 256")
+    result = phase_manifest(args) if args.mode == "manifest" else phase_submit(args)
+    with open(args.out, "w") as f:
+        json.dump(result, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
