@@ -5,8 +5,9 @@ public struct AppSpec: Sendable, Codable, Equatable {
     /// Entity ref of the owning Group (`group:default/platform-team`).
     public var owner: String
     public var image: String
-    public var port: Int
-    public var replicas: Int
+    /// Nil when not given: the template uses 8080 and 1, the model follows the description.
+    public var port: Int?
+    public var replicas: Int?
     public var host: String
     public var size: ResourceSize
     public var environment: [EnvironmentVariable]
@@ -33,7 +34,10 @@ public struct AppSpec: Sendable, Codable, Equatable {
         }
     }
 
-    public init(name: String, description: String = "", owner: String, image: String, port: Int = 8080, replicas: Int = 1,
+    public static let defaultPort = 8080
+    public static let defaultReplicas = 1
+
+    public init(name: String, description: String = "", owner: String, image: String, port: Int? = nil, replicas: Int? = nil,
                 host: String? = nil, size: ResourceSize = .small, environment: [EnvironmentVariable] = [], volumeSize: String? = nil,
                 prompt: String = "", engine: Engine = .template) {
         self.name = name

@@ -1,4 +1,5 @@
 import Foundation
+import Manifests
 
 /// Field-by-field problems with a submitted form, keyed by field name.
 public struct FieldErrors: Error, Sendable, Equatable {
@@ -66,15 +67,15 @@ public enum AppSpecValidator {
             if value("engine") != AppSpec.Engine.ollama.rawValue {
                 errors["image"] = "Give the container image, such as ghcr.io/homelab/web:1.2.0."
             }
-        } else if !isImageReference(image) {
+        } else if !ImageReference.isValid(image) {
             errors["image"] = "\(image) is not an image reference ([registry/]name[:tag][@digest], lowercase name)."
         }
 
-        let port = Int(value("port").isEmpty ? "8080" : value("port"))
-        if port == nil || !(1...65535).contains(port!) { errors["port"] = "Use a port from 1 to 65535." }
+        let port = Int(value("port"))
+        if !value("port").isEmpty, port == nil || !(1...65535).contains(port!) { errors["port"] = "Use a port from 1 to 65535." }
 
-        let replicas = Int(value("replicas").isEmpty ? "1" : value("replicas"))
-        if replicas == nil || !(0...10).contains(replicas!) { errors["replicas"] = "Use 0 to 10 replicas." }
+        let replicas = Int(value("replicas"))
+        if !value("replicas").isEmpty, replicas == nil || !(0...10).contains(replicas!) { errors["replicas"] = "Use 0 to 10 replicas." }
 
         // An empty host follows the name; a bad name is reported once, on its own field.
         let host = value("host").isEmpty ? "\(name).homelab.local" : value("host").lowercased()
@@ -97,7 +98,7 @@ public enum AppSpecValidator {
         if prompt.count > maxPromptLength { errors["prompt"] = "Keep the description of what it should do under \(maxPromptLength) characters." }
         if engine == .ollama, prompt.isEmpty { errors["prompt"] = "Tell the model what the app should do." }
 
-        guard errors.isEmpty, let port, let replicas, let size, let engine, case let .success(variables) = environment else {
+        guard errors.isEmpty, let size, let engine, case let .success(variables) = environment else {
             return .failure(FieldErrors(errors))
         }
         return .success(AppSpec(name: name, description: description, owner: owner, image: image, port: port, replicas: replicas,
@@ -143,32 +144,6 @@ public enum AppSpecValidator {
 
     static func isDNSName(_ text: String) -> Bool {
         text.utf8.count <= 253 && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isDNSLabel(String($0)) }
-    }
-
-    /// `[registry[:port]/]path[:tag][@sha256:digest]`, the shape container runtimes accept.
-    static func isImageReference(_ text: String) -> Bool {
-        guard text.utf8.count <= 255, !text.contains(where: { $0.isWhitespace }) else { return false }
-        var rest = Substring(text)
-        if let at = rest.firstIndex(of: "@") {
-            let digest = rest[rest.index(after: at)...]
-            guard digest.hasPrefix("sha256:"), digest.count == 71, digest.dropFirst(7).allSatisfy(\.isHexDigit) else { return false }
-            rest = rest[..<at]
-        }
-        var components = rest.split(separator: "/", omittingEmptySubsequences: false)
-        guard var last = components.popLast() else { return false }
-        if let colon = last.lastIndex(of: ":") {
-            let tag = last[last.index(after: colon)...]
-            guard (1...128).contains(tag.count), tag.allSatisfy({ $0.isLetter || $0.isNumber || "_.-".contains($0) }), tag.first != "." && tag.first != "-" else { return false }
-            last = last[..<colon]
-        }
-        // The first component may be a registry host with a port or capitals-free domain.
-        if components.count >= 1, components[0].contains(".") || components[0].contains(":") || components[0] == "localhost" {
-            components.removeFirst()
-        }
-        return (components + [last]).allSatisfy { part in
-            guard let first = part.first, first.isLetter || first.isNumber else { return false }
-            return part.allSatisfy { ($0.isLowercase && $0.isASCII) || $0.isNumber || "._-".contains($0) }
-        }
     }
 
     static func isVolumeSize(_ text: String) -> Bool {

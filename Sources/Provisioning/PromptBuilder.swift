@@ -41,12 +41,17 @@ public enum PromptBuilder {
     }
 
     static func request(_ spec: AppSpec, policy: ManifestPolicy, feedback: String?) -> String {
+        // Only what the user gave: a default stated here would override what the description says
+        // ("expose it on port 80"). A missing image is asked for in words, never as a placeholder
+        // a small model would copy into the field.
         var lines = [
             "App name: \(spec.name)",
             "Owner: \(spec.owner)",
-            "Container image: \(spec.image.isEmpty ? "choose a suitable public image with a pinned tag" : spec.image)",
-            "Container port: \(spec.port)",
-            "Replicas: \(spec.replicas)",
+            spec.image.isEmpty ? "Container image: not given; use the official image of the software described, with a pinned version tag such as nginx:1.27" : "Container image: \(spec.image)",
+        ]
+        if let port = spec.port { lines.append("Container port: \(port)") }
+        if let replicas = spec.replicas { lines.append("Replicas: \(replicas)") }
+        lines += [
             "Ingress host: \(spec.host)",
             "Resources: requests \(spec.size.requests.cpu) CPU and \(spec.size.requests.memory) memory; limits \(spec.size.limits.cpu) CPU and \(spec.size.limits.memory) memory",
         ]

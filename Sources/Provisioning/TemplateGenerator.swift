@@ -59,7 +59,7 @@ public enum TemplateGenerator {
         let container = Y.map([
             ("name", Y.text(spec.name)),
             ("image", Y.text(spec.image)),
-            ("ports", Y.list([Y.map([("name", Y.text("http")), ("containerPort", Y.number(spec.port)), ("protocol", Y.text("TCP"))])])),
+            ("ports", Y.list([Y.map([("name", Y.text("http")), ("containerPort", Y.number(spec.port ?? AppSpec.defaultPort)), ("protocol", Y.text("TCP"))])])),
             ("envFrom", spec.environment.isEmpty ? nil : Y.list([Y.map([("configMapRef", Y.map([("name", Y.text("\(spec.name)-config"))]))])])),
             ("resources", Y.map([
                 ("requests", Y.map([("cpu", Y.text(spec.size.requests.cpu)), ("memory", Y.text(spec.size.requests.memory))])),
@@ -78,7 +78,7 @@ public enum TemplateGenerator {
             ("kind", Y.text("Deployment")),
             ("metadata", metadata(spec, namespace)),
             ("spec", Y.map([
-                ("replicas", Y.number(spec.replicas)),
+                ("replicas", Y.number(spec.replicas ?? AppSpec.defaultReplicas)),
                 ("selector", Y.map([("matchLabels", Y.map([("app.kubernetes.io/name", Y.text(spec.name))]))])),
                 ("template", Y.map([
                     ("metadata", Y.map([("labels", labels(spec))])),

@@ -157,6 +157,16 @@ struct PodSecurityTests {
         #expect(report.findings.isEmpty, "\(report.findings)")
     }
 
+    @Test("an image field holding a placeholder or prose is an error", arguments: [
+        "<choose a suitable public image with a pinned tag>", "your-image-here:latest tag", "Nginx:1.27",
+    ])
+    func invalidImages(_ image: String) throws {
+        let report = check(try editing(hardenedDeployment, "\(Self.container).image", "'\(image)'"))
+        #expect(report.errors.map(\.path) == ["spec.template.spec.containers[0].image"])
+        #expect(report.errors.first?.message.contains("is not an image reference") == true)
+        #expect(!report.passed)
+    }
+
     @Test("batch pods and init containers are not asked for probes")
     func probesWhereTheyMatter() {
         let report = check("""

@@ -1,3 +1,4 @@
+import Manifests
 import Testing
 @testable import Provisioning
 
@@ -23,7 +24,7 @@ struct AppSpecValidatorTests {
                                 environment: [.init(name: "LOG_LEVEL", value: "info"), .init(name: "MODE", value: "prod")],
                                 volumeSize: "5Gi", prompt: "Serve the team's static site", engine: .template))
         let minimal = try AppSpecValidator.validate(["app_name": "api", "owner": "group:default/platform-team", "image": "nginx:1.27"], context: context).get()
-        #expect(minimal.port == 8080 && minimal.replicas == 1 && minimal.size == .small && minimal.engine == .template && minimal.host == "api.homelab.local")
+        #expect(minimal.port == nil && minimal.replicas == nil && minimal.size == .small && minimal.engine == .template && minimal.host == "api.homelab.local")
     }
 
     @Test("each field says what is wrong", arguments: [
@@ -84,6 +85,6 @@ struct AppSpecValidatorTests {
         ("Nginx", false), ("nginx:", false), ("nginx: 1", false), ("/nginx", false), ("nginx:-x", false),
     ])
     func images(_ reference: String, _ valid: Bool) {
-        #expect(AppSpecValidator.isImageReference(reference) == valid)
+        #expect(ImageReference.isValid(reference) == valid)
     }
 }

@@ -31,6 +31,11 @@ enum ContainerHygiene {
             findings.error("\(container.label) has no image", in: object, at: path)
             return
         }
+        // Small models copy placeholders ("<your-image>") into the field; the kubelet could not pull it.
+        guard ImageReference.isValid(image) else {
+            findings.error("image '\(image)' is not an image reference ([registry/]name[:tag][@digest])", in: object, at: path)
+            return
+        }
         // A digest pins the image whatever the tag says.
         guard !image.contains("@") else { return }
         let lastComponent = image.split(separator: "/").last ?? Substring(image)
