@@ -190,3 +190,24 @@ struct PodSecurityTests {
         #expect(check(try editing(hardenedDeployment, "\(Self.pod).containers", "[]")).errors.map(\.path) == ["\(Self.pod).containers"])
     }
 }
+
+@Suite("Pod structure the API server would refuse")
+struct PodStructureTests {
+    @Test("probes written at the pod level, recorded from the real 0.5B model, are errors")
+    func misplacedProbes() throws {
+        let report = check(try modelOutput("qwen-0.5b-node-exporter-misplaced-probes.txt"), appName: "netmon")
+        #expect(report.errors.map(\.path).contains("spec.template.spec.readinessProbe"))
+        #expect(report.errors.map(\.path).contains("spec.template.spec.livenessProbe"))
+        #expect(report.errors.contains { $0.message == "container 'node-exporter' mounts 'host-root', which is not a volume of the pod" })
+        #expect(!report.passed)
+    }
+
+    @Test("a mount of a declared volume passes; of an undeclared one is an error")
+    func volumeMounts() throws {
+        let mounted = try editing(try editing(hardenedDeployment, "spec.template.spec.containers.0.volumeMounts", "[{name: data, mountPath: /data}]"),
+                                  "spec.template.spec.volumes", "[{name: data, emptyDir: {}}]")
+        #expect(check(mounted).findings.isEmpty)
+        let dangling = try editing(hardenedDeployment, "spec.template.spec.containers.0.volumeMounts", "[{name: data, mountPath: /data}]")
+        #expect(check(dangling).errors.map(\.path) == ["spec.template.spec.containers[0].volumeMounts[0].name"])
+    }
+}

@@ -52,6 +52,7 @@ public enum ManifestChecker {
             APIVersions.check(objects[index], into: &findings)
             PodSecurityBaseline.check(objects[index], into: &findings)
             PodSecurityRestricted.check(objects[index], into: &findings)
+            PodStructure.check(objects[index], into: &findings)
             ContainerHygiene.check(objects[index], into: &findings)
         }
 
