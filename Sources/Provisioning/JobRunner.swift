@@ -199,7 +199,7 @@ public actor JobRunner {
         defer { feed.finishAttempt(of: id) }
         let result: ChatResult
         do {
-            result = try await ollama.chat(model: model, messages: messages, options: settings.chatOptions) { [feed] token in
+            result = try await ollama.chat(model: model, messages: messages, options: Self.options(settings.chatOptions, purpose: purpose)) { [feed] token in
                 feed.append(token, to: id)
             }
         } catch {
@@ -275,6 +275,14 @@ public actor JobRunner {
         } catch {
             logger.error("could not record a failure", metadata: ["request": "\(id)", "error": "\(error)"])
         }
+    }
+
+    /// The draft is sampled cold with a fixed seed, so the same request drafts the same way. With
+    /// those settings a small model answers a repair with the very same text (seen with the 0.5B
+    /// model), so the repair round samples a little warmer, from another seed.
+    static func options(_ base: ChatOptions, purpose: String) -> ChatOptions {
+        guard purpose == "repair" else { return base }
+        return ChatOptions(temperature: max(base.temperature, 0.4), seed: base.seed + 1, numPredict: base.numPredict)
     }
 
     static func describe(_ error: GitProviderError) -> String {

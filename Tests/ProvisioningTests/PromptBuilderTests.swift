@@ -1,4 +1,5 @@
 import Manifests
+import Ollama
 import Testing
 @testable import Provisioning
 
@@ -41,5 +42,17 @@ struct PromptBuilderTests {
         #expect(repair[2].content == "kind: Deployment")
         #expect(repair[3].content.contains("- Deployment/web spec.template.spec.hostNetwork: hostNetwork is not allowed"))
         #expect(!repair[3].content.contains("no probes"), "warnings do not block, so they are not sent back")
+    }
+}
+
+@Suite("Sampling options")
+struct SamplingOptionsTests {
+    @Test("drafts are cold and seeded; the repair samples warmer from another seed, so it cannot repeat the draft word for word")
+    func repairOptions() {
+        let base = ChatOptions(temperature: 0.1, seed: 42)
+        #expect(JobRunner.options(base, purpose: "draft") == base)
+        let repair = JobRunner.options(base, purpose: "repair")
+        #expect(repair.seed == 43)
+        #expect(repair.temperature == 0.4)
     }
 }
