@@ -119,7 +119,8 @@ public final class ProvisioningService: Sendable {
         while Date() < deadline {
             let request = try existing(id)
             if request.status.isFinal && !(request.status == .ready && request.autoPR) { return request }
-            try await Task.sleep(for: .milliseconds(100))
+            // One indexed read per poll; 20 ms keeps the synchronous API's added latency small.
+            try await Task.sleep(for: .milliseconds(20))
         }
         return try existing(id)
     }
