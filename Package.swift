@@ -83,7 +83,7 @@ let package = Package(
             dependencies: ["Provisioning", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         // Runs the built `homeport` executable, as users and scripts do.
-        .testTarget(name: "homeportTests", dependencies: ["homeport", "HTTPClient"]),
+        .testTarget(name: "homeportTests", dependencies: ["homeport", "HTTPClient", "FakeUpstreams"]),
         .testTarget(
             name: "PortalTests",
             dependencies: [

@@ -76,8 +76,6 @@ public actor JobRunner {
         launch(id, engine: "pr") { runner in await runner.openPullRequest(id) }
     }
 
-    public var runningCount: Int { jobs.count }
-
     // MARK: - Scheduling
 
     private func fillSlots() {

@@ -21,9 +21,6 @@ public enum RequestStatus: String, Sendable, Codable, CaseIterable, DatabaseValu
 
     /// Cancel stops these.
     public var isCancellable: Bool { !isFinal || self == .ready }
-
-    /// Statuses that hold the app name: a second request for the same app must wait for these.
-    public var holdsAppName: Bool { self != .rejected && self != .failed && self != .cancelled }
 }
 
 /// One app request row.

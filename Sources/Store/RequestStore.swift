@@ -150,10 +150,6 @@ public struct RequestStore: Sendable {
         }
     }
 
-    public func count(status: RequestStatus) throws -> Int {
-        try pool.read { db in try AppRequest.filter(Column("status") == status).fetchCount(db) }
-    }
-
     private static func holder(ofApp appName: String, db: Database) throws -> AppRequest? {
         let released = [RequestStatus.rejected, .failed, .cancelled]
         return try AppRequest.filter(Column("app_name") == appName && !released.contains(Column("status"))).fetchOne(db)

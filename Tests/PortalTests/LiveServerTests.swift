@@ -1,3 +1,4 @@
+import FakeUpstreams
 import Foundation
 import HTTPClient
 import HTTPTypes
@@ -82,9 +83,7 @@ struct CurlHTTPClientTests {
 
     @Test("a closed port is a refused connection")
     func refused() async throws {
-        let socket = try ServerSocket()
-        let port = socket.port
-        socket.close()
+        let port = closedPort()
         await #expect {
             try await CurlHTTPClient().send(UpstreamRequest(url: "http://127.0.0.1:\(port)/"))
         } throws: { error in
@@ -99,28 +98,5 @@ struct CurlHTTPClientTests {
         } throws: { error in
             (error as? HTTPClientError)?.kind == .invalidRequest
         }
-    }
-}
-
-/// Finds a free loopback port by binding to port 0.
-struct ServerSocket {
-    let descriptor: Int32
-    let port: Int
-
-    init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.descriptor = descriptor
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    func close() {
-        _ = Glibc.close(descriptor)
     }
 }

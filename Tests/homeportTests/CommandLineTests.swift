@@ -1,3 +1,4 @@
+import FakeUpstreams
 import Foundation
 import HTTPClient
 import Testing
@@ -90,7 +91,7 @@ struct CommandLineTests {
     func serveAndHangUp() async throws {
         let platform = try temporaryFolder() + "/platform"
         try FileManager.default.copyItem(atPath: repositoryRoot + "/Tests/Fixtures/platforms/broken", toPath: platform)
-        let port = Int.random(in: 20000...40000)
+        let port = closedPort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["serve"]
