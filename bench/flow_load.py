@@ -7,9 +7,10 @@
     flow_load.py report   [--raw ALL.json] RESULT.json...   (Markdown tables on stdout; exit 1 on failures)
 
 burst:    C threads send the N `POST /api/v1/requests` back to back without waiting for the
-          flow: the API's intake rate. Then one thread counts, every 10 ms, the requests of this
-          run that reached pr_opened (or failed) through `GET /api/v1/requests?status=...&q=P`,
-          until all have: how long the backlog took to drain (completed per second).
+          flow: the API's intake rate. Then one thread counts, every 10 ms, the requests in
+          pr_opened (`GET /api/v1/requests?status=pr_opened&page=1000000`: the count, no rows)
+          until it has grown by N (or the failures make up the rest): how long the backlog took
+          to drain (completed per second). Nothing else may submit requests meanwhile.
 closed:   C threads each submit one request and poll `GET /api/v1/requests/{id}` every
           --poll-ms until it reaches pr_opened, then submit the next: the time from submit to
           pr_opened with C requests in flight and no backlog, measured on the client (the API's
@@ -30,7 +31,7 @@ import os
 import sys
 import threading
 import time
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 FINAL = {"pr_opened", "rejected", "failed", "cancelled"}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -97,6 +98,25 @@ def cpu_seconds(pid):
         return None
 
 
+def open_fds(pid):
+    """How many file descriptors the process holds (None when unreadable)."""
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd")) if pid else None
+    except OSError:
+        return None
+
+
+def alive(pid):
+    """Whether the measured process still runs (always true without --pid)."""
+    if not pid:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def percentile(values, q):
     """Nearest-rank percentile of a list (None when empty)."""
     if not values:
@@ -132,10 +152,17 @@ class Run:
         self.polls = 0
         self.accepted = []      # (name, id)
         self.deadline = time.monotonic() + args.phase_timeout
+        self.server_gone = False
+
+    def gone(self):
+        """True (and remembered) once the homeport process has exited: the phase stops at once."""
+        if not self.server_gone and not alive(self.args.pid):
+            self.server_gone = True
+        return self.server_gone
 
     def take(self):
         with self.lock:
-            if self.next_index >= self.args.requests or time.monotonic() > self.deadline:
+            if self.next_index >= self.args.requests or time.monotonic() > self.deadline or self.gone():
                 return None
             self.next_index += 1
             return self.next_index
@@ -187,8 +214,8 @@ def closed_worker(run, args):
                     run.polls += 1
                 if code != 200:
                     run.bad_status(f"GET /api/v1/requests/{{id}} {code}")
-                    if code != 0:
-                        run.fail(name, request_id, f"HTTP {code}", body)
+                    if code != 0 or run.gone():
+                        run.fail(name, request_id, f"HTTP {code}", body if code else "homeport exited")
                         break
                 else:
                     status = body.get("status", "?")
@@ -216,8 +243,13 @@ def burst_worker(run, args):
         client.close()
 
 
-def count_status(client, run, status, prefix):
-    code, _, body = client.call("GET", f"/api/v1/requests?status={status}&q={quote(prefix)}")
+BAD = ("rejected", "failed", "cancelled")
+
+
+def count_status(client, run, status):
+    """How many requests (all of them, not only this phase's) have this status. The page asked
+    for is far past the end, so the answer is the count alone: an indexed count, no rows."""
+    code, _, body = client.call("GET", f"/api/v1/requests?status={status}&page=1000000")
     with run.lock:
         run.polls += 1
     if code != 200 or not isinstance(body, dict):
@@ -228,7 +260,17 @@ def count_status(client, run, status, prefix):
 
 def phase_submit(args):
     run = Run(args)
+    if args.mode == "burst":
+        # Counts before the phase: the drain is done when pr_opened has grown by what was accepted.
+        client = Client(args.base, args.http_timeout)
+        opened_before = count_status(client, run, "pr_opened")
+        bad_before = [count_status(client, run, status) for status in BAD]
+        client.close()
+        if opened_before is None or None in bad_before:
+            raise SystemExit("cannot count the requests by status before the burst")
+        bad_before = sum(bad_before)
     cpu_before = cpu_seconds(args.pid)
+    fds_before = open_fds(args.pid)
     worker = closed_worker if args.mode == "closed" else burst_worker
     threads = [threading.Thread(target=worker, args=(run, args), daemon=True) for _ in range(args.concurrency)]
     started = time.perf_counter()
@@ -241,24 +283,29 @@ def phase_submit(args):
               "concurrency": args.concurrency, "poll_ms": args.poll_ms}
 
     if args.mode == "burst":
-        # Drain: count this run's requests by final status until all are final.
+        # Drain: count pr_opened every 10 ms (and the failures every 0.5 s) until all are final.
         client = Client(args.base, args.http_timeout)
         accepted = len(run.accepted)
-        opened = failed = 0
         finished_at = None
         limit = time.perf_counter() + max(0.0, run.deadline - time.monotonic()) + args.timeout
-        while time.perf_counter() < limit:
-            opened = count_status(client, run, "pr_opened", args.prefix)
-            if opened is not None and opened >= accepted:
+        next_bad_check = time.perf_counter() + 0.5
+        while time.perf_counter() < limit and not run.gone():
+            opened = count_status(client, run, "pr_opened")
+            if opened is not None and opened - opened_before >= accepted:
                 finished_at = time.perf_counter()
                 break
-            failed = sum(count_status(client, run, s, args.prefix) or 0 for s in ("rejected", "failed", "cancelled"))
-            if opened is not None and opened + failed >= accepted:
-                finished_at = time.perf_counter()
-                break
+            if opened is not None and time.perf_counter() >= next_bad_check:
+                next_bad_check = time.perf_counter() + 0.5
+                bad = sum(count_status(client, run, status) or 0 for status in BAD) - bad_before
+                if opened - opened_before + bad >= accepted:
+                    finished_at = time.perf_counter()
+                    break
             time.sleep(0.01)
         # Which ones did not make it, and why.
         for name, request_id in list(run.accepted):
+            if run.gone():
+                run.fail(name, request_id, "?", "homeport exited")
+                continue
             code, _, body = client.call("GET", f"/api/v1/requests/{request_id}")
             if code != 200:
                 run.bad_status(f"GET /api/v1/requests/{{id}} {code}")
@@ -283,6 +330,8 @@ def phase_submit(args):
         result["homeport_cpu_ms_per_request"] = 1000 * (cpu_after[0] - cpu_before[0]) / result["completed"]
         result["children_cpu_ms_per_request"] = 1000 * (cpu_after[1] - cpu_before[1]) / result["completed"]
     result["accepted"] = len(run.accepted)
+    result["homeport_exited"] = run.gone()
+    result["fds_before"], result["fds_after"] = fds_before, open_fds(args.pid)
     result["post"] = summary(run.post_seconds)
     result["polls"] = run.polls
     result["failures"] = run.failures
@@ -293,6 +342,7 @@ def phase_submit(args):
 def phase_manifest(args):
     run = Run(args)
     cpu_before = cpu_seconds(args.pid)
+    fds_before = open_fds(args.pid)
     client = Client(args.base, max(args.http_timeout, args.timeout))
     latencies = []
     started = time.perf_counter()
@@ -314,7 +364,8 @@ def phase_manifest(args):
     result = {"mode": "manifest", "engine": "ollama", "label": args.label, "requests": args.requests, "concurrency": 1,
               "accepted": len(latencies) + len(run.failures), "completed": len(latencies), "wall_seconds": wall,
               "completed_per_second": len(latencies) / wall if wall > 0 else None, "e2e": summary(latencies),
-              "failures": run.failures, "non2xx": run.non2xx}
+              "failures": run.failures, "non2xx": run.non2xx, "homeport_exited": run.gone(),
+              "fds_before": fds_before, "fds_after": open_fds(args.pid)}
     if cpu_before and cpu_after and latencies:
         result["homeport_cpu_ms_per_request"] = 1000 * (cpu_after[0] - cpu_before[0]) / len(latencies)
         result["children_cpu_ms_per_request"] = 1000 * (cpu_after[1] - cpu_before[1]) / len(latencies)
@@ -330,6 +381,11 @@ def ms(seconds):
 
 def rate(value):
     return "—" if value is None else f"{value:.1f}"
+
+
+def fds(result):
+    before, after = result.get("fds_before"), result.get("fds_after")
+    return "—" if before is None or after is None else f"{before} → {after}"
 
 
 def cpu(result):
@@ -353,32 +409,34 @@ def report(paths, raw=None):
     manifest = [r for r in results if r["mode"] == "manifest"]
     if burst:
         out.append("### Intake: `POST /api/v1/requests` back to back, then the backlog drains\n")
-        out.append("| provider | engine | requests × threads | accepted/s | POST p50 | POST p99 | POST max | all PRs open after | completed PR/s | homeport CPU ms/req (own + git) |")
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        out.append("| provider | engine | requests × threads | accepted/s | POST p50 | POST p99 | POST max | all PRs open after | completed PR/s | homeport CPU ms/req (own + git) | homeport fds |")
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in burst:
             drain = "—" if r.get("drain_seconds") is None else f"{r['drain_seconds']:.2f} s"
             out.append(f"| {r['label']} | {r['engine']} | {r['accepted']}/{r['requests']} × {r['concurrency']} | {rate(r.get('accepted_per_second'))}"
-                       f" | {ms(r['post']['p50'])} | {ms(r['post']['p99'])} | {ms(r['post']['max'])} | {drain} | {rate(r.get('completed_per_second'))} | {cpu(r)} |")
+                       f" | {ms(r['post']['p50'])} | {ms(r['post']['p99'])} | {ms(r['post']['max'])} | {drain} | {rate(r.get('completed_per_second'))} | {cpu(r)} | {fds(r)} |")
         out.append("")
     if closed:
         out.append("### Submit → pr_opened, each thread waiting for its PR before the next submit\n")
-        out.append("| provider | engine | requests × threads | p50 | p99 | max | completed PR/s | POST p50 | polls/req | homeport CPU ms/req (own + git) |")
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        out.append("| provider | engine | requests × threads | p50 | p99 | max | completed PR/s | POST p50 | polls/req | homeport CPU ms/req (own + git) | homeport fds |")
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in closed:
             out.append(f"| {r['label']} | {r['engine']} | {r['completed']}/{r['requests']} × {r['concurrency']} | {ms(r['e2e']['p50'])} | {ms(r['e2e']['p99'])}"
-                       f" | {ms(r['e2e']['max'])} | {rate(r.get('completed_per_second'))} | {ms(r['post']['p50'])} | {r.get('polls_per_request', 0):.1f} | {cpu(r)} |")
+                       f" | {ms(r['e2e']['max'])} | {rate(r.get('completed_per_second'))} | {ms(r['post']['p50'])} | {r.get('polls_per_request', 0):.1f} | {cpu(r)} | {fds(r)} |")
         out.append("")
     if manifest:
         out.append("### `POST /generate/manifest`, one call at a time (synchronous: answers when the PR is open)\n")
-        out.append("| provider | calls | p50 | p99 | max | min | calls/s | homeport CPU ms/req (own + git) |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+        out.append("| provider | calls | p50 | p99 | max | min | calls/s | homeport CPU ms/req (own + git) | homeport fds |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in manifest:
             out.append(f"| {r['label']} | {r['completed']}/{r['requests']} | {ms(r['e2e']['p50'])} | {ms(r['e2e']['p99'])} | {ms(r['e2e']['max'])}"
-                       f" | {ms(r['e2e']['min'])} | {rate(r.get('completed_per_second'))} | {cpu(r)} |")
+                       f" | {ms(r['e2e']['min'])} | {rate(r.get('completed_per_second'))} | {cpu(r)} | {fds(r)} |")
         out.append("")
     problems = []
     for r in results:
         where = f"{r['label']} {r['engine']} {r['mode']}"
+        if r.get("homeport_exited"):
+            problems.append(f"- {where}: homeport exited during this phase")
         for key, value in sorted(r.get("non2xx", {}).items()):
             problems.append(f"- {where}: {value} × {key}")
         for failure in r.get("failures", [])[:10]:

@@ -122,10 +122,10 @@ struct GitCommand: Sendable {
         process.environment = environment
         let stdout = Pipe()
         let stderr = Pipe()
-        let stdin = Pipe()
+        let stdin = input == nil ? nil : Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+        process.standardInput = stdin ?? FileHandle.nullDevice
         do {
             try process.run()
         } catch {
@@ -139,7 +139,7 @@ struct GitCommand: Sendable {
             collected.setStderr(stderr.fileHandleForReading.readDataToEndOfFile())
             group.leave()
         }
-        if let input {
+        if let input, let stdin {
             group.enter()
             detach {
                 // git may exit before reading everything (an error); a closed pipe is not our failure.
@@ -148,17 +148,23 @@ struct GitCommand: Sendable {
                 group.leave()
             }
         }
-        let watchdog = DispatchWorkItem {
-            if process.isRunning {
-                collected.markTimedOut()
-                process.terminate()
-            }
+        // A timer source, not `asyncAfter`: a cancelled source lets go of its handler (and with it
+        // the process and its pipes) at once, where a cancelled work item stays queued, holding
+        // them, until its deadline; under load that kept thousands of descriptors open.
+        let watchdog = DispatchSource.makeTimerSource(queue: .global())
+        watchdog.setEventHandler { [weak process] in
+            guard let process, process.isRunning else { return }
+            collected.markTimedOut()
+            process.terminate()
         }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        watchdog.schedule(deadline: .now() + timeout)
+        watchdog.resume()
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         watchdog.cancel()
         group.wait()
+        try? stdout.fileHandleForReading.close()
+        try? stderr.fileHandleForReading.close()
         let status = collected.timedOut ? timedOut : process.terminationStatus
         return .success(Output(status: status, stdout: out, stderr: String(decoding: collected.stderr, as: UTF8.self)))
     }

@@ -60,6 +60,21 @@ struct GitCLIProviderTests {
         #expect(try git(["rev-list", "--count", branch], in: folder.path + "/repo") == "2")
     }
 
+    @Test("git commands give their pipes back: twenty pull requests leave no descriptors open")
+    func noDescriptorLeak() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let provider = GitCLIProvider(repositoryPath: folder.path + "/repo", seedPath: try makeSeed(in: folder))
+        _ = try await provider.openPullRequest(Drafts.web(branch: "homeport/warm-up"))
+        let before = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+        for index in 0..<20 {
+            _ = try await provider.openPullRequest(Drafts.web(branch: "homeport/app-\(index)"))
+        }
+        let after = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+        // Other suites run at the same time and open sockets of their own; a leak would be ~20 per PR.
+        #expect(after - before < 40, "\(before) descriptors before, \(after) after")
+    }
+
     @Test("changed files on a retry add one commit on top of the branch")
     func updatesBranch() async throws {
         let folder = try TemporaryFolder()
