@@ -10,6 +10,8 @@ public struct Catalog: Sendable {
     public var relations: [EntityRef: [Relation]]
     /// Lowercased name, title, description and tags of each entity, for free-text filtering.
     var searchText: [String]
+    /// The distinct values each filter can take, computed once at load for the filter form.
+    public var facets: CatalogFacets
 
     public subscript(ref: EntityRef) -> Entity? {
         index[ref].map { entities[$0] }
@@ -144,7 +146,8 @@ struct CatalogLoader {
             },
             searchText: entities.map { entity in
                 ([entity.name, entity.title ?? "", entity.description ?? ""] + entity.tags).joined(separator: "\n").lowercased()
-            }
+            },
+            facets: CatalogFacets(entities: entities)
         )
     }
 }

@@ -103,16 +103,6 @@ extension Catalog {
         )
     }
 
-    /// The distinct values each filter can take, for the filter form.
-    public var facets: CatalogFacets {
-        CatalogFacets(
-            kinds: Set(entities.map(\.ref.kind)).sorted(),
-            types: Set(entities.compactMap(\.type)).sorted(),
-            owners: Set(entities.compactMap(\.owner)).sorted(),
-            lifecycles: Set(entities.compactMap(\.lifecycle)).sorted(),
-            tags: Set(entities.flatMap(\.tags)).sorted()
-        )
-    }
 }
 
 public struct CatalogFacets: Sendable {
@@ -121,4 +111,12 @@ public struct CatalogFacets: Sendable {
     public var owners: [EntityRef]
     public var lifecycles: [String]
     public var tags: [String]
+
+    init(entities: [Entity]) {
+        kinds = Set(entities.map(\.ref.kind)).sorted()
+        types = Set(entities.compactMap(\.type)).sorted()
+        owners = Set(entities.compactMap(\.owner)).sorted()
+        lifecycles = Set(entities.compactMap(\.lifecycle)).sorted()
+        tags = Set(entities.flatMap(\.tags)).sorted()
+    }
 }
