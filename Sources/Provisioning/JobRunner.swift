@@ -79,6 +79,8 @@ public actor JobRunner {
     // MARK: - Scheduling
 
     private func fillSlots() {
+        // After `shutdown` a finishing job must not claim the next request.
+        guard loop != nil else { return }
         do {
             while let request = try nextClaimable() {
                 launch(request.id, engine: request.engine) { runner in await runner.process(request) }
