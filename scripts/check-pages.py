@@ -74,18 +74,27 @@ class Portal:
                    HOMEPORT_PLATFORM_ROOT=str(platform_root), HOMEPORT_RESOURCES_DIR=str(ROOT))
         self.process = subprocess.Popen([str(BINARY), "serve"], cwd=ROOT, env=env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.token = None
         for _ in range(200):
             try:
                 if self.get("/healthz")[0] == 200:
-                    return
+                    break
             except OSError:
                 time.sleep(0.05)
-        raise SystemExit("homeport did not start")
+        else:
+            raise SystemExit("homeport did not start")
+        # The CSRF cookie every form must echo, as a browser would keep it.
+        cookie = self.get("/")[2].get("Set-Cookie", "")
+        self.token = cookie.split(";")[0].split("=", 1)[-1]
 
     def get(self, path, form=None):
         """GET, or POST a form; redirects are not followed, so a 303 comes back as it is."""
+        if form is not None:
+            form = dict(form, csrf_token=self.token)
         data = urllib.parse.urlencode(form).encode() if form is not None else None
         request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data)
+        if self.token:
+            request.add_header("Cookie", f"homeport_csrf={self.token}")
         opener = urllib.request.build_opener(NoRedirect)
         try:
             with opener.open(request, timeout=10) as response:

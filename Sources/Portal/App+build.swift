@@ -30,6 +30,7 @@ public func buildRouter(state: PlatformState, provisioning: ProvisioningService,
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorPageMiddleware(state: state, pages: pages))
+    router.add(middleware: CSRFMiddleware())
     router.add(middleware: FileMiddleware(resourcesDirectory + "/Public", urlBasePath: "/static", searchForIndexHtml: false))
     router.addRoutes(OverviewController(state: state, pages: pages).endpoints)
     router.addRoutes(CatalogController(state: state, pages: pages).endpoints)

@@ -46,7 +46,7 @@ struct LoadErrorsAndReloadTests {
                 metadata: {name: late-service}
                 spec: {type: service, lifecycle: production, owner: team-a}
                 """.write(toFile: root + "/catalog/bad-name.yaml", atomically: true, encoding: .utf8)
-            try await client.execute(uri: "/-/reload", method: .post) { response in
+            try await BrowserSession(client).post(client, "/-/reload") { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/-/errors")
             }
@@ -61,7 +61,7 @@ struct LoadErrorsAndReloadTests {
         let (app, state) = try await portal(root: root)
         try FileManager.default.removeItem(atPath: root)
         try await app.test(.router) { client in
-            try await client.execute(uri: "/-/reload", method: .post) { #expect($0.status == .seeOther) }
+            try await BrowserSession(client).post(client, "/-/reload") { #expect($0.status == .seeOther) }
             #expect(state.current.reloadFailure != nil)
             let errors = try await client.page("/-/errors")
             #expect(errors.body.contains("The last reload"))

@@ -8,14 +8,6 @@ import Store
 import Testing
 @testable import Portal
 
-/// Form bodies as browsers send them.
-func formBody(_ fields: [String: String]) -> ByteBuffer {
-    var allowed = CharacterSet.alphanumerics
-    allowed.insert(charactersIn: "-._~")
-    let text = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
-    return ByteBuffer(string: text)
-}
-
 func json(_ body: ByteBuffer) -> [String: Any] {
     (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]) ?? [:]
 }
@@ -67,7 +59,8 @@ struct NewAppPagesTests {
             fields["app_name"] = "Web App"
             fields["port"] = "99999"
             fields["env"] = "SECRET_TOKEN=x"
-            try await client.execute(uri: "/apps/new", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: formBody(fields)) { response in
+            let session = try await BrowserSession(client)
+            try await session.post(client, "/apps/new", fields) { response in
                 #expect(response.status == .unprocessableContent)
                 let body = String(buffer: response.body)
                 #expect(body.contains(#"value="Web App""#))
@@ -86,7 +79,8 @@ struct NewAppPagesTests {
         let provider = RecordingGitProvider()
         let (app, _, provisioning) = try await portalWithProvisioning(provider: provider)
         try await app.test(.router) { client in
-            let location = try await client.execute(uri: "/apps/new", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: formBody(form)) { response in
+            let session = try await BrowserSession(client)
+            let location = try await session.post(client, "/apps/new", form) { response in
                 #expect(response.status == .seeOther)
                 return response.headers[.location] ?? ""
             }
@@ -98,7 +92,7 @@ struct NewAppPagesTests {
             #expect(page.body.contains("kind: Deployment"))
             #expect(page.body.contains("Open pull request"))
             #expect(page.body.contains("Manifests passed the policy"))
-            try await client.execute(uri: "\(location)/pull-request", method: .post) { #expect($0.status == .seeOther) }
+            try await session.post(client, "\(location)/pull-request") { #expect($0.status == .seeOther) }
             _ = try await waitForStatus(client, id, ["pr_opened"])
             #expect(provider.received.count == 1)
             let list = try await client.page("/requests?status=pr_opened")
@@ -106,7 +100,7 @@ struct NewAppPagesTests {
             #expect(list.body.contains("https://git.example/pulls/1"))
             #expect(!(try await client.page("/requests?status=failed").body.contains(id)))
             // A finished request has nothing left to cancel.
-            try await client.execute(uri: "\(location)/cancel", method: .post) { #expect($0.status == .conflict) }
+            try await session.post(client, "\(location)/cancel") { #expect($0.status == .conflict) }
             _ = provisioning
         }
     }
@@ -115,7 +109,7 @@ struct NewAppPagesTests {
     func liveFeed() async throws {
         let (app, _, provisioning) = try await portalWithProvisioning()
         try await app.test(.router) { client in
-            let id = try await client.execute(uri: "/apps/new", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: formBody(form)) {
+            let id = try await BrowserSession(client).post(client, "/apps/new", form) {
                 String(($0.headers[.location] ?? "").split(separator: "/").last ?? "")
             }
             _ = try await waitForStatus(client, id, ["ready"])
@@ -156,12 +150,12 @@ struct APIRoutesTests {
             #expect((ready["attempts"] as? [[String: Any]])?.first?["engine"] as? String == "template")
             let list = try await client.execute(uri: "/api/v1/requests?status=ready", method: .get) { json($0.body) }
             #expect(list["total"] as? Int == 1)
-            let cancelled = try await client.execute(uri: "/api/v1/requests/\(id)/cancel", method: .post) { response in
+            let cancelled = try await client.execute(uri: "/api/v1/requests/\(id)/cancel", method: .post, headers: [.contentType: "application/json"]) { response in
                 #expect(response.status == .accepted)
                 return json(response.body)
             }
             #expect(cancelled["status"] as? String == "cancelled")
-            try await client.execute(uri: "/api/v1/requests/\(id)/pull-request", method: .post) { response in
+            try await client.execute(uri: "/api/v1/requests/\(id)/pull-request", method: .post, headers: [.contentType: "application/json"]) { response in
                 #expect(response.status == .conflict)
                 #expect((json(response.body)["error"] as? [String: Any])?["code"] as? String == "conflict")
             }

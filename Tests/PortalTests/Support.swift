@@ -87,3 +87,31 @@ func copyOfFolder(_ path: String) throws -> String {
     try FileManager.default.copyItem(atPath: path, toPath: copy)
     return copy
 }
+
+/// A browser's CSRF cookie, taken from the first page it loads.
+struct BrowserSession {
+    let token: String
+
+    init(_ client: some TestClientProtocol) async throws {
+        token = try await client.execute(uri: "/", method: .get) { response in
+            let cookie = response.headers[.setCookie] ?? ""
+            return String(cookie.split(separator: ";").first?.split(separator: "=").last ?? "")
+        }
+    }
+
+    /// Posts a form as the browser would: the cookie, and the token in a hidden field.
+    func post<Client: TestClientProtocol, Result>(
+        _ client: Client, _ path: String, _ fields: [String: String] = [:], _ check: @escaping @Sendable (TestResponse) async throws -> Result
+    ) async throws -> Result {
+        var fields = fields
+        fields["csrf_token"] = token
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let body = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        return try await client.execute(
+            uri: path, method: .post,
+            headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "homeport_csrf=\(token)"],
+            body: ByteBuffer(string: body), testCallback: check
+        )
+    }
+}

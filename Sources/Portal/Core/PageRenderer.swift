@@ -19,7 +19,7 @@ public struct PageRenderer: Sendable {
         _ template: String, _ model: some Sendable, title: String, section: LayoutModel.Section,
         snapshot: PlatformSnapshot, status: HTTPResponse.Status = .ok, refresh: Bool = false
     ) -> HTMLPage {
-        guard let body = library.render(model, withTemplate: template) else {
+        guard let body = library.render(PageScope(model: model, csrfToken: CSRFToken.current ?? ""), withTemplate: template) else {
             preconditionFailure("template \(template).mustache is missing from Templates/")
         }
         var layout = LayoutModel(title: title, section: section, problemCount: snapshot.problems.count)
@@ -27,5 +27,20 @@ public struct PageRenderer: Sendable {
         layout.refresh = refresh
         let html = library.render(layout, withTemplate: "layout") ?? body
         return HTMLPage(html: html, status: status)
+    }
+}
+
+/// A page's view model plus what every form needs (`{{csrfToken}}`), found by templates from any
+/// section through Mustache's context stack.
+struct PageScope<Model>: MustacheParent {
+    let model: Model
+    let csrfToken: String
+
+    func child(named name: String) -> Any? {
+        if name == "csrfToken" { return csrfToken }
+        guard let value = Mirror(reflecting: model).children.first(where: { $0.label == name })?.value else { return nil }
+        // An absent optional must read as missing, as Mustache's own lookup treats it.
+        let mirror = Mirror(reflecting: value)
+        return mirror.displayStyle == .optional ? mirror.children.first?.value : value
     }
 }

@@ -8,7 +8,10 @@ enum RequestBodies {
 
     /// `application/x-www-form-urlencoded` fields; the last value wins for repeated names.
     static func form(_ request: Request) async throws -> [String: String] {
-        let text = try await collect(request)
+        parseForm(try await collect(request))
+    }
+
+    static func parseForm(_ text: String) -> [String: String] {
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -1,0 +1,90 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Cross-site request forgery protection for the browser-facing forms.
+///
+/// Every page gets a per-browser token in a `SameSite=Strict`, `HttpOnly` cookie; every form
+/// carries it back in a hidden `csrf_token` field (the double-submit pattern). A form post whose
+/// field does not match its cookie, or whose `Origin`/`Referer` names another site, is refused.
+/// JSON API calls must say `Content-Type: application/json`, which another site's form cannot
+/// send without a CORS preflight that Homeport never grants.
+struct CSRFMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var cookieName: String { "homeport_csrf" }
+    static var fieldName: String { "csrf_token" }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let existing = request.cookies[Self.cookieName].map(\.value).flatMap { Self.isWellFormed($0) ? $0 : nil }
+        let token = existing ?? Self.newToken()
+        var request = request
+        if request.method == .post {
+            if let refusal = try checkOrigin(request) {
+                return try refusal.response(from: request, context: context)
+            }
+            if Self.isJSON(request) {
+                // Nothing more: a cross-site page cannot send JSON without a preflight.
+            } else if Self.isAPI(request.uri.path) {
+                return try APIError(status: .unsupportedMediaType, code: "unsupported_media_type",
+                                    message: "Send the body as JSON, with Content-Type: application/json.").response(from: request, context: context)
+            } else {
+                let buffer = try await request.body.collect(upTo: RequestBodies.maxBytes)
+                let fields = RequestBodies.parseForm(String(buffer: buffer))
+                guard let existing, let sent = fields[Self.fieldName], Self.constantTimeEquals(sent, existing) else {
+                    throw HTTPError(.forbidden, message: "This form has expired or came from another site. Go back, reload the page and send it again.")
+                }
+                request.body = RequestBody(buffer: buffer)
+            }
+        }
+        var response = try await CSRFToken.$current.withValue(token) {
+            try await next(request, context)
+        }
+        if existing == nil {
+            response.headers.append(HTTPField(name: .setCookie, value: "\(Self.cookieName)=\(token); Path=/; HttpOnly; SameSite=Strict"))
+        }
+        return response
+    }
+
+    /// A post whose `Origin` (or, without one, `Referer`) names another host is refused: a JSON
+    /// error for the API (returned), the error page for forms (thrown).
+    private func checkOrigin(_ request: Request) throws -> APIError? {
+        guard let host = request.head.authority else { return nil }
+        let source = request.headers[.origin] ?? request.headers[.referer]
+        guard let source, source != "null" else { return nil }
+        let sameHost = URLComponents(string: source).map { components in
+            "\(components.host ?? "")\(components.port.map { ":\($0)" } ?? "")" == host
+        }
+        guard sameHost != true else { return nil }
+        if Self.isAPI(request.uri.path) {
+            return APIError(status: .forbidden, code: "cross_origin", message: "Requests from \(source) are not accepted.")
+        }
+        throw HTTPError(.forbidden, message: "This form came from another site (\(source)); Homeport accepts forms from its own pages only.")
+    }
+
+    private static func isJSON(_ request: Request) -> Bool {
+        request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true
+    }
+
+    private static func isAPI(_ path: String) -> Bool {
+        path.hasPrefix("/api/") || path == "/generate/manifest"
+    }
+
+    private static func newToken() -> String {
+        (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+    }
+
+    private static func isWellFormed(_ token: String) -> Bool {
+        token.utf8.count == 64 && token.allSatisfy(\.isHexDigit)
+    }
+
+    /// Compares without stopping at the first difference, so timing says nothing about the token.
+    private static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+        let (a, b) = (Array(lhs.utf8), Array(rhs.utf8))
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// The CSRF token of the request being handled, for the page renderer to put in forms.
+enum CSRFToken {
+    @TaskLocal static var current: String?
+}
