@@ -34,6 +34,21 @@ public struct HomeportDatabase: Sendable {
         return migrations.map(\.name).filter { !applied.contains($0) }
     }
 
+    /// A consistent copy of the live database at `path`, through SQLite's online backup API, safe
+    /// while the server writes; the copy's `PRAGMA integrity_check` must answer "ok". An existing
+    /// file at `path` is never overwritten.
+    public func backup(to path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw BackupError(reason: "\(path) already exists; choose a new file")
+        }
+        let copy = try DatabaseQueue(path: path)
+        try pool.backup(to: copy)
+        let check = try copy.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
+        guard check == ["ok"] else {
+            throw BackupError(reason: "the copy at \(path) fails its integrity check: \(check.joined(separator: "; "))")
+        }
+    }
+
     /// Whether the database answers a query (for readiness checks).
     public func isAnswering() -> Bool {
         (try? pool.read { try Int.fetchOne($0, sql: "SELECT 1") }) == 1
@@ -46,4 +61,10 @@ public struct HomeportDatabase: Sendable {
             return ((name as NSString).deletingPathExtension, sql)
         }
     }
+}
+
+/// Why a backup was not made.
+public struct BackupError: Error, CustomStringConvertible {
+    public var reason: String
+    public var description: String { reason }
 }

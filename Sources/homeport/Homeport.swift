@@ -12,7 +12,7 @@ struct Homeport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "homeport",
         abstract: "A self-hosted developer portal for a homelab platform.",
-        subcommands: [Serve.self, Check.self, Migrate.self],
+        subcommands: [Serve.self, Check.self, Migrate.self, Backup.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -89,6 +89,31 @@ struct Migrate: AsyncParsableCommand {
         let database = try HomeportDatabase(path: config.dataDir + "/homeport.sqlite")
         let applied = try database.migrate(folder: config.resourcesDir + "/migrations")
         print(applied.isEmpty ? "database is up to date" : "applied \(applied.joined(separator: ", "))")
+    }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the database to FILE while the server runs (SQLite's online backup), and check the copy."
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Argument(help: "The new file to write; an existing file is never overwritten.")
+    var file: String
+
+    func run() async throws {
+        let config = try options.load()
+        let source = config.dataDir + "/homeport.sqlite"
+        guard FileManager.default.fileExists(atPath: source) else {
+            throw ValidationError("no database at \(source); nothing to back up")
+        }
+        do {
+            try HomeportDatabase(path: source).backup(to: file)
+        } catch let error as BackupError {
+            throw ValidationError(error.reason)
+        }
+        print("backed up \(source) to \(file); integrity check ok")
     }
 }
 

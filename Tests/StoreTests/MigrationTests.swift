@@ -49,3 +49,29 @@ struct MigrationTests {
         #expect(try database.migrate(folder: root + "/migrations") == [])
     }
 }
+
+@Suite("Online backup")
+struct BackupTests {
+    @Test("a backup taken while rows are being written is a consistent, checked copy")
+    func backupWhileWriting() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-backup-\(UUID().uuidString)").path
+        let database = try HomeportDatabase(path: folder + "/homeport.sqlite")
+        try database.migrate(folder: root + "/migrations")
+        try await database.pool.write { try $0.execute(sql: "CREATE TABLE counter (n INTEGER NOT NULL)") }
+        let writer = Task {
+            for n in 0..<500 {
+                try database.pool.write { try $0.execute(sql: "INSERT INTO counter (n) VALUES (?)", arguments: [n]) }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(20))
+        try database.backup(to: folder + "/copy.sqlite")
+        try await writer.value
+        let copy = try DatabaseQueue(path: folder + "/copy.sqlite")
+        let rows = try await copy.read { try Int.fetchAll($0, sql: "SELECT n FROM counter ORDER BY n") }
+        #expect(rows == Array(0..<rows.count), "the copy holds a prefix of the writes, never a torn one")
+        let integrity = try await copy.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
+        #expect(integrity == "ok")
+        #expect(throws: BackupError.self) { try database.backup(to: folder + "/copy.sqlite") }
+    }
+}

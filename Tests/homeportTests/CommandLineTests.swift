@@ -125,3 +125,21 @@ struct CommandLineTests {
         #expect(process.isRunning)
     }
 }
+
+@Suite("homeport backup")
+struct BackupCommandTests {
+    @Test("backup copies the database and refuses to overwrite a file")
+    func backup() throws {
+        let data = try temporaryFolder()
+        #expect(try homeport(["migrate"], environment: ["HOMEPORT_DATA_DIR": data]).status == 0)
+        let first = try homeport(["backup", data + "/copy.sqlite"], environment: ["HOMEPORT_DATA_DIR": data])
+        #expect(first.status == 0)
+        #expect(first.output.contains("integrity check ok"))
+        #expect(FileManager.default.fileExists(atPath: data + "/copy.sqlite"))
+        let again = try homeport(["backup", data + "/copy.sqlite"], environment: ["HOMEPORT_DATA_DIR": data])
+        #expect(again.status != 0)
+        #expect(again.errors.contains("already exists"))
+        let missing = try homeport(["backup", data + "/x.sqlite"], environment: ["HOMEPORT_DATA_DIR": data + "/none"])
+        #expect(missing.errors.contains("nothing to back up"))
+    }
+}
