@@ -138,6 +138,7 @@ struct Setting: Sendable {
         text("gitops.gitea.token_env", \.gitops.gitea.tokenEnv),
         optionalPath("gitops.gitea.token_file", \.gitops.gitea.tokenFile),
         text("policy.namespace", \.policy.namespace),
+        count("jobs.queue_limit", \.jobs.queueLimit, range: 1...10_000),
         Setting(path: "log.level") { config, value, _ throws(SettingError) in
             guard let level = HomeportConfig.LogLevel(rawValue: value.lowercased()) else {
                 let known = HomeportConfig.LogLevel.allCases.map(\.rawValue).joined(separator: ", ")

@@ -13,6 +13,7 @@ public struct HomeportConfig: Sendable, Equatable {
     public var ollama = Ollama()
     public var gitops = GitOps()
     public var policy = Policy()
+    public var jobs = Jobs()
 
     public struct Server: Sendable, Equatable {
         public var host = "127.0.0.1"
@@ -66,6 +67,11 @@ public struct HomeportConfig: Sendable, Equatable {
             /// File holding the token (read when set; wins over the variable).
             public var tokenFile = ""
         }
+    }
+
+    public struct Jobs: Sendable, Equatable {
+        /// Most app requests waiting or in work; beyond it submissions get 429.
+        public var queueLimit = 50
     }
 
     public struct Policy: Sendable, Equatable {

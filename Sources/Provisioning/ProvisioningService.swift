@@ -30,13 +30,24 @@ public final class ProvisioningService: Sendable {
         public var message: String
     }
 
+    /// The queue is full: the caller should answer 429 and say when to try again.
+    public struct QueueFull: Error, Sendable, Equatable {
+        public var limit: Int
+        /// A fair guess of when a slot frees up, in seconds.
+        public var retryAfter: Int
+    }
+
     /// Validates the fields and queues a request; field errors come back for the form or the API.
+    /// Throws `QueueFull` when `settings.queueLimit` requests already wait or run.
     public func submit(_ fields: [String: String], source: String, autoPR: Bool, requestedBy: String?,
                        context: ValidationContext) async throws -> Result<AppRequest, FieldErrors> {
         let spec: AppSpec
         switch AppSpecValidator.validate(fields, context: context) {
         case let .success(valid): spec = valid
         case let .failure(errors): return .failure(errors)
+        }
+        guard try store.activeCount() < settings.queueLimit else {
+            throw QueueFull(limit: settings.queueLimit, retryAfter: 30)
         }
         let request = AppRequest(
             id: Self.newID(), appName: spec.name, engine: spec.engine.rawValue,

@@ -19,12 +19,14 @@ public struct ProvisioningSettings: Sendable {
     /// Longest a model generation may take, in seconds (the API's synchronous call waits for two
     /// of them: the draft and one repair).
     public var generationTimeout: Double
+    /// Most requests waiting or in work at once; beyond it submissions are refused (429).
+    public var queueLimit: Int
     /// Form requests open their pull request as soon as the manifests pass (false: preview first).
     public var autoPR: Bool
 
     public init(policy: ManifestPolicy = ManifestPolicy(), model: String = "qwen2.5-coder:7b", chatOptions: ChatOptions = ChatOptions(),
                 gitopsFolder: String = "gitops/apps/ai-generated", baseBranch: String = "main", publicURL: String = "http://127.0.0.1:8080",
-                ollamaConcurrency: Int = 1, otherConcurrency: Int = 4, autoPR: Bool = false, generationTimeout: Double = 600) {
+                ollamaConcurrency: Int = 1, otherConcurrency: Int = 4, autoPR: Bool = false, generationTimeout: Double = 600, queueLimit: Int = 50) {
         self.policy = policy
         self.model = model
         self.chatOptions = chatOptions
@@ -35,5 +37,6 @@ public struct ProvisioningSettings: Sendable {
         self.otherConcurrency = otherConcurrency
         self.autoPR = autoPR
         self.generationTimeout = generationTimeout
+        self.queueLimit = queueLimit
     }
 }

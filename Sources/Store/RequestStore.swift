@@ -133,6 +133,13 @@ public struct RequestStore: Sendable {
         try pool.read { db in try Self.holder(ofApp: appName, db: db) }
     }
 
+    /// Requests still waiting or in work (queued, generating, validating, opening a PR).
+    public func activeCount() throws -> Int {
+        try pool.read { db in
+            try AppRequest.filter([RequestStatus.queued, .generating, .validating, .openingPR].contains(Column("status"))).fetchCount(db)
+        }
+    }
+
     /// Newest first, filtered, one page.
     public func list(_ query: RequestQuery) throws -> RequestPage {
         try pool.read { db in

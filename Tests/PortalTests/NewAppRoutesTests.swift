@@ -225,3 +225,36 @@ struct APIRoutesTests {
         }
     }
 }
+
+@Suite("A bounded queue")
+struct QueueLimitTests {
+    @Test("beyond the queue limit the API answers 429 with Retry-After, and the form keeps the input")
+    func queueFull() async throws {
+        let state = try platformState(root: repositoryRoot + "/examples/homelab")
+        // The runner is not started, so the first request stays queued and fills the queue.
+        let provisioning = try await testProvisioning(ollamaURL: "http://127.0.0.1:9", provider: RecordingGitProvider(), autoPR: false,
+                                                      queueLimit: 1, startRunner: false)
+        let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot)
+        try await Application(router: router, logger: quietLogger).test(.router) { client in
+            let first = ByteBuffer(string: #"{"app_name": "one", "image": "nginx:1.27"}"#)
+            try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: first) {
+                #expect($0.status == .accepted)
+            }
+            let second = ByteBuffer(string: #"{"app_name": "two", "image": "nginx:1.27"}"#)
+            try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: second) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.retryAfter] == "30")
+                #expect((json(response.body)["error"] as? [String: Any])?["code"] as? String == "queue_full")
+            }
+            let fields = ["app_name": "three", "owner": "group:default/platform-team", "image": "nginx:1.27", "engine": "template"]
+            try await BrowserSession(client).post(client, "/apps/new", fields) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.retryAfter] == "30")
+                let body = String(buffer: response.body)
+                #expect(body.contains("1 requests are already waiting or running"))
+                #expect(body.contains(#"value="three""#))
+            }
+            #expect(try provisioning.store.list(.init()).total == 1)
+        }
+    }
+}

@@ -44,16 +44,17 @@ func portalWithProvisioning(
     return (Application(router: router, logger: quietLogger), state, provisioning)
 }
 
-func testProvisioning(ollamaURL: String, provider: any GitProvider, autoPR: Bool, model: String = "qwen2.5-coder:7b") async throws -> ProvisioningService {
+func testProvisioning(ollamaURL: String, provider: any GitProvider, autoPR: Bool, model: String = "qwen2.5-coder:7b",
+                      queueLimit: Int = 50, startRunner: Bool = true) async throws -> ProvisioningService {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-db-\(UUID().uuidString)").path
     let database = try HomeportDatabase(path: folder + "/homeport.sqlite")
     try database.migrate(folder: repositoryRoot + "/migrations")
     let store = RequestStore(database: database)
     let feed = LiveFeed()
-    let settings = ProvisioningSettings(model: model, autoPR: autoPR, generationTimeout: 20)
+    let settings = ProvisioningSettings(model: model, autoPR: autoPR, generationTimeout: 20, queueLimit: queueLimit)
     let ollama = OllamaClient(baseURL: ollamaURL, timeouts: OllamaTimeouts(connect: 1, firstToken: 5, total: 20))
     let runner = JobRunner(store: store, ollama: ollama, provider: provider, settings: settings, feed: feed, logger: quietLogger)
-    try await runner.start()
+    if startRunner { try await runner.start() }
     return ProvisioningService(store: store, runner: runner, feed: feed, ollama: ollama, settings: settings)
 }
 

@@ -114,8 +114,15 @@ struct APIController<Context: RequestContext> {
     }
 
     private func submit(_ fields: [String: String], source: String, autoPR: Bool) async throws -> AppRequest {
-        let result = try await provisioning.submit(fields, source: source, autoPR: autoPR, requestedBy: nil,
+        let result: Result<AppRequest, FieldErrors>
+        do {
+            result = try await provisioning.submit(fields, source: source, autoPR: autoPR, requestedBy: nil,
                                                    context: ValidationContext(snapshot: state.snapshot, store: provisioning.store))
+        } catch let full as ProvisioningService.QueueFull {
+            throw APIError(status: .tooManyRequests, code: "queue_full",
+                           message: "\(full.limit) requests are already waiting or running; try again in \(full.retryAfter) s.",
+                           retryAfter: full.retryAfter)
+        }
         switch result {
         case let .success(created): return created
         case let .failure(errors):

@@ -22,23 +22,30 @@ struct NewAppController<Context: RequestContext> {
 
     @Sendable func submit(_ request: Request, context: Context) async throws -> Response {
         let values = try await RequestBodies.form(request)
-        let result = try await provisioning.submit(values, source: "form", autoPR: provisioning.settings.autoPR, requestedBy: nil,
+        let result: Result<AppRequest, FieldErrors>
+        do {
+            result = try await provisioning.submit(values, source: "form", autoPR: provisioning.settings.autoPR, requestedBy: nil,
                                                    context: ValidationContext(snapshot: state.snapshot, store: provisioning.store))
+        } catch let full as ProvisioningService.QueueFull {
+            let message = "\(full.limit) requests are already waiting or running. Your input is kept: send it again in a minute."
+            var response = try await page(values: values, errors: FieldErrors(), notice: message, status: .tooManyRequests).response(from: request, context: context)
+            response.headers[.retryAfter] = String(full.retryAfter)
+            return response
+        }
         switch result {
         case let .success(created):
             return Response(status: .seeOther, headers: [.location: "/requests/\(created.id)"])
         case let .failure(errors):
-            return try await page(values: values, errors: errors).response(from: request, context: context)
+            return try await page(values: values, errors: errors, status: .unprocessableContent).response(from: request, context: context)
         }
     }
 
-    private func page(values: [String: String], errors: FieldErrors) async -> HTMLPage {
+    private func page(values: [String: String], errors: FieldErrors, notice: String? = nil, status: HTTPResponse.Status = .ok) async -> HTMLPage {
         let snapshot = state.snapshot
         let groups = snapshot.catalog.entities.filter { $0.ref.kind == "group" }
         let model = NewAppFormModel(values: values, errors: errors, groups: groups, ollama: await provisioning.ollamaStatus(),
-                                    autoPR: provisioning.settings.autoPR)
-        return pages.page("new-app", model, title: "New app", section: .newApp, snapshot: snapshot,
-                          status: errors.isEmpty ? .ok : .unprocessableContent)
+                                    autoPR: provisioning.settings.autoPR, notice: notice)
+        return pages.page("new-app", model, title: "New app", section: .newApp, snapshot: snapshot, status: status)
     }
 }
 

@@ -9,12 +9,16 @@ struct APIError: Error, ResponseGenerator {
     var field: String?
     /// Every field's message, when a submission had several problems.
     var fields: [String: String]?
+    /// Seconds for `Retry-After` (429).
+    var retryAfter: Int?
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var error: [String: Any] = ["code": code, "message": message]
         if let field { error["field"] = field }
         if let fields { error["fields"] = fields }
-        return JSONBody.response(["error": error], status: status)
+        var headers = HTTPFields()
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return JSONBody.response(["error": error], status: status, headers: headers)
     }
 }
 

@@ -17,7 +17,8 @@ func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, logger
         publicURL: config.server.publicURL,
         ollamaConcurrency: config.ollama.concurrency,
         autoPR: config.gitops.autoPR,
-        generationTimeout: config.ollama.totalTimeoutSeconds
+        generationTimeout: config.ollama.totalTimeoutSeconds,
+        queueLimit: config.jobs.queueLimit
     )
     let ollama = OllamaClient(baseURL: config.ollama.url, timeouts: OllamaTimeouts(
         connect: config.ollama.connectTimeoutSeconds, firstToken: config.ollama.firstTokenTimeoutSeconds, total: config.ollama.totalTimeoutSeconds

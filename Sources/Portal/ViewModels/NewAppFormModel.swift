@@ -39,8 +39,10 @@ struct NewAppFormModel: Sendable {
     var ollamaModelMissing: Bool
     var ollamaModel: String
     var autoPR: Bool
+    /// A message about the whole form (the queue is full).
+    var notice: String?
 
-    init(values: [String: String], errors: FieldErrors, groups: [Entity], ollama: OllamaStatus, autoPR: Bool) {
+    init(values: [String: String], errors: FieldErrors, groups: [Entity], ollama: OllamaStatus, autoPR: Bool, notice: String? = nil) {
         func field(_ name: String, default fallback: String = "") -> Field {
             Field(value: values[name] ?? fallback, error: errors[name], errorID: "\(name)-error")
         }
@@ -73,5 +75,6 @@ struct NewAppFormModel: Sendable {
         ollamaModelMissing = ollama.isUp && !ollama.hasConfiguredModel
         ollamaModel = ollama.configuredModel
         self.autoPR = autoPR
+        self.notice = notice
     }
 }
