@@ -20,7 +20,17 @@ extension HomeportConfig {
             try config.apply(fileAt: defaultFile, required: false)
         }
         try config.apply(environment: environment)
+        try config.checkExposure()
         return config
+    }
+
+    /// Listening beyond loopback without authentication must be asked for explicitly.
+    func checkExposure() throws(ConfigError) {
+        let loopback = ["127.0.0.1", "::1", "localhost"].contains(server.host) || server.host.hasPrefix("127.")
+        guard loopback || auth.allowAnonymousRemote else {
+            throw ConfigError(source: "server.host", key: "server.host",
+                              reason: "\(server.host) would let anyone who reaches it open pull requests without signing in; listen on 127.0.0.1 behind an authenticating proxy, or set auth.allow_anonymous_remote: true to accept that")
+        }
     }
 
     /// Applies `HOMEPORT_*` variables; an unknown one is an error, since it is most likely a typo.
@@ -139,6 +149,7 @@ struct Setting: Sendable {
         optionalPath("gitops.gitea.token_file", \.gitops.gitea.tokenFile),
         text("policy.namespace", \.policy.namespace),
         count("jobs.queue_limit", \.jobs.queueLimit, range: 1...10_000),
+        flag("auth.allow_anonymous_remote", \.auth.allowAnonymousRemote),
         Setting(path: "log.level") { config, value, _ throws(SettingError) in
             guard let level = HomeportConfig.LogLevel(rawValue: value.lowercased()) else {
                 let known = HomeportConfig.LogLevel.allCases.map(\.rawValue).joined(separator: ", ")

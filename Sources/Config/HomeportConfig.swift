@@ -14,6 +14,7 @@ public struct HomeportConfig: Sendable, Equatable {
     public var gitops = GitOps()
     public var policy = Policy()
     public var jobs = Jobs()
+    public var auth = Auth()
 
     public struct Server: Sendable, Equatable {
         public var host = "127.0.0.1"
@@ -67,6 +68,12 @@ public struct HomeportConfig: Sendable, Equatable {
             /// File holding the token (read when set; wins over the variable).
             public var tokenFile = ""
         }
+    }
+
+    /// Who may use the portal. Until authentication modes exist, only this switch: without it,
+    /// Homeport refuses to listen anywhere but loopback, since anyone reaching it could open PRs.
+    public struct Auth: Sendable, Equatable {
+        public var allowAnonymousRemote = false
     }
 
     public struct Jobs: Sendable, Equatable {

@@ -34,6 +34,8 @@ struct ConfigLoaderTests {
               adr_dir: decisions
             log:
               level: debug
+            auth:
+              allow_anonymous_remote: true
             """)
         let config = try HomeportConfig.load(file: path, environment: [:])
         let folder = (path as NSString).deletingLastPathComponent
@@ -95,6 +97,18 @@ struct ConfigLoaderTests {
         }
         let path = try file("server: [")
         #expect(throws: ConfigError.self) { try HomeportConfig.load(file: path, environment: [:]) }
+    }
+
+    @Test("listening beyond loopback without authentication needs an explicit yes")
+    func exposure() throws {
+        #expect {
+            try HomeportConfig.load(file: nil, environment: ["HOMEPORT_SERVER_HOST": "0.0.0.0"])
+        } throws: { error in
+            (error as? ConfigError)?.reason.contains("auth.allow_anonymous_remote: true") == true
+        }
+        let allowed = try HomeportConfig.load(file: nil, environment: ["HOMEPORT_SERVER_HOST": "0.0.0.0", "HOMEPORT_AUTH_ALLOW_ANONYMOUS_REMOTE": "true"])
+        #expect(allowed.server.host == "0.0.0.0")
+        #expect(try HomeportConfig.load(file: nil, environment: ["HOMEPORT_SERVER_HOST": "::1"]).server.host == "::1")
     }
 
     @Test("every key has its environment variable")

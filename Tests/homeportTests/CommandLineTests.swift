@@ -80,6 +80,7 @@ struct CommandLineTests {
         (["HOMEPORT_SERVER_PORT": "eighty"], "HOMEPORT_SERVER_PORT: server.port: expected a port number from 1 to 65535, got 'eighty'"),
         (["HOMEPORT_SERVER_PROT": "80"], "HOMEPORT_SERVER_PROT: unknown variable"),
         (["HOMEPORT_CONFIG": "/no/such.yaml"], "/no/such.yaml: cannot read the configuration file"),
+        (["HOMEPORT_SERVER_HOST": "0.0.0.0"], "server.host: 0.0.0.0 would let anyone who reaches it open pull requests without signing in"),
     ])
     func badConfiguration(_ environment: [String: String], _ message: String) throws {
         let run = try homeport(["serve"], environment: environment)
