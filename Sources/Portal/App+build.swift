@@ -28,6 +28,8 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
 public func buildRouter(state: PlatformState, provisioning: ProvisioningService, resourcesDirectory: String) async throws -> Router<BasicRequestContext> {
     let pages = try await PageRenderer(templatesDirectory: resourcesDirectory + "/Templates")
     let router = Router(context: BasicRequestContext.self)
+    let metrics = PortalMetrics()
+    router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorPageMiddleware(state: state, pages: pages))
     router.add(middleware: CSRFMiddleware())
@@ -36,7 +38,7 @@ public func buildRouter(state: PlatformState, provisioning: ProvisioningService,
     router.addRoutes(CatalogController(state: state, pages: pages).endpoints)
     router.addRoutes(ADRController(state: state, pages: pages).endpoints)
     router.addRoutes(PlatformPagesController(state: state, pages: pages).endpoints)
-    router.addRoutes(OperationsController(state: state, pages: pages).endpoints)
+    router.addRoutes(OperationsController(state: state, pages: pages, provisioning: provisioning, metrics: metrics).endpoints)
     router.addRoutes(NewAppController(state: state, pages: pages, provisioning: provisioning).endpoints)
     router.addRoutes(RequestsController(state: state, pages: pages, provisioning: provisioning).endpoints)
     router.addRoutes(APIController(state: state, provisioning: provisioning).endpoints)

@@ -133,6 +133,21 @@ public struct RequestStore: Sendable {
         try pool.read { db in try Self.holder(ofApp: appName, db: db) }
     }
 
+    /// How many requests are in each status (absent statuses are not listed).
+    public func countsByStatus() throws -> [RequestStatus: Int] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM app_requests GROUP BY status")
+            return Dictionary(uniqueKeysWithValues: rows.compactMap { row in
+                RequestStatus(rawValue: row["status"]).map { ($0, row["n"] as Int) }
+            })
+        }
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    public func isAnswering() -> Bool {
+        (try? pool.read { try Int.fetchOne($0, sql: "SELECT 1") }) == 1
+    }
+
     /// Requests still waiting or in work (queued, generating, validating, opening a PR).
     public func activeCount() throws -> Int {
         try pool.read { db in

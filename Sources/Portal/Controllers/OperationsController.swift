@@ -1,15 +1,21 @@
 import Hummingbird
+import Provisioning
+import Store
 
-/// Homeport's own pages: load errors, reload, health.
+/// Homeport's own pages: load errors, reload, health, readiness and metrics.
 struct OperationsController<Context: RequestContext> {
     let state: PlatformState
     let pages: PageRenderer
+    let provisioning: ProvisioningService
+    let metrics: PortalMetrics
 
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
         routes.get("/-/errors", use: errors)
         routes.post("/-/reload", use: reload)
         routes.get("/healthz", use: health)
+        routes.get("/readyz", use: ready)
+        routes.get("/metrics", use: exposition)
         return routes
     }
 
@@ -26,5 +32,30 @@ struct OperationsController<Context: RequestContext> {
 
     @Sendable func health(_ request: Request, context: Context) async throws -> String {
         "ok\n"
+    }
+
+    /// Ready when the platform snapshot is loaded (it always is once serving) and the database answers.
+    @Sendable func ready(_ request: Request, context: Context) async throws -> Response {
+        guard provisioning.store.isAnswering() else {
+            return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: "not ready: the database does not answer\n")))
+        }
+        let snapshot = state.snapshot
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: "ready: \(snapshot.catalog.entities.count) entities, \(snapshot.problems.count) load problems\n")))
+    }
+
+    /// Prometheus text format: HTTP requests and latency by route, app requests by status, the snapshot.
+    @Sendable func exposition(_ request: Request, context: Context) async throws -> Response {
+        let snapshot = state.snapshot
+        let counts = (try? provisioning.store.countsByStatus()) ?? [:]
+        let text = metrics.exposition(gauges: [
+            ("homeport_app_requests", "App requests by status.",
+             RequestStatus.allCases.map { (labels: "status=\"\($0.rawValue)\"", value: Double(counts[$0] ?? 0)) }),
+            ("homeport_platform_entities", "Catalog entities in the current snapshot.", [(labels: "", value: Double(snapshot.catalog.entities.count))]),
+            ("homeport_platform_load_problems", "Files, or parts of files, that failed to load.", [(labels: "", value: Double(snapshot.problems.count))]),
+            ("homeport_platform_loaded_timestamp_seconds", "When the current snapshot was built.", [(labels: "", value: snapshot.loadedAt.timeIntervalSince1970)]),
+        ])
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import Portal
+
+/// A sample of the Prometheus text format: metric name, labels, value.
+struct Sample: Equatable {
+    var name: String
+    var labels: [String: String]
+    var value: Double
+}
+
+/// Reads the Prometheus text exposition format strictly enough to catch a malformed line.
+func parsePrometheus(_ text: String) throws -> [Sample] {
+    var samples: [Sample] = []
+    var typed: Set<String> = []
+    let line = try Regex(#"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (-?[0-9.eE+]+|NaN|\+Inf)$"#)
+    let label = try Regex(#"([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)""#)
+    for raw in text.split(separator: "\n") {
+        if raw.hasPrefix("# TYPE ") { typed.insert(String(raw.split(separator: " ")[2])); continue }
+        if raw.hasPrefix("#") { continue }
+        guard let match = try line.wholeMatch(in: String(raw)) else { throw ParseError(line: String(raw)) }
+        let name = String(match.output[1].substring!)
+        guard typed.contains(where: { name == $0 || name.hasPrefix($0 + "_") }) else { throw ParseError(line: "no TYPE for \(name)") }
+        var labels: [String: String] = [:]
+        if let body = match.output[3].substring {
+            for pair in String(body).matches(of: label) {
+                labels[String(pair.output[1].substring!)] = String(pair.output[2].substring!)
+            }
+        }
+        samples.append(Sample(name: name, labels: labels, value: Double(String(match.output[4].substring!))!))
+    }
+    return samples
+}
+
+struct ParseError: Error { var line: String }
+
+@Suite("Readiness and metrics")
+struct OperationsTests {
+    @Test("/readyz says ready with the snapshot's size")
+    func ready() async throws {
+        let (app, _, _) = try await portalWithProvisioning()
+        try await app.test(.router) { client in
+            let page = try await client.page("/readyz")
+            #expect(page.status == .ok)
+            #expect(page.body == "ready: 30 entities, 0 load problems\n")
+        }
+    }
+
+    @Test("/metrics parses as Prometheus text and counts requests by route, status and app requests")
+    func metrics() async throws {
+        let (app, _, _) = try await portalWithProvisioning()
+        try await app.test(.router) { client in
+            _ = try await client.page("/catalog")
+            _ = try await client.page("/catalog?kind=api")
+            _ = try await client.page("/catalog/component/default/grafana")
+            _ = try await client.page("/nowhere")
+            try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"],
+                                     body: ByteBuffer(string: #"{"app_name": "web", "image": "nginx:1.27"}"#)) { #expect($0.status == .accepted) }
+            try await Task.sleep(for: .milliseconds(200))
+            let (contentType, text) = try await client.execute(uri: "/metrics", method: .get) { ($0.headers[.contentType], String(buffer: $0.body)) }
+            #expect(contentType == "text/plain; version=0.0.4; charset=utf-8")
+            let samples = try parsePrometheus(text)
+            func value(_ name: String, _ labels: [String: String]) -> Double? {
+                samples.first { sample in sample.name == name && labels.allSatisfy { sample.labels[$0.key] == $0.value } }?.value
+            }
+            #expect(value("homeport_http_requests_total", ["route": "/catalog", "method": "GET", "status": "200"]) == 2)
+            #expect(value("homeport_http_requests_total", ["route": "/catalog/{kind}/{namespace}/{name}", "status": "200"]) == 1)
+            #expect(value("homeport_http_requests_total", ["route": "NotFound", "status": "404"]) == 1)
+            #expect(value("homeport_http_requests_total", ["route": "/api/v1/requests", "method": "POST", "status": "202"]) == 1)
+            #expect(value("homeport_app_requests", ["status": "ready"]) == 1)
+            #expect(value("homeport_platform_entities", [:]) == 30)
+            // Histogram buckets are cumulative and end with +Inf equal to the count.
+            let buckets = samples.filter { $0.name == "homeport_http_request_duration_seconds_bucket" && $0.labels["route"] == "/catalog" }
+            #expect(buckets.map(\.value) == buckets.map(\.value).sorted())
+            #expect(buckets.last?.labels["le"] == "+Inf")
+            #expect(buckets.last?.value == value("homeport_http_request_duration_seconds_count", ["route": "/catalog"]))
+        }
+    }
+}
