@@ -41,24 +41,14 @@ public struct GitHubProvider: GitProvider {
         caBundlePath: String? = nil,
         trace: GitProviderTraceHandler? = nil
     ) throws(GitProviderError) {
-        let token = try HTTPProviderSetup.token(token, service: "GitHub")
-        let root = try HTTPProviderSetup.apiRoot(apiURL, service: "GitHub", redactor: Redactor(secrets: [token]))
-        client = RESTClient(
-            service: "GitHub",
-            baseURL: root,
-            repository: try RepositoryName(repository),
-            headers: [
+        client = try HTTPProviderSetup.client(
+            service: "GitHub", apiURL: apiURL, repository: repository, token: token,
+            headers: { token in [
                 (name: "Authorization", value: "Bearer \(token)"),
                 (name: "Accept", value: "application/vnd.github+json"),
                 (name: "X-GitHub-Api-Version", value: "2022-11-28"),
-                (name: "User-Agent", value: "homeport"),
-            ],
-            http: http,
-            retry: retry,
-            timeouts: timeouts,
-            caBundlePath: caBundlePath,
-            redactor: Redactor(secrets: [token]),
-            trace: trace
+            ] },
+            http: http, retry: retry, timeouts: timeouts, caBundlePath: caBundlePath, trace: trace
         )
     }
 
@@ -247,38 +237,5 @@ struct GitHubPull: Decodable {
     private enum CodingKeys: String, CodingKey {
         case number, state, head, base
         case htmlURL = "html_url"
-    }
-}
-
-/// Checks shared by the HTTP providers' initializers.
-enum HTTPProviderSetup {
-    static func apiRoot(_ url: String, service: String, redactor: Redactor) throws(GitProviderError) -> String {
-        var root = url.trimmingCharacters(in: .whitespaces)
-        while root.hasSuffix("/") {
-            root.removeLast()
-        }
-        guard let components = URLComponents(string: root),
-              let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
-              let host = components.host, !host.isEmpty,
-              components.user == nil, components.password == nil,
-              components.query == nil, components.fragment == nil
-        else {
-            throw GitProviderError(
-                kind: .configuration,
-                message: "\(service) API URL must be http(s)://host[/path] without credentials, got \"\(String(redactor.scrub(url).prefix(200)))\""
-            )
-        }
-        return root
-    }
-
-    static func token(_ token: String, service: String) throws(GitProviderError) -> String {
-        let trimmed = token.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else {
-            throw GitProviderError(kind: .configuration, message: "no \(service) token configured")
-        }
-        guard !trimmed.contains(where: { $0.isNewline || $0 == "\r" }) else {
-            throw GitProviderError(kind: .configuration, message: "the \(service) token contains a line break")
-        }
-        return trimmed
     }
 }

@@ -44,23 +44,13 @@ public struct GiteaProvider: GitProvider {
         caBundlePath: String? = nil,
         trace: GitProviderTraceHandler? = nil
     ) throws(GitProviderError) {
-        let token = try HTTPProviderSetup.token(token, service: "Gitea")
-        let root = try HTTPProviderSetup.apiRoot(apiURL, service: "Gitea", redactor: Redactor(secrets: [token]))
-        client = RESTClient(
-            service: "Gitea",
-            baseURL: root,
-            repository: try RepositoryName(repository),
-            headers: [
+        client = try HTTPProviderSetup.client(
+            service: "Gitea", apiURL: apiURL, repository: repository, token: token,
+            headers: { token in [
                 (name: "Authorization", value: "token \(token)"),
                 (name: "Accept", value: "application/json"),
-                (name: "User-Agent", value: "homeport"),
-            ],
-            http: http,
-            retry: retry,
-            timeouts: timeouts,
-            caBundlePath: caBundlePath,
-            redactor: Redactor(secrets: [token]),
-            trace: trace
+            ] },
+            http: http, retry: retry, timeouts: timeouts, caBundlePath: caBundlePath, trace: trace
         )
     }
 

@@ -27,7 +27,6 @@ struct APIController<Context: RequestContext> {
         do {
             var fields = try await RequestBodies.jsonFields(request)
             fields["engine"] = AppSpec.Engine.ollama.rawValue
-            if fields["owner"] == nil { fields["owner"] = defaultOwner }
             let created = try await submit(fields, source: "generate-manifest", autoPR: true)
             let settled = try await provisioning.waitUntilSettled(created.id, timeout: provisioning.settings.generationTimeout * 2 + 120)
             switch settled.status {
@@ -54,9 +53,7 @@ struct APIController<Context: RequestContext> {
         do {
             let fields = try await RequestBodies.jsonFields(request)
             let autoPR = fields["auto_pr"].map { $0 == "true" } ?? provisioning.settings.autoPR
-            var withOwner = fields
-            if withOwner["owner"] == nil { withOwner["owner"] = defaultOwner }
-            let created = try await submit(withOwner, source: "api", autoPR: autoPR)
+            let created = try await submit(fields, source: "api", autoPR: autoPR)
             return JSONBody.response(try representation(created), status: .accepted, headers: [.location: "/api/v1/requests/\(created.id)"])
         } catch let error as APIError {
             return try error.response(from: request, context: context)
@@ -113,7 +110,10 @@ struct APIController<Context: RequestContext> {
         state.snapshot.catalog.entities.first { $0.ref.kind == "group" }?.ref.description ?? ""
     }
 
-    private func submit(_ fields: [String: String], source: String, autoPR: Bool) async throws -> AppRequest {
+    /// Submits the fields; the owner, when not given, is the catalog's first group.
+    private func submit(_ given: [String: String], source: String, autoPR: Bool) async throws -> AppRequest {
+        var fields = given
+        if fields["owner"] == nil { fields["owner"] = defaultOwner }
         let result: Result<AppRequest, FieldErrors>
         do {
             result = try await provisioning.submit(fields, source: source, autoPR: autoPR, requestedBy: nil,
