@@ -27,7 +27,9 @@ let package = Package(
         .target(name: "YAML", dependencies: ["CLibYAML"]),
         .target(name: "Markdown", dependencies: ["CCmarkGFM"]),
 
-        .target(name: "Config", dependencies: ["YAML"]),
+        // Who a request comes from (auth modes, token hashes, trusted proxies); pure, no server.
+        .target(name: "Auth"),
+        .target(name: "Config", dependencies: ["YAML", "Auth"]),
         .target(name: "Platform", dependencies: ["YAML", "Markdown"]),
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // Creating apps: manifest checks, model and Git provider clients, and the flow that ties them.
@@ -41,7 +43,7 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
-                "Config", "Platform", "Store", "Provisioning",
+                "Config", "Auth", "Platform", "Store", "Provisioning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -67,6 +69,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "AuthTests", dependencies: ["Auth"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML"]),
@@ -83,11 +86,14 @@ let package = Package(
             dependencies: ["Provisioning", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         // Runs the built `homeport` executable, as users and scripts do.
-        .testTarget(name: "homeportTests", dependencies: ["homeport", "HTTPClient", "FakeUpstreams"]),
+        .testTarget(
+            name: "homeportTests",
+            dependencies: ["homeport", "HTTPClient", "FakeUpstreams", "Store", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         .testTarget(
             name: "PortalTests",
             dependencies: [
-                "Portal", "HTTPClient", "Provisioning", "GitOps", "Ollama", "Store", "FakeUpstreams",
+                "Portal", "Auth", "HTTPClient", "Provisioning", "GitOps", "Ollama", "Store", "FakeUpstreams",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
