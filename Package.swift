@@ -45,6 +45,7 @@ let package = Package(
             dependencies: [
                 "Config", "Auth", "Platform", "Store", "Provisioning",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Atomics", package: "swift-atomics"),

@@ -2,6 +2,7 @@ import Auth
 import Config
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Platform
 import Provisioning
@@ -20,15 +21,20 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
                                        authenticator: try makeAuthenticator(config.auth))
     return Application(
         router: router,
-        server: .http1(configuration: .init(
-            idleTimeout: .milliseconds(Int64(config.server.idleTimeoutSeconds * 1000)),
-            // Headers beyond these are refused before any handler runs (431).
-            httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100)
-        )),
+        server: httpServer(idleTimeoutSeconds: config.server.idleTimeoutSeconds),
         configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "homeport"),
         services: [ReloadOnHangup(state: state), JobRunnerService(runner: provisioning.runner, grace: .milliseconds(Int64(config.jobs.shutdownGraceSeconds * 1000)))],
         logger: logger
     )
+}
+
+/// HTTP/1.1 with the limits a public-facing server needs: a connection silent for
+/// `idleTimeoutSeconds` is closed, and oversized headers are refused before any handler runs.
+func httpServer(idleTimeoutSeconds: Double) -> HTTPServerBuilder {
+    .http1(configuration: .init(
+        idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000)),
+        httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100)
+    ))
 }
 
 /// The router with every page and the API; tests drive it directly.
