@@ -89,7 +89,10 @@ let package = Package(
         // Runs the built `homeport` executable, as users and scripts do.
         .testTarget(
             name: "homeportTests",
-            dependencies: ["homeport", "HTTPClient", "FakeUpstreams", "Store", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "homeport", "HTTPClient", "FakeUpstreams", "Store",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "PortalTests",
