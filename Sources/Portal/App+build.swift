@@ -46,6 +46,7 @@ public func buildRouter(state: PlatformState, provisioning: ProvisioningService,
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorPageMiddleware(state: state, pages: pages))
+    router.add(middleware: PathGuardMiddleware())
     router.add(middleware: AuthMiddleware(authenticator: authenticator))
     router.add(middleware: CSRFMiddleware())
     router.add(middleware: FileMiddleware(resourcesDirectory + "/Public", urlBasePath: "/static", searchForIndexHtml: false))

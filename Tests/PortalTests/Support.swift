@@ -37,11 +37,12 @@ func portal(root: String = repositoryRoot + "/examples/homelab") async throws ->
 /// closed port) and a Git provider that records what it is asked.
 func portalWithProvisioning(
     root: String = repositoryRoot + "/examples/homelab", ollamaURL: String = "http://127.0.0.1:9", provider: RecordingGitProvider = RecordingGitProvider(),
-    autoPR: Bool = false, authenticator: Authenticator = .anonymous, perUserLimit: Int = 3, startRunner: Bool = true
+    autoPR: Bool = false, authenticator: Authenticator = .anonymous, perUserLimit: Int = 3, startRunner: Bool = true,
+    model: String = "qwen2.5-coder:7b"
 ) async throws -> (Application<RouterResponder<PortalRequestContext>>, PlatformState, ProvisioningService) {
     let state = try platformState(root: root)
-    let provisioning = try await testProvisioning(ollamaURL: ollamaURL, provider: provider, autoPR: autoPR, perUserLimit: perUserLimit,
-                                                  startRunner: startRunner)
+    let provisioning = try await testProvisioning(ollamaURL: ollamaURL, provider: provider, autoPR: autoPR, model: model,
+                                                  perUserLimit: perUserLimit, startRunner: startRunner)
     let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot, authenticator: authenticator)
     return (Application(router: router, logger: quietLogger), state, provisioning)
 }
