@@ -71,6 +71,8 @@ let package = Package(
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
+        // Seeded fuzzing of the YAML and Markdown wrappers and the model-output extraction.
+        .testTarget(name: "FuzzTests", dependencies: ["YAML", "Markdown", "Manifests"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML"]),
