@@ -65,6 +65,21 @@ struct TokenModeTests {
         }
     }
 
+    @Test("the seed's POST /generate/manifest records the token's owner too")
+    func generateManifestRecordsRequester() async throws {
+        let (app, _, provisioning) = try await portalWithProvisioning(authenticator: try tokenAuthenticator())
+        try await app.test(.router) { client in
+            let body = ByteBuffer(string: #"{"prompt": "deploy nginx on port 80", "app_name": "nginx-demo"}"#)
+            try await client.execute(uri: "/generate/manifest", method: .post,
+                                     headers: [.contentType: "application/json", .authorization: "Bearer ops-secret"], body: body) { response in
+                #expect(response.status == .badGateway, "Ollama is down in this test: the request fails, but it exists")
+            }
+            let rows = try provisioning.store.list(RequestQuery(requestedBy: "ops")).requests
+            #expect(rows.map(\.appName) == ["nginx-demo"])
+            #expect(rows.first?.source == "generate-manifest")
+        }
+    }
+
     @Test("browser forms need a user too: without one the form post gets the sign-in page")
     func formRefused() async throws {
         let (app, _, provisioning) = try await portalWithProvisioning(authenticator: try tokenAuthenticator())
