@@ -9,6 +9,13 @@ import Testing
 
 @Suite("Limits on what clients send")
 struct LimitsTests {
+    /// The portal behind the HTTP server `homeport serve` runs, with its header limits and idle timeout.
+    private func servedAsConfigured(idleTimeoutSeconds: Double) async throws -> some ApplicationProtocol {
+        let (_, state, provisioning) = try await portalWithProvisioning(startRunner: false)
+        let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot)
+        return Application(router: router, server: httpServer(idleTimeoutSeconds: idleTimeoutSeconds), logger: quietLogger)
+    }
+
     @Test("a body over 64 KiB gets 413: JSON for the API, and nothing is created")
     func bodyTooLarge() async throws {
         let (app, _, provisioning) = try await portalWithProvisioning(startRunner: false)
@@ -45,10 +52,7 @@ struct LimitsTests {
 
     @Test("oversized headers are refused before any handler runs, and the server keeps serving")
     func headersTooLarge() async throws {
-        let (_, state, provisioning) = try await portalWithProvisioning(startRunner: false)
-        let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot)
-        let app = Application(router: router, server: httpServer(idleTimeoutSeconds: 5), logger: quietLogger)
-        try await app.test(.live) { client in
+        try await servedAsConfigured(idleTimeoutSeconds: 5).test(.live) { client in
             let port = try #require(client.port)
             let curl = CurlHTTPClient()
             let huge = try await curl.send(UpstreamRequest(url: "http://127.0.0.1:\(port)/", headers: [("X-Padding", String(repeating: "a", count: 9 * 1024))]))
@@ -61,10 +65,7 @@ struct LimitsTests {
 
     @Test("a client that stops sending mid-request is disconnected after the idle timeout")
     func slowClient() async throws {
-        let (_, state, provisioning) = try await portalWithProvisioning(startRunner: false)
-        let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot)
-        let app = Application(router: router, server: httpServer(idleTimeoutSeconds: 0.5), logger: quietLogger)
-        try await app.test(.live) { client in
+        try await servedAsConfigured(idleTimeoutSeconds: 0.5).test(.live) { client in
             let port = try #require(client.port)
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             defer { close(descriptor) }
