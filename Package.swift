@@ -69,7 +69,7 @@ let package = Package(
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Auth"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
         // Seeded fuzzing of the YAML and Markdown wrappers and the model-output extraction.
         .testTarget(name: "FuzzTests", dependencies: ["YAML", "Markdown", "Manifests"]),

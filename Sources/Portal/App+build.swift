@@ -111,7 +111,7 @@ func makeAuthenticator(_ auth: HomeportConfig.Auth) throws -> Authenticator {
     do {
         try tokens.load()
     } catch {
-        throw ProviderConfigurationError(description: "auth.tokens_file: \(error.reason)")
+        throw ConfigError(source: auth.tokensFile, key: "auth.tokens_file", reason: error.reason)
     }
     return Authenticator(mode: auth.mode, userHeader: auth.proxy.userHeader, emailHeader: auth.proxy.emailHeader,
                          trustedProxies: auth.proxy.trustedAddresses, tokens: tokens, readRequiresUser: auth.readRequiresUser)

@@ -186,3 +186,22 @@ struct ProxyModeTests {
         }
     }
 }
+
+@Suite("Authentication: none")
+struct NoAuthModeTests {
+    @Test("without a mode, writes are anonymous: proxy headers and bearer tokens mean nothing and are not recorded")
+    func anonymous() async throws {
+        let (app, _, provisioning) = try await portalWithProvisioning(startRunner: false)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/requests", method: .post, headers: [
+                .contentType: "application/json", HTTPField.Name("X-Forwarded-User")!: "mallory", .authorization: "Bearer whatever",
+            ], body: newAppJSON) { response in
+                #expect(response.status == .accepted)
+            }
+            let row = try #require(try provisioning.store.list(.init()).requests.first)
+            #expect(row.requestedBy == nil)
+            let page = try await client.page("/requests/\(row.id)")
+            #expect(page.body.contains("by anonymous"))
+        }
+    }
+}
