@@ -83,6 +83,35 @@ struct CrashSafetyTests {
         }
     }
 
+    @Test("homeport backup copies the database while the server runs and writes, and the copy holds every request")
+    func backupWhileServing() async throws {
+        let data = try freshFolder("data")
+        let server = try ServerProcess(environment: ["HOMEPORT_DATA_DIR": data, "HOMEPORT_PLATFORM_ROOT": checkoutRoot + "/examples/homelab"], port: closedPort())
+        #expect(await server.waitUntilServing(), "\(server.log)")
+        var ids: [String] = []
+        for index in 0..<5 {
+            ids.append(try await server.submit(#"{"app_name": "backup-\#(index)", "engine": "template", "image": "nginx:1.27"}"#))
+        }
+        let copy = data + "/copy.sqlite"
+        let backup = Process()
+        backup.executableURL = server.process.executableURL
+        backup.arguments = ["backup", copy]
+        backup.environment = ["HOMEPORT_DATA_DIR": data, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]
+        backup.currentDirectoryURL = URL(fileURLWithPath: checkoutRoot)
+        try backup.run()
+        // The server keeps writing while the copy is taken.
+        ids.append(try await server.submit(#"{"app_name": "backup-during", "engine": "template", "image": "nginx:1.27"}"#))
+        backup.waitUntilExit()
+        #expect(backup.terminationStatus == 0)
+        let store = RequestStore(database: try HomeportDatabase(path: copy))
+        for id in ids.dropLast() {
+            #expect(try store.request(id: id) != nil, "\(id) is in the copy")
+        }
+        #expect(try HomeportDatabase(path: copy).integrityCheck() == ["ok"])
+        server.signal(SIGTERM)
+        #expect(await server.waitForExit() == 0)
+    }
+
     @Test("SIGTERM stops accepting, lets a running generation finish within the grace period, and exits 0")
     func gracefulStop() async throws {
         let data = try freshFolder("data")
