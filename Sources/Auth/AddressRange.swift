@@ -33,8 +33,9 @@ public struct AddressRange: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        let text = network.count == 4 ? network.map(String.init).joined(separator: ".") : "\(network)"
-        return "\(text)/\(prefixLength)"
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        _ = network.withUnsafeBytes { inet_ntop(network.count == 4 ? AF_INET : AF_INET6, $0.baseAddress, &text, socklen_t(text.count)) }
+        return "\(String(cString: text))/\(prefixLength)"
     }
 
     /// The address's bytes; an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) counts as IPv4.

@@ -31,7 +31,7 @@ struct AuthConfigTests {
         let config = try load([:])
         #expect(config.auth.mode == .none)
         #expect(config.auth.proxy.userHeader == "X-Forwarded-User")
-        #expect(config.auth.proxy.trustedAddresses.map(\.description) == ["127.0.0.1/32", "\(AddressRange("::1")!)"])
+        #expect(config.auth.proxy.trustedAddresses.map(\.description) == ["127.0.0.1/32", "::1/128"])
         #expect(config.jobs.perUserLimit == 3)
         #expect(config.jobs.shutdownGraceSeconds == 10)
         #expect(config.server.idleTimeoutSeconds == 30)
