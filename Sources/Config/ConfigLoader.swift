@@ -32,6 +32,10 @@ extension HomeportConfig {
             throw ConfigError(source: "server.host", key: "server.host",
                               reason: "\(server.host) would let anyone who reaches it open pull requests without signing in; set auth.mode (proxy or token), listen on 127.0.0.1 behind an authenticating proxy, or set auth.allow_anonymous_remote: true to accept that")
         }
+        if auth.mode == .proxy, auth.proxy.trustedAddresses.isEmpty {
+            throw ConfigError(source: "auth.proxy.trusted_addresses", key: "auth.proxy.trusted_addresses",
+                              reason: "proxy mode needs the proxy's address: with none trusted, nobody could sign in")
+        }
         if auth.mode == .token, auth.tokens.entries.isEmpty, auth.tokensFile.isEmpty {
             throw ConfigError(source: "auth.mode", key: "auth.mode", reason: "token mode needs token hashes in auth.tokens or auth.tokens_file")
         }

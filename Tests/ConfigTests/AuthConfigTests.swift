@@ -50,6 +50,7 @@ struct AuthConfigTests {
         (["HOMEPORT_AUTH_MODE": "token"], "auth.mode: token mode needs token hashes in auth.tokens or auth.tokens_file"),
         (["HOMEPORT_AUTH_PROXY_TRUSTED_ADDRESSES": "10.0.0.0/8, proxy.lan"], "'proxy.lan' is not an IP address or CIDR block"),
         (["HOMEPORT_AUTH_TOKENS": "my-plain-secret-token"], "expected NAME:SHA256"),
+        (["HOMEPORT_AUTH_MODE": "proxy", "HOMEPORT_AUTH_PROXY_TRUSTED_ADDRESSES": " "], "proxy mode needs the proxy's address"),
         (["HOMEPORT_JOBS_PER_USER_LIMIT": "0"], "jobs.per_user_limit: expected a whole number from 1 to 10000"),
         (["HOMEPORT_SERVER_HOST": "0.0.0.0", "HOMEPORT_AUTH_MODE": "none"], "set auth.mode (proxy or token)"),
     ])
