@@ -121,6 +121,19 @@ struct HostileInputTests {
         }
     }
 
+    @Test("an entity whose name and namespace are markup is refused and listed on the errors page, escaped")
+    func entityNameWithMarkup() async throws {
+        let (app, _) = try await portal(root: repositoryRoot + "/Tests/Fixtures/platforms/hostile")
+        try await app.test(.router) { client in
+            let errors = try await client.page("/-/errors")
+            #expect(errors.status == .ok)
+            #expect(errors.body.contains("&lt;script&gt;alert(&#39;entity name&#39;)&lt;/script&gt;"))
+            #expect(unescapedMarkup(in: errors.body).isEmpty, "\(unescapedMarkup(in: errors.body))")
+            let catalog = try await client.page("/catalog")
+            #expect(!catalog.body.contains("entity name"), "a refused entity is not in the catalog")
+        }
+    }
+
     static let traversalPaths: [String] = {
         let text = (try? String(contentsOfFile: corpusFolder + "/paths.txt", encoding: .utf8)) ?? ""
         return text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !$0.isEmpty }
