@@ -138,7 +138,7 @@ struct CrashSafetyTests {
         }
     }
 
-    @Test("SIGTERM with a job longer than the grace period: the job stops, the server exits 0, and the next start resumes it")
+    @Test("SIGTERM with a job longer than the grace period and a live page open: the feed ends, the job stops, the server exits 0, and the next start resumes it")
     func graceRunsOut() async throws {
         let data = try freshFolder("data")
         let stalled = Gate()
@@ -152,8 +152,13 @@ struct CrashSafetyTests {
             #expect(await server.waitUntilServing(), "\(server.log)")
             let id = try await server.submit(#"{"app_name": "outlives-grace", "engine": "ollama", "prompt": "deploy nginx on port 80"}"#)
             #expect(try await server.waitFor(id, ["generating"]) == "generating")
+            // A browser follows the request live: its open feed must not hold the shutdown.
+            let feedURL = server.url("/requests/\(id)/events")
+            let feed = Task { try? await CurlHTTPClient().send(UpstreamRequest(url: feedURL, timeout: 120)) }
+            try await Task.sleep(for: .milliseconds(300))
             server.signal(SIGTERM)
             #expect(await server.waitForExit() == 0, "\(server.log)")
+            #expect(await feed.value?.status == 200, "the live feed ended with the server")
             let store = RequestStore(database: try HomeportDatabase(path: data + "/homeport.sqlite"))
             #expect(try store.request(id: id)?.status == .generating, "checkpointed as it was")
 
