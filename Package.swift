@@ -22,10 +22,12 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CCmarkGFM", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         .target(name: "YAML", dependencies: ["CLibYAML"]),
         .target(name: "Markdown", dependencies: ["CCmarkGFM"]),
+        .target(name: "Compression", dependencies: ["CZlib"]),
 
         .target(name: "Config", dependencies: ["YAML"]),
         .target(name: "Platform", dependencies: ["YAML", "Markdown"]),
@@ -41,7 +43,7 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
-                "Config", "Platform", "Store", "Provisioning",
+                "Config", "Platform", "Store", "Provisioning", "Compression",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),

@@ -33,7 +33,7 @@ public func buildRouter(state: PlatformState, provisioning: ProvisioningService,
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorPageMiddleware(state: state, pages: pages))
     router.add(middleware: CSRFMiddleware())
-    router.add(middleware: FileMiddleware(resourcesDirectory + "/Public", urlBasePath: "/static", searchForIndexHtml: false))
+    router.add(middleware: try StaticAssetsMiddleware(directory: resourcesDirectory + "/Public"))
     router.addRoutes(OverviewController(state: state, pages: pages).endpoints)
     router.addRoutes(CatalogController(state: state, pages: pages).endpoints)
     router.addRoutes(ADRController(state: state, pages: pages).endpoints)
@@ -42,6 +42,7 @@ public func buildRouter(state: PlatformState, provisioning: ProvisioningService,
     router.addRoutes(NewAppController(state: state, pages: pages, provisioning: provisioning).endpoints)
     router.addRoutes(RequestsController(state: state, pages: pages, provisioning: provisioning).endpoints)
     router.addRoutes(APIController(state: state, provisioning: provisioning).endpoints)
+    router.addRoutes(SearchController(state: state, pages: pages, store: provisioning.store).endpoints)
     router.addRoutes(try APIDocsController(state: state, pages: pages, documentPath: resourcesDirectory + "/Public/openapi.json").endpoints)
     return router
 }

@@ -172,6 +172,19 @@ public struct RequestStore: Sendable {
         }
     }
 
+    /// Newest requests whose app name, id or form fields contain every word, for site search.
+    public func search(words: [String], limit: Int = 50) throws -> [AppRequest] {
+        guard !words.isEmpty else { return [] }
+        return try pool.read { db in
+            var filtered = AppRequest.all()
+            for word in words {
+                let pattern = "%\(word)%"
+                filtered = filtered.filter(Column("app_name").like(pattern) || Column("id").like(pattern) || Column("spec_json").like(pattern))
+            }
+            return try filtered.order(Column("created_at").desc, Column("id").desc).limit(limit).fetchAll(db)
+        }
+    }
+
     private static func holder(ofApp appName: String, db: Database) throws -> AppRequest? {
         let released = [RequestStatus.rejected, .failed, .cancelled]
         return try AppRequest.filter(Column("app_name") == appName && !released.contains(Column("status"))).fetchOne(db)

@@ -8,8 +8,8 @@ public struct Catalog: Sendable {
     public var index: [EntityRef: Int]
     /// Outgoing and incoming relations of each entity, sorted by type then target.
     public var relations: [EntityRef: [Relation]]
-    /// Lowercased name, title, description and tags of each entity, for free-text filtering.
-    var searchText: [String]
+    /// Sort orders and filter postings for catalog pages.
+    var pageIndex: CatalogIndex
     /// The distinct values each filter can take, computed once at load for the filter form.
     public var facets: CatalogFacets
 
@@ -144,9 +144,7 @@ struct CatalogLoader {
             relations: relations.mapValues { set in
                 set.sorted { (order[$0.type]!, $0.target) < (order[$1.type]!, $1.target) }
             },
-            searchText: entities.map { entity in
-                ([entity.name, entity.title ?? "", entity.description ?? ""] + entity.tags).joined(separator: "\n").lowercased()
-            },
+            pageIndex: CatalogIndex(entities: entities),
             facets: CatalogFacets(entities: entities)
         )
     }
