@@ -62,6 +62,14 @@ public enum YAMLWriter {
     private static func needsQuotes(_ text: String) -> Bool {
         guard let first = text.first, let last = text.last else { return true }
         if "-?:,[]{}#&*!|>'\"%@`".contains(first) || first == " " || last == " " { return true }
-        return text.contains(": ") || text.contains(" #") || text.contains("\n")
+        // ": ", " #" or a line break anywhere; scanned as bytes, as this runs for every value of a
+        // 10,000-entity catalog at load.
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\n") || (previous == UInt8(ascii: ":") && byte == UInt8(ascii: " "))
+                || (previous == UInt8(ascii: " ") && byte == UInt8(ascii: "#")) { return true }
+            previous = byte
+        }
+        return false
     }
 }

@@ -93,8 +93,9 @@ public struct SearchIndex: Sendable {
 
     public init(documents: [SearchDocument]) {
         self.documents = documents
-        var table: [[UInt8]: [Posting]] = [:]
-        for (position, document) in documents.enumerated() {
+        // Each document's words with their best field weight, on all cores; then the postings, in
+        // document order.
+        let words = documents.concurrentMap { document in
             var best: [[UInt8]: Float] = [:]
             for field in document.fields {
                 Tokenizer.forEachWord(in: field.text) { word, _ in
@@ -102,13 +103,17 @@ public struct SearchIndex: Sendable {
                     best[word] = max(best[word] ?? 0, field.weight)
                 }
             }
-            for (word, weight) in best {
+            return Array(best)
+        }
+        var table: [[UInt8]: [Posting]] = [:]
+        for (position, documentWords) in words.enumerated() {
+            for (word, weight) in documentWords {
                 table[word, default: []].append(Posting(document: Int32(position), weight: weight))
             }
         }
         let sortedTerms = table.keys.sorted { $0.lexicographicallyPrecedes($1) }
         terms = sortedTerms
-        postings = sortedTerms.map { word in table[word]!.sorted { $0.document < $1.document } }
+        postings = sortedTerms.map { table[$0]! }
     }
 
     /// The words search looks for in `text`, as it splits them.

@@ -9,7 +9,7 @@ struct SearchController<Context: RequestContext> {
     let store: RequestStore
 
     /// Hits shown on the page; the kind links narrow a longer list.
-    static var limit: Int { 50 }
+    static var limit: Int { 20 }
 
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)

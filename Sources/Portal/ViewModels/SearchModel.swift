@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 import Platform
 import Provisioning
 import Store
@@ -6,13 +7,24 @@ import Store
 /// `/search`: ranked hits with marked titles and snippets, and links that keep one kind.
 struct SearchModel: Sendable {
     struct Hit: Sendable {
-        var title: [TextPart]
+        var title: [Part]
         var href: String
         var kind: String
         var detail: String
-        var snippet: [TextPart]
+        var snippet: [Part]
         /// Service links lead out of the portal.
         var isExternal: Bool
+    }
+
+    /// A run of a title or snippet; marked runs are what the query matched.
+    struct Part: Sendable {
+        var text: String
+        var isMatch: Bool
+
+        init(_ part: TextPart) {
+            text = part.text
+            isMatch = part.isMatch
+        }
     }
 
     struct KindLink: Sendable {
@@ -32,8 +44,8 @@ struct SearchModel: Sendable {
         self.text = text
         hasQuery = !text.isEmpty
         hits = results.hits.map { hit in
-            Hit(title: hit.title, href: hit.document.href, kind: Self.label(hit.document.kind), detail: hit.document.detail,
-                snippet: hit.snippet, isExternal: hit.document.kind == "service")
+            Hit(title: hit.title.map(Part.init), href: hit.document.href, kind: Self.label(hit.document.kind), detail: hit.document.detail,
+                snippet: hit.snippet.map(Part.init), isExternal: hit.document.kind == "service")
         }
         let all = results.kindCounts.reduce(0) { $0 + $1.count }
         kinds = [KindLink(label: "All", count: all, href: PortalURL.with(path: "/search", [("q", text)]), current: kind == nil)]
@@ -51,6 +63,32 @@ struct SearchModel: Sendable {
         case "service": return "Service link"
         case "request": return "Request"
         default: return EntityKind(rawValue: kind)?.displayName ?? kind
+        }
+    }
+}
+
+// Search answers are rendered on every request, so their rows name their fields for Mustache
+// instead of leaving it to find them by reflection (Mirror), which was most of a search's time.
+extension SearchModel.Hit: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": return title
+        case "href": return href
+        case "kind": return kind
+        case "detail": return detail
+        case "snippet": return snippet
+        case "isExternal": return isExternal
+        default: return nil
+        }
+    }
+}
+
+extension SearchModel.Part: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "text": return text
+        case "isMatch": return isMatch
+        default: return nil
         }
     }
 }
