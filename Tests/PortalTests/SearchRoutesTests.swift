@@ -74,8 +74,10 @@ struct SearchRoutesTests {
             }
             let page = try await client.page("/search?q=zebra")
             #expect(page.body.contains(#"<a href="/requests/\#(id)"><mark>zebra</mark>-tracker</a> <span class="badge kind">Request</span>"#))
+            _ = try await waitForStatus(client, id, ["ready"])
             let narrowed = try await client.page("/search?q=zebra&kind=request")
             #expect(narrowed.body.contains("/requests/\(id)"))
+            #expect(narrowed.body.contains("\(id) · ready"), "a cached search page shows the request as it is now")
             #expect(try await client.page("/search?q=zebra&kind=component").body.contains("/requests/\(id)") == false)
         }
     }
