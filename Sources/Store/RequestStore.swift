@@ -173,15 +173,14 @@ public struct RequestStore: Sendable {
     }
 
     /// Newest requests whose app name, id or form fields contain every word, for site search.
+    /// It runs for every search, so its statement is prepared once per number of words.
     public func search(words: [String], limit: Int = 50) throws -> [AppRequest] {
         guard !words.isEmpty else { return [] }
+        let condition = Array(repeating: "(app_name LIKE ? OR id LIKE ? OR spec_json LIKE ?)", count: words.count).joined(separator: " AND ")
+        let sql = "SELECT * FROM app_requests WHERE \(condition) ORDER BY created_at DESC, id DESC LIMIT ?"
+        let patterns: [any DatabaseValueConvertible] = words.flatMap { word in Array(repeating: "%\(word)%", count: 3) }
         return try pool.read { db in
-            var filtered = AppRequest.all()
-            for word in words {
-                let pattern = "%\(word)%"
-                filtered = filtered.filter(Column("app_name").like(pattern) || Column("id").like(pattern) || Column("spec_json").like(pattern))
-            }
-            return try filtered.order(Column("created_at").desc, Column("id").desc).limit(limit).fetchAll(db)
+            try AppRequest.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(patterns + [limit]))
         }
     }
 
