@@ -8,9 +8,12 @@ import GRDB
 /// cancel and a running job cannot overwrite each other.
 public struct RequestStore: Sendable {
     private let pool: DatabasePool
+    /// Moves with every committed change to requests.
+    public let changes: RequestChanges
 
     public init(database: HomeportDatabase) {
         pool = database.pool
+        changes = RequestChanges(pool: database.pool)
     }
 
     // MARK: - Writing

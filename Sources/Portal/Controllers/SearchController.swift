@@ -17,17 +17,17 @@ struct SearchController<Context: RequestContext> {
         return routes
     }
 
-    /// The matching app requests come from the database on every search; the page is rendered
-    /// again only when they, the query or the snapshot changed.
+    /// A page is rendered again only when the query, the snapshot or an app request changed.
     @Sendable func search(_ request: Request, context: Context) async throws -> HTMLPage {
         let current = state.current
         // Read as a form: the search boxes send spaces as "+".
         let fields = RequestBodies.parseForm(request.uri.query ?? "")
         let text = String((fields["q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(200))
         let kind = fields["kind"].flatMap { $0.isEmpty ? nil : $0.lowercased() }
-        let requests = try store.search(words: SearchIndex.words(in: text), limit: Self.limit)
-        let key = PageCache.Key.search(text: text, kind: kind, requests: requests.map { "\($0.id) \($0.status.rawValue) \($0.updatedAt.timeIntervalSince1970)" })
-        return current.pageCache.page(key) {
+        // Read before the requests: a page is never older than its key.
+        let key = PageCache.Key.search(text: text, kind: kind, requestChanges: store.changes.current)
+        return try current.pageCache.page(key) {
+            let requests = try store.search(words: SearchIndex.words(in: text), limit: Self.limit)
             var results = current.snapshot.search.search(text, kind: kind, limit: Self.limit)
             results.merge(RequestSearch.documents(requests).search(text, kind: kind, limit: Self.limit), limit: Self.limit)
             let model = SearchModel(text: text, kind: kind, results: results)

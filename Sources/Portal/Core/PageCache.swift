@@ -7,8 +7,8 @@ import Synchronization
 ///
 /// It lives next to its snapshot in `PlatformState`, so a reload drops it with the snapshot.
 /// Only pages that depend on nothing but the snapshot and what their key names belong here: no
-/// page with a form (its CSRF token is per browser); a search page names in its key the app
-/// requests it shows, as they were.
+/// page with a form (its CSRF token is per browser); a search page names in its key how many
+/// changes app requests had seen, as it shows requests too.
 /// Bounded by the bytes it holds; past that the oldest pages go first.
 final class PageCache: Sendable {
     /// A page, named by what was asked rather than how the URL spelled it.
@@ -18,8 +18,8 @@ final class PageCache: Sendable {
         case entity(EntityRef)
         case adrIndex
         case adr(String)
-        /// The query as shown, and each matching app request's id and last change.
-        case search(text: String, kind: String?, requests: [String])
+        /// The query as shown, and the count of changes to app requests when it was answered.
+        case search(text: String, kind: String?, requestChanges: Int)
     }
 
     static let defaultCapacity = 32 << 20
