@@ -13,8 +13,6 @@ struct CatalogIndex: Sendable {
     private var byOwner: [EntityRef: [Int32]] = [:]
     private var byLifecycle: [String: [Int32]] = [:]
     private var byTag: [String: [Int32]] = [:]
-    /// Lowercased name, title, description and tags of each entity, for the free-text filter.
-    private var searchText: [String] = []
 
     init(entities: [Entity]) {
         for (position, entity) in entities.enumerated() {
@@ -31,9 +29,6 @@ struct CatalogIndex: Sendable {
             ascending[field] = positions.sorted { keys[Int($0)] != keys[Int($1)] ? keys[Int($0)] < keys[Int($1)] : $0 < $1 }
             descending[field] = positions.sorted { keys[Int($0)] != keys[Int($1)] ? keys[Int($0)] > keys[Int($1)] : $0 < $1 }
         }
-        searchText = entities.map { entity in
-            ([entity.name, entity.title ?? "", entity.description ?? ""] + entity.tags).joined(separator: "\n").lowercased()
-        }
     }
 
     private static func sortKey(_ field: CatalogQuery.SortField, _ entity: Entity) -> String {
@@ -47,7 +42,8 @@ struct CatalogIndex: Sendable {
     }
 
     /// Positions of the requested page in display order, and how many entities match in all.
-    func page(for query: CatalogQuery, owner: EntityRef?, entityCount: Int) -> (positions: [Int32], total: Int, page: Int) {
+    func page(for query: CatalogQuery, owner: EntityRef?, entities: [Entity]) -> (positions: [Int32], total: Int, page: Int) {
+        let entityCount = entities.count
         let order = (query.descending ? descending : ascending)[query.sort] ?? []
         // Each filter is a posting list; the text filter, rarer, narrows what they leave.
         var lists: [[Int32]] = []
@@ -58,8 +54,12 @@ struct CatalogIndex: Sendable {
         if let tag = query.tag { lists.append(byTag[tag] ?? []) }
 
         var matches: [Int32]? = lists.isEmpty ? nil : Self.intersect(lists)
+        // Substrings of free text cannot be indexed by word; the pages it gives are cached.
         if let needle = query.text?.lowercased() {
-            matches = (matches ?? Array(0..<Int32(entityCount))).filter { searchText[Int($0)].contains(needle) }
+            matches = (matches ?? Array(0..<Int32(entityCount))).filter { position in
+                let entity = entities[Int(position)]
+                return ([entity.name, entity.title ?? "", entity.description ?? ""] + entity.tags).joined(separator: "\n").lowercased().contains(needle)
+            }
         }
 
         let pageSize = CatalogQuery.pageSize

@@ -65,7 +65,7 @@ extension Catalog {
     /// Applies `query`: filter, then sort, then cut out the requested page (clamped to the last one).
     public func page(for query: CatalogQuery) -> CatalogPage {
         let owner = query.owner.flatMap { try? EntityRef.parse($0, defaultKind: "group", defaultNamespace: EntityRef.defaultNamespace).get() }
-        let (positions, total, page) = pageIndex.page(for: query, owner: owner, entityCount: entities.count)
+        let (positions, total, page) = pageIndex.page(for: query, owner: owner, entities: entities)
         return CatalogPage(
             entities: positions.map { entities[Int($0)] },
             total: total,
