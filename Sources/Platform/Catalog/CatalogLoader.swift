@@ -126,7 +126,15 @@ struct CatalogLoader {
     private mutating func link(_ parsed: [ParsedEntity]) -> Catalog {
         let entities = parsed.map(\.entity).sorted { $0.ref < $1.ref }
         let index = Dictionary(uniqueKeysWithValues: entities.enumerated().map { ($1.ref, $0) })
-        var relations: [EntityRef: Set<Relation>] = [:]
+        // Each relation with what it sorts by: its type's place, then its target's place in ref
+        // order, so sorting compares integers; a dangling target has no place and compares by ref.
+        struct Edge {
+            var relation: Relation
+            var rank: Int
+            var position: Int
+        }
+        let rank = Dictionary(uniqueKeysWithValues: RelationType.allCases.enumerated().map { ($1, $0) })
+        var edges: [EntityRef: [Edge]] = [:]
         for item in parsed {
             let source = item.entity.ref
             for declared in item.relations {
@@ -135,21 +143,33 @@ struct CatalogLoader {
                 let position = index[declared.target]
                 let exists = position != nil
                 let target = position.map { entities[$0].ref } ?? declared.target
-                relations[source, default: []].insert(Relation(type: declared.type, target: target, targetExists: exists))
+                edges[source, default: []].append(Edge(relation: Relation(type: declared.type, target: target, targetExists: exists),
+                                                       rank: rank[declared.type]!, position: position ?? .max))
                 if exists {
-                    relations[target, default: []].insert(Relation(type: declared.type.inverse, target: source, targetExists: true))
+                    edges[target, default: []].append(Edge(relation: Relation(type: declared.type.inverse, target: source, targetExists: true),
+                                                           rank: rank[declared.type.inverse]!, position: index[source]!))
                 } else {
                     problems.append(LoadProblem(file: item.entity.source.file, line: declared.line,
                                                 reason: "\(declared.field) of \(source) refers to \(declared.target), which is not in the catalog"))
                 }
             }
         }
-        let order = Dictionary(uniqueKeysWithValues: RelationType.allCases.enumerated().map { ($1, $0) })
         return Catalog(
             entities: entities,
             index: index,
-            relations: relations.mapValues { set in
-                set.sorted { (order[$0.type]!, $0.target) < (order[$1.type]!, $1.target) }
+            relations: edges.mapValues { list in
+                let sorted = list.sorted { lhs, rhs in
+                    if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
+                    if lhs.position != .max, rhs.position != .max { return lhs.position < rhs.position }
+                    return lhs.relation.target < rhs.relation.target
+                }
+                // A relation declared on both sides (dependsOn here, dependencyOf there) shows once.
+                var relations: [Relation] = []
+                relations.reserveCapacity(sorted.count)
+                for edge in sorted where relations.last != edge.relation {
+                    relations.append(edge.relation)
+                }
+                return relations
             },
             pageIndex: CatalogIndex(entities: entities),
             facets: CatalogFacets(entities: entities)

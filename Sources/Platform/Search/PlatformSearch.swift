@@ -2,9 +2,7 @@ extension SearchIndex {
     /// The index of a snapshot: every entity, ADR and service link, with weights that rank a match
     /// in a name above one in tags or an owner, and those above one in running text.
     init(catalog: Catalog, adrs: [ADR], serviceGroups: [ServiceGroup]) {
-        var documents: [SearchDocument] = []
-        documents.reserveCapacity(catalog.entities.count + adrs.count)
-        for entity in catalog.entities {
+        var documents = catalog.entities.concurrentMap { entity in
             var fields: [SearchDocument.Field] = [.init(entity.name, weight: 10, isQuotable: false)]
             if let title = entity.title { fields.append(.init(title, weight: 8, isQuotable: false)) }
             fields.append(.init(entity.tags.joined(separator: " "), weight: 6, isQuotable: false))
@@ -15,8 +13,8 @@ extension SearchIndex {
             for link in entity.links {
                 fields.append(.init((link.title.map { $0 + ": " } ?? "") + link.url, weight: 2))
             }
-            documents.append(SearchDocument(kind: entity.ref.kind, title: entity.displayName, href: entity.ref.path,
-                                            detail: entity.ref.description, fields: fields))
+            return SearchDocument(kind: entity.ref.kind, title: entity.displayName, href: entity.ref.path,
+                                  detail: entity.ref.description, fields: fields)
         }
         for adr in adrs {
             documents.append(SearchDocument(

@@ -1,5 +1,3 @@
-import Mustache
-
 /// What the layout around every page needs: the title, which section is current, and how many
 /// load problems the errors page lists.
 struct LayoutModel: Sendable {
@@ -61,29 +59,3 @@ struct LayoutModel: Sendable {
     }
 }
 
-// The layout wraps every page: it names its fields for Mustache rather than leaving them to
-// reflection (Mirror), which costs more than the rest of a small page.
-extension LayoutModel: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "title": return title
-        case "nav": return nav
-        case "hasProblems": return hasProblems
-        case "problemLabel": return problemLabel
-        case "refresh": return refresh
-        case "body": return body
-        default: return nil
-        }
-    }
-}
-
-extension LayoutModel.NavItem: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "label": return label
-        case "href": return href
-        case "current": return current
-        default: return nil
-        }
-    }
-}

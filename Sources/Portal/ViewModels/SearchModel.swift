@@ -1,5 +1,4 @@
 import Foundation
-import Mustache
 import Platform
 import Provisioning
 import Store
@@ -63,32 +62,6 @@ struct SearchModel: Sendable {
         case "service": return "Service link"
         case "request": return "Request"
         default: return EntityKind(rawValue: kind)?.displayName ?? kind
-        }
-    }
-}
-
-// Search answers are rendered on every request, so their rows name their fields for Mustache
-// instead of leaving it to find them by reflection (Mirror), which was most of a search's time.
-extension SearchModel.Hit: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "title": return title
-        case "href": return href
-        case "kind": return kind
-        case "detail": return detail
-        case "snippet": return snippet
-        case "isExternal": return isExternal
-        default: return nil
-        }
-    }
-}
-
-extension SearchModel.Part: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "text": return text
-        case "isMatch": return isMatch
-        default: return nil
         }
     }
 }
