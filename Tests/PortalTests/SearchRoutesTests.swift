@@ -39,7 +39,7 @@ struct SearchRoutesTests {
             let all = try await client.page("/search?q=platform")
             #expect(all.body.contains(#"<span class="badge kind">Decision</span>"#))
             #expect(all.body.contains(#"<span class="badge kind">Component</span>"#))
-            #expect(all.body.contains(#"<a href="/search?q=platform&amp;kind=adr">Decision <span class="count">"#))
+            #expect(all.body.contains(#"<a href="/search?q=platform&amp;kind=adr">Decision <span class="meta">("#))
             let decisions = try await client.page("/search?q=platform&kind=adr")
             #expect(decisions.body.contains(#"<span class="badge kind">Decision</span>"#))
             #expect(!decisions.body.contains(#"<span class="badge kind">Component</span>"#))
