@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         .target(name: "YAML", dependencies: ["CLibYAML"]),
         .target(name: "Markdown", dependencies: ["CCmarkGFM"]),
-        .target(name: "Compression", dependencies: ["CZlib"]),
+        .target(name: "Zlib", dependencies: ["CZlib"]),
 
         .target(name: "Config", dependencies: ["YAML"]),
         .target(name: "Platform", dependencies: ["YAML", "Markdown"]),
@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
-                "Config", "Platform", "Store", "Provisioning", "Compression",
+                "Config", "Platform", "Store", "Provisioning", "Zlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,4 @@
-import Compression
+import Zlib
 import Foundation
 import HTTPTypes
 import Hummingbird
