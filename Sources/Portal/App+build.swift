@@ -32,8 +32,9 @@ public func buildRouter(state: PlatformState, provisioning: ProvisioningService,
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorPageMiddleware(state: state, pages: pages))
-    router.add(middleware: CSRFMiddleware())
+    // Static files answer before the CSRF cookie is set: they carry no form, and stay cacheable.
     router.add(middleware: try StaticAssetsMiddleware(directory: resourcesDirectory + "/Public"))
+    router.add(middleware: CSRFMiddleware())
     router.addRoutes(OverviewController(state: state, pages: pages).endpoints)
     router.addRoutes(CatalogController(state: state, pages: pages).endpoints)
     router.addRoutes(ADRController(state: state, pages: pages).endpoints)
