@@ -22,10 +22,12 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CCmarkGFM", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         .target(name: "YAML", dependencies: ["CLibYAML"]),
         .target(name: "Markdown", dependencies: ["CCmarkGFM"]),
+        .target(name: "Zlib", dependencies: ["CZlib"]),
 
         // Who a request comes from (auth modes, token hashes, trusted proxies); pure, no server.
         .target(name: "Auth"),
@@ -43,7 +45,7 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
-                "Config", "Auth", "Platform", "Store", "Provisioning",
+                "Config", "Auth", "Platform", "Store", "Provisioning", "Zlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -3,7 +3,7 @@
 # Sourced by serve.sh and test.sh; safe to run again: it installs only what is missing.
 set -euo pipefail
 
-BUILD_PACKAGES=(git pkg-config libcurl4-openssl-dev libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev)
+BUILD_PACKAGES=(git pkg-config libcurl4-openssl-dev libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev zlib1g-dev)
 TEST_PACKAGES=(curl openssl python3 python3-venv default-jre-headless)
 
 as_root() {

@@ -25,11 +25,11 @@ public enum Markdown {
         guard !url.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || "\"<>\\^`{|}".unicodeScalars.contains($0) }) else {
             return false
         }
-        let trimmed = url.trimmingCharacters(in: .whitespaces)
-        guard let colon = trimmed.firstIndex(of: ":") else { return true }
+        // No spaces either (refused above), so a scheme starts at the first character.
+        guard let colon = url.firstIndex(of: ":") else { return true }
         // A colon after the first slash, question mark or hash is part of a relative path, not a scheme.
-        if let delimiter = trimmed.firstIndex(where: { "/?#".contains($0) }), delimiter < colon { return true }
-        let scheme = trimmed[..<colon].lowercased()
+        if let delimiter = url.firstIndex(where: { "/?#".contains($0) }), delimiter < colon { return true }
+        let scheme = url[..<colon].lowercased()
         return allowedSchemes.contains(scheme)
     }
 

@@ -11,6 +11,11 @@ struct PlatformFiles: Sendable {
 
     /// The absolute path for `relative`, or nil if it would leave the root (`../..`).
     func absolute(_ relative: String) -> String? {
+        // Most paths are plain (the catalog's own globs give them): no URL parsing for those.
+        if !relative.isEmpty, !relative.hasPrefix("/"),
+           !relative.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+            return root + "/" + relative
+        }
         let path = URL(fileURLWithPath: relative, relativeTo: URL(fileURLWithPath: root, isDirectory: true)).standardizedFileURL.path
         return path == root || path.hasPrefix(root + "/") ? path : nil
     }

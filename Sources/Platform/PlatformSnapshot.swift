@@ -10,6 +10,8 @@ public struct PlatformSnapshot: Sendable {
     public var serviceGroups: [ServiceGroup]
     public var dashboards: [GrafanaDashboard]
     public var argoApplications: [ArgoApplication]
+    /// Entities, ADRs and service links for `/search`.
+    public var search: SearchIndex
     /// Every file, or part of one, that could not be loaded; sorted by file and line.
     public var problems: [LoadProblem]
     public var loadedAt: Date
@@ -90,6 +92,7 @@ public struct PlatformLoader: Sendable {
             serviceGroups: serviceGroups,
             dashboards: dashboards,
             argoApplications: applications,
+            search: SearchIndex(catalog: catalog, adrs: adrs, serviceGroups: serviceGroups),
             problems: problems.sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) },
             loadedAt: started,
             buildSeconds: Date().timeIntervalSince(started)

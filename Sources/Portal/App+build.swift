@@ -48,8 +48,9 @@ public func buildRouter(state: PlatformState, provisioning: ProvisioningService,
     router.add(middleware: ErrorPageMiddleware(state: state, pages: pages))
     router.add(middleware: PathGuardMiddleware())
     router.add(middleware: AuthMiddleware(authenticator: authenticator))
+    // Static files answer before the CSRF cookie is set: they carry no form, and stay cacheable.
+    router.add(middleware: try StaticAssetsMiddleware(directory: resourcesDirectory + "/Public"))
     router.add(middleware: CSRFMiddleware())
-    router.add(middleware: FileMiddleware(resourcesDirectory + "/Public", urlBasePath: "/static", searchForIndexHtml: false))
     router.addRoutes(OverviewController(state: state, pages: pages).endpoints)
     router.addRoutes(CatalogController(state: state, pages: pages).endpoints)
     router.addRoutes(ADRController(state: state, pages: pages).endpoints)
@@ -58,6 +59,7 @@ public func buildRouter(state: PlatformState, provisioning: ProvisioningService,
     router.addRoutes(NewAppController(state: state, pages: pages, provisioning: provisioning).endpoints)
     router.addRoutes(RequestsController(state: state, pages: pages, provisioning: provisioning).endpoints)
     router.addRoutes(APIController(state: state, provisioning: provisioning).endpoints)
+    router.addRoutes(SearchController(state: state, pages: pages, store: provisioning.store).endpoints)
     router.addRoutes(try APIDocsController(state: state, pages: pages, documentPath: resourcesDirectory + "/Public/openapi.json").endpoints)
     return router
 }

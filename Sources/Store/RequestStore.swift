@@ -8,9 +8,12 @@ import GRDB
 /// cancel and a running job cannot overwrite each other.
 public struct RequestStore: Sendable {
     private let pool: DatabasePool
+    /// Moves with every committed change to requests.
+    public let changes: RequestChanges
 
     public init(database: HomeportDatabase) {
         pool = database.pool
+        changes = RequestChanges(pool: database.pool)
     }
 
     // MARK: - Writing
@@ -172,6 +175,18 @@ public struct RequestStore: Sendable {
             let rows = try filtered.order(Column("created_at").desc, Column("id").desc)
                 .limit(query.pageSize, offset: (max(query.page, 1) - 1) * query.pageSize).fetchAll(db)
             return RequestPage(requests: rows, total: total)
+        }
+    }
+
+    /// Newest requests whose app name, id or form fields contain every word, for site search.
+    /// It runs for every search, so its statement is prepared once per number of words.
+    public func search(words: [String], limit: Int = 50) throws -> [AppRequest] {
+        guard !words.isEmpty else { return [] }
+        let condition = Array(repeating: "(app_name LIKE ? OR id LIKE ? OR spec_json LIKE ?)", count: words.count).joined(separator: " AND ")
+        let sql = "SELECT * FROM app_requests WHERE \(condition) ORDER BY created_at DESC, id DESC LIMIT ?"
+        let patterns: [any DatabaseValueConvertible] = words.flatMap { word in Array(repeating: "%\(word)%", count: 3) }
+        return try pool.read { db in
+            try AppRequest.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(patterns + [limit]))
         }
     }
 

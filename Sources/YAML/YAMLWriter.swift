@@ -76,7 +76,17 @@ public enum YAMLWriter {
     private static func needsQuotes(_ text: String) -> Bool {
         guard let first = text.first, let last = text.last else { return true }
         if "-?:,[]{}#&*!|>'\"%@`".contains(first) || first == " " || last == " " { return true }
-        return text.contains(": ") || text.contains(" #") || text.unicodeScalars.contains(where: mustEscape)
+        // ": ", " #", a control character or a line break anywhere; scanned as bytes, as this runs for
+        // every value of a 10,000-entity catalog at load, with the Unicode check for non-ASCII text only.
+        var previous: UInt8 = 0
+        var asciiOnly = true
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7F || (previous == UInt8(ascii: ":") && byte == UInt8(ascii: " "))
+                || (previous == UInt8(ascii: " ") && byte == UInt8(ascii: "#")) { return true }
+            if byte >= 0x80 { asciiOnly = false }
+            previous = byte
+        }
+        return !asciiOnly && text.unicodeScalars.contains(where: mustEscape)
     }
 
     /// Control characters, and the characters YAML reads as line breaks besides `\n` (NEL, LS,

@@ -8,8 +8,8 @@ public struct Catalog: Sendable {
     public var index: [EntityRef: Int]
     /// Outgoing and incoming relations of each entity, sorted by type then target.
     public var relations: [EntityRef: [Relation]]
-    /// Lowercased name, title, description and tags of each entity, for free-text filtering.
-    var searchText: [String]
+    /// Sort orders and filter postings for catalog pages.
+    var pageIndex: CatalogIndex
     /// The distinct values each filter can take, computed once at load for the filter form.
     public var facets: CatalogFacets
 
@@ -38,45 +38,48 @@ struct CatalogLoader {
         var visited: Set<String> = []
         var queue: [(file: String, referrer: SourceLocation?)] = [(rootLocation, nil)]
 
+        // Breadth first, one level of Locations at a time: the files of a level are read and parsed
+        // in parallel, then taken in queue order, so the result is the same as one by one.
         while !queue.isEmpty {
-            let (file, referrer) = queue.removeFirst()
-            guard visited.insert(file).inserted else { continue }
-            for entity in read(file: file, referrer: referrer) {
-                if let first = seen[entity.entity.ref] {
-                    problems.append(LoadProblem(file: file, line: entity.entity.source.line,
-                                                reason: "\(entity.entity.ref) is declared again; the first declaration, at \(first), is kept"))
-                    continue
-                }
-                seen[entity.entity.ref] = entity.entity.source
-                let folder = (file as NSString).deletingLastPathComponent
-                for (target, line) in entity.locationTargets {
-                    let from = SourceLocation(file: file, line: line)
-                    for next in resolve(target: target, folder: folder, from: from) {
-                        queue.append((next, from))
+            let level = queue.filter { visited.insert($0.file).inserted }
+            queue = []
+            let results = level.concurrentMap { [files] item in Self.read(file: item.file, referrer: item.referrer, files: files) }
+            for ((file, _), result) in zip(level, results) {
+                problems += result.problems
+                for entity in result.entities {
+                    if let first = seen[entity.entity.ref] {
+                        problems.append(LoadProblem(file: file, line: entity.entity.source.line,
+                                                    reason: "\(entity.entity.ref) is declared again; the first declaration, at \(first), is kept"))
+                        continue
                     }
+                    seen[entity.entity.ref] = entity.entity.source
+                    let folder = (file as NSString).deletingLastPathComponent
+                    for (target, line) in entity.locationTargets {
+                        let from = SourceLocation(file: file, line: line)
+                        for next in resolve(target: target, folder: folder, from: from) {
+                            queue.append((next, from))
+                        }
+                    }
+                    parsed.append(entity)
                 }
-                parsed.append(entity)
             }
         }
         return link(parsed)
     }
 
     /// Entities of one file; a file that is missing or is not valid YAML yields none and a problem.
-    private mutating func read(file: String, referrer: SourceLocation?) -> [ParsedEntity] {
+    private static func read(file: String, referrer: SourceLocation?, files: PlatformFiles) -> (entities: [ParsedEntity], problems: [LoadProblem]) {
         guard let bytes = files.read(file) else {
             if let referrer {
-                problems.append(LoadProblem(file: referrer.file, line: referrer.line, reason: "location target \(file) does not exist"))
-            } else {
-                problems.append(LoadProblem(file: file, line: nil, reason: "the catalog root location file does not exist"))
+                return ([], [LoadProblem(file: referrer.file, line: referrer.line, reason: "location target \(file) does not exist")])
             }
-            return []
+            return ([], [LoadProblem(file: file, line: nil, reason: "the catalog root location file does not exist")])
         }
         let documents: [YAMLNode]
         do {
             documents = try YAML.parseDocuments(bytes: bytes)
         } catch {
-            problems.append(LoadProblem(file: file, line: error.line, column: error.column, reason: "\(error.reason); no entity of this file is loaded"))
-            return []
+            return ([], [LoadProblem(file: file, line: error.line, column: error.column, reason: "\(error.reason); no entity of this file is loaded")])
         }
         let folder = (file as NSString).deletingLastPathComponent
         var parser = EntityParser(file: file) { [files] target in
@@ -89,14 +92,14 @@ struct CatalogLoader {
             return .success(String(decoding: data, as: UTF8.self))
         }
         var entities: [ParsedEntity] = []
+        var problems: [LoadProblem] = []
         for document in documents {
             switch parser.parse(document) {
             case let .success(entity): entities.append(entity)
             case let .failure(failure): problems.append(LoadProblem(file: file, line: failure.line, reason: failure.reason))
             }
         }
-        problems.append(contentsOf: parser.problems)
-        return entities
+        return (entities, problems + parser.problems)
     }
 
     private mutating func resolve(target: String, folder: String, from: SourceLocation) -> [String] {
@@ -123,30 +126,52 @@ struct CatalogLoader {
     private mutating func link(_ parsed: [ParsedEntity]) -> Catalog {
         let entities = parsed.map(\.entity).sorted { $0.ref < $1.ref }
         let index = Dictionary(uniqueKeysWithValues: entities.enumerated().map { ($1.ref, $0) })
-        var relations: [EntityRef: Set<Relation>] = [:]
+        // Each relation with what it sorts by: its type's place, then its target's place in ref
+        // order, so sorting compares integers; a dangling target has no place and compares by ref.
+        struct Edge {
+            var relation: Relation
+            var rank: Int
+            var position: Int
+        }
+        let rank = Dictionary(uniqueKeysWithValues: RelationType.allCases.enumerated().map { ($1, $0) })
+        var edges: [EntityRef: [Edge]] = [:]
         for item in parsed {
             let source = item.entity.ref
             for declared in item.relations {
-                let exists = index[declared.target] != nil
-                relations[source, default: []].insert(Relation(type: declared.type, target: declared.target, targetExists: exists))
+                // The target entity's own ref, so that 100,000 relations share its strings rather
+                // than each holding a copy parsed from its spec.
+                let position = index[declared.target]
+                let exists = position != nil
+                let target = position.map { entities[$0].ref } ?? declared.target
+                edges[source, default: []].append(Edge(relation: Relation(type: declared.type, target: target, targetExists: exists),
+                                                       rank: rank[declared.type]!, position: position ?? .max))
                 if exists {
-                    relations[declared.target, default: []].insert(Relation(type: declared.type.inverse, target: source, targetExists: true))
+                    edges[target, default: []].append(Edge(relation: Relation(type: declared.type.inverse, target: source, targetExists: true),
+                                                           rank: rank[declared.type.inverse]!, position: index[source]!))
                 } else {
                     problems.append(LoadProblem(file: item.entity.source.file, line: declared.line,
                                                 reason: "\(declared.field) of \(source) refers to \(declared.target), which is not in the catalog"))
                 }
             }
         }
-        let order = Dictionary(uniqueKeysWithValues: RelationType.allCases.enumerated().map { ($1, $0) })
         return Catalog(
             entities: entities,
             index: index,
-            relations: relations.mapValues { set in
-                set.sorted { (order[$0.type]!, $0.target) < (order[$1.type]!, $1.target) }
+            relations: edges.mapValues { list in
+                let sorted = list.sorted { lhs, rhs in
+                    if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
+                    if lhs.position != .max, rhs.position != .max { return lhs.position < rhs.position }
+                    return lhs.relation.target < rhs.relation.target
+                }
+                // A relation declared on both sides (dependsOn here, dependencyOf there) shows once.
+                var relations: [Relation] = []
+                relations.reserveCapacity(sorted.count)
+                for edge in sorted where relations.last != edge.relation {
+                    relations.append(edge.relation)
+                }
+                return relations
             },
-            searchText: entities.map { entity in
-                ([entity.name, entity.title ?? "", entity.description ?? ""] + entity.tags).joined(separator: "\n").lowercased()
-            },
+            pageIndex: CatalogIndex(entities: entities),
             facets: CatalogFacets(entities: entities)
         )
     }

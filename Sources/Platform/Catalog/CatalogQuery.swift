@@ -1,7 +1,7 @@
 import Foundation
 
 /// The catalog table's filters, sort and page, as they appear in the query string.
-public struct CatalogQuery: Sendable, Equatable {
+public struct CatalogQuery: Sendable, Hashable {
     public var kind: String?
     public var type: String?
     public var owner: String?
@@ -64,45 +64,15 @@ public struct CatalogPage: Sendable {
 extension Catalog {
     /// Applies `query`: filter, then sort, then cut out the requested page (clamped to the last one).
     public func page(for query: CatalogQuery) -> CatalogPage {
-        let needle = query.text?.lowercased()
-        let ownerRef = query.owner.flatMap { try? EntityRef.parse($0, defaultKind: "group", defaultNamespace: EntityRef.defaultNamespace).get() }
-        var matches = entities.indices.filter { index in
-            let entity = entities[index]
-            if let kind = query.kind, entity.ref.kind != kind { return false }
-            if let type = query.type, entity.type != type { return false }
-            if let lifecycle = query.lifecycle, entity.lifecycle != lifecycle { return false }
-            if query.owner != nil, entity.owner != ownerRef { return false }
-            if let tag = query.tag, !entity.tags.contains(tag) { return false }
-            if let needle, !searchText[index].contains(needle) { return false }
-            return true
-        }.map { entities[$0] }
-
-        let key: (Entity) -> String
-        switch query.sort {
-        case .name: key = { $0.name.lowercased() }
-        case .kind: key = { $0.ref.kind }
-        case .type: key = { $0.type ?? "" }
-        case .owner: key = { $0.owner?.name ?? "" }
-        case .lifecycle: key = { $0.lifecycle ?? "" }
-        }
-        // Entities are kept in ref order, and the sort is stable, so ties stay in a predictable order.
-        matches = matches.enumerated().sorted { lhs, rhs in
-            let (a, b) = (key(lhs.element), key(rhs.element))
-            if a != b { return query.descending ? a > b : a < b }
-            return lhs.offset < rhs.offset
-        }.map(\.element)
-
-        let pageCount = max(1, (matches.count + CatalogQuery.pageSize - 1) / CatalogQuery.pageSize)
-        let page = min(query.page, pageCount)
-        let start = (page - 1) * CatalogQuery.pageSize
+        let owner = query.owner.flatMap { try? EntityRef.parse($0, defaultKind: "group", defaultNamespace: EntityRef.defaultNamespace).get() }
+        let (positions, total, page) = pageIndex.page(for: query, owner: owner, entities: entities)
         return CatalogPage(
-            entities: Array(matches[start..<min(start + CatalogQuery.pageSize, matches.count)]),
-            total: matches.count,
+            entities: positions.map { entities[Int($0)] },
+            total: total,
             page: page,
-            pageCount: pageCount
+            pageCount: max(1, (total + CatalogQuery.pageSize - 1) / CatalogQuery.pageSize)
         )
     }
-
 }
 
 public struct CatalogFacets: Sendable {

@@ -1,4 +1,3 @@
-import YAML
 
 /// One catalog entity as its `catalog-info.yaml` declared it.
 public struct Entity: Sendable {
@@ -18,8 +17,8 @@ public struct Entity: Sendable {
     public var type: String?
     public var lifecycle: String?
     public var owner: EntityRef?
-    /// The whole `spec`, for the entity page.
-    public var spec: YAMLNode?
+    /// The `spec` as YAML, for the entity page; without `definition` when that is shown apart.
+    public var specYAML: String?
     /// An API's `spec.definition`, with Backstage's `$text`/`$json`/`$yaml` placeholders read in.
     public var definition: String?
     public var source: SourceLocation

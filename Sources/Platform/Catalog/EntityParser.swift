@@ -79,7 +79,7 @@ struct EntityParser {
             }
         }
 
-        let entity = Entity(
+        var entity = Entity(
             ref: ref,
             apiVersion: apiVersion,
             kind: kind,
@@ -94,10 +94,17 @@ struct EntityParser {
             type: try spec.map { (spec) throws(Failure) in try optionalString(spec, "type", prefix: "spec.") } ?? nil,
             lifecycle: try spec.map { (spec) throws(Failure) in try optionalString(spec, "lifecycle", prefix: "spec.") } ?? nil,
             owner: nil,
-            spec: spec,
+            specYAML: nil,
             definition: try coreKind == .api ? definition(spec?["definition"]) : nil,
             source: SourceLocation(file: file, line: document.mark.line)
         )
+        // The spec is kept as the text the entity page shows, not as a tree: far less memory.
+        // A definition read from a file is shown on its own, so it leaves the spec.
+        if var spec, case let .mapping(pairs) = spec.value {
+            let shown = pairs.filter { $0.key.string != "definition" || entity.definition == nil }
+            spec.value = .mapping(shown)
+            entity.specYAML = shown.isEmpty ? nil : YAMLWriter.string(spec)
+        }
         var parsed = ParsedEntity(entity: entity, relations: [], locationTargets: [])
         if let spec {
             parsed.relations = declaredRelations(of: ref, spec: spec)

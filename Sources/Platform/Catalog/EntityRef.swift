@@ -33,7 +33,10 @@ public struct EntityRef: Hashable, Sendable, Comparable, CustomStringConvertible
     ///     requires an explicit kind (`spec.dependsOn`).
     ///   - defaultNamespace: the namespace of the entity that holds the reference.
     public static func parse(_ text: String, defaultKind: String?, defaultNamespace: String) -> Result<EntityRef, RefError> {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // Spaces and tabs around a reference do not count (Foundation's trimming is slow at catalog scale).
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        let start = text.firstIndex { !isSpace($0) } ?? text.endIndex
+        let trimmed = String(text[start..<(text.lastIndex { !isSpace($0) }.map(text.index(after:)) ?? start)])
         var rest = Substring(trimmed)
         var kind = defaultKind
         if let colon = rest.firstIndex(of: ":") {

@@ -13,16 +13,21 @@ struct ADRController<Context: RequestContext> {
     }
 
     @Sendable func index(_ request: Request, context: Context) async throws -> HTMLPage {
-        let snapshot = state.snapshot
-        return pages.page("adr-index", ADRIndexModel(snapshot: snapshot), title: "Architecture decisions", section: .adrs, snapshot: snapshot)
+        let current = state.current
+        return current.pageCache.page(.adrIndex) {
+            pages.page("adr-index", ADRIndexModel(snapshot: current.snapshot), title: "Architecture decisions", section: .adrs, snapshot: current.snapshot)
+        }
     }
 
     @Sendable func record(_ request: Request, context: Context) async throws -> HTMLPage {
-        let snapshot = state.snapshot
+        let current = state.current
+        let snapshot = current.snapshot
         let id = try context.parameters.require("id")
         guard let adr = snapshot.adr(id: id) else {
             throw HTTPError(.notFound, message: "There is no decision record \(id).")
         }
-        return pages.page("adr", ADRPageModel(adr: adr, snapshot: snapshot), title: adr.title, section: .adrs, snapshot: snapshot)
+        return current.pageCache.page(.adr(id)) {
+            pages.page("adr", ADRPageModel(adr: adr, snapshot: snapshot), title: adr.title, section: .adrs, snapshot: snapshot)
+        }
     }
 }

@@ -14,13 +14,16 @@ struct CatalogController<Context: RequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> HTMLPage {
-        let snapshot = state.snapshot
+        let current = state.current
         let query = CatalogQuery { request.uri.queryParameters.get($0) }
-        return pages.page("catalog", CatalogModel(snapshot: snapshot, query: query), title: "Catalog", section: .catalog, snapshot: snapshot)
+        return current.pageCache.page(.catalog(query)) {
+            pages.page("catalog", CatalogModel(snapshot: current.snapshot, query: query), title: "Catalog", section: .catalog, snapshot: current.snapshot)
+        }
     }
 
     @Sendable func entity(_ request: Request, context: Context) async throws -> HTMLPage {
-        let snapshot = state.snapshot
+        let current = state.current
+        let snapshot = current.snapshot
         let ref = EntityRef(
             kind: try context.parameters.require("kind"),
             namespace: try context.parameters.require("namespace"),
@@ -29,6 +32,8 @@ struct CatalogController<Context: RequestContext> {
         guard let entity = snapshot.catalog[ref] else {
             throw HTTPError(.notFound, message: "There is no \(ref) in the catalog.")
         }
-        return pages.page("entity", EntityModel(entity: entity, snapshot: snapshot), title: entity.displayName, section: .catalog, snapshot: snapshot)
+        return current.pageCache.page(.entity(ref)) {
+            pages.page("entity", EntityModel(entity: entity, snapshot: snapshot), title: entity.displayName, section: .catalog, snapshot: snapshot)
+        }
     }
 }

@@ -47,7 +47,9 @@ struct OperationsController<Context: RequestContext> {
 
     /// Prometheus text format: HTTP requests and latency by route, app requests by status, the snapshot.
     @Sendable func exposition(_ request: Request, context: Context) async throws -> Response {
-        let snapshot = state.snapshot
+        let current = state.current
+        let snapshot = current.snapshot
+        let cached = current.pageCache.usage
         let counts = (try? provisioning.store.countsByStatus()) ?? [:]
         let text = metrics.exposition(gauges: [
             ("homeport_app_requests", "App requests by status.",
@@ -55,6 +57,9 @@ struct OperationsController<Context: RequestContext> {
             ("homeport_platform_entities", "Catalog entities in the current snapshot.", [(labels: "", value: Double(snapshot.catalog.entities.count))]),
             ("homeport_platform_load_problems", "Files, or parts of files, that failed to load.", [(labels: "", value: Double(snapshot.problems.count))]),
             ("homeport_platform_loaded_timestamp_seconds", "When the current snapshot was built.", [(labels: "", value: snapshot.loadedAt.timeIntervalSince1970)]),
+            ("homeport_platform_build_seconds", "Time taken to build the current snapshot.", [(labels: "", value: snapshot.buildSeconds)]),
+            ("homeport_page_cache_bytes", "Bytes of rendered pages cached for the current snapshot.", [(labels: "", value: Double(cached.bytes))]),
+            ("homeport_page_cache_pages", "Rendered pages cached for the current snapshot.", [(labels: "", value: Double(cached.pages))]),
         ])
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }

@@ -12,7 +12,9 @@ struct OverviewController<Context: RequestContext> {
     }
 
     @Sendable func overview(_ request: Request, context: Context) async throws -> HTMLPage {
-        let snapshot = state.snapshot
-        return pages.page("overview", OverviewModel(snapshot: snapshot), title: "Overview", section: .overview, snapshot: snapshot)
+        let current = state.current
+        return current.pageCache.page(.overview) {
+            pages.page("overview", OverviewModel(snapshot: current.snapshot), title: "Overview", section: .overview, snapshot: current.snapshot)
+        }
     }
 }

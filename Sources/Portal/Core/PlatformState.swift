@@ -11,6 +11,8 @@ public final class PlatformState: Sendable {
         public var snapshot: PlatformSnapshot
         /// Set when the newest reload failed and the snapshot is an older one.
         public var reloadFailure: ReloadFailure?
+        /// Pages rendered from this snapshot; a swap starts an empty one.
+        let pageCache = PageCache()
     }
 
     public struct ReloadFailure: Sendable {

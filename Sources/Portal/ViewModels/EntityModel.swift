@@ -1,5 +1,4 @@
 import Platform
-import YAML
 
 /// `/catalog/{kind}/{namespace}/{name}`: one entity with its metadata, spec and relations.
 struct EntityModel: Sendable {
@@ -58,12 +57,7 @@ struct EntityModel: Sendable {
             groups[type].map { RelationGroup(label: type.label, targets: $0) }
         }
 
-        // The API definition is shown on its own; the rest of the spec as YAML.
-        if var spec = entity.spec, case let .mapping(pairs) = spec.value {
-            let shown = pairs.filter { $0.key.string != "definition" || entity.definition == nil }
-            spec.value = .mapping(shown)
-            specYAML = shown.isEmpty ? nil : YAMLWriter.string(spec)
-        }
+        specYAML = entity.specYAML
         definition = entity.definition
         source = entity.source.description
         if let appName = entity.annotations.first(where: { $0.key == "argocd/app-name" })?.value,

@@ -60,3 +60,4 @@ struct LayoutModel: Sendable {
         var inNavigation: Bool { self != .none && self != .errors }
     }
 }
+

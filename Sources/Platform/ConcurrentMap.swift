@@ -1,0 +1,41 @@
+import Dispatch
+
+extension Array where Element: Sendable {
+    /// `transform` applied to every element on all cores, results in the elements' order. For
+    /// independent work at load (parsing files, tokenizing documents), never per request.
+    func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+        let chunk = 64
+        let chunks = (count + chunk - 1) / chunk
+        let results = ResultSlots<T>(count: count)
+        self.withUnsafeBufferPointer { elements in
+            nonisolated(unsafe) let elements = elements
+            DispatchQueue.concurrentPerform(iterations: chunks) { number in
+                for index in number * chunk..<Swift.min(count, (number + 1) * chunk) {
+                    results.set(index, transform(elements[index]))
+                }
+            }
+        }
+        return results.values
+    }
+}
+
+/// One slot per result, each written by exactly one iteration of `concurrentPerform`.
+private final class ResultSlots<T>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<T?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func set(_ index: Int, _ value: T) {
+        slots[index] = value
+    }
+
+    var values: [T] { slots.map { $0! } }
+}

@@ -1,0 +1,38 @@
+extension SearchIndex {
+    /// The index of a snapshot: every entity, ADR and service link, with weights that rank a match
+    /// in a name above one in tags or an owner, and those above one in running text.
+    init(catalog: Catalog, adrs: [ADR], serviceGroups: [ServiceGroup]) {
+        var documents = catalog.entities.concurrentMap { entity in
+            var fields: [SearchDocument.Field] = [.init(entity.name, weight: 10, isQuotable: false)]
+            if let title = entity.title { fields.append(.init(title, weight: 8, isQuotable: false)) }
+            fields.append(.init(entity.tags.joined(separator: " "), weight: 6, isQuotable: false))
+            if let owner = entity.owner {
+                fields.append(.init(owner.name + " " + (catalog[owner]?.title ?? ""), weight: 4, isQuotable: false))
+            }
+            if let description = entity.description { fields.append(.init(description, weight: 3)) }
+            for link in entity.links {
+                fields.append(.init((link.title.map { $0 + ": " } ?? "") + link.url, weight: 2))
+            }
+            return SearchDocument(kind: entity.ref.kind, title: entity.displayName, href: entity.ref.path,
+                                  detail: entity.ref.description, fields: fields)
+        }
+        for adr in adrs {
+            documents.append(SearchDocument(
+                kind: "adr", title: adr.title, href: "/adr/\(adr.id)",
+                detail: "\(adr.id) · \(adr.status.text)",
+                fields: [.init(adr.title, weight: 10, isQuotable: false), .init(adr.id, weight: 8, isQuotable: false),
+                         .init(adr.deciders ?? "", weight: 2, isQuotable: false), .init(adr.markdown, weight: 1)]
+            ))
+        }
+        for group in serviceGroups {
+            for service in group.services {
+                documents.append(SearchDocument(
+                    kind: "service", title: service.name, href: service.url, detail: group.name,
+                    fields: [.init(service.name, weight: 10, isQuotable: false), .init(service.description ?? "", weight: 3),
+                             .init(service.url, weight: 4), .init(group.name + " " + (service.type ?? ""), weight: 2, isQuotable: false)]
+                ))
+            }
+        }
+        self.init(documents: documents)
+    }
+}

@@ -1,0 +1,74 @@
+import Hummingbird
+import Platform
+import Synchronization
+
+/// Pages of one snapshot rendered once and then served as they are, so that a page costs a
+/// template render only the first time it is asked for.
+///
+/// It lives next to its snapshot in `PlatformState`, so a reload drops it with the snapshot.
+/// Only pages that depend on nothing but the snapshot and what their key names belong here: no
+/// page with a form (its CSRF token is per browser); a search page names in its key how many
+/// changes app requests had seen, as it shows requests too.
+/// Bounded by the bytes it holds; past that the oldest pages go first.
+final class PageCache: Sendable {
+    /// A page, named by what was asked rather than how the URL spelled it.
+    enum Key: Hashable, Sendable {
+        case overview
+        case catalog(CatalogQuery)
+        case entity(EntityRef)
+        case adrIndex
+        case adr(String)
+        /// The query as shown, and the count of changes to app requests when it was answered.
+        case search(text: String, kind: String?, requestChanges: Int)
+    }
+
+    static let defaultCapacity = 32 << 20
+
+    private struct Entries {
+        var pages: [Key: ByteBuffer] = [:]
+        /// Keys in insertion order from `head` on; the ones before it are gone.
+        var order: [Key] = []
+        var head = 0
+        var bytes = 0
+    }
+
+    private let entries = Mutex(Entries())
+    let capacity: Int
+
+    init(capacity: Int = PageCache.defaultCapacity) {
+        self.capacity = capacity
+    }
+
+    /// The page for `key`, rendered by `render` the first time. Two requests missing at once may
+    /// both render; the page is the same.
+    func page(_ key: Key, render: () throws -> HTMLPage) rethrows -> HTMLPage {
+        if let body = entries.withLock({ $0.pages[key] }) {
+            return HTMLPage(body: body)
+        }
+        let page = try render()
+        assert(String(buffer: page.body).contains(CSRFMiddleware<BasicRequestContext>.fieldName) == false,
+               "a page with a form must not be cached: its CSRF token belongs to one browser")
+        guard page.status == .ok, page.body.readableBytes <= capacity else { return page }
+        entries.withLock { entries in
+            guard entries.pages[key] == nil else { return }
+            while entries.bytes + page.body.readableBytes > capacity, entries.head < entries.order.count {
+                let oldest = entries.order[entries.head]
+                entries.head += 1
+                entries.bytes -= entries.pages.removeValue(forKey: oldest)?.readableBytes ?? 0
+            }
+            if entries.head > 64, entries.head * 2 > entries.order.count {
+                entries.order.removeFirst(entries.head)
+                entries.head = 0
+            }
+            entries.pages[key] = page.body
+            entries.order.append(key)
+            entries.bytes += page.body.readableBytes
+        }
+        return page
+    }
+
+    /// Pages held and their bytes, for `/metrics` and tests.
+    var usage: (pages: Int, bytes: Int) {
+        entries.withLock { ($0.pages.count, $0.bytes) }
+    }
+}

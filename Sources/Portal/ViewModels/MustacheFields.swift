@@ -1,0 +1,103 @@
+import Mustache
+
+// View models that a page repeats many times (table rows, links, marked runs of text) or that
+// every page has (the layout) name their fields for Mustache. Otherwise Mustache finds each
+// `{{name}}` by reflection (Mirror), which was most of the time of rendering a catalog page, a big
+// entity page or a search answer. An unknown name answers nil, so Mustache looks further up the
+// context stack, as it does when Mirror finds nothing.
+
+extension LayoutModel: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": return title
+        case "nav": return nav
+        case "hasProblems": return hasProblems
+        case "problemLabel": return problemLabel
+        case "refresh": return refresh
+        case "body": return body
+        default: return nil
+        }
+    }
+}
+
+extension LayoutModel.NavItem: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "label": return label
+        case "href": return href
+        case "current": return current
+        default: return nil
+        }
+    }
+}
+
+extension EntityLinkModel: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "label": return label
+        case "href": return href
+        case "exists": return exists
+        default: return nil
+        }
+    }
+}
+
+extension CatalogModel.Row: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "link": return link
+        case "kind": return kind
+        case "type": return type
+        case "owner": return owner
+        case "lifecycle": return lifecycle
+        case "tags": return tags
+        case "description": return description
+        default: return nil
+        }
+    }
+}
+
+extension CatalogModel.Tag: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": return self.name
+        case "href": return href
+        default: return nil
+        }
+    }
+}
+
+extension CatalogModel.Option: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "value": return value
+        case "label": return label
+        case "selected": return selected
+        default: return nil
+        }
+    }
+}
+
+extension SearchModel.Hit: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": return title
+        case "href": return href
+        case "kind": return kind
+        case "detail": return detail
+        case "snippet": return snippet
+        case "isExternal": return isExternal
+        default: return nil
+        }
+    }
+}
+
+extension SearchModel.Part: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "text": return text
+        case "isMatch": return isMatch
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import CZlib
+
+/// gzip (RFC 1952) through zlib, for static assets compressed once at start.
+public enum Gzip {
+    /// `bytes` compressed at the best level, or nil if zlib fails (it does not, short of memory).
+    public static func compress(_ bytes: [UInt8]) -> [UInt8]? {
+        var stream = z_stream()
+        // 15 window bits + 16: a gzip header and trailer instead of zlib's.
+        guard deflateInit2_(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+                            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        defer { deflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))))
+        var input = bytes
+        let status = input.withUnsafeMutableBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                stream.next_in = source.baseAddress
+                stream.avail_in = UInt32(source.count)
+                stream.next_out = target.baseAddress
+                stream.avail_out = UInt32(target.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        guard status == Z_STREAM_END else { return nil }
+        return Array(output.prefix(Int(stream.total_out)))
+    }
+}

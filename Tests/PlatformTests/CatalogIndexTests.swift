@@ -1,0 +1,94 @@
+import Testing
+@testable import Platform
+
+/// The precomputed catalog index must give exactly what filtering and sorting every entity gave.
+@Suite("Catalog pages from the index")
+struct CatalogIndexTests {
+    /// 600 entities over kinds, types, owners, lifecycles and tags, with ties on every sort key.
+    static let catalog: Catalog = {
+        var documents = ["team-a", "team-b", "team-c"].map { name in
+            "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: \(name)}\nspec: {type: team, children: []}"
+        }
+        for index in 0..<600 {
+            let kind = ["Component", "Component", "Resource", "API"][index % 4]
+            let tags = ["[web]", "[web, python]", "[]", "[go, web]", "[python]"][index % 5]
+            let lifecycle = index % 7 == 0 ? "" : "lifecycle: \(["production", "experimental"][index % 2]), "
+            documents.append("""
+                apiVersion: backstage.io/v1alpha1
+                kind: \(kind)
+                metadata: {name: item-\(index * 7919 % 1000), tags: \(tags), description: "Item \(index % 13) of the lot"}
+                spec: {type: \(["service", "website", "database"][index % 3]), \(lifecycle)owner: team-\(["a", "b", "c"][index % 3]), definition: x}
+                """)
+        }
+        let root = try! temporaryPlatform([
+            "catalog/locations.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {target: ./all.yaml}",
+            "catalog/all.yaml": documents.joined(separator: "\n---\n"),
+        ])
+        return try! loadPlatform(root).catalog
+    }()
+
+    /// The catalog's former algorithm: filter every entity, stable-sort the matches, slice the page.
+    static func reference(_ catalog: Catalog, _ query: CatalogQuery) -> (names: [String], total: Int, page: Int) {
+        let owner = query.owner.flatMap { try? EntityRef.parse($0, defaultKind: "group", defaultNamespace: EntityRef.defaultNamespace).get() }
+        let matches = catalog.entities.filter { entity in
+            if let kind = query.kind, entity.ref.kind != kind { return false }
+            if let type = query.type, entity.type != type { return false }
+            if let lifecycle = query.lifecycle, entity.lifecycle != lifecycle { return false }
+            if query.owner != nil, entity.owner != owner { return false }
+            if let tag = query.tag, !entity.tags.contains(tag) { return false }
+            if let text = query.text?.lowercased(),
+               !([entity.name, entity.title ?? "", entity.description ?? ""] + entity.tags).joined(separator: "\n").lowercased().contains(text) { return false }
+            return true
+        }
+        let key: (Entity) -> String = { entity in
+            switch query.sort {
+            case .name: return entity.name.lowercased()
+            case .kind: return entity.ref.kind
+            case .type: return entity.type ?? ""
+            case .owner: return entity.owner?.name ?? ""
+            case .lifecycle: return entity.lifecycle ?? ""
+            }
+        }
+        let sorted = matches.enumerated().sorted { lhs, rhs in
+            let (a, b) = (key(lhs.element), key(rhs.element))
+            if a != b { return query.descending ? a > b : a < b }
+            return lhs.offset < rhs.offset
+        }.map(\.element)
+        let pageCount = max(1, (sorted.count + CatalogQuery.pageSize - 1) / CatalogQuery.pageSize)
+        let page = min(query.page, pageCount)
+        let start = (page - 1) * CatalogQuery.pageSize
+        return (sorted[start..<min(start + CatalogQuery.pageSize, sorted.count)].map(\.name), sorted.count, page)
+    }
+
+    static let filters: [CatalogQuery] = [
+        CatalogQuery(),
+        CatalogQuery(kind: "component"),
+        CatalogQuery(kind: "resource", owner: "team-b"),
+        CatalogQuery(type: "service", lifecycle: "production", tag: "web"),
+        CatalogQuery(owner: "group:default/team-c", tag: "python"),
+        CatalogQuery(tag: "go", text: "item 1"),
+        CatalogQuery(text: "OF THE"),
+        CatalogQuery(kind: "api", tag: "nothing-has-this"),
+        CatalogQuery(owner: "user:nobody"),
+    ]
+
+    @Test("filters, every sort and direction, every page", arguments: filters)
+    func sameAsFilteringEverything(_ filter: CatalogQuery) {
+        for sort in CatalogQuery.SortField.allCases {
+            for descending in [false, true] {
+                var query = filter
+                query.sort = sort
+                query.descending = descending
+                let expected = Self.reference(Self.catalog, query)
+                let pageCount = max(1, (expected.total + CatalogQuery.pageSize - 1) / CatalogQuery.pageSize)
+                for page in 1...(pageCount + 1) {
+                    query.page = page
+                    let expected = Self.reference(Self.catalog, query)
+                    let actual = Self.catalog.page(for: query)
+                    #expect(actual.entities.map(\.name) == expected.names, "\(query)")
+                    #expect(actual.total == expected.total && actual.page == expected.page && actual.pageCount == pageCount, "\(query)")
+                }
+            }
+        }
+    }
+}
