@@ -65,6 +65,28 @@ struct TokenModeTests {
         }
     }
 
+    @Test("pages served from the page cache still name the user who asks, not the first one who asked")
+    func cachedPagesNameTheirReader() async throws {
+        let (app, _, _) = try await portalWithProvisioning(authenticator: try tokenAuthenticator())
+        try await app.test(.router) { client in
+            for path in ["/", "/catalog", "/adr"] {
+                for (token, name) in [("ci-secret", "ci"), ("ops-secret", "ops"), (nil, nil)] as [(String?, String?)] {
+                    var headers: HTTPFields = [:]
+                    if let token { headers[.authorization] = "Bearer \(token)" }
+                    try await client.execute(uri: path, method: .get, headers: headers) { response in
+                        let body = String(buffer: response.body)
+                        #expect(response.status == .ok)
+                        if let name {
+                            #expect(body.contains("Signed in as \(name)<"), "\(path) as \(name)")
+                        } else {
+                            #expect(!body.contains("Signed in as"), "\(path) anonymously")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test("the seed's POST /generate/manifest records the token's owner too")
     func generateManifestRecordsRequester() async throws {
         let (app, _, provisioning) = try await portalWithProvisioning(authenticator: try tokenAuthenticator())

@@ -6,9 +6,9 @@ import Synchronization
 /// template render only the first time it is asked for.
 ///
 /// It lives next to its snapshot in `PlatformState`, so a reload drops it with the snapshot.
-/// Only pages that depend on nothing but the snapshot and what their key names belong here: no
-/// page with a form (its CSRF token is per browser); a search page names in its key how many
-/// changes app requests had seen, as it shows requests too.
+/// Only pages that depend on nothing but the snapshot, what their key names and the signed-in user
+/// (the layout names them) belong here: no page with a form (its CSRF token is per browser); a
+/// search page names in its key how many changes app requests had seen, as it shows requests too.
 /// Bounded by the bytes it holds; past that the oldest pages go first.
 final class PageCache: Sendable {
     /// A page, named by what was asked rather than how the URL spelled it.
@@ -24,10 +24,16 @@ final class PageCache: Sendable {
 
     static let defaultCapacity = 32 << 20
 
+    /// A page as one user sees it: the layout says who is signed in.
+    private struct Stored: Hashable {
+        var key: Key
+        var user: String?
+    }
+
     private struct Entries {
-        var pages: [Key: ByteBuffer] = [:]
+        var pages: [Stored: ByteBuffer] = [:]
         /// Keys in insertion order from `head` on; the ones before it are gone.
-        var order: [Key] = []
+        var order: [Stored] = []
         var head = 0
         var bytes = 0
     }
@@ -42,6 +48,7 @@ final class PageCache: Sendable {
     /// The page for `key`, rendered by `render` the first time. Two requests missing at once may
     /// both render; the page is the same.
     func page(_ key: Key, render: () throws -> HTMLPage) rethrows -> HTMLPage {
+        let key = Stored(key: key, user: RequestUser.current?.name)
         if let body = entries.withLock({ $0.pages[key] }) {
             return HTMLPage(body: body)
         }
