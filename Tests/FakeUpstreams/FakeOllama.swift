@@ -18,6 +18,19 @@ public func transcriptLines(_ name: String) throws -> [String] {
     String(decoding: try fixture(name), as: UTF8.self).split(separator: "\n").map(String.init)
 }
 
+/// The `message.content` of each line of a chat transcript that carries text, in order, up to the
+/// first line that is not JSON: what a client streams to its user.
+public func transcriptTokens(_ name: String) throws -> [String] {
+    var tokens: [String] = []
+    for line in try transcriptLines(name) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { break }
+        if let message = object["message"] as? [String: Any], let content = message["content"] as? String, !content.isEmpty {
+            tokens.append(content)
+        }
+    }
+    return tokens
+}
+
 let quietLogger: Logger = {
     var logger = Logger(label: "fake-upstreams")
     logger.logLevel = .critical
@@ -86,7 +99,8 @@ public enum ChatScript: Sendable {
     /// Replays a transcript, one line per write, `pause` between lines; or, with `chunkSize`, in pieces
     /// of that many bytes that cut lines anywhere.
     case replay(String, pause: Duration = .milliseconds(2), chunkSize: Int? = nil)
-    /// Replays a transcript, then keeps the connection open, sending nothing, until `gate` opens.
+    /// Sends a whole transcript in one write, then keeps the connection open, sending nothing, until
+    /// `gate` opens. One write, so that however loaded the machine, no pause can fall between lines.
     case replayThenStall(String, gate: Gate)
     /// Replays a transcript one line every `pause`, stopping early once `gate` opens.
     case drip(String, pause: Duration, gate: Gate)
@@ -149,11 +163,9 @@ public struct FakeOllama: Sendable {
                 }
             }
         case .replayThenStall(let name, let gate):
-            let lines = try transcriptLines(name)
+            let bytes = try fixture(name)
             return ndjson { writer in
-                for line in lines {
-                    try await writer.write(ByteBuffer(string: line + "\n"))
-                }
+                try await writer.write(ByteBuffer(bytes: bytes))
                 await gate.wait()
             }
         case .drip(let name, let pause, let gate):

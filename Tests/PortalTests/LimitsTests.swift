@@ -52,7 +52,7 @@ struct LimitsTests {
 
     @Test("oversized headers are refused before any handler runs, and the server keeps serving")
     func headersTooLarge() async throws {
-        try await servedAsConfigured(idleTimeoutSeconds: 5).test(.live) { client in
+        try await servedAsConfigured(idleTimeoutSeconds: 30).test(.live) { client in
             let port = try #require(client.port)
             let curl = CurlHTTPClient()
             let huge = try await curl.send(UpstreamRequest(url: "http://127.0.0.1:\(port)/", headers: [("X-Padding", String(repeating: "a", count: 9 * 1024))]))

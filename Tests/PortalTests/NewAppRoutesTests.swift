@@ -12,9 +12,9 @@ func json(_ body: ByteBuffer) -> [String: Any] {
     (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]) ?? [:]
 }
 
-/// Waits until the request's JSON status is one of `statuses`.
+/// Waits until the request's JSON status is one of `statuses`, for at most a minute (a loaded machine is slow).
 func waitForStatus(_ client: some TestClientProtocol, _ id: String, _ statuses: Set<String>) async throws -> [String: Any] {
-    for _ in 0..<300 {
+    for _ in 0..<3000 {
         let body = try await client.execute(uri: "/api/v1/requests/\(id)", method: .get) { json($0.body) }
         if statuses.contains(body["status"] as? String ?? "") { return body }
         try await Task.sleep(for: .milliseconds(20))

@@ -56,9 +56,12 @@ struct OperationsTests {
             _ = try await client.page("/catalog?kind=api")
             _ = try await client.page("/catalog/component/default/grafana")
             _ = try await client.page("/nowhere")
-            try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"],
-                                     body: ByteBuffer(string: #"{"app_name": "web", "image": "nginx:1.27"}"#)) { #expect($0.status == .accepted) }
-            try await Task.sleep(for: .milliseconds(200))
+            let created = try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"],
+                                                   body: ByteBuffer(string: #"{"app_name": "web", "image": "nginx:1.27"}"#)) { response in
+                #expect(response.status == .accepted)
+                return json(response.body)["id"] as? String
+            }
+            _ = try await waitForStatus(client, try #require(created), ["ready"])
             let (contentType, text) = try await client.execute(uri: "/metrics", method: .get) { ($0.headers[.contentType], String(buffer: $0.body)) }
             #expect(contentType == "text/plain; version=0.0.4; charset=utf-8")
             let samples = try parsePrometheus(text)

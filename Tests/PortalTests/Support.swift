@@ -55,7 +55,8 @@ func testProvisioning(ollamaURL: String, provider: any GitProvider, autoPR: Bool
     let store = RequestStore(database: database)
     let feed = LiveFeed()
     let settings = ProvisioningSettings(model: model, autoPR: autoPR, generationTimeout: 20, queueLimit: queueLimit, perUserLimit: perUserLimit)
-    let ollama = OllamaClient(baseURL: ollamaURL, timeouts: OllamaTimeouts(connect: 1, firstToken: 5, total: 20))
+    // Limits no test waits for: far longer than any delay of a loaded machine.
+    let ollama = OllamaClient(baseURL: ollamaURL, timeouts: OllamaTimeouts(connect: 30, firstToken: 30, total: 60))
     let runner = JobRunner(store: store, ollama: ollama, provider: provider, settings: settings, feed: feed, logger: quietLogger)
     if startRunner { try await runner.start() }
     return ProvisioningService(store: store, runner: runner, feed: feed, ollama: ollama, settings: settings)

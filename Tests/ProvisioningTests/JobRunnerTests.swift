@@ -126,10 +126,13 @@ struct JobRunnerTests {
             let flow = try await Flow(store: try freshStore(), ollamaPort: try #require(client.port), provider: FakeForge())
             let created = try await flow.submit(ollamaFields())
             _ = try await flow.wait(created.id, for: [.generating])
-            try await Task.sleep(for: .milliseconds(500))
+            // Cancel mid-stream: once the first token has arrived.
+            let firstToken = try #require(try transcriptTokens("chat-stream-deployment.ndjson").first)
+            try await flow.waitForOutput(of: created.id, atLeast: firstToken)
             let cancelled = try await flow.service.cancel(created.id)
             #expect(cancelled.status == .cancelled)
-            try await Task.sleep(for: .milliseconds(300))
+            // The job has stopped and recorded its attempt: it has nothing left to write.
+            try await flow.waitForEndedAttempts(of: created.id)
             #expect(try flow.store.request(id: created.id)?.status == .cancelled, "the job does not overwrite the cancel")
             _ = try await flow.service.retry(created.id)
             let events = try flow.store.events(of: created.id).map(\.message)
@@ -188,7 +191,9 @@ struct CrashRecoveryTests {
             let id = try await flow.submit(ollamaFields(), autoPR: true).id
             submitted.update { $0 = id }
             _ = try await flow.wait(id, for: [.generating])
-            try await Task.sleep(for: .milliseconds(300))
+            // Killed once the model has streamed everything it will send, and stalls.
+            let streamed = try transcriptTokens("chat-stream-stall.ndjson").joined()
+            try await flow.waitForOutput(of: id, atLeast: streamed)
             await flow.runner.shutdown()
             #expect(try store.request(id: id)?.status == .generating, "a kill leaves the row as it was")
             stall.open()
@@ -219,7 +224,10 @@ struct CrashRecoveryTests {
         let first = try await Flow(store: store, ollamaPort: closedPort(), provider: forge, autoPR: true)
         let id = try await first.submit(templateFields, autoPR: true).id
         _ = try await first.wait(id, for: [.openingPR])
-        try await Task.sleep(for: .milliseconds(200))
+        // Killed while the forge holds the first call.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while forge.calls.isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(forge.calls.count == 1)
         await first.runner.shutdown()
         #expect(try store.request(id: id)?.status == .openingPR)
 

@@ -28,13 +28,16 @@ struct Flow {
     let store: RequestStore
     let service: ProvisioningService
     let runner: JobRunner
+    /// What the running generation has streamed so far, as the request page shows it.
+    let feed: LiveFeed
 
     init(store: RequestStore, ollamaPort: Int, provider: any GitProvider, autoPR: Bool = false, model: String = "qwen2.5-coder:0.5b",
-         timeouts: OllamaTimeouts = OllamaTimeouts(connect: 2, firstToken: 5, total: 20)) async throws {
+         // No test here waits for a limit to fire: they are far longer than any delay of a loaded machine.
+         timeouts: OllamaTimeouts = OllamaTimeouts(connect: 30, firstToken: 30, total: 60)) async throws {
         self.store = store
         let settings = ProvisioningSettings(model: model, publicURL: "http://portal.test", autoPR: autoPR, generationTimeout: 20)
         let ollama = OllamaClient(baseURL: "http://127.0.0.1:\(ollamaPort)", timeouts: timeouts)
-        let feed = LiveFeed()
+        feed = LiveFeed()
         runner = JobRunner(store: store, ollama: ollama, provider: provider, settings: settings, feed: feed, logger: quietLogger)
         service = ProvisioningService(store: store, runner: runner, feed: feed, ollama: ollama, settings: settings)
         try await runner.start()
@@ -48,7 +51,7 @@ struct Flow {
     }
 
     /// Waits until the request reaches `status` (or another final one), for at most `limit`.
-    func wait(_ id: String, for statuses: Set<RequestStatus>, limit: Duration = .seconds(20)) async throws -> AppRequest {
+    func wait(_ id: String, for statuses: Set<RequestStatus>, limit: Duration = .seconds(60)) async throws -> AppRequest {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             let request = try #require(try store.request(id: id))
@@ -56,6 +59,27 @@ struct Flow {
             try await Task.sleep(for: .milliseconds(20))
         }
         return try #require(try store.request(id: id))
+    }
+
+    /// Waits until the running generation of `id` has streamed `text` (or more), for at most `limit`.
+    func waitForOutput(of id: String, atLeast text: String, limit: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if let streamed = feed.currentOutput(of: id)?.text, streamed.hasPrefix(text) { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("the generation of \(id) did not stream \(text.debugDescription)")
+    }
+
+    /// Waits until the attempts of `id` have all ended (the job has recorded how), for at most `limit`.
+    func waitForEndedAttempts(of id: String, limit: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            let attempts = try store.attempts(of: id)
+            if !attempts.isEmpty, attempts.allSatisfy({ $0.finishedAt != nil }) { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("an attempt of \(id) never ended")
     }
 }
 

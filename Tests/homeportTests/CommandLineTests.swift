@@ -109,7 +109,8 @@ struct CommandLineTests {
         let client = CurlHTTPClient()
         let errorsPage = UpstreamRequest(url: "http://127.0.0.1:\(port)/-/errors", timeout: 2)
         var first: UpstreamResponse?
-        for _ in 0..<100 where first == nil {
+        // Bounded at a minute: a debug server starting on a loaded machine can take seconds.
+        for _ in 0..<600 where first == nil {
             first = try? await client.send(errorsPage)
             if first == nil { try await Task.sleep(for: .milliseconds(100)) }
         }
@@ -120,7 +121,7 @@ struct CommandLineTests {
             .write(toFile: platform + "/catalog/bad-name.yaml", atomically: true, encoding: .utf8)
         kill(process.processIdentifier, SIGHUP)
         var reloaded = false
-        for _ in 0..<50 where !reloaded {
+        for _ in 0..<600 where !reloaded {
             try await Task.sleep(for: .milliseconds(100))
             reloaded = try await client.send(UpstreamRequest(url: "http://127.0.0.1:\(port)/catalog/component/default/fixed")).status == 200
         }

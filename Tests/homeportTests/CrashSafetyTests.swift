@@ -154,8 +154,16 @@ struct CrashSafetyTests {
             #expect(try await server.waitFor(id, ["generating"]) == "generating")
             // A browser follows the request live: its open feed must not hold the shutdown.
             let feedURL = server.url("/requests/\(id)/events")
-            let feed = Task { try? await CurlHTTPClient().send(UpstreamRequest(url: feedURL, timeout: 120)) }
-            try await Task.sleep(for: .milliseconds(300))
+            let following = Shared(false)
+            let feed = Task {
+                try? await CurlHTTPClient().stream(UpstreamRequest(url: feedURL, timeout: 120), firstByteTimeout: nil, idleTimeout: nil) { _ in
+                    following.update { $0 = true }
+                }
+            }
+            // SIGTERM once the page follows the request: the feed has sent its first events.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !following.current, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(following.current, "the live feed answered")
             server.signal(SIGTERM)
             #expect(await server.waitForExit() == 0, "\(server.log)")
             #expect(await feed.value?.status == 200, "the live feed ended with the server")
