@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "Manifests", dependencies: ["YAML"]),
         .target(name: "Ollama", dependencies: ["HTTPClient"]),
         .target(name: "GitOps", dependencies: ["HTTPClient"]),
+        // Live platform status: service checks and the Kubernetes, Prometheus, Alertmanager and Argo CD pollers.
+        .target(name: "Status", dependencies: ["HTTPClient", "Platform", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Provisioning",
             dependencies: ["Manifests", "Ollama", "GitOps", "Store", "Platform", "YAML", .product(name: "Logging", package: "swift-log")]
@@ -41,7 +43,7 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
-                "Config", "Platform", "Store", "Provisioning",
+                "Config", "Platform", "Store", "Provisioning", "Status",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -70,6 +72,7 @@ let package = Package(
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML"]),
+        .testTarget(name: "StatusTests", dependencies: ["Status", "Platform", "HTTPClient", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(
             name: "OllamaTests",
             dependencies: ["Ollama", "HTTPClient", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird")]
@@ -87,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "PortalTests",
             dependencies: [
-                "Portal", "HTTPClient", "Provisioning", "GitOps", "Ollama", "Store", "FakeUpstreams",
+                "Portal", "HTTPClient", "Provisioning", "GitOps", "Ollama", "Store", "Status", "FakeUpstreams",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

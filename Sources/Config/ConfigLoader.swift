@@ -157,6 +157,20 @@ struct Setting: Sendable {
             }
             config.log.level = level
         },
+        // Live status (issue 4): each integration is off while its URL is empty.
+        flag("status.service_checks", \.status.serviceChecks),
+        seconds("status.interval_seconds", \.status.intervalSeconds),
+        seconds("status.timeout_seconds", \.status.timeoutSeconds),
+        count("status.window", \.status.window, range: 2...10_000),
+        optionalPath("status.ca_file", \.status.caFile),
+        optionalURL("kubernetes.api_url", \.kubernetes.apiURL),
+        optionalPath("kubernetes.token_file", \.kubernetes.tokenFile),
+        optionalPath("kubernetes.ca_file", \.kubernetes.caFile),
+        optionalURL("prometheus.url", \.prometheus.url),
+        optionalURL("alertmanager.url", \.alertmanager.url),
+        optionalURL("argocd.url", \.argocd.url),
+        text("argocd.token_env", \.argocd.tokenEnv),
+        optionalPath("argocd.token_file", \.argocd.tokenFile),
     ]
 
     static let byPath = Dictionary(uniqueKeysWithValues: all.map { ($0.path, $0) })
@@ -214,6 +228,18 @@ struct Setting: Sendable {
             case "true", "yes", "1": config[keyPath: keyPath] = true
             case "false", "no", "0": config[keyPath: keyPath] = false
             default: throw SettingError(reason: "expected true or false, got '\(value)'")
+            }
+        }
+    }
+
+    /// An http(s) address that may be left empty (the integration is off).
+    private static func optionalURL(_ name: String, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable) -> Setting {
+        let check = url(name, keyPath)
+        return Setting(path: name) { config, value, baseDirectory throws(SettingError) in
+            if value.trimmingCharacters(in: .whitespaces).isEmpty {
+                config[keyPath: keyPath] = ""
+            } else {
+                try check.apply(&config, value, baseDirectory)
             }
         }
     }

@@ -5,6 +5,7 @@ import Logging
 import Platform
 import Provisioning
 import ServiceLifecycle
+import Status
 import Store
 
 /// Builds the portal from its configuration: opens and migrates the database, loads the platform,
@@ -15,30 +16,37 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
     if !applied.isEmpty { logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"]) }
     let state = try PlatformState(loader: PlatformLoader(paths: config.platformPaths), logger: logger)
     let provisioning = try makeProvisioning(config: config, database: database, logger: logger)
-    let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: config.resourcesDir)
+    let monitor = makeStatusMonitor(config: config, state: state, logger: logger)
+    let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: config.resourcesDir, monitor: monitor)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "homeport"),
-        services: [ReloadOnHangup(state: state), JobRunnerService(runner: provisioning.runner)],
+        services: [ReloadOnHangup(state: state), JobRunnerService(runner: provisioning.runner), StatusMonitorService(monitor: monitor)],
         logger: logger
     )
 }
 
 /// The router with every page and the API; tests drive it directly.
-public func buildRouter(state: PlatformState, provisioning: ProvisioningService, resourcesDirectory: String) async throws -> Router<BasicRequestContext> {
+///
+/// `monitor` holds the live status pages read; by default none is polled.
+public func buildRouter(
+    state: PlatformState, provisioning: ProvisioningService, resourcesDirectory: String,
+    monitor: StatusMonitor = StatusMonitor(settings: StatusSettings(), metrics: UpstreamMetrics(), logger: Logger(label: "homeport"), services: { [] })
+) async throws -> Router<BasicRequestContext> {
     let pages = try await PageRenderer(templatesDirectory: resourcesDirectory + "/Templates")
     let router = Router(context: BasicRequestContext.self)
     let metrics = PortalMetrics()
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorPageMiddleware(state: state, pages: pages))
     router.add(middleware: CSRFMiddleware())
     router.add(middleware: FileMiddleware(resourcesDirectory + "/Public", urlBasePath: "/static", searchForIndexHtml: false))
-    router.addRoutes(OverviewController(state: state, pages: pages).endpoints)
-    router.addRoutes(CatalogController(state: state, pages: pages).endpoints)
+    router.addRoutes(OverviewController(state: state, pages: pages, status: monitor.board).endpoints)
+    router.addRoutes(CatalogController(state: state, pages: pages, status: monitor.board).endpoints)
     router.addRoutes(ADRController(state: state, pages: pages).endpoints)
-    router.addRoutes(PlatformPagesController(state: state, pages: pages).endpoints)
-    router.addRoutes(OperationsController(state: state, pages: pages, provisioning: provisioning, metrics: metrics).endpoints)
+    router.addRoutes(PlatformPagesController(state: state, pages: pages, status: monitor.board).endpoints)
+    router.addRoutes(OperationsController(state: state, pages: pages, provisioning: provisioning, metrics: metrics, monitor: monitor).endpoints)
     router.addRoutes(NewAppController(state: state, pages: pages, provisioning: provisioning).endpoints)
     router.addRoutes(RequestsController(state: state, pages: pages, provisioning: provisioning).endpoints)
     router.addRoutes(APIController(state: state, provisioning: provisioning).endpoints)

@@ -6,6 +6,7 @@ import GitOps
 import Ollama
 import Platform
 import Provisioning
+import Status
 import Store
 import Synchronization
 @testable import Portal
@@ -36,11 +37,15 @@ func portal(root: String = repositoryRoot + "/examples/homelab") async throws ->
 /// closed port) and a Git provider that records what it is asked.
 func portalWithProvisioning(
     root: String = repositoryRoot + "/examples/homelab", ollamaURL: String = "http://127.0.0.1:9", provider: RecordingGitProvider = RecordingGitProvider(),
-    autoPR: Bool = false
+    autoPR: Bool = false, state givenState: PlatformState? = nil, monitor: StatusMonitor? = nil
 ) async throws -> (Application<RouterResponder<BasicRequestContext>>, PlatformState, ProvisioningService) {
-    let state = try platformState(root: root)
+    let state = try givenState ?? platformState(root: root)
     let provisioning = try await testProvisioning(ollamaURL: ollamaURL, provider: provider, autoPR: autoPR)
-    let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot)
+    let router = if let monitor {
+        try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot, monitor: monitor)
+    } else {
+        try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot)
+    }
     return (Application(router: router, logger: quietLogger), state, provisioning)
 }
 

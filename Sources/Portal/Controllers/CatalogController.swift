@@ -1,10 +1,13 @@
+import Foundation
 import Hummingbird
 import Platform
+import Status
 
 /// `/catalog` and the entity pages.
 struct CatalogController<Context: RequestContext> {
     let state: PlatformState
     let pages: PageRenderer
+    let status: StatusBoard
 
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
@@ -29,6 +32,6 @@ struct CatalogController<Context: RequestContext> {
         guard let entity = snapshot.catalog[ref] else {
             throw HTTPError(.notFound, message: "There is no \(ref) in the catalog.")
         }
-        return pages.page("entity", EntityModel(entity: entity, snapshot: snapshot), title: entity.displayName, section: .catalog, snapshot: snapshot)
+        return pages.page("entity", EntityModel(entity: entity, snapshot: snapshot, status: status.current, now: Date()), title: entity.displayName, section: .catalog, snapshot: snapshot)
     }
 }

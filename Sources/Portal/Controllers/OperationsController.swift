@@ -1,5 +1,6 @@
 import Hummingbird
 import Provisioning
+import Status
 import Store
 
 /// Homeport's own pages: load errors, reload, health, readiness and metrics.
@@ -8,6 +9,7 @@ struct OperationsController<Context: RequestContext> {
     let pages: PageRenderer
     let provisioning: ProvisioningService
     let metrics: PortalMetrics
+    let monitor: StatusMonitor
 
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
@@ -55,7 +57,7 @@ struct OperationsController<Context: RequestContext> {
             ("homeport_platform_entities", "Catalog entities in the current snapshot.", [(labels: "", value: Double(snapshot.catalog.entities.count))]),
             ("homeport_platform_load_problems", "Files, or parts of files, that failed to load.", [(labels: "", value: Double(snapshot.problems.count))]),
             ("homeport_platform_loaded_timestamp_seconds", "When the current snapshot was built.", [(labels: "", value: snapshot.loadedAt.timeIntervalSince1970)]),
-        ])
+        ]) + monitor.families().map(\.text).joined()
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -1,9 +1,12 @@
+import Foundation
 import Hummingbird
+import Status
 
 /// `/`: the overview.
 struct OverviewController<Context: RequestContext> {
     let state: PlatformState
     let pages: PageRenderer
+    let status: StatusBoard
 
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
@@ -13,6 +16,6 @@ struct OverviewController<Context: RequestContext> {
 
     @Sendable func overview(_ request: Request, context: Context) async throws -> HTMLPage {
         let snapshot = state.snapshot
-        return pages.page("overview", OverviewModel(snapshot: snapshot), title: "Overview", section: .overview, snapshot: snapshot)
+        return pages.page("overview", OverviewModel(snapshot: snapshot, status: status.current, now: Date()), title: "Overview", section: .overview, snapshot: snapshot)
     }
 }
