@@ -234,24 +234,21 @@ struct Setting: Sendable {
 
     /// An http(s) address that may be left empty (the integration is off).
     private static func optionalURL(_ name: String, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable) -> Setting {
-        let check = url(name, keyPath)
-        return Setting(path: name) { config, value, baseDirectory throws(SettingError) in
-            if value.trimmingCharacters(in: .whitespaces).isEmpty {
-                config[keyPath: keyPath] = ""
-            } else {
-                try check.apply(&config, value, baseDirectory)
-            }
-        }
+        allowingEmpty(url(name, keyPath), keyPath)
     }
 
     /// A path that may be left empty (unset).
     private static func optionalPath(_ name: String, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable) -> Setting {
-        let resolve = path(name, keyPath)
-        return Setting(path: name) { config, value, baseDirectory throws(SettingError) in
+        allowingEmpty(path(name, keyPath), keyPath)
+    }
+
+    /// `setting`, except that an empty value unsets the key instead of being checked.
+    private static func allowingEmpty(_ setting: Setting, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable) -> Setting {
+        Setting(path: setting.path) { config, value, baseDirectory throws(SettingError) in
             if value.trimmingCharacters(in: .whitespaces).isEmpty {
                 config[keyPath: keyPath] = ""
             } else {
-                try resolve.apply(&config, value, baseDirectory)
+                try setting.apply(&config, value, baseDirectory)
             }
         }
     }

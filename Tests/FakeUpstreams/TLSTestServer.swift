@@ -92,3 +92,23 @@ public final class TLSTestServer: @unchecked Sendable {
         process.waitUntilExit()
     }
 }
+
+/// The three TLS servers the checks are tried against: one signed by the test CA and valid for 30
+/// days, one signed by it and expiring in 2 days, one self-signed.
+public struct TLSTestServers: Sendable {
+    public let certificates: TestCertificates
+    public let valid: TLSTestServer
+    public let expiringSoon: TLSTestServer
+    public let selfSigned: TLSTestServer
+
+    public init() throws {
+        certificates = try TestCertificates()
+        valid = try TLSTestServer(certificates: certificates, name: certificates.signed("valid", days: 30))
+        expiringSoon = try TLSTestServer(certificates: certificates, name: certificates.signed("soon", days: 2))
+        selfSigned = try TLSTestServer(certificates: certificates, name: certificates.selfSigned("self"))
+    }
+
+    public func stop() {
+        [valid, expiringSoon, selfSigned].forEach { $0.stop() }
+    }
+}

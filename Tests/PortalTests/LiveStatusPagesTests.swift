@@ -32,13 +32,11 @@ func eventually(_ condition: () -> Bool) async {
 struct LiveStatusPagesTests {
     @Test("health, certificates, nodes, alerts, Argo CD and k8sgpt show on the pages; a stale cluster is marked; /metrics counts it")
     func livePages() async throws {
-        let certificates = try TestCertificates()
-        let valid = try TLSTestServer(certificates: certificates, name: certificates.signed("valid", days: 30))
-        let soon = try TLSTestServer(certificates: certificates, name: certificates.signed("soon", days: 2))
-        let selfSigned = try TLSTestServer(certificates: certificates, name: certificates.selfSigned("self"))
+        let servers = try TLSTestServers()
+        let (certificates, valid, soon, selfSigned) = (servers.certificates, servers.valid, servers.expiringSoon, servers.selfSigned)
         let hung = UnansweredListener()
         defer {
-            [valid, soon, selfSigned].forEach { $0.stop() }
+            servers.stop()
             hung.close()
         }
         let tokenFile = certificates.folder + "/token"

@@ -12,11 +12,9 @@ struct ServiceCheckTests {
 
     @Test("HTTPS: a private CA given as bundle, a certificate expiring in 2 days, a self-signed one refused unless verification is skipped")
     func tls() async throws {
-        let certificates = try TestCertificates()
-        let valid = try TLSTestServer(certificates: certificates, name: certificates.signed("valid", days: 30))
-        let soon = try TLSTestServer(certificates: certificates, name: certificates.signed("soon", days: 2))
-        let selfSigned = try TLSTestServer(certificates: certificates, name: certificates.selfSigned("self"))
-        defer { [valid, soon, selfSigned].forEach { $0.stop() } }
+        let servers = try TLSTestServers()
+        defer { servers.stop() }
+        let (certificates, valid, soon, selfSigned) = (servers.certificates, servers.valid, servers.expiringSoon, servers.selfSigned)
         let now = Date()
 
         let trusted = await checker.check(ServiceCheck(url: valid.url, caBundle: certificates.caBundle), service: "valid")
