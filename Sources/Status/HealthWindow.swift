@@ -75,7 +75,13 @@ public enum Sparkline {
         guard latencies.count > 1, let highest = latencies.max() else { return nil }
         let step = width / Double(latencies.count - 1)
         return latencies.enumerated().map { index, latency in
-            String(format: "%.1f,%.1f", Double(index) * step, height - latency / max(highest, 0.000_001) * height)
+            "\(tenths(Double(index) * step)),\(tenths(height - latency / max(highest, 0.000_001) * height))"
         }.joined(separator: " ")
+    }
+
+    /// One decimal, without `String(format:)`, which is slow on Linux and runs per point per page.
+    private static func tenths(_ value: Double) -> String {
+        let scaled = Int((value * 10).rounded())
+        return "\(scaled / 10).\(abs(scaled % 10))"
     }
 }
