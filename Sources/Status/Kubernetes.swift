@@ -31,6 +31,16 @@ public struct DiagnosticResult: Sendable, Equatable {
     public var details: String?
     public var backend: String?
 
+    public init(id: String, kind: String, name: String, parentObject: String?, errors: [String], details: String?, backend: String?) {
+        self.id = id
+        self.kind = kind
+        self.name = name
+        self.parentObject = parentObject
+        self.errors = errors
+        self.details = details
+        self.backend = backend
+    }
+
     /// The affected object's name without its namespace.
     public var objectName: String { name.split(separator: "/").last.map(String.init) ?? name }
     public var namespace: String? { name.contains("/") ? name.split(separator: "/").first.map(String.init) : nil }

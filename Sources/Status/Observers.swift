@@ -79,6 +79,14 @@ public struct FiringAlert: Sendable, Equatable {
     public var summary: String
     public var startsAt: Date?
     public var labels: [String: String]
+
+    public init(name: String, severity: String, summary: String, startsAt: Date?, labels: [String: String]) {
+        self.name = name
+        self.severity = severity
+        self.summary = summary
+        self.startsAt = startsAt
+        self.labels = labels
+    }
 }
 
 /// Alertmanager's v2 API: active alerts, neither silenced nor inhibited.

@@ -209,3 +209,27 @@ func cardsByName(_ html: String) -> [String: String] {
 func row(_ html: String, _ name: String) -> String? {
     html.components(separatedBy: "<tr").dropFirst().first { $0.contains(name) }
 }
+
+@Suite("Upstream text on the pages")
+struct UpstreamEscapingTests {
+    @Test("alert summaries and k8sgpt's errors and explanations are escaped, never markup")
+    func escaped() async throws {
+        let hostile = #"<script>alert(1)</script><img src=x onerror="alert(2)">"#
+        let monitor = StatusMonitor(settings: StatusSettings(), metrics: UpstreamMetrics(), logger: quietLogger) { [] }
+        monitor.board.update { status in
+            status.alerts = Observed()
+            status.alerts?.record(.success([FiringAlert(name: hostile, severity: hostile, summary: hostile, startsAt: nil, labels: [:])]), at: Date())
+            status.diagnostics = Observed()
+            status.diagnostics?.record(.success([DiagnosticResult(id: hostile, kind: hostile, name: hostile, parentObject: hostile,
+                                                                  errors: [hostile], details: hostile, backend: nil)]), at: Date())
+        }
+        let (app, _, _) = try await portalWithProvisioning(monitor: monitor)
+        try await app.test(.router) { client in
+            for path in ["/", "/diagnostics"] {
+                let body = try await client.page(path).body
+                #expect(!body.contains("<script>") && !body.contains("<img"), "\(path) carries upstream markup")
+                #expect(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "\(path) does not show the text")
+            }
+        }
+    }
+}
