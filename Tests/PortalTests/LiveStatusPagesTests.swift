@@ -104,6 +104,7 @@ struct LiveStatusPagesTests {
                 #expect(row(inventory, "k3s-worker-02")?.contains(#"<span class="flag">not in the cluster</span>"#) == true)
                 let server = try #require(row(inventory, "k3s-server-01"))
                 #expect(server.contains(">Ready<") && server.contains("v1.31.4+k3s1") && server.contains("<td>3</td>"))
+                #expect(server.contains("<td>control-plane, worker (cluster: control-plane, master)</td>"))
                 #expect(row(inventory, "k3s-worker-01")?.contains("CPU 94%") == true)
                 #expect(row(inventory, "k3s-worker-01")?.contains("capacity-used over") == true)
 

@@ -78,9 +78,11 @@ struct InventoryModel: Sendable {
         let liveByName = Dictionary((liveNodes ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let usage = status.nodeUsage?.value ?? [:]
         nodes = inventory.nodes.map { node in
-            NodeRow(
+            // The cluster's role labels, when they say something the inventory does not.
+            let clusterRoles = liveByName[node.name].map(\.roles).flatMap { $0.isEmpty || Set($0) == Set(node.roles) ? nil : $0 }
+            return NodeRow(
                 name: node.name,
-                roles: node.roles.joined(separator: ", "),
+                roles: node.roles.joined(separator: ", ") + (clusterRoles.map { " (cluster: \($0.joined(separator: ", ")))" } ?? ""),
                 host: node.host.map { titles[$0] ?? $0 } ?? "",
                 hostAnchor: node.host.map { "#host-\($0)" },
                 cpu: node.cpu.map { "\($0) vCPU" } ?? "",
