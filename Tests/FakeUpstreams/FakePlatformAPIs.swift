@@ -10,7 +10,7 @@ public func statusFixture(_ name: String) throws -> [UInt8] {
 /// Fake Kubernetes API, Prometheus, Alertmanager and Argo CD on one real socket (their paths do not
 /// overlap), replaying recorded answers. Kubernetes and Argo CD demand `Bearer <token>` as the real
 /// ones do; `down` makes every call answer 503, as an API server behind a dead load balancer.
-/// `/healthz` answers `ok`, for plain HTTP service checks.
+/// `/healthz` answers `ok` even then, for plain HTTP service checks.
 public struct FakePlatformAPIs: Sendable {
     public let token: String
     public let down = Shared(false)
@@ -37,14 +37,15 @@ public struct FakePlatformAPIs: Sendable {
         router.get("**") { request, _ -> Response in
             let path = request.uri.path
             requests.update { $0.append(request.uri.description) }
+            // The service checked over plain HTTP stays up when the APIs go down.
+            if path == "/healthz" {
+                return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+            }
             if down.current {
                 return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "no healthy upstream")))
             }
             if needsToken.contains(path), request.headers[.authorization] != "Bearer \(token)" {
                 return json(.unauthorized, Array(#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}"#.utf8))
-            }
-            if path == "/healthz" {
-                return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
             }
             if path == "/api/v1/query" {
                 let query = request.uri.queryParameters.get("query") ?? ""
