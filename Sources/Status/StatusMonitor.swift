@@ -80,11 +80,13 @@ public final class StatusMonitor: Sendable {
         }
     }
 
-    /// Every `interval`: fetch, then record the value or the failure.
+    /// Every `interval`: fetch, then record the value or the failure. The log says when a poller
+    /// starts failing (or fails differently) and when it recovers, not at every poll.
     private func poll<Value: Sendable>(
         _ name: String, _ part: WritableKeyPath<LiveStatus, Observed<Value>?> & Sendable,
         fetch: @escaping @Sendable () async throws -> Value
     ) async {
+        var lastFailure: UpstreamFailure?
         while !Task.isCancelled {
             let result: Result<Value, UpstreamFailure>
             do {
@@ -92,8 +94,15 @@ public final class StatusMonitor: Sendable {
             } catch {
                 result = .failure(error as? UpstreamFailure ?? UpstreamFailure("\(error)"))
             }
-            if case .failure(let failure) = result, !Task.isCancelled {
+            guard !Task.isCancelled else { return }
+            switch result {
+            case .failure(let failure) where failure != lastFailure:
                 logger.warning("poll failed", metadata: ["poller": "\(name)", "error": "\(failure.message)"])
+                lastFailure = failure
+            case .success where lastFailure != nil:
+                logger.notice("poll recovered", metadata: ["poller": "\(name)"])
+                lastFailure = nil
+            default: break
             }
             board.update { $0[keyPath: part]?.record(result, at: Date()) }
             try? await Task.sleep(for: .seconds(settings.interval))

@@ -234,3 +234,25 @@ struct UpstreamEscapingTests {
         }
     }
 }
+
+@Suite("Poller log")
+struct PollerLogTests {
+    @Test("a poller that keeps failing the same way logs it once, with the error")
+    func failingOnce() async throws {
+        let captured = CapturedLog()
+        let metrics = UpstreamMetrics()
+        let settings = StatusSettings(interval: 0.05, timeout: 2,
+                                      alertmanager: AlertmanagerClient(url: "http://127.0.0.1:\(closedPort())", caFile: nil, timeout: 2, metrics: metrics))
+        let monitor = StatusMonitor(settings: settings, metrics: metrics, logger: captured.logger) { [] }
+        let polling = Task { await monitor.run() }
+        await eventually {
+            let samples = try? parsePrometheus(metrics.families().map(\.text).joined())
+            return (samples?.first { $0.name == "homeport_upstream_requests_total" && $0.labels["outcome"] == "error" }?.value ?? 0) >= 5
+        }
+        polling.cancel()
+        let failures = captured.all.filter { $0.message == "poll failed" }
+        #expect(failures.count == 1)
+        #expect(failures.first?.metadata["poller"]?.description == "alertmanager")
+        #expect(failures.first?.metadata["error"]?.description.hasPrefix("connection refused") == true)
+    }
+}
