@@ -81,7 +81,7 @@ public final class StatusMonitor: Sendable {
     }
 
     /// Every `interval`: fetch, then record the value or the failure. The log says when a poller
-    /// starts failing (or fails differently) and when it recovers, not at every poll.
+    /// starts failing and when it recovers, not at every poll.
     private func poll<Value: Sendable>(
         _ name: String, _ part: WritableKeyPath<LiveStatus, Observed<Value>?> & Sendable,
         fetch: @escaping @Sendable () async throws -> Value
@@ -96,7 +96,8 @@ public final class StatusMonitor: Sendable {
             }
             guard !Task.isCancelled else { return }
             switch result {
-            case .failure(let failure) where failure != lastFailure:
+            // Not when the message changes: libcurl's says how many milliseconds the attempt took.
+            case .failure(let failure) where lastFailure == nil:
                 logger.warning("poll failed", metadata: ["poller": "\(name)", "error": "\(failure.message)"])
                 lastFailure = failure
             case .success where lastFailure != nil:
