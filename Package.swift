@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "Manifests", dependencies: ["YAML"]),
         .target(name: "Ollama", dependencies: ["HTTPClient"]),
         .target(name: "GitOps", dependencies: ["HTTPClient"]),
+        // Live platform status: service checks and the Kubernetes, Prometheus, Alertmanager and Argo CD pollers.
+        .target(name: "Status", dependencies: ["HTTPClient", "Platform", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Provisioning",
             dependencies: ["Manifests", "Ollama", "GitOps", "Store", "Platform", "YAML", .product(name: "Logging", package: "swift-log")]
@@ -45,7 +47,7 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
-                "Config", "Auth", "Platform", "Store", "Provisioning", "Zlib",
+                "Config", "Auth", "Platform", "Store", "Provisioning", "Status", "Zlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -78,6 +80,7 @@ let package = Package(
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML"]),
+        .testTarget(name: "StatusTests", dependencies: ["Status", "Platform", "HTTPClient", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(
             name: "OllamaTests",
             dependencies: ["Ollama", "HTTPClient", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird")]
@@ -101,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "PortalTests",
             dependencies: [
-                "Portal", "Auth", "HTTPClient", "Provisioning", "GitOps", "Ollama", "Store", "FakeUpstreams",
+                "Portal", "Auth", "HTTPClient", "Provisioning", "GitOps", "Ollama", "Store", "Status", "FakeUpstreams",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

@@ -3,8 +3,10 @@
 engine ends in a branch of the local Git repository whose manifests pass Kubernetes' schemas
 (kubernetes-validate); every page reachable from / answers 200 through its links; every page,
 including a form re-rendered with errors, is valid HTML5 (the Nu HTML checker); and pages from a
-hostile platform repository stay valid and escaped. Prints 'N passed, N failed'; exits 1 on failure."""
-import json, os, pathlib, re, shutil, socket, subprocess, sys, tempfile, time, urllib.error, urllib.parse, urllib.request
+hostile platform repository stay valid and escaped; and with live status on (fake Kubernetes,
+Prometheus, Alertmanager and Argo CD replaying Tests/Fixtures/status, one service that answers and
+one that does not), every page stays valid. Prints 'N passed, N failed'; exits 1 on failure."""
+import http.server, json, os, pathlib, re, shutil, socket, subprocess, sys, tempfile, threading, time, urllib.error, urllib.parse, urllib.request
 from html.parser import HTMLParser
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -66,12 +68,12 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class Portal:
-    def __init__(self, platform_root):
+    def __init__(self, platform_root, extra_env=None):
         self.port = free_port()
         self.data = tempfile.mkdtemp(prefix="homeport-check-")
         env = {k: v for k, v in os.environ.items() if not k.startswith("HOMEPORT_")}
         env.update(HOMEPORT_SERVER_PORT=str(self.port), HOMEPORT_DATA_DIR=self.data,
-                   HOMEPORT_PLATFORM_ROOT=str(platform_root), HOMEPORT_RESOURCES_DIR=str(ROOT))
+                   HOMEPORT_PLATFORM_ROOT=str(platform_root), HOMEPORT_RESOURCES_DIR=str(ROOT), **(extra_env or {}))
         self.process = subprocess.Popen([str(BINARY), "serve"], cwd=ROOT, env=env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.token = None
@@ -190,6 +192,19 @@ def wait_for(portal, path, status_text, limit=30):
     return False
 
 
+def wait_for_live_status(portal, failures, limit=30):
+    """Until the pollers have answered: a check that answered, one that failed, nodes, alerts, Argo CD."""
+    deadline, missing = time.time() + limit, []
+    while time.time() < deadline:
+        overview, inventory = portal.get("/")[1], portal.get("/inventory")[1]
+        missing = [marker for marker in ("dot-up", "connection refused", "Firing alerts", "severity-critical") if marker not in overview]
+        missing += [marker for marker in ("not in the inventory", "CPU 94%") if marker not in inventory]
+        if not missing:
+            return
+        time.sleep(0.2)
+    failures.append(f"live status never showed on / and /inventory: no {', '.join(missing)}")
+
+
 def validate(jar, out_dir, failures):
     result = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--format", "json", str(out_dir)],
                             capture_output=True, text=True)
@@ -199,17 +214,80 @@ def validate(jar, out_dir, failures):
                         f"line {message.get('lastLine')}: {message.get('message')}")
 
 
+class FakeAPIs(http.server.ThreadingHTTPServer):
+    """Kubernetes, Prometheus, Alertmanager and Argo CD on one loopback port, replaying recorded answers."""
+    ROUTES = {"/api/v1/nodes": "k3s-nodes.json", "/api/v1/pods": "k3s-pods.json",
+              "/apis/core.k8sgpt.ai/v1alpha1/results": "k8sgpt-results.json", "/api/v2/alerts": "alertmanager-alerts.json",
+              "/api/v1/applications": "argocd-applications.json"}
+
+    def __init__(self):
+        fixtures = ROOT / "Tests/Fixtures/status"
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                path, _, query = self.path.partition("?")
+                if path == "/api/v1/query":
+                    name = "prometheus-node-cpu.json" if "node_cpu" in urllib.parse.unquote(query) else "prometheus-node-memory.json"
+                elif path == "/healthz":
+                    name = None
+                else:
+                    name = FakeAPIs.ROUTES.get(path)
+                body = (fixtures / name).read_bytes() if name else b"ok\n"
+                self.send_response(200 if name or path == "/healthz" else 404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def handle_error(self, request, client_address):
+        """A check cut short (homeport stopping, a timeout) is no failure of the page checks."""
+
+
+def live_status_platform(apis):
+    """The example homelab whose services are one answering check and one refused connection."""
+    root = pathlib.Path(tempfile.mkdtemp(prefix="homeport-live-")) / "homelab"
+    shutil.copytree(ROOT / "examples/homelab", root)
+    (root / "platform/services.yaml").write_text(f"""groups:
+  - name: Checked
+    services:
+      - {{name: Answers, url: "{apis.url}/", check: {{url: "{apis.url}/healthz", interval_seconds: 1}}, entity: component:default/argocd}}
+      - {{name: Refuses, url: "http://127.0.0.1:{free_port()}/", check: {{timeout_seconds: 1}}}}
+      - {{name: Argo CD, url: "https://argocd.homelab.local", type: argocd}}
+""")
+    token = root / "token"
+    token.write_text("token")
+    env = {"HOMEPORT_STATUS_SERVICE_CHECKS": "true", "HOMEPORT_STATUS_INTERVAL_SECONDS": "1",
+           "HOMEPORT_KUBERNETES_API_URL": apis.url, "HOMEPORT_KUBERNETES_TOKEN_FILE": str(token), "HOMEPORT_KUBERNETES_CA_FILE": "",
+           "HOMEPORT_PROMETHEUS_URL": apis.url, "HOMEPORT_ALERTMANAGER_URL": apis.url,
+           "HOMEPORT_ARGOCD_URL": apis.url, "HOMEPORT_ARGOCD_TOKEN_FILE": str(token)}
+    return root, env
+
+
 def main():
     jar = ensure_validator()
     passed, failures = 0, []
     hostile = ROOT / "Tests/Fixtures/platforms/hostile"
-    for name, platform_root in (("example homelab and a new app", ROOT / "examples/homelab"), ("hostile platform", hostile)):
-        portal = Portal(platform_root)
+    apis = FakeAPIs()
+    live_root, live_env = live_status_platform(apis)
+    runs = (("example homelab and a new app", ROOT / "examples/homelab", {}), ("hostile platform", hostile, {}),
+            ("live status from fake upstreams", live_root, live_env))
+    for name, platform_root, env in runs:
+        portal = Portal(platform_root, env)
         out_dir = pathlib.Path(tempfile.mkdtemp(prefix="homeport-pages-"))
         try:
             before = len(failures)
             if name.startswith("example homelab"):
                 new_app_flow(portal, out_dir, failures)
+            if env:
+                wait_for_live_status(portal, failures)
             pages = crawl(portal, out_dir, failures)
             # Pages that are not linked from anywhere but must exist.
             for path, expected in (("/-/errors", 200), ("/healthz", 200), ("/no-such-page", 404)):
@@ -232,7 +310,9 @@ def main():
             shutil.rmtree(out_dir, ignore_errors=True)
     for failure in failures:
         print(f"  - {failure}")
-    print(f"{passed} passed, {2 - passed} failed")
+    apis.shutdown()
+    shutil.rmtree(live_root.parent, ignore_errors=True)
+    print(f"{passed} passed, {len(runs) - passed} failed")
     sys.exit(1 if failures else 0)
 
 

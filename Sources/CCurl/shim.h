@@ -27,4 +27,7 @@ static inline CURLcode hp_setopt_xferinfo_function(CURL *h, hp_xferinfo_callback
 
 static inline CURLcode hp_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode hp_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
+// The peer's certificate chain, collected when CURLOPT_CERTINFO is on (OpenSSL builds fill
+// "Subject", "Issuer", "Expire date"... for each certificate, the peer's own first).
+static inline CURLcode hp_getinfo_certinfo(CURL *h, struct curl_certinfo **v) { return curl_easy_getinfo(h, CURLINFO_CERTINFO, v); }
 #endif

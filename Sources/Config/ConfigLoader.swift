@@ -189,6 +189,20 @@ struct Setting: Sendable {
             }
             config.log.level = level
         },
+        // Live status (issue 4): each integration is off while its URL is empty.
+        flag("status.service_checks", \.status.serviceChecks),
+        seconds("status.interval_seconds", \.status.intervalSeconds),
+        seconds("status.timeout_seconds", \.status.timeoutSeconds),
+        count("status.window", \.status.window, range: 2...10_000),
+        optionalPath("status.ca_file", \.status.caFile),
+        optionalURL("kubernetes.api_url", \.kubernetes.apiURL),
+        optionalPath("kubernetes.token_file", \.kubernetes.tokenFile),
+        optionalPath("kubernetes.ca_file", \.kubernetes.caFile),
+        optionalURL("prometheus.url", \.prometheus.url),
+        optionalURL("alertmanager.url", \.alertmanager.url),
+        optionalURL("argocd.url", \.argocd.url),
+        text("argocd.token_env", \.argocd.tokenEnv),
+        optionalPath("argocd.token_file", \.argocd.tokenFile),
     ]
 
     static let byPath = Dictionary(uniqueKeysWithValues: all.map { ($0.path, $0) })
@@ -250,14 +264,23 @@ struct Setting: Sendable {
         }
     }
 
+    /// An http(s) address that may be left empty (the integration is off).
+    private static func optionalURL(_ name: String, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable) -> Setting {
+        allowingEmpty(url(name, keyPath), keyPath)
+    }
+
     /// A path that may be left empty (unset).
     private static func optionalPath(_ name: String, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable) -> Setting {
-        let resolve = path(name, keyPath)
-        return Setting(path: name) { config, value, baseDirectory throws(SettingError) in
+        allowingEmpty(path(name, keyPath), keyPath)
+    }
+
+    /// `setting`, except that an empty value unsets the key instead of being checked.
+    private static func allowingEmpty(_ setting: Setting, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable) -> Setting {
+        Setting(path: setting.path) { config, value, baseDirectory throws(SettingError) in
             if value.trimmingCharacters(in: .whitespaces).isEmpty {
                 config[keyPath: keyPath] = ""
             } else {
-                try resolve.apply(&config, value, baseDirectory)
+                try setting.apply(&config, value, baseDirectory)
             }
         }
     }

@@ -17,6 +17,11 @@ public struct HomeportConfig: Sendable, Equatable {
     public var policy = Policy()
     public var jobs = Jobs()
     public var auth = Auth()
+    public var status = Status()
+    public var kubernetes = Kubernetes()
+    public var prometheus = Upstream()
+    public var alertmanager = Upstream()
+    public var argocd = ArgoCD()
 
     public struct Server: Sendable, Equatable {
         public var host = "127.0.0.1"
@@ -120,6 +125,37 @@ public struct HomeportConfig: Sendable, Equatable {
         public var services = "platform/services.yaml"
         public var dashboardsDir = "monitoring/dashboards"
         public var gitopsAppsDir = "gitops/apps"
+    }
+
+    /// Live status: how often the pollers run and what they keep. Each integration below is off
+    /// while its URL is empty.
+    public struct Status: Sendable, Equatable {
+        /// Run the checks `platform/services.yaml` declares.
+        public var serviceChecks = false
+        public var intervalSeconds = 30.0
+        public var timeoutSeconds = 10.0
+        /// Checks kept per service, for uptime and the latency sparkline.
+        public var window = 60
+        /// PEM bundle of CAs for Prometheus, Alertmanager and Argo CD; empty: the system's.
+        public var caFile = ""
+    }
+
+    /// The Kubernetes API, read-only; the defaults are a pod's service account.
+    public struct Kubernetes: Sendable, Equatable {
+        public var apiURL = ""
+        public var tokenFile = "/var/run/secrets/kubernetes.io/serviceaccount/token"
+        public var caFile = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"
+    }
+
+    /// An optional upstream known by its URL alone (Prometheus, Alertmanager).
+    public struct Upstream: Sendable, Equatable {
+        public var url = ""
+    }
+
+    public struct ArgoCD: Sendable, Equatable {
+        public var url = ""
+        public var tokenEnv = "ARGOCD_TOKEN"
+        public var tokenFile = ""
     }
 
     public struct Log: Sendable, Equatable {

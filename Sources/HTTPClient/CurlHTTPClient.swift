@@ -109,6 +109,13 @@ public struct CurlHTTPClient: Sendable {
             if let caBundle = request.caBundlePath {
                 hp_setopt_string(handle, CURLOPT_CAINFO, caBundle)
             }
+            if !request.verifyTLS {
+                hp_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
+                hp_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
+            }
+            if request.collectCertificate {
+                hp_setopt_long(handle, CURLOPT_CERTINFO, 1)
+            }
             switch request.method {
             case "GET": break
             case "HEAD": hp_setopt_long(handle, CURLOPT_NOBODY, 1)
@@ -164,7 +171,25 @@ public struct CurlHTTPClient: Sendable {
         }
         var status = 0
         hp_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return .success(UpstreamResponse(status: status, headers: transfer.headers, body: transfer.body))
+        let certificate = request.collectCertificate ? peerCertificate(handle) : nil
+        return .success(UpstreamResponse(status: status, headers: transfer.headers, body: transfer.body, certificate: certificate))
+    }
+
+    /// The first certificate of the chain libcurl collected (the server's own); nil over plain HTTP.
+    private static func peerCertificate(_ handle: UnsafeMutableRawPointer) -> PeerCertificate? {
+        var info: UnsafeMutablePointer<curl_certinfo>?
+        guard hp_getinfo_certinfo(handle, &info) == CURLE_OK, let info, info.pointee.num_of_certs > 0,
+              var item = info.pointee.certinfo[0] else { return nil }
+        var fields: [String: String] = [:]
+        while true {
+            let line = String(cString: item.pointee.data)
+            if let colon = line.firstIndex(of: ":") {
+                fields[String(line[..<colon])] = String(line[line.index(after: colon)...])
+            }
+            guard let next = item.pointee.next else { break }
+            item = next
+        }
+        return PeerCertificate(fields: fields)
     }
 
     private static func kind(of code: CURLcode) -> HTTPClientError.Kind {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An outbound HTTP request, as Homeport's upstream clients describe it.
 public struct UpstreamRequest: Sendable {
     public var method: String
@@ -10,6 +12,10 @@ public struct UpstreamRequest: Sendable {
     public var timeout: Double
     /// PEM bundle of certificate authorities to trust instead of the system's (private CAs).
     public var caBundlePath: String?
+    /// False accepts any certificate and host name (an explicit, visible per-service choice).
+    public var verifyTLS: Bool
+    /// Read the peer's certificate (expiry, issuer) into `UpstreamResponse.certificate`.
+    public var collectCertificate: Bool
 
     public init(
         method: String = "GET",
@@ -18,7 +24,9 @@ public struct UpstreamRequest: Sendable {
         body: [UInt8]? = nil,
         connectTimeout: Double = 5,
         timeout: Double = 30,
-        caBundlePath: String? = nil
+        caBundlePath: String? = nil,
+        verifyTLS: Bool = true,
+        collectCertificate: Bool = false
     ) {
         self.method = method
         self.url = url
@@ -27,6 +35,8 @@ public struct UpstreamRequest: Sendable {
         self.connectTimeout = connectTimeout
         self.timeout = timeout
         self.caBundlePath = caBundlePath
+        self.verifyTLS = verifyTLS
+        self.collectCertificate = collectCertificate
     }
 }
 
@@ -35,11 +45,14 @@ public struct UpstreamResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// The server's certificate, for HTTPS requests that asked for it.
+    public var certificate: PeerCertificate?
 
-    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8], certificate: PeerCertificate? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.certificate = certificate
     }
 
     /// The last value of a header, compared case-insensitively.
@@ -97,4 +110,33 @@ public enum StreamAction: Sendable {
     case proceed
     /// End the transfer now; the stream call returns normally with what arrived so far.
     case stop
+}
+
+/// What Homeport shows about a server's TLS certificate.
+public struct PeerCertificate: Sendable, Equatable {
+    /// The end of the validity period (`notAfter`).
+    public var expiresAt: Date?
+    /// The issuer's distinguished name, as OpenSSL prints it (`CN = Homelab Root CA, O = Homelab`).
+    public var issuer: String?
+    public var subject: String?
+
+    public init(expiresAt: Date?, issuer: String?, subject: String?) {
+        self.expiresAt = expiresAt
+        self.issuer = issuer
+        self.subject = subject
+    }
+
+    /// Reads libcurl's certificate fields (`"Expire date"` is OpenSSL's `Nov 28 21:12:34 2026 GMT`).
+    init(fields: [String: String]) {
+        self.init(expiresAt: fields["Expire date"].flatMap(Self.parseDate), issuer: fields["Issuer"], subject: fields["Subject"])
+    }
+
+    public static func parseDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "MMM d HH:mm:ss yyyy zzz"
+        // OpenSSL pads single-digit days with a space: "Nov  8".
+        return formatter.date(from: text.split(separator: " ").joined(separator: " "))
+    }
 }

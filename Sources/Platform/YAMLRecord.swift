@@ -59,6 +59,11 @@ struct YAMLRecord {
         }
     }
 
+    /// Marks a key as read by a caller that parses its value itself.
+    mutating func skip(_ key: String) {
+        known.insert(key)
+    }
+
     mutating func report(_ node: YAMLNode, _ reason: String) {
         problems.append(LoadProblem(file: file, line: node.mark.line, reason: "\(context): \(reason)"))
     }

@@ -7,6 +7,7 @@ import Logging
 import Platform
 import Provisioning
 import ServiceLifecycle
+import Status
 import Store
 
 /// Builds the portal from its configuration: opens and migrates the database, loads the platform,
@@ -17,13 +18,15 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
     if !applied.isEmpty { logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"]) }
     let state = try PlatformState(loader: PlatformLoader(paths: config.platformPaths), logger: logger)
     let provisioning = try makeProvisioning(config: config, database: database, logger: logger)
+    let monitor = makeStatusMonitor(config: config, state: state, logger: logger)
     let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: config.resourcesDir,
-                                       authenticator: try makeAuthenticator(config.auth))
+                                       authenticator: try makeAuthenticator(config.auth), monitor: monitor)
     return Application(
         router: router,
         server: httpServer(idleTimeoutSeconds: config.server.idleTimeoutSeconds),
         configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "homeport"),
-        services: [ReloadOnHangup(state: state), JobRunnerService(runner: provisioning.runner, grace: .milliseconds(Int64(config.jobs.shutdownGraceSeconds * 1000)))],
+        services: [ReloadOnHangup(state: state), JobRunnerService(runner: provisioning.runner, grace: .milliseconds(Int64(config.jobs.shutdownGraceSeconds * 1000))),
+                   StatusMonitorService(monitor: monitor)],
         logger: logger
     )
 }
@@ -38,12 +41,17 @@ func httpServer(idleTimeoutSeconds: Double) -> HTTPServerBuilder {
 }
 
 /// The router with every page and the API; tests drive it directly.
-public func buildRouter(state: PlatformState, provisioning: ProvisioningService, resourcesDirectory: String,
-                        authenticator: Authenticator = .anonymous) async throws -> Router<PortalRequestContext> {
+///
+/// `monitor` holds the live status pages read; by default none is polled.
+public func buildRouter(
+    state: PlatformState, provisioning: ProvisioningService, resourcesDirectory: String, authenticator: Authenticator = .anonymous,
+    monitor: StatusMonitor = StatusMonitor(settings: StatusSettings(), metrics: UpstreamMetrics(), logger: Logger(label: "homeport"), services: { [] })
+) async throws -> Router<PortalRequestContext> {
     let pages = try await PageRenderer(templatesDirectory: resourcesDirectory + "/Templates")
     let router = Router(context: PortalRequestContext.self)
     let metrics = PortalMetrics()
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorPageMiddleware(state: state, pages: pages))
     router.add(middleware: PathGuardMiddleware())
@@ -51,11 +59,11 @@ public func buildRouter(state: PlatformState, provisioning: ProvisioningService,
     // Static files answer before the CSRF cookie is set: they carry no form, and stay cacheable.
     router.add(middleware: try StaticAssetsMiddleware(directory: resourcesDirectory + "/Public"))
     router.add(middleware: CSRFMiddleware())
-    router.addRoutes(OverviewController(state: state, pages: pages).endpoints)
-    router.addRoutes(CatalogController(state: state, pages: pages).endpoints)
+    router.addRoutes(OverviewController(state: state, pages: pages, status: monitor.board).endpoints)
+    router.addRoutes(CatalogController(state: state, pages: pages, status: monitor.board).endpoints)
     router.addRoutes(ADRController(state: state, pages: pages).endpoints)
-    router.addRoutes(PlatformPagesController(state: state, pages: pages).endpoints)
-    router.addRoutes(OperationsController(state: state, pages: pages, provisioning: provisioning, metrics: metrics).endpoints)
+    router.addRoutes(PlatformPagesController(state: state, pages: pages, status: monitor.board).endpoints)
+    router.addRoutes(OperationsController(state: state, pages: pages, provisioning: provisioning, metrics: metrics, monitor: monitor).endpoints)
     router.addRoutes(NewAppController(state: state, pages: pages, provisioning: provisioning).endpoints)
     router.addRoutes(RequestsController(state: state, pages: pages, provisioning: provisioning).endpoints)
     router.addRoutes(APIController(state: state, provisioning: provisioning).endpoints)

@@ -2,6 +2,9 @@ import Foundation
 import Testing
 @testable import Config
 
+/// The repository root, found from this file's place.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
 @Suite("Configuration")
 struct ConfigLoaderTests {
     /// Writes `text` as a configuration file in a fresh folder and returns its path.
@@ -70,6 +73,8 @@ struct ConfigLoaderTests {
         ("platform: examples\n", "platform", "expected a mapping of keys, found a scalar", ":1"),
         ("server:\n  host: [a, b]\n", "server.host", "expected a single value, found a sequence", ":2"),
         ("colour: blue\n", "colour", "unknown key", ":1"),
+        ("prometheus:\n  url: prometheus.local\n", "prometheus.url", "expected an http or https URL, got 'prometheus.local'", ":2"),
+        ("status:\n  window: 1\n", "status.window", "expected a whole number from 2 to 10000, got '1'", ":2"),
     ])
     func fileErrors(_ text: String, _ key: String, _ reason: String, _ line: String) throws {
         let path = try file(text)
@@ -117,5 +122,23 @@ struct ConfigLoaderTests {
         #expect(Setting.byPath["platform.root"]?.variable == "HOMEPORT_PLATFORM_ROOT")
         #expect(Setting.byPath["data_dir"]?.variable == "HOMEPORT_DATA_DIR")
         #expect(Setting.byPath["platform.gitops_apps_dir"]?.variable == "HOMEPORT_PLATFORM_GITOPS_APPS_DIR")
+    }
+
+    @Test("live status is off by default; the example homelab's configuration sets every integration up")
+    func liveStatus() throws {
+        let defaults = try HomeportConfig.load(file: nil, environment: [:])
+        #expect(!defaults.status.serviceChecks)
+        #expect(defaults.kubernetes.apiURL.isEmpty && defaults.prometheus.url.isEmpty && defaults.alertmanager.url.isEmpty && defaults.argocd.url.isEmpty)
+        #expect(defaults.kubernetes.tokenFile == "/var/run/secrets/kubernetes.io/serviceaccount/token")
+
+        let example = try HomeportConfig.load(file: repositoryRoot + "/examples/homelab/homeport.yaml", environment: [:])
+        #expect(example.status.serviceChecks)
+        #expect(example.kubernetes.apiURL == "https://kubernetes.default.svc")
+        #expect(example.prometheus.url.hasPrefix("http://") && example.alertmanager.url.hasPrefix("http://") && example.argocd.url.hasPrefix("http://"))
+        #expect(example.platform.root == repositoryRoot + "/examples/homelab")
+
+        let overridden = try HomeportConfig.load(file: nil, environment: ["HOMEPORT_PROMETHEUS_URL": "http://127.0.0.1:9090/", "HOMEPORT_ARGOCD_TOKEN_FILE": "/run/argocd-token"])
+        #expect(overridden.prometheus.url == "http://127.0.0.1:9090")
+        #expect(overridden.argocd.tokenFile == "/run/argocd-token")
     }
 }

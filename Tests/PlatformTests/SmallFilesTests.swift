@@ -59,4 +59,46 @@ struct SmallFilesTests {
         #expect(files.contains("monitoring/dashboards/no-uid.json"))
         #expect(files.contains("monitoring/dashboards/broken.json"))
     }
+
+    @Test("service checks: defaults, codes and ranges, a CA bundle in the repository; mistakes are reported and the link still loads")
+    func serviceChecks() throws {
+        let root = try temporaryPlatform([
+            "platform/homelab-ca.crt": "-----BEGIN CERTIFICATE-----\n",
+            "platform/services.yaml": """
+                groups:
+                  - name: Tools
+                    services:
+                      - {name: Plain, url: "https://plain.homelab.local", check: true}
+                      - name: Grafana
+                        url: https://grafana.homelab.local
+                        check:
+                          url: https://grafana.homelab.local/api/health
+                          expect: [200, 401-403]
+                          interval_seconds: 60
+                          timeout_seconds: 3
+                          ca_bundle: platform/homelab-ca.crt
+                      - {name: Lab, url: "https://lab.homelab.local", check: {insecure_skip_tls_verify: true}}
+                      - {name: Off, url: "https://off.homelab.local", check: false}
+                      - {name: Typos, url: "https://typos.homelab.local", check: {expect: [ok], ca_bundle: missing.pem, insecure_skip_tls_verify: maybe, intervall: 5}}
+                """,
+        ])
+        let snapshot = try loadPlatform(root)
+        let checks = Dictionary(uniqueKeysWithValues: snapshot.serviceGroups[0].services.map { ($0.name, $0.check) })
+        #expect(checks["Plain"]! == ServiceCheck(url: "https://plain.homelab.local"))
+        let grafana = try #require(checks["Grafana"]!)
+        #expect(grafana.url == "https://grafana.homelab.local/api/health")
+        #expect(grafana.expectedStatuses == [200...200, 401...403])
+        #expect(grafana.expects(403) && !grafana.expects(302))
+        #expect(grafana.intervalSeconds == 60 && grafana.timeoutSeconds == 3)
+        #expect(grafana.caBundle == root + "/platform/homelab-ca.crt")
+        #expect(checks["Lab"]!?.skipTLSVerify == true)
+        #expect(checks["Off"]! == nil)
+        #expect(checks["Typos"]!?.url == "https://typos.homelab.local")
+        #expect(snapshot.problems.filter { $0.file == "platform/services.yaml" }.map(\.reason) == [
+            "service 'Typos' check: expect must list status codes (200) or ranges (200-299)",
+            "service 'Typos' check: ca_bundle missing.pem is not a readable file",
+            "service 'Typos' check: insecure_skip_tls_verify must be true or false",
+            "service 'Typos' check: unknown key 'intervall'",
+        ])
+    }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import HTTPTypes
+import Logging
 import Testing
 @testable import Portal
 
@@ -79,6 +81,66 @@ struct OperationsTests {
             #expect(buckets.map(\.value) == buckets.map(\.value).sorted())
             #expect(buckets.last?.labels["le"] == "+Inf")
             #expect(buckets.last?.value == value("homeport_http_request_duration_seconds_count", ["route": "/catalog"]))
+        }
+    }
+}
+
+/// Keeps every log record, for tests that read the log.
+final class CapturedLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var records: [(message: String, metadata: Logger.Metadata)] = []
+
+    var all: [(message: String, metadata: Logger.Metadata)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return records
+    }
+
+    func append(_ message: String, _ metadata: Logger.Metadata) {
+        lock.lock()
+        records.append((message, metadata))
+        lock.unlock()
+    }
+
+    var logger: Logger {
+        var logger = Logger(label: "captured") { _ in Handler(log: self) }
+        logger.logLevel = .info
+        return logger
+    }
+
+    struct Handler: LogHandler {
+        let log: CapturedLog
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .info
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+            log.append("\(message)", metadata.merging(explicit ?? [:]) { $1 })
+        }
+    }
+}
+
+@Suite("Request log")
+struct RequestLogTests {
+    @Test("each request logs one line with its route and status, under the id the response carries as X-Request-Id")
+    func requestID() async throws {
+        let state = try platformState(root: repositoryRoot + "/examples/homelab")
+        let provisioning = try await testProvisioning(ollamaURL: "http://127.0.0.1:9", provider: RecordingGitProvider(), autoPR: false)
+        let captured = CapturedLog()
+        let app = Application(router: try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot), logger: captured.logger)
+        try await app.test(.router) { client in
+            let id = try await client.execute(uri: "/catalog/component/default/grafana", method: .get) { response in
+                response.headers[HTTPField.Name("X-Request-Id")!]
+            }
+            let requestID = try #require(id)
+            let line = try #require(captured.all.first { $0.message == "request" && $0.metadata["hb.request.id"]?.description == requestID })
+            #expect(line.metadata["route"]?.description == "/catalog/{kind}/{namespace}/{name}")
+            #expect(line.metadata["status"]?.description == "200")
+            #expect(line.metadata["method"]?.description == "GET")
         }
     }
 }

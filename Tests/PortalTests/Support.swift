@@ -7,6 +7,7 @@ import GitOps
 import Ollama
 import Platform
 import Provisioning
+import Status
 import Store
 import Synchronization
 @testable import Portal
@@ -38,12 +39,16 @@ func portal(root: String = repositoryRoot + "/examples/homelab") async throws ->
 func portalWithProvisioning(
     root: String = repositoryRoot + "/examples/homelab", ollamaURL: String = "http://127.0.0.1:9", provider: RecordingGitProvider = RecordingGitProvider(),
     autoPR: Bool = false, authenticator: Authenticator = .anonymous, perUserLimit: Int = 3, startRunner: Bool = true,
-    model: String = "qwen2.5-coder:7b"
+    model: String = "qwen2.5-coder:7b", state givenState: PlatformState? = nil, monitor: StatusMonitor? = nil
 ) async throws -> (Application<RouterResponder<PortalRequestContext>>, PlatformState, ProvisioningService) {
-    let state = try platformState(root: root)
+    let state = try givenState ?? platformState(root: root)
     let provisioning = try await testProvisioning(ollamaURL: ollamaURL, provider: provider, autoPR: autoPR, model: model,
                                                   perUserLimit: perUserLimit, startRunner: startRunner)
-    let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot, authenticator: authenticator)
+    let router = if let monitor {
+        try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot, authenticator: authenticator, monitor: monitor)
+    } else {
+        try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot, authenticator: authenticator)
+    }
     return (Application(router: router, logger: quietLogger), state, provisioning)
 }
 

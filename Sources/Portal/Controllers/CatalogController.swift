@@ -1,10 +1,13 @@
+import Foundation
 import Hummingbird
 import Platform
+import Status
 
 /// `/catalog` and the entity pages.
 struct CatalogController<Context: RequestContext> {
     let state: PlatformState
     let pages: PageRenderer
+    let status: StatusBoard
 
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
@@ -32,8 +35,10 @@ struct CatalogController<Context: RequestContext> {
         guard let entity = snapshot.catalog[ref] else {
             throw HTTPError(.notFound, message: "There is no \(ref) in the catalog.")
         }
-        return current.pageCache.page(.entity(ref)) {
-            pages.page("entity", EntityModel(entity: entity, snapshot: snapshot), title: entity.displayName, section: .catalog, snapshot: snapshot)
+        // Read before the status: a page is never older than its key.
+        let statusRevision = status.revision
+        return current.pageCache.page(.entity(ref, statusRevision: statusRevision)) {
+            pages.page("entity", EntityModel(entity: entity, snapshot: snapshot, status: status.current, now: Date()), title: entity.displayName, section: .catalog, snapshot: snapshot)
         }
     }
 }

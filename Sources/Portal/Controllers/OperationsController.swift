@@ -1,5 +1,6 @@
 import Hummingbird
 import Provisioning
+import Status
 import Store
 
 /// Homeport's own pages: load errors, reload, health, readiness and metrics.
@@ -8,6 +9,7 @@ struct OperationsController<Context: RequestContext> {
     let pages: PageRenderer
     let provisioning: ProvisioningService
     let metrics: PortalMetrics
+    let monitor: StatusMonitor
 
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
@@ -60,7 +62,7 @@ struct OperationsController<Context: RequestContext> {
             ("homeport_platform_build_seconds", "Time taken to build the current snapshot.", [(labels: "", value: snapshot.buildSeconds)]),
             ("homeport_page_cache_bytes", "Bytes of rendered pages cached for the current snapshot.", [(labels: "", value: Double(cached.bytes))]),
             ("homeport_page_cache_pages", "Rendered pages cached for the current snapshot.", [(labels: "", value: Double(cached.pages))]),
-        ])
+        ]) + monitor.families().map(\.text).joined()
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -1,9 +1,12 @@
+import Foundation
 import Hummingbird
+import Status
 
 /// `/`: the overview.
 struct OverviewController<Context: RequestContext> {
     let state: PlatformState
     let pages: PageRenderer
+    let status: StatusBoard
 
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
@@ -13,8 +16,10 @@ struct OverviewController<Context: RequestContext> {
 
     @Sendable func overview(_ request: Request, context: Context) async throws -> HTMLPage {
         let current = state.current
-        return current.pageCache.page(.overview) {
-            pages.page("overview", OverviewModel(snapshot: current.snapshot), title: "Overview", section: .overview, snapshot: current.snapshot)
+        // Read before the status: a page is never older than its key.
+        let statusRevision = status.revision
+        return current.pageCache.page(.overview(statusRevision: statusRevision)) {
+            pages.page("overview", OverviewModel(snapshot: current.snapshot, status: status.current, now: Date()), title: "Overview", section: .overview, snapshot: current.snapshot)
         }
     }
 }

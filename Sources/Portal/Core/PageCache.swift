@@ -13,9 +13,10 @@ import Synchronization
 final class PageCache: Sendable {
     /// A page, named by what was asked rather than how the URL spelled it.
     enum Key: Hashable, Sendable {
-        case overview
+        /// Pages that show live status name the status board's revision they were rendered from.
+        case overview(statusRevision: Int)
         case catalog(CatalogQuery)
-        case entity(EntityRef)
+        case entity(EntityRef, statusRevision: Int)
         case adrIndex
         case adr(String)
         /// The query as shown, and the count of changes to app requests when it was answered.

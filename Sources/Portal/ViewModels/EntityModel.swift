@@ -1,4 +1,6 @@
+import Foundation
 import Platform
+import Status
 
 /// `/catalog/{kind}/{namespace}/{name}`: one entity with its metadata, spec and relations.
 struct EntityModel: Sendable {
@@ -31,8 +33,19 @@ struct EntityModel: Sendable {
     var definition: String?
     var source: String
     var argoCDURL: String?
+    /// Live sync and health of the `argocd/app-name` application, when Argo CD is configured.
+    var argoStatus: ArgoStatusModel?
+    /// Why there is no live Argo CD state (unreachable, or no such application).
+    var argoNote: String?
+    /// k8sgpt results about this component's Kubernetes objects.
+    var diagnostics: [DiagnosticLink]
 
-    init(entity: Entity, snapshot: PlatformSnapshot) {
+    struct DiagnosticLink: Sendable {
+        var label: String
+        var href: String
+    }
+
+    init(entity: Entity, snapshot: PlatformSnapshot, status: LiveStatus, now: Date) {
         let catalog = snapshot.catalog
         name = entity.name
         displayName = entity.displayName
@@ -60,9 +73,20 @@ struct EntityModel: Sendable {
         specYAML = entity.specYAML
         definition = entity.definition
         source = entity.source.description
-        if let appName = entity.annotations.first(where: { $0.key == "argocd/app-name" })?.value,
-           let argo = snapshot.service(ofType: "argocd") {
+        let appName = entity.annotations.first(where: { $0.key == "argocd/app-name" })?.value
+        if let appName, let argo = snapshot.service(ofType: "argocd") {
             argoCDURL = argo.url.trimmingSuffix("/") + "/applications/" + PortalURL.encode(appName)
+        }
+        if let appName, let applications = status.applications {
+            if let app = applications.value?.first(where: { $0.name == appName }) {
+                argoStatus = ArgoStatusModel(app)
+            } else if applications.value != nil {
+                argoNote = "Argo CD has no application \(appName)."
+            }
+            if let notice = UpstreamNotice(applications, upstream: "Argo CD", now: now) { argoNote = notice.text }
+        }
+        diagnostics = (status.diagnostics?.value ?? []).filter { DiagnosticsModel.component(of: $0, in: snapshot.catalog) == entity.ref }.map { result in
+            DiagnosticLink(label: "\(result.kind) \(result.name): \(result.errors.first ?? "see the analysis")", href: "/diagnostics#\(DiagnosticsModel.anchor(result))")
         }
     }
 }

@@ -27,7 +27,7 @@ struct LayoutModel: Sendable {
     }
 
     enum Section: CaseIterable {
-        case overview, catalog, adrs, inventory, observability, newApp, requests, errors, none
+        case overview, catalog, adrs, inventory, observability, diagnostics, newApp, requests, errors, none
 
         var label: String {
             switch self {
@@ -36,6 +36,7 @@ struct LayoutModel: Sendable {
             case .adrs: return "Decisions"
             case .inventory: return "Inventory"
             case .observability: return "Observability"
+            case .diagnostics: return "Diagnostics"
             case .newApp: return "New app"
             case .requests: return "Requests"
             case .errors: return "Load errors"
@@ -50,6 +51,7 @@ struct LayoutModel: Sendable {
             case .adrs: return "/adr"
             case .inventory: return "/inventory"
             case .observability: return "/observability"
+            case .diagnostics: return "/diagnostics"
             case .newApp: return "/apps/new"
             case .requests: return "/requests"
             case .errors: return "/-/errors"
