@@ -130,6 +130,11 @@ struct LiveStatusPagesTests {
                 let stale = try await portal.page("/inventory").body
                 #expect(stale.contains("Kubernetes API unreachable: HTTP 503: no healthy upstream. Showing the last known state,"))
                 #expect(row(stale, "k3s-agent-pi-01")?.contains("not in the inventory") == true)
+                // Pages kept by the page cache follow the status board: the overview and the entity
+                // page, both rendered before the outage, now say so.
+                await eventually { monitor.board.current.alerts?.isStale == true && monitor.board.current.applications?.isStale == true }
+                #expect(try await portal.page("/").body.contains("Alertmanager unreachable: HTTP 503: no healthy upstream."))
+                #expect(try await portal.page("/catalog/component/default/ai-gateway").body.contains("Argo CD unreachable: HTTP 503: no healthy upstream."))
 
                 let samples = try parsePrometheus(try await portal.page("/metrics").body)
                 func value(_ name: String, _ labels: [String: String]) -> Double? {

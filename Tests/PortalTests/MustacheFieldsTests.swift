@@ -1,0 +1,42 @@
+import Mustache
+import Platform
+import Testing
+@testable import Portal
+
+/// View models that name their fields for Mustache (`MustacheFields.swift`) answer nil for a name
+/// they don't list, and a template then shows nothing: a field added to the struct but not to its
+/// list vanishes from the page without an error. These tests read every field back by name.
+@Suite("View models that name their fields for Mustache")
+struct MustacheFieldsTests {
+    /// Every stored property that holds a value is answered by `child(named:)`.
+    private func expectEveryFieldNamed(_ model: some MustacheParent, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        for case let (label?, value) in Mirror(reflecting: model).children {
+            let mirror = Mirror(reflecting: value)
+            if mirror.displayStyle == .optional, mirror.children.isEmpty { continue }
+            #expect(model.child(named: label) != nil, "\(type(of: model)).\(label) is not named for Mustache", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("the layout, its navigation, catalog rows, tags, options, links and search hits name every field")
+    func everyFieldNamed() throws {
+        let snapshot = try platformState(root: repositoryRoot + "/examples/homelab").snapshot
+        var layout = LayoutModel(title: "Catalog", section: .catalog, problemCount: 1)
+        layout.userName = "alice"
+        layout.refresh = true
+        layout.body = "<p>body</p>"
+        expectEveryFieldNamed(layout)
+        expectEveryFieldNamed(try #require(layout.nav.first))
+
+        let catalog = CatalogModel(snapshot: snapshot, query: CatalogQuery())
+        let row = try #require(catalog.rows.first { $0.owner != nil && !$0.tags.isEmpty })
+        expectEveryFieldNamed(row)
+        expectEveryFieldNamed(row.link)
+        expectEveryFieldNamed(try #require(row.tags.first))
+        expectEveryFieldNamed(try #require(catalog.filters.first?.options.first))
+
+        let results = snapshot.search.search("monorepo", kind: nil, limit: 5)
+        let hit = try #require(SearchModel(text: "monorepo", kind: nil, results: results).hits.first)
+        expectEveryFieldNamed(hit)
+        expectEveryFieldNamed(try #require(hit.title.first))
+    }
+}
