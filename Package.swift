@@ -29,7 +29,9 @@ let package = Package(
         .target(name: "Markdown", dependencies: ["CCmarkGFM"]),
         .target(name: "Zlib", dependencies: ["CZlib"]),
 
-        .target(name: "Config", dependencies: ["YAML"]),
+        // Who a request comes from (auth modes, token hashes, trusted proxies); pure, no server.
+        .target(name: "Auth"),
+        .target(name: "Config", dependencies: ["YAML", "Auth"]),
         .target(name: "Platform", dependencies: ["YAML", "Markdown"]),
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // Creating apps: manifest checks, model and Git provider clients, and the flow that ties them.
@@ -43,8 +45,9 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
-                "Config", "Platform", "Store", "Provisioning", "Zlib",
+                "Config", "Auth", "Platform", "Store", "Provisioning", "Zlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Atomics", package: "swift-atomics"),
@@ -68,7 +71,10 @@ let package = Package(
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Auth"]),
+        .testTarget(name: "AuthTests", dependencies: ["Auth"]),
+        // Seeded fuzzing of the YAML and Markdown wrappers and the model-output extraction.
+        .testTarget(name: "FuzzTests", dependencies: ["YAML", "Markdown", "Manifests"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML"]),
@@ -85,11 +91,17 @@ let package = Package(
             dependencies: ["Provisioning", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         // Runs the built `homeport` executable, as users and scripts do.
-        .testTarget(name: "homeportTests", dependencies: ["homeport", "HTTPClient", "FakeUpstreams"]),
+        .testTarget(
+            name: "homeportTests",
+            dependencies: [
+                "homeport", "HTTPClient", "FakeUpstreams", "Store",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "PortalTests",
             dependencies: [
-                "Portal", "HTTPClient", "Provisioning", "GitOps", "Ollama", "Store", "FakeUpstreams",
+                "Portal", "Auth", "HTTPClient", "Provisioning", "GitOps", "Ollama", "Store", "FakeUpstreams",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

@@ -1,3 +1,4 @@
+import Auth
 import Foundation
 import YAML
 
@@ -27,9 +28,16 @@ extension HomeportConfig {
     /// Listening beyond loopback without authentication must be asked for explicitly.
     func checkExposure() throws(ConfigError) {
         let loopback = ["127.0.0.1", "::1", "localhost"].contains(server.host) || server.host.hasPrefix("127.")
-        guard loopback || auth.allowAnonymousRemote else {
+        guard loopback || auth.allowAnonymousRemote || auth.mode != .none else {
             throw ConfigError(source: "server.host", key: "server.host",
-                              reason: "\(server.host) would let anyone who reaches it open pull requests without signing in; listen on 127.0.0.1 behind an authenticating proxy, or set auth.allow_anonymous_remote: true to accept that")
+                              reason: "\(server.host) would let anyone who reaches it open pull requests without signing in; set auth.mode (proxy or token), listen on 127.0.0.1 behind an authenticating proxy, or set auth.allow_anonymous_remote: true to accept that")
+        }
+        if auth.mode == .proxy, auth.proxy.trustedAddresses.isEmpty {
+            throw ConfigError(source: "auth.proxy.trusted_addresses", key: "auth.proxy.trusted_addresses",
+                              reason: "proxy mode needs the proxy's address: with none trusted, nobody could sign in")
+        }
+        if auth.mode == .token, auth.tokens.entries.isEmpty, auth.tokensFile.isEmpty {
+            throw ConfigError(source: "auth.mode", key: "auth.mode", reason: "token mode needs token hashes in auth.tokens or auth.tokens_file")
         }
     }
 
@@ -150,6 +158,30 @@ struct Setting: Sendable {
         text("policy.namespace", \.policy.namespace),
         count("jobs.queue_limit", \.jobs.queueLimit, range: 1...10_000),
         flag("auth.allow_anonymous_remote", \.auth.allowAnonymousRemote),
+        // Authentication (ADR 0004).
+        Setting(path: "auth.mode") { config, value, _ throws(SettingError) in
+            guard let mode = AuthMode(rawValue: value) else { throw SettingError(reason: "expected none, proxy or token, got '\(value)'") }
+            config.auth.mode = mode
+        },
+        flag("auth.read_requires_user", \.auth.readRequiresUser),
+        text("auth.proxy.user_header", \.auth.proxy.userHeader),
+        text("auth.proxy.email_header", \.auth.proxy.emailHeader),
+        Setting(path: "auth.proxy.trusted_addresses") { config, value, _ throws(SettingError) in
+            let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            var ranges: [AddressRange] = []
+            for item in items {
+                guard let range = AddressRange(item) else { throw SettingError(reason: "'\(item)' is not an IP address or CIDR block (10.0.0.0/8, fd00::/8)") }
+                ranges.append(range)
+            }
+            config.auth.proxy.trustedAddresses = ranges
+        },
+        Setting(path: "auth.tokens") { config, value, _ throws(SettingError) in
+            do throws(APITokens.ParseError) { config.auth.tokens = try APITokens.parse(value) } catch { throw SettingError(reason: error.reason) }
+        },
+        optionalPath("auth.tokens_file", \.auth.tokensFile),
+        count("jobs.per_user_limit", \.jobs.perUserLimit, range: 1...10_000),
+        seconds("jobs.shutdown_grace_seconds", \.jobs.shutdownGraceSeconds),
+        seconds("server.idle_timeout_seconds", \.server.idleTimeoutSeconds),
         Setting(path: "log.level") { config, value, _ throws(SettingError) in
             guard let level = HomeportConfig.LogLevel(rawValue: value.lowercased()) else {
                 let known = HomeportConfig.LogLevel.allCases.map(\.rawValue).joined(separator: ", ")

@@ -1,3 +1,5 @@
+import Auth
+
 /// Everything Homeport reads at start, with defaults that serve the bundled example homelab.
 ///
 /// Each key has a dotted path (`server.port`) used in `homeport.yaml` and in its environment
@@ -21,6 +23,9 @@ public struct HomeportConfig: Sendable, Equatable {
         public var port = 8080
         /// The portal's address as reviewers reach it, for links in pull requests.
         public var publicURL = "http://127.0.0.1:8080"
+        /// A connection that sends nothing for this long (a slow or stuck client) is closed, and
+        /// a request body must arrive within it.
+        public var idleTimeoutSeconds = 30.0
     }
 
     /// The model server that drafts manifests.
@@ -70,15 +75,36 @@ public struct HomeportConfig: Sendable, Equatable {
         }
     }
 
-    /// Who may use the portal. Until authentication modes exist, only this switch: without it,
-    /// Homeport refuses to listen anywhere but loopback, since anyone reaching it could open PRs.
+    /// Who may use the portal (ADR 0004). With `mode: none`, Homeport refuses to listen anywhere
+    /// but loopback unless `allowAnonymousRemote`, since anyone reaching it could open PRs.
     public struct Auth: Sendable, Equatable {
+        public var mode = AuthMode.none
         public var allowAnonymousRemote = false
+        /// Reading pages needs a user too; writing always does when a mode is set.
+        public var readRequiresUser = false
+        public var proxy = Proxy()
+        /// API token hashes written in the configuration (`NAME:SHA256`, comma-separated).
+        public var tokens = APITokens()
+        /// A file of token hashes, one `NAME:SHA256` a line, read again when it changes.
+        public var tokensFile = ""
+
+        /// The authenticating reverse proxy (oauth2-proxy, Authelia, Traefik forward-auth).
+        public struct Proxy: Sendable, Equatable {
+            public var userHeader = "X-Forwarded-User"
+            public var emailHeader = "X-Forwarded-Email"
+            /// Peers whose user headers are believed; requests from anyone else are anonymous.
+            public var trustedAddresses = [AddressRange("127.0.0.1")!, AddressRange("::1")!]
+        }
     }
 
     public struct Jobs: Sendable, Equatable {
         /// Most app requests waiting or in work; beyond it submissions get 429.
         public var queueLimit = 50
+        /// Most requests one signed-in user may have waiting or in work.
+        public var perUserLimit = 3
+        /// On SIGTERM, how long running jobs may take to finish before they are stopped (and
+        /// resumed at the next start).
+        public var shutdownGraceSeconds = 10.0
     }
 
     public struct Policy: Sendable, Equatable {

@@ -1,6 +1,8 @@
+import Auth
 import Config
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Platform
 import Provisioning
@@ -15,23 +17,37 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
     if !applied.isEmpty { logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"]) }
     let state = try PlatformState(loader: PlatformLoader(paths: config.platformPaths), logger: logger)
     let provisioning = try makeProvisioning(config: config, database: database, logger: logger)
-    let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: config.resourcesDir)
+    let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: config.resourcesDir,
+                                       authenticator: try makeAuthenticator(config.auth))
     return Application(
         router: router,
+        server: httpServer(idleTimeoutSeconds: config.server.idleTimeoutSeconds),
         configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "homeport"),
-        services: [ReloadOnHangup(state: state), JobRunnerService(runner: provisioning.runner)],
+        services: [ReloadOnHangup(state: state), JobRunnerService(runner: provisioning.runner, grace: .milliseconds(Int64(config.jobs.shutdownGraceSeconds * 1000)))],
         logger: logger
     )
 }
 
+/// HTTP/1.1 with the limits a public-facing server needs: a connection silent for
+/// `idleTimeoutSeconds` is closed, and oversized headers are refused before any handler runs.
+func httpServer(idleTimeoutSeconds: Double) -> HTTPServerBuilder {
+    .http1(configuration: .init(
+        idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000)),
+        httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100)
+    ))
+}
+
 /// The router with every page and the API; tests drive it directly.
-public func buildRouter(state: PlatformState, provisioning: ProvisioningService, resourcesDirectory: String) async throws -> Router<BasicRequestContext> {
+public func buildRouter(state: PlatformState, provisioning: ProvisioningService, resourcesDirectory: String,
+                        authenticator: Authenticator = .anonymous) async throws -> Router<PortalRequestContext> {
     let pages = try await PageRenderer(templatesDirectory: resourcesDirectory + "/Templates")
-    let router = Router(context: BasicRequestContext.self)
+    let router = Router(context: PortalRequestContext.self)
     let metrics = PortalMetrics()
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorPageMiddleware(state: state, pages: pages))
+    router.add(middleware: PathGuardMiddleware())
+    router.add(middleware: AuthMiddleware(authenticator: authenticator))
     // Static files answer before the CSRF cookie is set: they carry no form, and stay cacheable.
     router.add(middleware: try StaticAssetsMiddleware(directory: resourcesDirectory + "/Public"))
     router.add(middleware: CSRFMiddleware())
@@ -77,14 +93,28 @@ struct ReloadOnHangup: Service {
     }
 }
 
-/// Runs queued requests while the server runs. On shutdown running jobs stop where they are and
-/// resume at the next start (their state is in the database).
+/// Runs queued requests while the server runs. On shutdown (SIGTERM) running jobs get `grace` to
+/// finish; those still running then stop where they are and resume at the next start (their state
+/// is in the database).
 struct JobRunnerService: Service {
     let runner: JobRunner
+    let grace: Duration
 
     func run() async throws {
         try await runner.start()
         try? await gracefulShutdown()
-        await runner.shutdown()
+        await runner.shutdown(grace: grace)
     }
+}
+
+/// The authenticator `auth` describes; an unreadable or malformed token file stops the start.
+func makeAuthenticator(_ auth: HomeportConfig.Auth) throws -> Authenticator {
+    let tokens = TokenStore(inline: auth.tokens, file: auth.tokensFile.isEmpty ? nil : auth.tokensFile)
+    do {
+        try tokens.load()
+    } catch {
+        throw ConfigError(source: auth.tokensFile, key: "auth.tokens_file", reason: error.reason)
+    }
+    return Authenticator(mode: auth.mode, userHeader: auth.proxy.userHeader, emailHeader: auth.proxy.emailHeader,
+                         trustedProxies: auth.proxy.trustedAddresses, tokens: tokens, readRequiresUser: auth.readRequiresUser)
 }

@@ -54,12 +54,23 @@ public actor JobRunner {
         wakeUp?.yield()
     }
 
-    /// Stops running jobs as a crash would: their rows stay as they are, and the next `start` resumes them.
-    public func shutdown() async {
+    /// Claims nothing more, gives running jobs `grace` to finish, then stops those still running
+    /// as a crash would: their rows stay as they are, and the next `start` resumes them.
+    public func shutdown(grace: Duration = .zero) async {
         wakeUp?.finish()
         loop?.cancel()
         loop = nil
         let running = jobs.values.map(\.task)
+        if grace > .zero, !running.isEmpty {
+            logger.info("waiting for running jobs", metadata: ["jobs": "\(running.count)", "grace": "\(grace)"])
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { for task in running { await task.value } }
+                group.addTask { try? await Task.sleep(for: grace) }
+                await group.next()
+                running.forEach { $0.cancel() }
+                group.cancelAll()
+            }
+        }
         running.forEach { $0.cancel() }
         for task in running { await task.value }
         jobs = [:]

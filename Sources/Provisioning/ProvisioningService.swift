@@ -37,8 +37,20 @@ public final class ProvisioningService: Sendable {
         public var retryAfter: Int
     }
 
+    /// One user already has `limit` requests waiting or in work: answer 429.
+    public struct UserLimitReached: Error, Sendable, Equatable {
+        public var user: String
+        public var limit: Int
+        public var retryAfter: Int
+
+        public var message: String {
+            "You (\(user)) already have \(limit) requests waiting or running, the most one person may have at once; send this one when one of them is done."
+        }
+    }
+
     /// Validates the fields and queues a request; field errors come back for the form or the API.
-    /// Throws `QueueFull` when `settings.queueLimit` requests already wait or run.
+    /// Throws `QueueFull` when `settings.queueLimit` requests already wait or run, and
+    /// `UserLimitReached` when `requestedBy` (a signed-in user) has `settings.perUserLimit` of them.
     public func submit(_ fields: [String: String], source: String, autoPR: Bool, requestedBy: String?,
                        context: ValidationContext) async throws -> Result<AppRequest, FieldErrors> {
         let spec: AppSpec
@@ -48,6 +60,9 @@ public final class ProvisioningService: Sendable {
         }
         guard try store.activeCount() < settings.queueLimit else {
             throw QueueFull(limit: settings.queueLimit, retryAfter: 30)
+        }
+        if let requestedBy, try store.activeCount(requestedBy: requestedBy) >= settings.perUserLimit {
+            throw UserLimitReached(user: requestedBy, limit: settings.perUserLimit, retryAfter: 30)
         }
         let request = AppRequest(
             id: Self.newID(), appName: spec.name, engine: spec.engine.rawValue,

@@ -21,12 +21,15 @@ public struct ProvisioningSettings: Sendable {
     public var generationTimeout: Double
     /// Most requests waiting or in work at once; beyond it submissions are refused (429).
     public var queueLimit: Int
+    /// Most requests one signed-in user may have waiting or in work (429 beyond).
+    public var perUserLimit: Int
     /// Form requests open their pull request as soon as the manifests pass (false: preview first).
     public var autoPR: Bool
 
     public init(policy: ManifestPolicy = ManifestPolicy(), model: String = "qwen2.5-coder:7b", chatOptions: ChatOptions = ChatOptions(),
                 gitopsFolder: String = "gitops/apps/ai-generated", baseBranch: String = "main", publicURL: String = "http://127.0.0.1:8080",
-                ollamaConcurrency: Int = 1, otherConcurrency: Int = 4, autoPR: Bool = false, generationTimeout: Double = 600, queueLimit: Int = 50) {
+                ollamaConcurrency: Int = 1, otherConcurrency: Int = 4, autoPR: Bool = false, generationTimeout: Double = 600, queueLimit: Int = 50,
+                perUserLimit: Int = 3) {
         self.policy = policy
         self.model = model
         self.chatOptions = chatOptions
@@ -38,5 +41,6 @@ public struct ProvisioningSettings: Sendable {
         self.autoPR = autoPR
         self.generationTimeout = generationTimeout
         self.queueLimit = queueLimit
+        self.perUserLimit = perUserLimit
     }
 }

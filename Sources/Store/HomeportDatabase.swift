@@ -49,6 +49,11 @@ public struct HomeportDatabase: Sendable {
         }
     }
 
+    /// `PRAGMA integrity_check`: `["ok"]` for a sound database, else SQLite's list of problems.
+    public func integrityCheck() throws -> [String] {
+        try pool.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
+    }
+
     /// Whether the database answers a query (for readiness checks).
     public func isAnswering() -> Bool {
         (try? pool.read { try Int.fetchOne($0, sql: "SELECT 1") }) == 1

@@ -151,10 +151,13 @@ public struct RequestStore: Sendable {
         (try? pool.read { try Int.fetchOne($0, sql: "SELECT 1") }) == 1
     }
 
-    /// Requests still waiting or in work (queued, generating, validating, opening a PR).
-    public func activeCount() throws -> Int {
+    /// Requests still waiting or in work (queued, generating, validating, opening a PR); only
+    /// `requestedBy`'s when given.
+    public func activeCount(requestedBy: String? = nil) throws -> Int {
         try pool.read { db in
-            try AppRequest.filter([RequestStatus.queued, .generating, .validating, .openingPR].contains(Column("status"))).fetchCount(db)
+            var active = AppRequest.filter([RequestStatus.queued, .generating, .validating, .openingPR].contains(Column("status")))
+            if let requestedBy { active = active.filter(Column("requested_by") == requestedBy) }
+            return try active.fetchCount(db)
         }
     }
 

@@ -33,7 +33,7 @@ public enum YAMLWriter {
             if pairs.isEmpty { out += (inline ? " " : pad) + "{}\n"; return }
             if inline { out += "\n" }
             for pair in pairs {
-                out += pad + scalar(pair.key) + ":"
+                out += pad + scalar(pair.key, blockAllowed: false) + ":"
                 if case .scalar = pair.value.value {
                     out += " " + scalar(pair.value, indent: indent + 1) + "\n"
                 } else {
@@ -43,33 +43,55 @@ public enum YAMLWriter {
         }
     }
 
-    private static func scalar(_ node: YAMLNode, indent: Int = 0) -> String {
+    /// `blockAllowed` is false for mapping keys, which cannot be block scalars (found by the fuzz tests).
+    private static func scalar(_ node: YAMLNode, indent: Int = 0, blockAllowed: Bool = true) -> String {
         guard case let .scalar(text, quoted) = node.value else { return "" }
         if !quoted && !text.isEmpty && !needsQuotes(text) { return text }
         if !quoted && text.isEmpty { return "null" }
+        let controls = text.unicodeScalars.contains { Self.mustEscape($0) && $0 != "\n" && $0 != "\t" }
         // Multi-line text reads best as a literal block; `|-` drops the final newline the text lacks.
-        if text.contains("\n"), !text.hasSuffix("\n\n"), text.first != " " {
+        // A line starting with a space or a tab would change the block's indentation.
+        let indentedLine = text.split(separator: "\n").contains { $0.first == " " || $0.first == "\t" }
+        if blockAllowed, !controls, !indentedLine, text.contains("\n"), !text.hasSuffix("\n\n"), text.contains(where: { $0 != "\n" }) {
             let keepsNewline = text.hasSuffix("\n")
             let lines = (keepsNewline ? text.dropLast() : Substring(text)).split(separator: "\n", omittingEmptySubsequences: false)
             let pad = String(repeating: "  ", count: indent + 1)
             return (keepsNewline ? "|" : "|-") + "\n" + lines.map { $0.isEmpty ? "" : pad + $0 }.joined(separator: "\n")
         }
-        let escaped = text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
-            .replacing("\n", with: "\\n").replacing("\t", with: "\\t")
+        var escaped = ""
+        for character in text.unicodeScalars {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            case "\t": escaped += "\\t"
+            case _ where Self.mustEscape(character):
+                escaped += "\\u" + String(repeating: "0", count: 4 - String(character.value, radix: 16).count) + String(character.value, radix: 16)
+            default: escaped.unicodeScalars.append(character)
+            }
+        }
         return "\"" + escaped + "\""
     }
 
     private static func needsQuotes(_ text: String) -> Bool {
         guard let first = text.first, let last = text.last else { return true }
         if "-?:,[]{}#&*!|>'\"%@`".contains(first) || first == " " || last == " " { return true }
-        // ": ", " #" or a line break anywhere; scanned as bytes, as this runs for every value of a
-        // 10,000-entity catalog at load.
+        // ": ", " #", a control character or a line break anywhere; scanned as bytes, as this runs for
+        // every value of a 10,000-entity catalog at load, with the Unicode check for non-ASCII text only.
         var previous: UInt8 = 0
+        var asciiOnly = true
         for byte in text.utf8 {
-            if byte == UInt8(ascii: "\n") || (previous == UInt8(ascii: ":") && byte == UInt8(ascii: " "))
+            if byte < 0x20 || byte == 0x7F || (previous == UInt8(ascii: ":") && byte == UInt8(ascii: " "))
                 || (previous == UInt8(ascii: " ") && byte == UInt8(ascii: "#")) { return true }
+            if byte >= 0x80 { asciiOnly = false }
             previous = byte
         }
-        return false
+        return !asciiOnly && text.unicodeScalars.contains(where: mustEscape)
+    }
+
+    /// Control characters, and the characters YAML reads as line breaks besides `\n` (NEL, LS,
+    /// PS: found by the fuzz tests), are written as escapes inside double quotes.
+    private static func mustEscape(_ character: Unicode.Scalar) -> Bool {
+        character.properties.generalCategory == .control || character == "\u{2028}" || character == "\u{2029}"
     }
 }

@@ -121,10 +121,13 @@ struct CapsTests {
         #expect(object[path: ["data", "text"]]?.string == value + " with \"quotes\" and\nlines")
     }
 
-    @Test("what YAML cannot write back is an error, never a broken pull request")
-    func unwritable() {
-        let report = check("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: \"\\u0007\"}\n")
-        #expect(report.yaml == nil)
-        #expect(report.errors.first?.message.hasPrefix("the normalized YAML does not read back") == true, "\(report.errors)")
+    @Test("control characters and YAML's other line breaks are written back escaped, never as a broken pull request")
+    func escapedOnWrite() throws {
+        let report = check("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: \"\\u0007 bell\", l: \"a\\u2028b\"}\n")
+        #expect(report.passed, "\(report.errors)")
+        #expect(report.yaml?.contains(#"k: "\u0007 bell""#) == true, "\(report.yaml ?? "")")
+        let object = try #require(try report.documents().first)
+        #expect(object[path: ["data", "k"]]?.string == "\u{7} bell")
+        #expect(object[path: ["data", "l"]]?.string == "a\u{2028}b")
     }
 }

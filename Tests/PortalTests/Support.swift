@@ -1,3 +1,4 @@
+import Auth
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -27,7 +28,7 @@ func platformState(root: String) throws -> PlatformState {
 }
 
 /// The portal's router over a platform repository, as the server builds it.
-func portal(root: String = repositoryRoot + "/examples/homelab") async throws -> (Application<RouterResponder<BasicRequestContext>>, PlatformState) {
+func portal(root: String = repositoryRoot + "/examples/homelab") async throws -> (Application<RouterResponder<PortalRequestContext>>, PlatformState) {
     let (app, state, _) = try await portalWithProvisioning(root: root)
     return (app, state)
 }
@@ -36,22 +37,24 @@ func portal(root: String = repositoryRoot + "/examples/homelab") async throws ->
 /// closed port) and a Git provider that records what it is asked.
 func portalWithProvisioning(
     root: String = repositoryRoot + "/examples/homelab", ollamaURL: String = "http://127.0.0.1:9", provider: RecordingGitProvider = RecordingGitProvider(),
-    autoPR: Bool = false
-) async throws -> (Application<RouterResponder<BasicRequestContext>>, PlatformState, ProvisioningService) {
+    autoPR: Bool = false, authenticator: Authenticator = .anonymous, perUserLimit: Int = 3, startRunner: Bool = true,
+    model: String = "qwen2.5-coder:7b"
+) async throws -> (Application<RouterResponder<PortalRequestContext>>, PlatformState, ProvisioningService) {
     let state = try platformState(root: root)
-    let provisioning = try await testProvisioning(ollamaURL: ollamaURL, provider: provider, autoPR: autoPR)
-    let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot)
+    let provisioning = try await testProvisioning(ollamaURL: ollamaURL, provider: provider, autoPR: autoPR, model: model,
+                                                  perUserLimit: perUserLimit, startRunner: startRunner)
+    let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot, authenticator: authenticator)
     return (Application(router: router, logger: quietLogger), state, provisioning)
 }
 
 func testProvisioning(ollamaURL: String, provider: any GitProvider, autoPR: Bool, model: String = "qwen2.5-coder:7b",
-                      queueLimit: Int = 50, startRunner: Bool = true) async throws -> ProvisioningService {
+                      queueLimit: Int = 50, perUserLimit: Int = 3, startRunner: Bool = true) async throws -> ProvisioningService {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-db-\(UUID().uuidString)").path
     let database = try HomeportDatabase(path: folder + "/homeport.sqlite")
     try database.migrate(folder: repositoryRoot + "/migrations")
     let store = RequestStore(database: database)
     let feed = LiveFeed()
-    let settings = ProvisioningSettings(model: model, autoPR: autoPR, generationTimeout: 20, queueLimit: queueLimit)
+    let settings = ProvisioningSettings(model: model, autoPR: autoPR, generationTimeout: 20, queueLimit: queueLimit, perUserLimit: perUserLimit)
     let ollama = OllamaClient(baseURL: ollamaURL, timeouts: OllamaTimeouts(connect: 1, firstToken: 5, total: 20))
     let runner = JobRunner(store: store, ollama: ollama, provider: provider, settings: settings, feed: feed, logger: quietLogger)
     if startRunner { try await runner.start() }

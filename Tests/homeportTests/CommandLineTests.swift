@@ -81,6 +81,8 @@ struct CommandLineTests {
         (["HOMEPORT_SERVER_PROT": "80"], "HOMEPORT_SERVER_PROT: unknown variable"),
         (["HOMEPORT_CONFIG": "/no/such.yaml"], "/no/such.yaml: cannot read the configuration file"),
         (["HOMEPORT_SERVER_HOST": "0.0.0.0"], "server.host: 0.0.0.0 would let anyone who reaches it open pull requests without signing in"),
+        (["HOMEPORT_AUTH_MODE": "token", "HOMEPORT_AUTH_TOKENS_FILE": "/no/such/tokens", "HOMEPORT_DATA_DIR": NSTemporaryDirectory() + "homeport-cli-tokens"],
+         "auth.tokens_file: cannot read the token file /no/such/tokens"),
     ])
     func badConfiguration(_ environment: [String: String], _ message: String) throws {
         let run = try homeport(["serve"], environment: environment)

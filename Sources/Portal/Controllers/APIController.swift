@@ -70,7 +70,8 @@ struct APIController<Context: RequestContext> {
             }
             status = parsed
         }
-        let query = RequestQuery(status: status, text: parameters.get("q"), page: max(1, parameters.get("page").flatMap { Int($0) } ?? 1))
+        let query = RequestQuery(status: status, text: parameters.get("q"), requestedBy: RequestUser.mine(parameters),
+                                 page: max(1, parameters.get("page").flatMap { Int($0) } ?? 1))
         let page = try provisioning.store.list(query)
         return JSONBody.response([
             "requests": page.requests.map { summary($0) }, "total": page.total, "page": query.page, "page_size": query.pageSize,
@@ -116,12 +117,14 @@ struct APIController<Context: RequestContext> {
         if fields["owner"] == nil { fields["owner"] = defaultOwner }
         let result: Result<AppRequest, FieldErrors>
         do {
-            result = try await provisioning.submit(fields, source: source, autoPR: autoPR, requestedBy: nil,
+            result = try await provisioning.submit(fields, source: source, autoPR: autoPR, requestedBy: RequestUser.current?.name,
                                                    context: ValidationContext(snapshot: state.snapshot, store: provisioning.store))
         } catch let full as ProvisioningService.QueueFull {
             throw APIError(status: .tooManyRequests, code: "queue_full",
                            message: "\(full.limit) requests are already waiting or running; try again in \(full.retryAfter) s.",
                            retryAfter: full.retryAfter)
+        } catch let limit as ProvisioningService.UserLimitReached {
+            throw APIError(status: .tooManyRequests, code: "user_limit", message: limit.message, retryAfter: limit.retryAfter)
         }
         switch result {
         case let .success(created): return created

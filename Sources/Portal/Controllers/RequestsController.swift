@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Provisioning
+import ServiceLifecycle
 import Store
 
 /// `/requests`, `/requests/{id}`, its live feed, and the buttons on it.
@@ -24,10 +25,12 @@ struct RequestsController<Context: RequestContext> {
         let query = RequestQuery(
             status: parameters.get("status").flatMap(RequestStatus.init(rawValue:)),
             text: parameters.get("q").map { String($0.prefix(200)) }.flatMap { $0.isEmpty ? nil : $0 },
+            requestedBy: RequestUser.mine(parameters),
             page: max(1, parameters.get("page").flatMap { Int($0) } ?? 1)
         )
         let page = try provisioning.store.list(query)
-        return pages.page("requests", RequestListModel(page: page, query: query), title: "Requests", section: .requests, snapshot: state.snapshot)
+        let model = RequestListModel(page: page, query: query, mineAsked: parameters.get("mine") == "1", user: RequestUser.current?.name)
+        return pages.page("requests", model, title: "Requests", section: .requests, snapshot: state.snapshot)
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> HTMLPage {
@@ -73,6 +76,9 @@ struct RequestsController<Context: RequestContext> {
                     try await writer.write(ByteBuffer(string: chunk))
                     break
                 }
+                // On SIGTERM the server waits for open responses: end the feed so it can stop (the
+                // browser reconnects to the next server with Last-Event-ID).
+                if Task.isShuttingDownGracefully { break }
                 if chunk.isEmpty, Date().timeIntervalSince(quietSince) > 15 {
                     chunk = ": keep-alive\n\n"
                 }

@@ -9,6 +9,7 @@ import Synchronization
 /// Only pages that depend on nothing but the snapshot and what their key names belong here: no
 /// page with a form (its CSRF token is per browser); a search page names in its key how many
 /// changes app requests had seen, as it shows requests too.
+/// The layout names the signed-in user, so a page is kept per user (and once for nobody).
 /// Bounded by the bytes it holds; past that the oldest pages go first.
 final class PageCache: Sendable {
     /// A page, named by what was asked rather than how the URL spelled it.
@@ -24,10 +25,16 @@ final class PageCache: Sendable {
 
     static let defaultCapacity = 32 << 20
 
+    /// A page as one user sees it.
+    private struct Entry: Hashable {
+        var key: Key
+        var user: String?
+    }
+
     private struct Entries {
-        var pages: [Key: ByteBuffer] = [:]
+        var pages: [Entry: ByteBuffer] = [:]
         /// Keys in insertion order from `head` on; the ones before it are gone.
-        var order: [Key] = []
+        var order: [Entry] = []
         var head = 0
         var bytes = 0
     }
@@ -42,6 +49,7 @@ final class PageCache: Sendable {
     /// The page for `key`, rendered by `render` the first time. Two requests missing at once may
     /// both render; the page is the same.
     func page(_ key: Key, render: () throws -> HTMLPage) rethrows -> HTMLPage {
+        let key = Entry(key: key, user: RequestUser.current?.name)
         if let body = entries.withLock({ $0.pages[key] }) {
             return HTMLPage(body: body)
         }

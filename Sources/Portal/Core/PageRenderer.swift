@@ -25,6 +25,7 @@ public struct PageRenderer: Sendable {
         var layout = LayoutModel(title: title, section: section, problemCount: snapshot.problems.count)
         layout.body = body
         layout.refresh = refresh
+        layout.userName = RequestUser.current?.name
         let html = library.render(layout, withTemplate: "layout") ?? body
         return HTMLPage(html: html, status: status)
     }

@@ -18,7 +18,8 @@ func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, logger
         ollamaConcurrency: config.ollama.concurrency,
         autoPR: config.gitops.autoPR,
         generationTimeout: config.ollama.totalTimeoutSeconds,
-        queueLimit: config.jobs.queueLimit
+        queueLimit: config.jobs.queueLimit,
+        perUserLimit: config.jobs.perUserLimit
     )
     let ollama = OllamaClient(baseURL: config.ollama.url, timeouts: OllamaTimeouts(
         connect: config.ollama.connectTimeoutSeconds, firstToken: config.ollama.firstTokenTimeoutSeconds, total: config.ollama.totalTimeoutSeconds

@@ -5,6 +5,9 @@ import Hummingbird
 enum RequestBodies {
     /// Largest form or JSON body accepted.
     static let maxBytes = 64 * 1024
+    /// Longest a client may take to send a body: a slow or stuck client must not hold a request
+    /// (and its task) open. Hummingbird's idle timeout covers silent connections.
+    static let readTimeout = Duration.seconds(30)
 
     /// `application/x-www-form-urlencoded` fields; the last value wins for repeated names.
     static func form(_ request: Request) async throws -> [String: String] {
@@ -47,10 +50,34 @@ enum RequestBodies {
 
     private static func collect(_ request: Request) async throws -> String {
         do {
-            let buffer = try await request.body.collect(upTo: maxBytes)
-            return String(buffer: buffer)
+            return String(buffer: try await buffer(request))
+        } catch let error as HTTPError where error.status == .requestTimeout {
+            throw APIError(status: .requestTimeout, code: "body_timeout", message: error.body ?? "")
         } catch {
             throw APIError(status: .contentTooLarge, code: "body_too_large", message: "The body is larger than \(maxBytes / 1024) KiB.")
+        }
+    }
+
+    /// The whole body, at most `maxBytes` (413 beyond) within `readTimeout` (408 after).
+    static func buffer(_ request: Request) async throws -> ByteBuffer {
+        let body = request.body
+        return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask {
+                do {
+                    return try await body.collect(upTo: maxBytes)
+                } catch let error as HTTPResponseError where error.status == .contentTooLarge {
+                    throw HTTPError(.contentTooLarge, message: "The body is larger than \(maxBytes / 1024) KiB.")
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: readTimeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let buffer = try await group.next() ?? nil else {
+                throw HTTPError(.requestTimeout, message: "The body did not arrive within \(readTimeout.components.seconds) s.")
+            }
+            return buffer
         }
     }
 

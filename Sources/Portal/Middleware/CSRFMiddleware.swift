@@ -27,7 +27,7 @@ struct CSRFMiddleware<Context: RequestContext>: RouterMiddleware {
                 return try APIError(status: .unsupportedMediaType, code: "unsupported_media_type",
                                     message: "Send the body as JSON, with Content-Type: application/json.").response(from: request, context: context)
             } else {
-                let buffer = try await request.body.collect(upTo: RequestBodies.maxBytes)
+                let buffer = try await RequestBodies.buffer(request)
                 let fields = RequestBodies.parseForm(String(buffer: buffer))
                 guard let existing, let sent = fields[Self.fieldName], Self.constantTimeEquals(sent, existing) else {
                     throw HTTPError(.forbidden, message: "This form has expired or came from another site. Go back, reload the page and send it again.")

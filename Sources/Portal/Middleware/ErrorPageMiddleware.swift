@@ -13,6 +13,10 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound {
             return try page(status: .notFound, heading: "Page not found",
                             message: error.body ?? "Nothing lives at this address.", request: request, context: context)
+        } catch let error as HTTPError where error.status == .unauthorized {
+            var response = try page(status: .unauthorized, heading: "Sign-in needed", message: error.body ?? "", request: request, context: context)
+            response.headers.append(contentsOf: error.headers)
+            return response
         } catch let error as HTTPError where error.status == .forbidden || error.status == .conflict {
             return try page(status: error.status, heading: error.status == .forbidden ? "Not allowed" : "Not possible now",
                             message: error.body ?? "", request: request, context: context)

@@ -10,6 +10,8 @@ struct LayoutModel: Sendable {
     var refresh = false
     /// The rendered page, filled in by `PageRenderer`.
     var body = ""
+    /// Who is signed in, when someone is.
+    var userName: String?
 
     init(title: String, section: Section, problemCount: Int) {
         self.title = title

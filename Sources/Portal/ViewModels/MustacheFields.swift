@@ -15,6 +15,7 @@ extension LayoutModel: MustacheParent {
         case "problemLabel": return problemLabel
         case "refresh": return refresh
         case "body": return body
+        case "userName": return userName
         default: return nil
         }
     }

@@ -71,8 +71,14 @@ struct RequestListModel: Sendable {
     var pageCount: Int
     var previousHref: String?
     var nextHref: String?
+    /// The "only mine" box is ticked.
+    var mine: Bool
+    /// Shown when `?mine=1` was asked but nobody is signed in.
+    var mineNotice: String?
 
-    init(page: RequestPage, query: RequestQuery) {
+    init(page: RequestPage, query: RequestQuery, mineAsked: Bool = false, user: String? = nil) {
+        mine = query.requestedBy != nil
+        mineNotice = mineAsked && user == nil ? "Homeport does not know who you are (nobody is signed in), so every request is listed." : nil
         rows = page.requests.map { request in
             Row(id: request.id, href: "/requests/\(request.id)", appName: request.appName, badge: StatusBadge(request.status),
                 engine: request.model.map { "\(request.engine) · \($0)" } ?? request.engine,
@@ -86,7 +92,8 @@ struct RequestListModel: Sendable {
         self.page = query.page
         pageCount = max(1, (page.total + query.pageSize - 1) / query.pageSize)
         func link(_ number: Int) -> String {
-            PortalURL.with(path: "/requests", [("status", query.status?.rawValue), ("q", query.text), ("page", number > 1 ? String(number) : nil)])
+            PortalURL.with(path: "/requests", [("status", query.status?.rawValue), ("q", query.text), ("mine", query.requestedBy == nil ? nil : "1"),
+                                                     ("page", number > 1 ? String(number) : nil)])
         }
         previousHref = query.page > 1 ? link(query.page - 1) : nil
         nextHref = query.page < pageCount ? link(query.page + 1) : nil
