@@ -4,6 +4,9 @@ extension Array where Element: Sendable {
     /// `transform` applied to every element on all cores, results in the elements' order. For
     /// independent work at load (parsing files, tokenizing documents), never per request.
     func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+        // Small inputs stay on the calling thread: parallelism would not pay, and the Dispatch
+        // workers it takes are the ones Swift concurrency runs every other task on.
+        guard count >= 1_000 else { return map(transform) }
         let chunk = 64
         let chunks = (count + chunk - 1) / chunk
         let results = ResultSlots<T>(count: count)
