@@ -19,6 +19,18 @@ public enum Markdown {
         lock.withLock { _ in render(markdown, rewriteLink: rewriteLink) }
     }
 
+    /// The text of `markdown` without its markup (link targets, emphasis marks, fences), for
+    /// search snippets and one-line summaries.
+    public static func plainText(_ markdown: String) -> String {
+        lock.withLock { _ in
+            withDocument(markdown) { document, _ in
+                guard let text = cmark_render_plaintext(document, options, 0) else { return "" }
+                defer { free(text) }
+                return String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+        }
+    }
+
     /// Whether a link target may appear in a page: http(s), mailto or relative, and well-formed.
     public static func isSafeURL(_ url: String) -> Bool {
         // Characters a URL may not hold unencoded (RFC 3986); an attribute with them is not a valid URL.
@@ -37,9 +49,20 @@ public enum Markdown {
     private static let lock = Mutex(())
     private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 
+    private static let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
+
     private static func render(_ markdown: String, rewriteLink: ((String) -> String?)?) -> String {
+        withDocument(markdown) { document, parser in
+            rewriteURLs(in: document, rewriteLink: rewriteLink)
+            guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+            defer { free(html) }
+            return tableAlignmentAsClasses(String(cString: html))
+        }
+    }
+
+    /// Parses `markdown` with the GFM extensions and hands the document to `body`; the caller holds `lock`.
+    private static func withDocument(_ markdown: String, _ body: (_ document: OpaquePointer, _ parser: OpaquePointer) -> String) -> String {
         cmark_gfm_core_extensions_ensure_registered()
-        let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
         guard let parser = cmark_parser_new(options) else { return "" }
         defer { cmark_parser_free(parser) }
         for name in extensionNames {
@@ -52,12 +75,7 @@ public enum Markdown {
         }
         guard let document = cmark_parser_finish(parser) else { return "" }
         defer { cmark_node_free(document) }
-
-        rewriteURLs(in: document, rewriteLink: rewriteLink)
-
-        guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
-        defer { free(html) }
-        return tableAlignmentAsClasses(String(cString: html))
+        return body(document, parser)
     }
 
     /// cmark-gfm writes table alignment as the obsolete `align` attribute (or as inline styles,

@@ -85,4 +85,10 @@ struct MarkdownTests {
         #expect(results.count == 32)
         #expect(results.allSatisfy { $0 == expected })
     }
+
+    @Test("plain text keeps the words and drops the markup: link targets, emphasis, code marks")
+    func plainText() {
+        let text = Markdown.plainText("Superseded by [ADR 6](006-ghcr.md), **not** `helm`.\n\n# Heading\n\nA [site](https://example.org).")
+        #expect(text == "Superseded by ADR 6, not helm.\n\nHeading\n\nA site.")
+    }
 }

@@ -1,3 +1,5 @@
+import Markdown
+
 extension SearchIndex {
     /// The index of a snapshot: every entity, ADR and service link, with weights that rank a match
     /// in a name above one in tags or an owner, and those above one in running text.
@@ -19,9 +21,9 @@ extension SearchIndex {
         for adr in adrs {
             documents.append(SearchDocument(
                 kind: "adr", title: adr.title, href: "/adr/\(adr.id)",
-                detail: "\(adr.id) · \(adr.status.text)",
+                detail: "\(adr.id) · \(Markdown.plainText(adr.status.text))",
                 fields: [.init(adr.title, weight: 10, isQuotable: false), .init(adr.id, weight: 8, isQuotable: false),
-                         .init(adr.deciders ?? "", weight: 2, isQuotable: false), .init(adr.markdown, weight: 1)]
+                         .init(adr.deciders ?? "", weight: 2, isQuotable: false), .init(Markdown.plainText(adr.markdown), weight: 1)]
             ))
         }
         for group in serviceGroups {
