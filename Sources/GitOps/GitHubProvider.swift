@@ -63,7 +63,7 @@ public struct GitHubProvider: GitProvider {
             }
         }
         if let open = try await openPull(from: draft.branch, to: draft.baseBranch) {
-            return result(open, branch: draft.branch, commit: lastCommit, reused: true)
+            return open.result(branch: draft.branch, commit: lastCommit, reused: true)
         }
         return try await createPull(draft, commit: lastCommit)
     }
@@ -104,7 +104,7 @@ public struct GitHubProvider: GitProvider {
         let wanted = Array(file.content.utf8)
         // A second round only after a conflict: someone (an earlier attempt) changed the file meanwhile.
         for round in 1...2 {
-            let current = try await currentFile(file.path, on: branch)
+            let current = try await client.currentFile(file.path, at: branch)
             if let current, current.bytes == wanted {
                 return nil
             }
@@ -121,33 +121,17 @@ public struct GitHubProvider: GitProvider {
         return nil
     }
 
-    private func currentFile(_ filePath: String, on branch: String) async throws(GitProviderError) -> (sha: String, bytes: [UInt8]?)? {
-        let path = client.repoPath("contents", filePath)
-        let response = try await client.send("GET", path, query: [("ref", branch)], passing: [404])
-        if response.status == 404 {
-            return nil
-        }
-        let content = try client.decode(GitHubContent.self, from: response, of: "GET \(path)")
-        guard content.type == "file" else {
-            throw GitProviderError(
-                kind: .invalidResponse,
-                message: "\(filePath) on branch \(branch) of \(client.repository) is a \(content.type), not a file"
-            )
-        }
-        return (content.sha, content.decodedBytes)
-    }
-
-    private func openPull(from branch: String, to base: String) async throws(GitProviderError) -> GitHubPull? {
+    private func openPull(from branch: String, to base: String) async throws(GitProviderError) -> ForgePull? {
         let path = client.repoPath("pulls")
         let query = [("head", "\(client.repository.owner):\(branch)"), ("state", "open")]
         let response = try await client.send("GET", path, query: query)
-        let pulls = try client.decode([GitHubPull].self, from: response, of: "GET \(path)")
+        let pulls = try client.decode([ForgePull].self, from: response, of: "GET \(path)")
         return pulls.first { $0.head.ref == branch && $0.base.ref == base }
     }
 
     private func createPull(_ draft: PullRequestDraft, commit: String?) async throws(GitProviderError) -> PullRequestResult {
         let path = client.repoPath("pulls")
-        let body = RESTClient.encode(GitHubCreatePull(title: draft.title, head: draft.branch, base: draft.baseBranch, body: draft.body))
+        let body = RESTClient.encode(ForgeCreatePull(title: draft.title, head: draft.branch, base: draft.baseBranch, body: draft.body))
         let response = try await client.send("POST", path, body: body, passing: [422])
         if response.status == 422 {
             guard client.upstreamText(response).localizedCaseInsensitiveContains("pull request already exists") else {
@@ -159,14 +143,10 @@ public struct GitHubProvider: GitProvider {
                     message: "GitHub says a pull request from \(draft.branch) already exists, but lists no open one to \(draft.baseBranch)"
                 )
             }
-            return result(open, branch: draft.branch, commit: commit, reused: true)
+            return open.result(branch: draft.branch, commit: commit, reused: true)
         }
-        let created = try client.decode(GitHubPull.self, from: response, of: "POST \(path)")
-        return result(created, branch: draft.branch, commit: commit, reused: false)
-    }
-
-    private func result(_ pull: GitHubPull, branch: String, commit: String?, reused: Bool) -> PullRequestResult {
-        PullRequestResult(url: pull.htmlURL, number: pull.number, branch: branch, commit: commit ?? pull.head.sha, diff: nil, reused: reused)
+        let created = try client.decode(ForgePull.self, from: response, of: "POST \(path)")
+        return created.result(branch: draft.branch, commit: commit, reused: false)
     }
 }
 
@@ -186,19 +166,6 @@ struct GitHubCreateRef: Encodable {
     var sha: String
 }
 
-struct GitHubContent: Decodable {
-    var type: String
-    var sha: String
-    var encoding: String?
-    var content: String?
-
-    /// The file's bytes when GitHub inlined them (`encoding: base64`, wrapped at 60 columns).
-    var decodedBytes: [UInt8]? {
-        guard encoding == "base64", let content else { return nil }
-        return Data(base64Encoded: content, options: .ignoreUnknownCharacters).map(Array.init)
-    }
-}
-
 struct GitHubPutContent: Encodable {
     var message: String
     var content: String
@@ -213,29 +180,4 @@ struct GitHubFileCommit: Decodable {
     }
 
     var commit: Commit
-}
-
-struct GitHubCreatePull: Encodable {
-    var title: String
-    var head: String
-    var base: String
-    var body: String
-}
-
-struct GitHubPull: Decodable {
-    struct Branch: Decodable {
-        var ref: String
-        var sha: String?
-    }
-
-    var number: Int
-    var htmlURL: String
-    var state: String?
-    var head: Branch
-    var base: Branch
-
-    private enum CodingKeys: String, CodingKey {
-        case number, state, head, base
-        case htmlURL = "html_url"
-    }
 }

@@ -58,7 +58,7 @@ public struct GiteaProvider: GitProvider {
         try DraftCheck.validate(draft)
         let commit = try await commitFiles(draft)
         if let open = try await openPull(from: draft.branch, to: draft.baseBranch) {
-            return result(open, branch: draft.branch, commit: commit, reused: true)
+            return open.result(branch: draft.branch, commit: commit, reused: true)
         }
         return try await createPull(draft, commit: commit)
     }
@@ -74,7 +74,7 @@ public struct GiteaProvider: GitProvider {
             var operations: [GiteaChangeFiles.Operation] = []
             for file in draft.files {
                 let wanted = Array(file.content.utf8)
-                let current = try await currentFile(file.path, on: ref)
+                let current = try await client.currentFile(file.path, at: ref)
                 if let current, current.bytes == wanted {
                     continue
                 }
@@ -125,22 +125,6 @@ public struct GiteaProvider: GitProvider {
         return true
     }
 
-    private func currentFile(_ filePath: String, on ref: String) async throws(GitProviderError) -> (sha: String, bytes: [UInt8]?)? {
-        let path = client.repoPath("contents", filePath)
-        let response = try await client.send("GET", path, query: [("ref", ref)], passing: [404])
-        if response.status == 404 {
-            return nil
-        }
-        let content = try client.decode(GiteaContent.self, from: response, of: "GET \(path)")
-        guard content.type == "file" else {
-            throw GitProviderError(
-                kind: .invalidResponse,
-                message: "\(filePath) on \(ref) of \(client.repository) is a \(content.type), not a file"
-            )
-        }
-        return (content.sha, content.decodedBytes)
-    }
-
     private func createBranch(_ branch: String, from base: String) async throws(GitProviderError) {
         let path = client.repoPath("branches")
         let body = RESTClient.encode(GiteaCreateBranch(newBranchName: branch, oldBranchName: base))
@@ -151,13 +135,13 @@ public struct GiteaProvider: GitProvider {
         // 409: the branch exists already, which is what we want.
     }
 
-    private func openPull(from branch: String, to base: String) async throws(GitProviderError) -> GiteaPull? {
+    private func openPull(from branch: String, to base: String) async throws(GitProviderError) -> ForgePull? {
         let path = client.repoPath("pulls")
         var seen = 0
         for page in 1...Self.maxPages {
             let query = [("state", "open"), ("page", String(page)), ("limit", String(Self.pageSize))]
             let response = try await client.send("GET", path, query: query)
-            let pulls = try client.decode([GiteaPull].self, from: response, of: "GET \(path)")
+            let pulls = try client.decode([ForgePull].self, from: response, of: "GET \(path)")
             if let match = pulls.first(where: { $0.head.ref == branch && $0.base.ref == base }) {
                 return match
             }
@@ -172,7 +156,7 @@ public struct GiteaProvider: GitProvider {
 
     private func createPull(_ draft: PullRequestDraft, commit: String?) async throws(GitProviderError) -> PullRequestResult {
         let path = client.repoPath("pulls")
-        let body = RESTClient.encode(GiteaCreatePull(title: draft.title, body: draft.body, head: draft.branch, base: draft.baseBranch))
+        let body = RESTClient.encode(ForgeCreatePull(title: draft.title, head: draft.branch, base: draft.baseBranch, body: draft.body))
         let response = try await client.send("POST", path, body: body, passing: [404, 409, 422])
         switch response.status {
         case 404:
@@ -189,10 +173,10 @@ public struct GiteaProvider: GitProvider {
                     message: "Gitea says a pull request from \(draft.branch) already exists, but lists no open one to \(draft.baseBranch)"
                 )
             }
-            return result(open, branch: draft.branch, commit: commit, reused: true)
+            return open.result(branch: draft.branch, commit: commit, reused: true)
         default:
-            let created = try client.decode(GiteaPull.self, from: response, of: "POST \(path)")
-            return result(created, branch: draft.branch, commit: commit, reused: false)
+            let created = try client.decode(ForgePull.self, from: response, of: "POST \(path)")
+            return created.result(branch: draft.branch, commit: commit, reused: false)
         }
     }
 
@@ -201,10 +185,6 @@ public struct GiteaProvider: GitProvider {
             kind: .notFound,
             message: "repository \(client.repository) or branch \(base) not found (Gitea answered 404 to \(request); the token may not see the repository)"
         )
-    }
-
-    private func result(_ pull: GiteaPull, branch: String, commit: String?, reused: Bool) -> PullRequestResult {
-        PullRequestResult(url: pull.htmlURL, number: pull.number, branch: branch, commit: commit ?? pull.head.sha, diff: nil, reused: reused)
     }
 }
 
@@ -217,18 +197,6 @@ struct GiteaBranch: Decodable {
 
     var name: String
     var commit: Commit?
-}
-
-struct GiteaContent: Decodable {
-    var type: String
-    var sha: String
-    var encoding: String?
-    var content: String?
-
-    var decodedBytes: [UInt8]? {
-        guard encoding == "base64", let content else { return nil }
-        return Data(base64Encoded: content, options: .ignoreUnknownCharacters).map(Array.init)
-    }
 }
 
 /// `ChangeFilesOptions` of `POST /repos/{owner}/{repo}/contents`.
@@ -267,30 +235,5 @@ struct GiteaCreateBranch: Encodable {
     private enum CodingKeys: String, CodingKey {
         case newBranchName = "new_branch_name"
         case oldBranchName = "old_branch_name"
-    }
-}
-
-struct GiteaCreatePull: Encodable {
-    var title: String
-    var body: String
-    var head: String
-    var base: String
-}
-
-struct GiteaPull: Decodable {
-    struct Branch: Decodable {
-        var ref: String
-        var sha: String?
-    }
-
-    var number: Int
-    var htmlURL: String
-    var state: String?
-    var head: Branch
-    var base: Branch
-
-    private enum CodingKeys: String, CodingKey {
-        case number, state, head, base
-        case htmlURL = "html_url"
     }
 }

@@ -13,22 +13,43 @@ import Synchronization
 /// every render holds one process-wide lock. Renders happen when the platform is loaded, never
 /// per request.
 public enum Markdown {
-    /// Rendered HTML for `markdown`. `rewriteLink` sees each allowed URL and may return a
-    /// replacement (nil keeps it).
-    public static func renderHTML(_ markdown: String, rewriteLink: ((String) -> String?)? = nil) -> String {
-        lock.withLock { _ in render(markdown, rewriteLink: rewriteLink) }
+    /// A document rendered once: the HTML for its page and its text for search.
+    public struct Rendered: Sendable {
+        public var html: String
+        /// The words without markup (link targets, emphasis marks, fences), trimmed.
+        public var text: String
     }
 
-    /// The text of `markdown` without its markup (link targets, emphasis marks, fences), for
-    /// search snippets and one-line summaries.
-    public static func plainText(_ markdown: String) -> String {
+    /// `markdown` parsed once and rendered as HTML and as plain text. `rewriteLink` sees each
+    /// allowed URL and may return a replacement (nil keeps it).
+    public static func render(_ markdown: String, rewriteLink: ((String) -> String?)? = nil) -> Rendered {
         lock.withLock { _ in
-            withDocument(markdown) { document, _ in
-                guard let text = cmark_render_plaintext(document, options, 0) else { return "" }
-                defer { free(text) }
-                return String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
+            cmark_gfm_core_extensions_ensure_registered()
+            guard let parser = cmark_parser_new(options) else { return Rendered(html: "", text: "") }
+            defer { cmark_parser_free(parser) }
+            for name in extensionNames {
+                if let syntaxExtension = cmark_find_syntax_extension(name) {
+                    cmark_parser_attach_syntax_extension(parser, syntaxExtension)
+                }
             }
+            markdown.utf8CString.withUnsafeBufferPointer { buffer in
+                cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
+            }
+            guard let document = cmark_parser_finish(parser) else { return Rendered(html: "", text: "") }
+            defer { cmark_node_free(document) }
+            rewriteURLs(in: document, rewriteLink: rewriteLink)
+            return Rendered(html: html(of: document, parser: parser), text: plainText(of: document))
         }
+    }
+
+    /// Rendered HTML for `markdown`.
+    public static func renderHTML(_ markdown: String, rewriteLink: ((String) -> String?)? = nil) -> String {
+        render(markdown, rewriteLink: rewriteLink).html
+    }
+
+    /// The text of `markdown` without its markup, for one-line summaries.
+    public static func plainText(_ markdown: String) -> String {
+        render(markdown).text
     }
 
     /// Whether a link target may appear in a page: http(s), mailto or relative, and well-formed.
@@ -51,31 +72,16 @@ public enum Markdown {
 
     private static let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
 
-    private static func render(_ markdown: String, rewriteLink: ((String) -> String?)?) -> String {
-        withDocument(markdown) { document, parser in
-            rewriteURLs(in: document, rewriteLink: rewriteLink)
-            guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
-            defer { free(html) }
-            return tableAlignmentAsClasses(String(cString: html))
-        }
+    private static func html(of document: OpaquePointer, parser: OpaquePointer) -> String {
+        guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+        defer { free(html) }
+        return tableAlignmentAsClasses(String(cString: html))
     }
 
-    /// Parses `markdown` with the GFM extensions and hands the document to `body`; the caller holds `lock`.
-    private static func withDocument(_ markdown: String, _ body: (_ document: OpaquePointer, _ parser: OpaquePointer) -> String) -> String {
-        cmark_gfm_core_extensions_ensure_registered()
-        guard let parser = cmark_parser_new(options) else { return "" }
-        defer { cmark_parser_free(parser) }
-        for name in extensionNames {
-            if let syntaxExtension = cmark_find_syntax_extension(name) {
-                cmark_parser_attach_syntax_extension(parser, syntaxExtension)
-            }
-        }
-        markdown.utf8CString.withUnsafeBufferPointer { buffer in
-            cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
-        }
-        guard let document = cmark_parser_finish(parser) else { return "" }
-        defer { cmark_node_free(document) }
-        return body(document, parser)
+    private static func plainText(of document: OpaquePointer) -> String {
+        guard let text = cmark_render_plaintext(document, options, 0) else { return "" }
+        defer { free(text) }
+        return String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// cmark-gfm writes table alignment as the obsolete `align` attribute (or as inline styles,

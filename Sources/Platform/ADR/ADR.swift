@@ -14,8 +14,8 @@ public struct ADR: Sendable {
     public var supersededBy: [String]
     /// The body rendered by cmark-gfm in safe mode, links to other records pointing at portal pages.
     public var html: String
-    /// The Markdown as written, front matter removed.
-    public var markdown: String
+    /// The body's words without markup, from the same parse, for search.
+    public var text: String
     public var file: String
 }
 

@@ -43,7 +43,8 @@ struct ADRLoader {
         }
 
         var records = headers.map { item in
-            ADR(
+            let body = Markdown.render(item.header.body) { url in Self.portalLink(for: url, ids: ids) }
+            return ADR(
                 id: item.id,
                 number: Self.number(of: item.id),
                 title: item.header.title,
@@ -52,8 +53,8 @@ struct ADRLoader {
                 deciders: item.header.deciders,
                 supersedes: item.header.supersedes.compactMap { resolve($0, from: item.file) },
                 supersededBy: item.header.supersededBy.compactMap { resolve($0, from: item.file) },
-                html: Markdown.renderHTML(item.header.body) { url in Self.portalLink(for: url, ids: ids) },
-                markdown: item.header.body,
+                html: body.html,
+                text: body.text,
                 file: item.file
             )
         }

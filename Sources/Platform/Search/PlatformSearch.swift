@@ -23,7 +23,7 @@ extension SearchIndex {
                 kind: "adr", title: adr.title, href: "/adr/\(adr.id)",
                 detail: "\(adr.id) · \(Markdown.plainText(adr.status.text))",
                 fields: [.init(adr.title, weight: 10, isQuotable: false), .init(adr.id, weight: 8, isQuotable: false),
-                         .init(adr.deciders ?? "", weight: 2, isQuotable: false), .init(Markdown.plainText(adr.markdown), weight: 1)]
+                         .init(adr.deciders ?? "", weight: 2, isQuotable: false), .init(adr.text, weight: 1)]
             ))
         }
         for group in serviceGroups {
