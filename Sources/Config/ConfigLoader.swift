@@ -25,9 +25,12 @@ extension HomeportConfig {
         return config
     }
 
+    private static let loopbackRanges = [AddressRange("127.0.0.0/8")!, AddressRange("::1")!]
+
     /// Listening beyond loopback without authentication must be asked for explicitly.
     func checkExposure() throws(ConfigError) {
-        let loopback = ["127.0.0.1", "::1", "localhost"].contains(server.host) || server.host.hasPrefix("127.")
+        // An address, parsed: a name such as 127.example.com is not loopback, whatever it starts with.
+        let loopback = server.host == "localhost" || Self.loopbackRanges.contains { $0.contains(server.host) }
         guard loopback || auth.allowAnonymousRemote || auth.mode != .none else {
             throw ConfigError(source: "server.host", key: "server.host",
                               reason: "\(server.host) would let anyone who reaches it open pull requests without signing in; set auth.mode (proxy or token), listen on 127.0.0.1 behind an authenticating proxy, or set auth.allow_anonymous_remote: true to accept that")
@@ -179,6 +182,13 @@ struct Setting: Sendable {
             do throws(APITokens.ParseError) { config.auth.tokens = try APITokens.parse(value) } catch { throw SettingError(reason: error.reason) }
         },
         optionalPath("auth.tokens_file", \.auth.tokensFile),
+        Setting(path: "auth.admins") { config, value, _ throws(SettingError) in
+            let names = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if let bad = names.first(where: { !Identity.isValidName($0) }) {
+                throw SettingError(reason: "'\(bad)' is not a user name (1 to 200 characters, no control or format characters)")
+            }
+            config.auth.admins = names
+        },
         count("jobs.per_user_limit", \.jobs.perUserLimit, range: 1...10_000),
         seconds("jobs.shutdown_grace_seconds", \.jobs.shutdownGraceSeconds),
         seconds("server.idle_timeout_seconds", \.server.idleTimeoutSeconds),

@@ -92,6 +92,9 @@ public struct HomeportConfig: Sendable, Equatable {
         public var tokens = APITokens()
         /// A file of token hashes, one `NAME:SHA256` a line, read again when it changes.
         public var tokensFile = ""
+        /// Users (or token names) who may cancel, retry or open the pull request of anyone's
+        /// request; everyone else acts on their own requests only (`proxy` and `token` modes).
+        public var admins: [String] = []
 
         /// The authenticating reverse proxy (oauth2-proxy, Authelia, Traefik forward-auth).
         public struct Proxy: Sendable, Equatable {

@@ -193,7 +193,7 @@ struct RESTClient: Sendable {
     /// `nil` when the answer is not about rate limiting.
     private func rateLimit(of response: UpstreamResponse) -> Double?? {
         let retryAfter = response.header("Retry-After").flatMap(Self.parseRetryAfter)
-        let reset = response.header("x-ratelimit-reset").flatMap(Double.init).map { max(0, $0 - Date().timeIntervalSince1970) }
+        let reset = response.header("x-ratelimit-reset").flatMap(Double.init).flatMap { Self.sane($0 - Date().timeIntervalSince1970) }
         switch response.status {
         case 429:
             return .some(retryAfter ?? reset)
@@ -211,14 +211,20 @@ struct RESTClient: Sendable {
     static func parseRetryAfter(_ value: String) -> Double? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         if let seconds = Double(trimmed) {
-            return max(0, seconds)
+            return sane(seconds)
         }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = formatter.date(from: trimmed) else { return nil }
-        return max(0, date.timeIntervalSinceNow)
+        return sane(date.timeIntervalSinceNow)
+    }
+
+    /// A wait an upstream asked for, as a number later code can turn into whole milliseconds
+    /// without trapping: nil when not finite (`inf`, `nan`), else within 0 s to a day.
+    static func sane(_ seconds: Double) -> Double? {
+        seconds.isFinite ? min(max(0, seconds), 86_400) : nil
     }
 
     private func pause(_ seconds: Double, while request: String) async throws(GitProviderError) {

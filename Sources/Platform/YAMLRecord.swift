@@ -38,8 +38,10 @@ struct YAMLRecord {
     mutating func number(_ key: String) -> Double? {
         known.insert(key)
         guard let value = node[key], !value.isNull else { return nil }
-        guard let number = value.double, number >= 0 else {
-            report(value, "\(key) must be a number, found '\(value.string ?? value.shapeName)'")
+        // Finite and below a bound no homelab reaches: `.inf` or 1e308 would reach pages as
+        // ratios that cannot become a whole percent.
+        guard let number = value.double, number.isFinite, (0...1e12).contains(number) else {
+            report(value, "\(key) must be a number from 0 to 10^12, found '\(value.string ?? value.shapeName)'")
             return nil
         }
         return number

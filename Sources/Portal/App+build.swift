@@ -20,7 +20,8 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
     let provisioning = try makeProvisioning(config: config, database: database, logger: logger)
     let monitor = makeStatusMonitor(config: config, state: state, logger: logger)
     let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: config.resourcesDir,
-                                       authenticator: try makeAuthenticator(config.auth), monitor: monitor)
+                                       authenticator: try makeAuthenticator(config.auth), monitor: monitor,
+                                       secureCookies: config.server.publicURL.lowercased().hasPrefix("https://"))
     return Application(
         router: router,
         server: httpServer(idleTimeoutSeconds: config.server.idleTimeoutSeconds),
@@ -42,10 +43,12 @@ func httpServer(idleTimeoutSeconds: Double) -> HTTPServerBuilder {
 
 /// The router with every page and the API; tests drive it directly.
 ///
-/// `monitor` holds the live status pages read; by default none is polled.
+/// `monitor` holds the live status pages read; by default none is polled. `secureCookies` marks
+/// cookies `Secure`, for a portal served over https.
 public func buildRouter(
     state: PlatformState, provisioning: ProvisioningService, resourcesDirectory: String, authenticator: Authenticator = .anonymous,
-    monitor: StatusMonitor = StatusMonitor(settings: StatusSettings(), metrics: UpstreamMetrics(), logger: Logger(label: "homeport"), services: { [] })
+    monitor: StatusMonitor = StatusMonitor(settings: StatusSettings(), metrics: UpstreamMetrics(), logger: Logger(label: "homeport"), services: { [] }),
+    secureCookies: Bool = false
 ) async throws -> Router<PortalRequestContext> {
     let pages = try await PageRenderer(templatesDirectory: resourcesDirectory + "/Templates")
     let router = Router(context: PortalRequestContext.self)
@@ -58,7 +61,7 @@ public func buildRouter(
     router.add(middleware: AuthMiddleware(authenticator: authenticator))
     // Static files answer before the CSRF cookie is set: they carry no form, and stay cacheable.
     router.add(middleware: try StaticAssetsMiddleware(directory: resourcesDirectory + "/Public"))
-    router.add(middleware: CSRFMiddleware())
+    router.add(middleware: CSRFMiddleware(secureCookie: secureCookies))
     router.addRoutes(OverviewController(state: state, pages: pages, status: monitor.board).endpoints)
     router.addRoutes(CatalogController(state: state, pages: pages, status: monitor.board).endpoints)
     router.addRoutes(ADRController(state: state, pages: pages).endpoints)
@@ -124,5 +127,6 @@ func makeAuthenticator(_ auth: HomeportConfig.Auth) throws -> Authenticator {
         throw ConfigError(source: auth.tokensFile, key: "auth.tokens_file", reason: error.reason)
     }
     return Authenticator(mode: auth.mode, userHeader: auth.proxy.userHeader, emailHeader: auth.proxy.emailHeader,
-                         trustedProxies: auth.proxy.trustedAddresses, tokens: tokens, readRequiresUser: auth.readRequiresUser)
+                         trustedProxies: auth.proxy.trustedAddresses, tokens: tokens, readRequiresUser: auth.readRequiresUser,
+                         admins: Set(auth.admins))
 }

@@ -24,6 +24,8 @@ public final class ProvisioningService: Sendable {
         public enum Code: String, Sendable {
             case notFound = "not_found"
             case conflict
+            /// Someone other than the requester (or an admin) asked.
+            case forbidden
         }
 
         public var code: Code
@@ -53,6 +55,7 @@ public final class ProvisioningService: Sendable {
     /// `UserLimitReached` when `requestedBy` (a signed-in user) has `settings.perUserLimit` of them.
     public func submit(_ fields: [String: String], source: String, autoPR: Bool, requestedBy: String?,
                        context: ValidationContext) async throws -> Result<AppRequest, FieldErrors> {
+        let actor = requestedBy.map { RequestActor(name: $0, isAdmin: false) } ?? .anonymous
         let spec: AppSpec
         switch AppSpecValidator.validate(fields, context: context) {
         case let .success(valid): spec = valid
@@ -70,7 +73,7 @@ public final class ProvisioningService: Sendable {
             specJSON: JobRunner.json(spec), autoPR: autoPR, requestedBy: requestedBy, at: Date()
         )
         do {
-            let created = try store.create(request, message: "Request received (\(source), \(spec.engine.rawValue) engine)")
+            let created = try store.create(request, message: "Request received (\(source), \(spec.engine.rawValue) engine)", actedBy: actor.eventName)
             await runner.wake()
             return .success(created)
         } catch let taken as AppNameTaken {
@@ -79,13 +82,13 @@ public final class ProvisioningService: Sendable {
     }
 
     /// Back to the queue after a failure, rejection or cancel; earlier attempts and events stay.
-    public func retry(_ id: String) async throws -> AppRequest {
-        let request = try existing(id)
+    public func retry(_ id: String, by actor: RequestActor) async throws -> AppRequest {
+        let request = try existing(id, actingAs: actor)
         guard request.status.isRetryable else {
             throw ActionError(code: .conflict, message: "A \(request.status.rawValue) request cannot be retried.")
         }
         do {
-            guard let queued = try store.transition(id, from: [.failed, .rejected, .cancelled], to: .queued, message: "Retry requested", change: { row in
+            guard let queued = try store.transition(id, from: [.failed, .rejected, .cancelled], to: .queued, message: "Retry requested", actedBy: actor.eventName, change: { row in
                 row.failureReason = nil
                 // Manifests that passed are kept: the retry goes straight to the pull request.
                 if row.filesJSON != nil { row.autoPR = true }
@@ -97,13 +100,13 @@ public final class ProvisioningService: Sendable {
         }
     }
 
-    public func cancel(_ id: String) async throws -> AppRequest {
-        let request = try existing(id)
+    public func cancel(_ id: String, by actor: RequestActor) async throws -> AppRequest {
+        let request = try existing(id, actingAs: actor)
         guard request.status.isCancellable else {
             throw ActionError(code: .conflict, message: "A \(request.status.rawValue) request cannot be cancelled.")
         }
         guard let cancelled = try store.transition(id, from: [.queued, .generating, .validating, .ready, .openingPR], to: .cancelled,
-                                                   message: "Cancelled", change: { $0.failureReason = "cancelled" }) else {
+                                                   message: "Cancelled", actedBy: actor.eventName, change: { $0.failureReason = "cancelled" }) else {
             throw ActionError(code: .conflict, message: "The request changed meanwhile; reload and try again.")
         }
         await runner.cancel(id)
@@ -111,24 +114,26 @@ public final class ProvisioningService: Sendable {
     }
 
     /// "Open pull request" on a ready request's preview.
-    public func openPullRequest(_ id: String) async throws -> AppRequest {
-        let request = try existing(id)
+    public func openPullRequest(_ id: String, by actor: RequestActor) async throws -> AppRequest {
+        let request = try existing(id, actingAs: actor)
         guard request.status == .ready else {
             throw ActionError(code: .conflict, message: "Only a ready request can open its pull request (this one is \(request.status.rawValue)).")
         }
+        try store.appendEvent(id, status: .ready, message: "Pull request requested", actedBy: actor.eventName)
         await runner.requestPullRequest(id)
         return request
     }
 
     /// Drafts again with the reviewer's feedback (ollama) or from the fields (template).
-    public func regenerate(_ id: String, feedback: String) async throws -> AppRequest {
-        let request = try existing(id)
+    public func regenerate(_ id: String, feedback: String, by actor: RequestActor) async throws -> AppRequest {
+        let request = try existing(id, actingAs: actor)
         guard [.ready, .rejected, .failed].contains(request.status) else {
             throw ActionError(code: .conflict, message: "A \(request.status.rawValue) request cannot be regenerated.")
         }
         let trimmed = String(feedback.trimmingCharacters(in: .whitespacesAndNewlines).prefix(AppSpecValidator.maxPromptLength))
         guard let queued = try store.transition(id, from: [.ready, .rejected, .failed], to: .queued,
-                                                message: trimmed.isEmpty ? "Regenerate requested" : "Regenerate requested with feedback: \(trimmed)", change: { row in
+                                                message: trimmed.isEmpty ? "Regenerate requested" : "Regenerate requested with feedback: \(trimmed)",
+                                                actedBy: actor.eventName, change: { row in
             row.feedback = trimmed.isEmpty ? nil : trimmed
             row.manifest = nil
             row.filesJSON = nil
@@ -168,9 +173,43 @@ public final class ProvisioningService: Sendable {
         return request
     }
 
+    /// The request, if `actor` may act on it.
+    private func existing(_ id: String, actingAs actor: RequestActor) throws -> AppRequest {
+        let request = try existing(id)
+        guard actor.mayAct(on: request) else {
+            throw ActionError(code: .forbidden, message: "Only \(request.requestedBy ?? "an admin") or an admin may change this request.")
+        }
+        return request
+    }
+
     /// 12 hex characters: short enough for a branch name, random enough never to collide here.
     static func newID() -> String {
         String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
+    }
+}
+
+/// Who asks for an action on a request.
+public struct RequestActor: Sendable, Equatable {
+    /// The signed-in user or token; nil when nobody signs in (`auth.mode: none`), where everyone
+    /// is the same anonymous user and may act on every request.
+    public var name: String?
+    /// Listed in `auth.admins`: may act on anyone's requests.
+    public var isAdmin: Bool
+
+    public init(name: String?, isAdmin: Bool) {
+        self.name = name
+        self.isAdmin = isAdmin
+    }
+
+    public static let anonymous = RequestActor(name: nil, isAdmin: false)
+
+    /// How the request's history names them.
+    public var eventName: String { name ?? "anonymous" }
+
+    /// The requester and admins may act on a request; without sign-in, anyone.
+    public func mayAct(on request: AppRequest) -> Bool {
+        guard let name else { return true }
+        return isAdmin || request.requestedBy == name
     }
 }
 

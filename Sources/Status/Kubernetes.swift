@@ -165,10 +165,14 @@ public enum Quantity {
         ("n", 1, 1e9), ("u", 1, 1e6), ("m", 1, 1e3), ("k", 1e3, 1), ("M", 1e6, 1), ("G", 1e9, 1), ("T", 1e12, 1), ("P", 1e15, 1),
     ]
 
+    /// Nil for what is not a quantity, and for what is not finite (`Inf`, `NaN`, `1e400`): no
+    /// answer from a cluster may put a number on a page that cannot be shown.
     public static func parse(_ text: String) -> Double? {
-        for unit in suffixes where text.hasSuffix(unit.suffix) {
-            return Double(text.dropLast(unit.suffix.count)).map { $0 * unit.multiplier / unit.divisor }
+        let value: Double? = if let unit = suffixes.first(where: { text.hasSuffix($0.suffix) }) {
+            Double(text.dropLast(unit.suffix.count)).map { $0 * unit.multiplier / unit.divisor }
+        } else {
+            Double(text)
         }
-        return Double(text)
+        return value.flatMap { $0.isFinite ? $0 : nil }
     }
 }

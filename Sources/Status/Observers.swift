@@ -43,7 +43,9 @@ public struct PrometheusClient: Sendable {
             throw UpstreamFailure("Prometheus: \(answer.error ?? answer.status)")
         }
         return data.result.compactMap { sample in
-            guard let instance = sample.metric["instance"], sample.value.count == 2, let value = Double(sample.value[1].text ?? "") else { return nil }
+            guard let instance = sample.metric["instance"], sample.value.count == 2, let value = Double(sample.value[1].text ?? ""),
+                  // Prometheus answers NaN for 0/0 and ±Inf for x/0: no usable figure.
+                  value.isFinite else { return nil }
             return (instance.split(separator: ":").first.map(String.init) ?? instance, value)
         }
     }

@@ -83,10 +83,26 @@ public struct RequestEvent: Sendable, Codable, Equatable, FetchableRecord, Mutab
     public var at: Date
     public var status: RequestStatus
     public var message: String
+    /// Who caused it: a user or token name, `anonymous`, or `homeport` (the job runner itself);
+    /// nil for events older than the column.
+    public var actedBy: String?
+
+    /// The actor of what the job runner does on its own.
+    public static let system = "homeport"
+
+    public init(id: Int64? = nil, requestID: String, at: Date, status: RequestStatus, message: String, actedBy: String? = RequestEvent.system) {
+        self.id = id
+        self.requestID = requestID
+        self.at = at
+        self.status = status
+        self.message = message
+        self.actedBy = actedBy
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, at, status, message
         case requestID = "request_id"
+        case actedBy = "actor"
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

@@ -19,13 +19,13 @@ public struct RequestStore: Sendable {
     // MARK: - Writing
 
     /// Saves a new request with its first event; fails if another request holds the app name.
-    public func create(_ request: AppRequest, message: String) throws -> AppRequest {
+    public func create(_ request: AppRequest, message: String, actedBy: String) throws -> AppRequest {
         try pool.write { db in
             if let holder = try Self.holder(ofApp: request.appName, db: db) {
                 throw AppNameTaken(appName: request.appName, requestID: holder.id)
             }
             try request.insert(db)
-            var event = RequestEvent(id: nil, requestID: request.id, at: request.createdAt, status: request.status, message: message)
+            var event = RequestEvent(requestID: request.id, at: request.createdAt, status: request.status, message: message, actedBy: actedBy)
             try event.insert(db)
             return request
         }
@@ -36,7 +36,7 @@ public struct RequestStore: Sendable {
     @discardableResult
     public func transition(
         _ id: String, from expected: Set<RequestStatus>? = nil, to status: RequestStatus?, message: String,
-        at now: Date = Date(), change: (inout AppRequest) -> Void = { _ in }
+        actedBy: String = RequestEvent.system, at now: Date = Date(), change: (inout AppRequest) -> Void = { _ in }
     ) throws -> AppRequest? {
         try pool.write { db in
             guard var request = try AppRequest.fetchOne(db, key: id) else { return nil }
@@ -49,7 +49,7 @@ public struct RequestStore: Sendable {
             request.updatedAt = now
             request.finishedAt = request.status.isFinal ? now : nil
             try request.update(db)
-            var event = RequestEvent(id: nil, requestID: id, at: now, status: request.status, message: message)
+            var event = RequestEvent(requestID: id, at: now, status: request.status, message: message, actedBy: actedBy)
             try event.insert(db)
             return request
         }
@@ -91,9 +91,9 @@ public struct RequestStore: Sendable {
         return openingPR
     }
 
-    public func appendEvent(_ id: String, status: RequestStatus, message: String, at now: Date = Date()) throws {
+    public func appendEvent(_ id: String, status: RequestStatus, message: String, actedBy: String = RequestEvent.system, at now: Date = Date()) throws {
         try pool.write { db in
-            var event = RequestEvent(id: nil, requestID: id, at: now, status: status, message: message)
+            var event = RequestEvent(requestID: id, at: now, status: status, message: message, actedBy: actedBy)
             try event.insert(db)
         }
     }
@@ -172,9 +172,10 @@ public struct RequestStore: Sendable {
                 filtered = filtered.filter(Column("app_name").like(pattern) || Column("id").like(pattern) || Column("spec_json").like(pattern))
             }
             let total = try filtered.fetchCount(db)
+            let page = query.clampedPage(total: total)
             let rows = try filtered.order(Column("created_at").desc, Column("id").desc)
-                .limit(query.pageSize, offset: (max(query.page, 1) - 1) * query.pageSize).fetchAll(db)
-            return RequestPage(requests: rows, total: total)
+                .limit(query.pageSize, offset: (page - 1) * query.pageSize).fetchAll(db)
+            return RequestPage(requests: rows, total: total, page: page)
         }
     }
 
@@ -200,8 +201,13 @@ public struct RequestQuery: Sendable, Equatable {
     public var status: RequestStatus?
     public var text: String?
     public var requestedBy: String?
+    /// The page asked for, from 1; past the last page the last one is shown.
     public var page: Int
     public var pageSize: Int
+
+    /// The largest page number a request may name: far beyond any real history, and small enough
+    /// that `page * pageSize` can never overflow.
+    public static let maxPage = 1_000_000
 
     public init(status: RequestStatus? = nil, text: String? = nil, requestedBy: String? = nil, page: Int = 1, pageSize: Int = 50) {
         self.status = status
@@ -212,9 +218,21 @@ public struct RequestQuery: Sendable, Equatable {
     }
 }
 
+extension RequestQuery {
+    /// `page` moved into `1...lastPage` for `total` rows. Computed without any product that could
+    /// overflow, whatever `page` and `pageSize` hold.
+    func clampedPage(total: Int) -> Int {
+        let size = max(pageSize, 1)
+        let lastPage = max(1, total / size + (total % size == 0 ? 0 : 1))
+        return min(max(page, 1), lastPage)
+    }
+}
+
 public struct RequestPage: Sendable {
     public var requests: [AppRequest]
     public var total: Int
+    /// The page shown: the one asked for, clamped to the last.
+    public var page: Int
 }
 
 /// Another request already holds this app name.

@@ -102,39 +102,70 @@ struct AuthenticatorTests {
     let proxy = Authenticator(mode: .proxy, trustedProxies: [AddressRange("10.0.0.0/8")!],
                               tokens: TokenStore(inline: try! APITokens.parse("ci:\(secretOneHash)"), file: nil))
 
-    func headers(_ fields: [String: String]) -> (String) -> String? {
-        { name in fields.first { $0.key.lowercased() == name.lowercased() }?.value }
+    func headers(_ fields: [String: String]) -> (String) -> [String] {
+        { name in fields.filter { $0.key.lowercased() == name.lowercased() }.map(\.value) }
+    }
+
+    /// Each header name with all the values a request sent for it.
+    func repeated(_ fields: [(String, String)]) -> (String) -> [String] {
+        { name in fields.filter { $0.0.lowercased() == name.lowercased() }.map(\.1) }
+    }
+
+    func isRefused(_ outcome: Authenticator.Outcome) -> Bool {
+        if case .invalidIdentity = outcome { return true }
+        return false
     }
 
     @Test("proxy mode believes the user headers from a trusted proxy only")
     func proxyHeaders() {
         let sent = headers(["X-Forwarded-User": "alice", "X-Forwarded-Email": "alice@home.lab"])
-        #expect(proxy.identify(header: sent, peer: "10.0.0.5") == .user(Identity(name: "alice", email: "alice@home.lab")))
-        #expect(proxy.identify(header: sent, peer: "192.168.1.20") == .anonymous, "spoofed: not from the proxy")
-        #expect(proxy.identify(header: sent, peer: nil) == .anonymous)
-        #expect(proxy.identify(header: headers(["X-Forwarded-Email": "bob@home.lab"]), peer: "10.0.0.5") == .user(Identity(name: "bob@home.lab", email: "bob@home.lab")))
-        #expect(proxy.identify(header: headers(["X-Forwarded-User": "eve\r\nX-Admin: 1"]), peer: "10.0.0.5") == .anonymous, "control characters")
-        #expect(proxy.identify(header: headers(["X-Forwarded-User": String(repeating: "a", count: 201)]), peer: "10.0.0.5") == .anonymous)
-        #expect(proxy.identify(header: headers([:]), peer: "10.0.0.5") == .anonymous)
+        #expect(proxy.identify(headers: sent, peer: "10.0.0.5") == .user(Identity(name: "alice", email: "alice@home.lab")))
+        #expect(proxy.identify(headers: sent, peer: "192.168.1.20") == .anonymous, "spoofed: not from the proxy")
+        #expect(proxy.identify(headers: sent, peer: nil) == .anonymous)
+        #expect(proxy.identify(headers: headers(["X-Forwarded-Email": "bob@home.lab"]), peer: "10.0.0.5") == .user(Identity(name: "bob@home.lab", email: "bob@home.lab")))
+        #expect(isRefused(proxy.identify(headers: headers(["X-Forwarded-User": "eve\r\nX-Admin: 1"]), peer: "10.0.0.5")), "control characters")
+        #expect(isRefused(proxy.identify(headers: headers(["X-Forwarded-User": String(repeating: "a", count: 201)]), peer: "10.0.0.5")))
+        #expect(proxy.identify(headers: headers([:]), peer: "10.0.0.5") == .anonymous)
+    }
+
+    @Test("a repeated identity header, or a name with control or format characters, is refused, not joined or believed",
+          arguments: [
+              [("X-Forwarded-User", "mallory"), ("X-Forwarded-User", "alice")],
+              [("X-Forwarded-User", "alice"), ("X-Forwarded-Email", "a@home.lab"), ("X-Forwarded-Email", "m@evil.example")],
+              [("X-Forwarded-User", "al\u{202E}ecila")],
+              [("X-Forwarded-User", "ali\u{200B}ce")],
+              [("X-Forwarded-User", "alice\u{7}")],
+              [("Authorization", "Bearer secret-one"), ("Authorization", "Bearer other")],
+          ])
+    func ambiguousIdentity(_ sent: [(String, String)]) {
+        let outcome = proxy.identify(headers: repeated(sent), peer: "10.0.0.5")
+        #expect(isRefused(outcome), "\(outcome)")
+    }
+
+    @Test("auth.admins marks the names that may act on anyone's requests")
+    func admins() {
+        let authenticator = Authenticator(mode: .proxy, trustedProxies: [AddressRange("10.0.0.0/8")!], admins: ["root"])
+        #expect(authenticator.identify(headers: headers(["X-Forwarded-User": "root"]), peer: "10.0.0.5") == .user(Identity(name: "root", isAdmin: true)))
+        #expect(authenticator.identify(headers: headers(["X-Forwarded-User": "alice"]), peer: "10.0.0.5") == .user(Identity(name: "alice")))
     }
 
     @Test("header names are configurable (Authelia's Remote-User)")
     func autheliaHeaders() {
         let authelia = Authenticator(mode: .proxy, userHeader: "Remote-User", emailHeader: "Remote-Email", trustedProxies: [AddressRange("10.0.0.0/8")!])
-        #expect(authelia.identify(header: headers(["Remote-User": "carol"]), peer: "10.1.1.1") == .user(Identity(name: "carol")))
-        #expect(authelia.identify(header: headers(["X-Forwarded-User": "mallory"]), peer: "10.1.1.1") == .anonymous)
+        #expect(authelia.identify(headers: headers(["Remote-User": "carol"]), peer: "10.1.1.1") == .user(Identity(name: "carol")))
+        #expect(authelia.identify(headers: headers(["X-Forwarded-User": "mallory"]), peer: "10.1.1.1") == .anonymous)
     }
 
     @Test("bearer tokens: a valid one names its owner, an unknown one is refused, in token and proxy modes")
     func bearer() {
         let token = Authenticator(mode: .token, tokens: TokenStore(inline: try! APITokens.parse("ci:\(secretOneHash)"), file: nil))
         for authenticator in [token, proxy] {
-            #expect(authenticator.identify(header: headers(["Authorization": "Bearer secret-one"]), peer: "192.168.1.2") == .user(Identity(name: "ci")))
-            #expect(authenticator.identify(header: headers(["Authorization": "bearer secret-one"]), peer: nil) == .user(Identity(name: "ci")))
-            #expect(authenticator.identify(header: headers(["Authorization": "Bearer wrong"]), peer: nil) == .invalidToken)
+            #expect(authenticator.identify(headers: headers(["Authorization": "Bearer secret-one"]), peer: "192.168.1.2") == .user(Identity(name: "ci")))
+            #expect(authenticator.identify(headers: headers(["Authorization": "bearer secret-one"]), peer: nil) == .user(Identity(name: "ci")))
+            #expect(authenticator.identify(headers: headers(["Authorization": "Bearer wrong"]), peer: nil) == .invalidToken)
         }
-        #expect(token.identify(header: headers(["X-Forwarded-User": "alice"]), peer: "127.0.0.1") == .anonymous, "token mode ignores proxy headers")
-        #expect(Authenticator.anonymous.identify(header: headers(["Authorization": "Bearer wrong", "X-Forwarded-User": "x"]), peer: "127.0.0.1") == .anonymous)
+        #expect(token.identify(headers: headers(["X-Forwarded-User": "alice"]), peer: "127.0.0.1") == .anonymous, "token mode ignores proxy headers")
+        #expect(Authenticator.anonymous.identify(headers: headers(["Authorization": "Bearer wrong", "X-Forwarded-User": "x"]), peer: "127.0.0.1") == .anonymous)
     }
 
     @Test("writing needs a user whenever a mode is set; reading only when asked")

@@ -26,6 +26,13 @@ struct AuthConfigTests {
         #expect(config.auth.proxy.trustedAddresses[0].contains("10.42.7.1"))
     }
 
+    @Test("auth.admins lists who may act on anyone's requests; a name with a format character is refused")
+    func admins() throws {
+        #expect(try load(["HOMEPORT_AUTH_ADMINS": "alice, ops-bot"]).auth.admins == ["alice", "ops-bot"])
+        #expect(try load([:]).auth.admins.isEmpty)
+        #expect(throws: ConfigError.self) { try load(["HOMEPORT_AUTH_ADMINS": "al\u{202E}ice"]) }
+    }
+
     @Test("defaults: no sign-in, loopback proxies, X-Forwarded-User, limits")
     func defaults() throws {
         let config = try load([:])

@@ -114,6 +114,16 @@ struct ConfigLoaderTests {
         let allowed = try HomeportConfig.load(file: nil, environment: ["HOMEPORT_SERVER_HOST": "0.0.0.0", "HOMEPORT_AUTH_ALLOW_ANONYMOUS_REMOTE": "true"])
         #expect(allowed.server.host == "0.0.0.0")
         #expect(try HomeportConfig.load(file: nil, environment: ["HOMEPORT_SERVER_HOST": "::1"]).server.host == "::1")
+        #expect(try HomeportConfig.load(file: nil, environment: ["HOMEPORT_SERVER_HOST": "127.0.0.2"]).server.host == "127.0.0.2")
+    }
+
+    @Test("a host name that only starts like a loopback address is not loopback", arguments: ["127.example.com", "127.0.0.1.nip.io", "1270.0.0.1"])
+    func loopbackLookalike(_ host: String) {
+        #expect {
+            try HomeportConfig.load(file: nil, environment: ["HOMEPORT_SERVER_HOST": host])
+        } throws: { error in
+            (error as? ConfigError)?.reason.contains("auth.allow_anonymous_remote: true") == true
+        }
     }
 
     @Test("every key has its environment variable")

@@ -18,6 +18,10 @@ struct RESTPlumbingTests {
         #expect(RESTClient.parseRetryAfter(" 0 ") == 0)
         #expect(RESTClient.parseRetryAfter("-5") == 0)
         #expect(RESTClient.parseRetryAfter("soon") == nil)
+        // A hostile or broken forge: waits that whole milliseconds cannot hold are refused or capped.
+        #expect(RESTClient.parseRetryAfter("inf") == nil)
+        #expect(RESTClient.parseRetryAfter("nan") == nil)
+        #expect(RESTClient.parseRetryAfter("1e300") == 86_400)
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")

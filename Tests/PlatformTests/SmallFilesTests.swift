@@ -17,6 +17,16 @@ struct SmallFilesTests {
         #expect(snapshot.inventory.nodes.map(\.name) == ["node-1"])
     }
 
+    @Test("inventory numbers that are not finite, or absurdly large, are refused with the reason", arguments: [".inf", ".nan", "1e308"])
+    func inventoryNonFinite(_ value: String) throws {
+        let root = try temporaryPlatform([
+            "platform/inventory.yaml": "hardware:\n  - {name: box, cpu: 4, memory_gb: \(value)}\n",
+        ])
+        let snapshot = try loadPlatform(root)
+        #expect(snapshot.problems.filter { $0.file == "platform/inventory.yaml" }.map(\.reason) == ["hardware 'box': memory_gb must be a number from 0 to 10^12, found '\(value)'"])
+        #expect(snapshot.inventory.hardware.first?.memoryGB == nil)
+    }
+
     @Test("services need an http(s) URL; dashboards need a uid; Argo CD reads Applications only")
     func observabilityFiles() throws {
         let root = try temporaryPlatform([

@@ -78,7 +78,7 @@ struct HostileInputTests {
                     #expect(unescapedMarkup(in: page.body).isEmpty, "\(path): \(unescapedMarkup(in: page.body))")
                 }
                 // Frees the app name for the form below.
-                _ = try await provisioning.cancel(id)
+                _ = try await provisioning.cancel(id, by: .anonymous)
             }
             // The same input through the form: the form again with the input kept (escaped), or the request.
             var fields = submission.fields

@@ -21,7 +21,7 @@ struct JobRunnerTests {
         let manifest = try #require(ready.manifest)
         #expect(try YAML.parseDocuments(manifest).map { $0["kind"]?.string } == ["Deployment", "Service", "Ingress"])
 
-        _ = try await flow.service.openPullRequest(created.id)
+        _ = try await flow.service.openPullRequest(created.id, by: .anonymous)
         let opened = try await flow.wait(created.id, for: [.prOpened, .failed])
         #expect(opened.status == .prOpened)
         #expect(opened.prURL == "https://forge.test/pulls/1")
@@ -129,12 +129,12 @@ struct JobRunnerTests {
             // Cancel mid-stream: once the first token has arrived.
             let firstToken = try #require(try transcriptTokens("chat-stream-deployment.ndjson").first)
             try await flow.waitForOutput(of: created.id, atLeast: firstToken)
-            let cancelled = try await flow.service.cancel(created.id)
+            let cancelled = try await flow.service.cancel(created.id, by: .anonymous)
             #expect(cancelled.status == .cancelled)
             // The job has stopped and recorded its attempt: it has nothing left to write.
             try await flow.waitForEndedAttempts(of: created.id)
             #expect(try flow.store.request(id: created.id)?.status == .cancelled, "the job does not overwrite the cancel")
-            _ = try await flow.service.retry(created.id)
+            _ = try await flow.service.retry(created.id, by: .anonymous)
             let events = try flow.store.events(of: created.id).map(\.message)
             #expect(events.contains("Cancelled"))
             #expect(events.contains("Retry requested"))
@@ -156,7 +156,7 @@ struct JobRunnerTests {
         #expect(failed.status == .failed)
         #expect(failed.failureReason?.contains(reason) == true, "\(failed.failureReason ?? "")")
         #expect(failed.manifest != nil, "the manifests that passed are kept")
-        _ = try await flow.service.retry(created.id)
+        _ = try await flow.service.retry(created.id, by: .anonymous)
         let opened = try await flow.wait(created.id, for: [.prOpened, .failed])
         #expect(opened.status == .prOpened)
         #expect(try flow.store.attempts(of: created.id).count == 1, "the retry did not generate again")

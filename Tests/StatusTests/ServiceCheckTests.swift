@@ -106,4 +106,9 @@ struct HealthWindowTests {
     func quantities(text: String, value: Double) {
         #expect(Quantity.parse(text) == value)
     }
+
+    @Test("quantities that are not finite are no quantity: a page could not show them", arguments: ["Inf", "NaN", "1e400", "1e400Gi", "-Inf"])
+    func nonFiniteQuantities(_ text: String) {
+        #expect(Quantity.parse(text) == nil)
+    }
 }

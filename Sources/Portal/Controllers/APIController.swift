@@ -70,11 +70,16 @@ struct APIController<Context: RequestContext> {
             }
             status = parsed
         }
-        let query = RequestQuery(status: status, text: parameters.get("q"), requestedBy: RequestUser.mine(parameters),
-                                 page: max(1, parameters.get("page").flatMap { Int($0) } ?? 1))
+        let number: Int
+        do {
+            number = try PageParameter.strict(parameters)
+        } catch {
+            return try error.response(from: request, context: context)
+        }
+        let query = RequestQuery(status: status, text: parameters.get("q"), requestedBy: RequestUser.mine(parameters), page: number)
         let page = try provisioning.store.list(query)
         return JSONBody.response([
-            "requests": page.requests.map { summary($0) }, "total": page.total, "page": query.page, "page_size": query.pageSize,
+            "requests": page.requests.map { summary($0) }, "total": page.total, "page": page.page, "page_size": query.pageSize,
         ])
     }
 
@@ -91,14 +96,19 @@ struct APIController<Context: RequestContext> {
         do {
             let row: AppRequest
             switch try context.parameters.require("action") {
-            case "retry": row = try await provisioning.retry(id)
-            case "cancel": row = try await provisioning.cancel(id)
-            case "pull-request": row = try await provisioning.openPullRequest(id)
+            case "retry": row = try await provisioning.retry(id, by: RequestUser.actor)
+            case "cancel": row = try await provisioning.cancel(id, by: RequestUser.actor)
+            case "pull-request": row = try await provisioning.openPullRequest(id, by: RequestUser.actor)
             default: throw APIError(status: .notFound, code: "not_found", message: "Unknown action; use retry, cancel or pull-request.")
             }
             return JSONBody.response(try representation(row), status: .accepted)
         } catch let error as ProvisioningService.ActionError {
-            return try APIError(status: error.code == .notFound ? .notFound : .conflict, code: error.code.rawValue, message: error.message)
+            let status: HTTPResponse.Status = switch error.code {
+            case .notFound: .notFound
+            case .forbidden: .forbidden
+            case .conflict: .conflict
+            }
+            return try APIError(status: status, code: error.code.rawValue, message: error.message)
                 .response(from: request, context: context)
         } catch let error as APIError {
             return try error.response(from: request, context: context)
@@ -157,7 +167,9 @@ struct APIController<Context: RequestContext> {
         if let number = row.prNumber { object["pr_number"] = number }
         if let findings = row.findingsJSON { object["findings"] = (try? JSONSerialization.jsonObject(with: Data(findings.utf8))) ?? [] }
         object["events"] = try provisioning.store.events(of: row.id).map { event in
-            ["at": Formats.time(event.at), "status": event.status.rawValue, "message": event.message]
+            var item: [String: Any] = ["at": Formats.time(event.at), "status": event.status.rawValue, "message": event.message]
+            if let actor = event.actedBy { item["actor"] = actor }
+            return item
         }
         object["attempts"] = try provisioning.store.attempts(of: row.id).map { attempt in
             var item: [String: Any] = ["number": attempt.number, "purpose": attempt.purpose, "engine": attempt.engine,

@@ -26,7 +26,7 @@ struct RequestsController<Context: RequestContext> {
             status: parameters.get("status").flatMap(RequestStatus.init(rawValue:)),
             text: parameters.get("q").map { String($0.prefix(200)) }.flatMap { $0.isEmpty ? nil : $0 },
             requestedBy: RequestUser.mine(parameters),
-            page: max(1, parameters.get("page").flatMap { Int($0) } ?? 1)
+            page: PageParameter.lenient(parameters)
         )
         let page = try provisioning.store.list(query)
         let model = RequestListModel(page: page, query: query, mineAsked: parameters.get("mine") == "1", user: RequestUser.current?.name)
@@ -100,14 +100,16 @@ struct RequestsController<Context: RequestContext> {
         let fields = try await RequestBodies.form(request)
         do {
             switch action {
-            case "retry": _ = try await provisioning.retry(id)
-            case "cancel": _ = try await provisioning.cancel(id)
-            case "pull-request": _ = try await provisioning.openPullRequest(id)
-            case "regenerate": _ = try await provisioning.regenerate(id, feedback: fields["feedback"] ?? "")
+            case "retry": _ = try await provisioning.retry(id, by: RequestUser.actor)
+            case "cancel": _ = try await provisioning.cancel(id, by: RequestUser.actor)
+            case "pull-request": _ = try await provisioning.openPullRequest(id, by: RequestUser.actor)
+            case "regenerate": _ = try await provisioning.regenerate(id, feedback: fields["feedback"] ?? "", by: RequestUser.actor)
             default: throw HTTPError(.notFound)
             }
         } catch let error as ProvisioningService.ActionError where error.code == .notFound {
             throw HTTPError(.notFound, message: error.message)
+        } catch let error as ProvisioningService.ActionError where error.code == .forbidden {
+            throw HTTPError(.forbidden, message: error.message)
         } catch let error as ProvisioningService.ActionError {
             throw HTTPError(.conflict, message: error.message)
         }

@@ -4,6 +4,8 @@ import Hummingbird
 struct HTMLPage: ResponseGenerator {
     var body: ByteBuffer
     var status: HTTPResponse.Status = .ok
+    /// The page holds a form's CSRF token, which belongs to one browser: it must never be cached.
+    var carriesCSRFToken = false
 
     init(body: ByteBuffer, status: HTTPResponse.Status = .ok) {
         self.body = body

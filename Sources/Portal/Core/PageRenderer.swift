@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Mustache
 import Platform
+import Synchronization
 
 /// Renders a page template, then the layout around it.
 ///
@@ -19,7 +20,8 @@ public struct PageRenderer: Sendable {
         _ template: String, _ model: some Sendable, title: String, section: LayoutModel.Section,
         snapshot: PlatformSnapshot, status: HTTPResponse.Status = .ok, refresh: Bool = false
     ) -> HTMLPage {
-        guard let body = library.render(PageScope(model: model, csrfToken: CSRFToken.current ?? ""), withTemplate: template) else {
+        let scope = PageScope(model: model, csrfToken: CSRFToken.current ?? "")
+        guard let body = library.render(scope, withTemplate: template) else {
             preconditionFailure("template \(template).mustache is missing from Templates/")
         }
         var layout = LayoutModel(title: title, section: section, problemCount: snapshot.problems.count)
@@ -27,8 +29,15 @@ public struct PageRenderer: Sendable {
         layout.refresh = refresh
         layout.userName = RequestUser.current?.name
         let html = library.render(layout, withTemplate: "layout") ?? body
-        return HTMLPage(html: html, status: status)
+        var page = HTMLPage(html: html, status: status)
+        page.carriesCSRFToken = scope.tokenUse.asked.load(ordering: .relaxed)
+        return page
     }
+}
+
+/// Whether a template asked for `{{csrfToken}}` while rendering.
+final class TokenUse: Sendable {
+    let asked = Atomic<Bool>(false)
 }
 
 /// A page's view model plus what every form needs (`{{csrfToken}}`), found by templates from any
@@ -36,9 +45,13 @@ public struct PageRenderer: Sendable {
 struct PageScope<Model>: MustacheParent {
     let model: Model
     let csrfToken: String
+    let tokenUse = TokenUse()
 
     func child(named name: String) -> Any? {
-        if name == "csrfToken" { return csrfToken }
+        if name == "csrfToken" {
+            tokenUse.asked.store(true, ordering: .relaxed)
+            return csrfToken
+        }
         guard let value = Mirror(reflecting: model).children.first(where: { $0.label == name })?.value else { return nil }
         // An absent optional must read as missing, as Mustache's own lookup treats it.
         let mirror = Mirror(reflecting: value)

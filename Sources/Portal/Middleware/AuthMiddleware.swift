@@ -1,6 +1,7 @@
 import Auth
 import HTTPTypes
 import Hummingbird
+import Provisioning
 
 /// Applies `auth.mode` (ADR 0004): finds who sends each request and refuses what needs a user
 /// when there is none. Writing (any POST) always needs one unless the mode is `none`; reading
@@ -15,7 +16,7 @@ struct AuthMiddleware: RouterMiddleware {
         if ["/healthz", "/readyz", "/metrics"].contains(path) || path.hasPrefix("/static/") {
             return try await next(request, context)
         }
-        let outcome = authenticator.identify(header: { name in HTTPField.Name(name).flatMap { request.headers[$0] } }, peer: context.peerAddress)
+        let outcome = authenticator.identify(headers: { name in HTTPField.Name(name).map { request.headers[values: $0] } ?? [] }, peer: context.peerAddress)
         let isWrite = request.method != .get && request.method != .head
         switch outcome {
         case let .user(identity):
@@ -23,6 +24,8 @@ struct AuthMiddleware: RouterMiddleware {
         case .invalidToken:
             return try refuse(request, context: context, code: "invalid_token",
                               message: "This API token is unknown or has been revoked.")
+        case let .invalidIdentity(reason):
+            return try refuse(request, context: context, status: .badRequest, code: "invalid_identity", message: reason)
         case .anonymous where authenticator.allowsAnonymous(write: isWrite):
             return try await next(request, context)
         case .anonymous:
@@ -34,13 +37,13 @@ struct AuthMiddleware: RouterMiddleware {
         }
     }
 
-    /// 401: JSON for the API, the error page for browsers.
-    private func refuse(_ request: Request, context: Context, code: String, message: String) throws -> Response {
+    /// 401 (or `status`): JSON for the API, the error page for browsers.
+    private func refuse(_ request: Request, context: Context, status: HTTPResponse.Status = .unauthorized, code: String, message: String) throws -> Response {
         let path = request.uri.path
         guard path.hasPrefix("/api/") || path == "/generate/manifest" else {
-            throw HTTPError(.unauthorized, headers: challenge, message: message)
+            throw HTTPError(status, headers: challenge, message: message)
         }
-        var response = try APIError(status: .unauthorized, code: code, message: message).response(from: request, context: context)
+        var response = try APIError(status: status, code: code, message: message).response(from: request, context: context)
         response.headers.append(contentsOf: challenge)
         return response
     }
@@ -53,6 +56,11 @@ struct AuthMiddleware: RouterMiddleware {
 /// The signed-in user of the request being handled (nil: anonymous), for controllers and pages.
 enum RequestUser {
     @TaskLocal static var current: Identity?
+
+    /// The user as the new-app flow sees them when they act on a request.
+    static var actor: RequestActor {
+        current.map { RequestActor(name: $0.name, isAdmin: $0.isAdmin) } ?? .anonymous
+    }
 
     /// The user whose requests `?mine=1` asks for; nil (everyone's) without it or without a user.
     static func mine(_ parameters: Parameters) -> String? {

@@ -12,6 +12,9 @@ import Hummingbird
 struct CSRFMiddleware<Context: RequestContext>: RouterMiddleware {
     static var cookieName: String { "homeport_csrf" }
     static var fieldName: String { "csrf_token" }
+    /// The portal is served over https (`server.public_url`): the cookie is then never sent over
+    /// plain http, where anyone on the path could read it.
+    var secureCookie = false
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let existing = request.cookies[Self.cookieName].map(\.value).flatMap { Self.isWellFormed($0) ? $0 : nil }
@@ -21,11 +24,14 @@ struct CSRFMiddleware<Context: RequestContext>: RouterMiddleware {
             if let refusal = try checkOrigin(request) {
                 return try refusal.response(from: request, context: context)
             }
-            if Self.isJSON(request) {
-                // Nothing more: a cross-site page cannot send JSON without a preflight.
-            } else if Self.isAPI(request.uri.path) {
-                return try APIError(status: .unsupportedMediaType, code: "unsupported_media_type",
-                                    message: "Send the body as JSON, with Content-Type: application/json.").response(from: request, context: context)
+            if Self.isAPI(request.uri.path) {
+                // JSON is the API's only way in, and a cross-site page cannot send it without a
+                // preflight. Form routes get no such exemption: they check the token whatever the
+                // body claims to be.
+                guard Self.isJSON(request) else {
+                    return try APIError(status: .unsupportedMediaType, code: "unsupported_media_type",
+                                        message: "Send the body as JSON, with Content-Type: application/json.").response(from: request, context: context)
+                }
             } else {
                 let buffer = try await RequestBodies.buffer(request)
                 let fields = RequestBodies.parseForm(String(buffer: buffer))
@@ -39,7 +45,7 @@ struct CSRFMiddleware<Context: RequestContext>: RouterMiddleware {
             try await next(request, context)
         }
         if existing == nil {
-            response.headers.append(HTTPField(name: .setCookie, value: "\(Self.cookieName)=\(token); Path=/; HttpOnly; SameSite=Strict"))
+            response.headers.append(HTTPField(name: .setCookie, value: "\(Self.cookieName)=\(token); Path=/; HttpOnly; SameSite=Strict\(secureCookie ? "; Secure" : "")"))
         }
         return response
     }

@@ -10,16 +10,11 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as HTTPError where error.status == .notFound {
-            return try page(status: .notFound, heading: "Page not found",
-                            message: error.body ?? "Nothing lives at this address.", request: request, context: context)
-        } catch let error as HTTPError where error.status == .unauthorized {
-            var response = try page(status: .unauthorized, heading: "Sign-in needed", message: error.body ?? "", request: request, context: context)
+        } catch let error as HTTPError where (400..<500).contains(error.status.code) {
+            var response = try page(status: error.status, heading: Self.heading(error.status),
+                                    message: error.body ?? Self.defaultMessage(error.status), request: request, context: context)
             response.headers.append(contentsOf: error.headers)
             return response
-        } catch let error as HTTPError where error.status == .forbidden || error.status == .conflict {
-            return try page(status: error.status, heading: error.status == .forbidden ? "Not allowed" : "Not possible now",
-                            message: error.body ?? "", request: request, context: context)
         } catch let error as HTTPResponseError where error.status.code < 500 {
             throw error
         } catch {
@@ -27,6 +22,23 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
             return try page(status: .internalServerError, heading: "Something went wrong",
                             message: "Homeport could not build this page. The error is in the server log.", request: request, context: context)
         }
+    }
+
+    private static func heading(_ status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: "Page not found"
+        case .unauthorized: "Sign-in needed"
+        case .forbidden: "Not allowed"
+        case .conflict: "Not possible now"
+        case .contentTooLarge: "Too much sent"
+        case .requestTimeout: "Sent too slowly"
+        case .tooManyRequests: "Too many requests"
+        default: "Not a valid request"
+        }
+    }
+
+    private static func defaultMessage(_ status: HTTPResponse.Status) -> String {
+        status == .notFound ? "Nothing lives at this address." : status.reasonPhrase
     }
 
     private func page(status: HTTPResponse.Status, heading: String, message: String, request: Request, context: Context) throws -> Response {

@@ -89,14 +89,15 @@ struct RequestListModel: Sendable {
         isEmpty = page.total == 0
         text = query.text ?? ""
         statuses = RequestStatus.allCases.map { StatusOption(value: $0.rawValue, selected: $0 == query.status) }
-        self.page = query.page
+        let current = page.page
+        self.page = current
         pageCount = max(1, (page.total + query.pageSize - 1) / query.pageSize)
         func link(_ number: Int) -> String {
             PortalURL.with(path: "/requests", [("status", query.status?.rawValue), ("q", query.text), ("mine", query.requestedBy == nil ? nil : "1"),
                                                      ("page", number > 1 ? String(number) : nil)])
         }
-        previousHref = query.page > 1 ? link(query.page - 1) : nil
-        nextHref = query.page < pageCount ? link(query.page + 1) : nil
+        previousHref = current > 1 ? link(current - 1) : nil
+        nextHref = current < pageCount ? link(current + 1) : nil
     }
 }
 
@@ -106,6 +107,8 @@ struct RequestPageModel: Sendable {
         var at: String
         var badge: StatusBadge
         var message: String
+        /// Who caused it; nil for events older than the record of it.
+        var actedBy: String?
     }
 
     struct Attempt: Sendable {
@@ -169,7 +172,7 @@ struct RequestPageModel: Sendable {
         prompt = spec?.prompt ?? ""
         feedback = request.feedback
         failureReason = request.failureReason
-        self.events = events.map { Event(at: Formats.time($0.at), badge: StatusBadge($0.status), message: $0.message) }
+        self.events = events.map { Event(at: Formats.time($0.at), badge: StatusBadge($0.status), message: $0.message, actedBy: $0.actedBy) }
         self.attempts = attempts.map { attempt in
             Attempt(number: attempt.number, purpose: attempt.purpose, engine: attempt.model.map { "\(attempt.engine) · \($0)" } ?? attempt.engine,
                     duration: attempt.durationMilliseconds.map { String(format: "%.1f s", Double($0) / 1000) } ?? "",
