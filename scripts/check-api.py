@@ -120,10 +120,13 @@ def run_schemathesis(server, max_examples, seed, failures):
                "--checks", "not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance",
                "--max-examples", str(max_examples), "--seed", str(seed), "--request-timeout", "60", "--no-color"]
     result = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, SCHEMATHESIS_TELEMETRY="false"))
-    tail = "\n".join((result.stdout + result.stderr).splitlines()[-40:])
+    lines = (result.stdout + result.stderr).splitlines()
     if result.returncode != 0:
-        failures.append(f"schemathesis exited {result.returncode}:\n{tail}")
-    return tail
+        # The failures section names each operation, the check, and the curl line to replay it.
+        start = next((i for i, line in enumerate(lines) if "FAILURES" in line), max(0, len(lines) - 60))
+        failures.append(f"schemathesis exited {result.returncode}")
+        return "\n".join(lines[start:start + 150])
+    return "\n".join(lines[-25:])
 
 
 def hostile_values(rng):

@@ -148,6 +148,20 @@ struct SecurityReviewTests {
         }
     }
 
+    @Test("a refusal on an API path answers the API's JSON error, not a page", arguments: [
+        "/api/v1/requests/%01/cancel", "/api/v1/requests/%C3%9A%1BoT/retry", "/api/v1/no-such-thing",
+    ])
+    func apiRefusalsAreJSON(_ path: String) async throws {
+        let (app, _, _) = try await portalWithProvisioning(startRunner: false)
+        try await app.test(.router) { client in
+            try await client.execute(uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{}")) { response in
+                #expect((400..<500).contains(response.status.code), "\(path) \(response.status)")
+                #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, "\(path)")
+                #expect((Self.json(response)["error"] as? [String: Any])?["message"] is String)
+            }
+        }
+    }
+
     @Test("the CSRF cookie is Secure when the portal is served over https, and only then", arguments: [true, false])
     func secureCookie(_ https: Bool) async throws {
         let provisioning = try await testProvisioning(ollamaURL: "http://127.0.0.1:9", provider: RecordingGitProvider(), autoPR: false, startRunner: false)

@@ -34,8 +34,11 @@ struct JobRunnerTests {
         #expect(draft.body.contains("http://portal.test/requests/\(created.id)"))
         #expect(draft.body.contains("Serve the team's static site"))
         #expect(draft.body.contains("### Policy report"))
-        let messages = try flow.store.events(of: created.id).map(\.status)
-        #expect(messages == [.queued, .generating, .validating, .ready, .openingPR, .prOpened])
+        let events = try flow.store.events(of: created.id)
+        #expect(events.map(\.status) == [.queued, .generating, .validating, .ready, .ready, .openingPR, .prOpened])
+        // The click on "Open pull request" is an event of its own, naming who clicked.
+        #expect(events[4].message == "Pull request requested" && events[4].actedBy == "anonymous")
+        #expect(events[5].actedBy == RequestEvent.system)
     }
 
     @Test("the recorded real model answer: fences stripped, namespace and labels forced, warnings kept, ready")

@@ -1,6 +1,13 @@
 import Foundation
 import Hummingbird
 
+/// The JSON API's paths: errors there answer JSON, never a page, and bodies must be JSON.
+enum APIPaths {
+    static func contains(_ path: String) -> Bool {
+        path.hasPrefix("/api/") || path == "/generate/manifest"
+    }
+}
+
 /// An API failure, answered as `{"error": {"code", "message", "field"}}` with its status.
 struct APIError: Error, ResponseGenerator {
     var status: HTTPResponse.Status

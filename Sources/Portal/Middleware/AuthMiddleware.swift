@@ -39,8 +39,7 @@ struct AuthMiddleware: RouterMiddleware {
 
     /// 401 (or `status`): JSON for the API, the error page for browsers.
     private func refuse(_ request: Request, context: Context, status: HTTPResponse.Status = .unauthorized, code: String, message: String) throws -> Response {
-        let path = request.uri.path
-        guard path.hasPrefix("/api/") || path == "/generate/manifest" else {
+        guard APIPaths.contains(request.uri.path) else {
             throw HTTPError(status, headers: challenge, message: message)
         }
         var response = try APIError(status: status, code: code, message: message).response(from: request, context: context)

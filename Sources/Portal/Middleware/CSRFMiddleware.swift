@@ -24,7 +24,7 @@ struct CSRFMiddleware<Context: RequestContext>: RouterMiddleware {
             if let refusal = try checkOrigin(request) {
                 return try refusal.response(from: request, context: context)
             }
-            if Self.isAPI(request.uri.path) {
+            if APIPaths.contains(request.uri.path) {
                 // JSON is the API's only way in, and a cross-site page cannot send it without a
                 // preflight. Form routes get no such exemption: they check the token whatever the
                 // body claims to be.
@@ -60,7 +60,7 @@ struct CSRFMiddleware<Context: RequestContext>: RouterMiddleware {
             "\(components.host ?? "")\(components.port.map { ":\($0)" } ?? "")" == host
         }
         guard sameHost != true else { return nil }
-        if Self.isAPI(request.uri.path) {
+        if APIPaths.contains(request.uri.path) {
             return APIError(status: .forbidden, code: "cross_origin", message: "Requests from \(source) are not accepted.")
         }
         throw HTTPError(.forbidden, message: "This form came from another site (\(source)); Homeport accepts forms from its own pages only.")
@@ -68,10 +68,6 @@ struct CSRFMiddleware<Context: RequestContext>: RouterMiddleware {
 
     private static func isJSON(_ request: Request) -> Bool {
         request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true
-    }
-
-    private static func isAPI(_ path: String) -> Bool {
-        path.hasPrefix("/api/") || path == "/generate/manifest"
     }
 
     /// 256 random bits as 64 hex digits. Every first visit pays for one, so it stays cheap.

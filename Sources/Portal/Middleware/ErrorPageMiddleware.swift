@@ -10,6 +10,13 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as HTTPError where (400..<500).contains(error.status.code) && APIPaths.contains(request.uri.path) {
+            // A refusal before any API handler ran (the path guard, a body too large): the API's
+            // JSON error, as its clients expect, with the same reason a page would give.
+            var response = try APIError(status: error.status, code: Self.code(error.status), message: error.body ?? error.status.reasonPhrase)
+                .response(from: request, context: context)
+            response.headers.append(contentsOf: error.headers)
+            return response
         } catch let error as HTTPError where (400..<500).contains(error.status.code) {
             var response = try page(status: error.status, heading: Self.heading(error.status),
                                     message: error.body ?? Self.defaultMessage(error.status), request: request, context: context)
@@ -35,6 +42,11 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
         case .tooManyRequests: "Too many requests"
         default: "Not a valid request"
         }
+    }
+
+    /// `not_found`, `bad_request`…: the reason phrase as an API error code.
+    private static func code(_ status: HTTPResponse.Status) -> String {
+        status.reasonPhrase.lowercased().split(whereSeparator: { !$0.isLetter }).joined(separator: "_")
     }
 
     private static func defaultMessage(_ status: HTTPResponse.Status) -> String {
