@@ -1,12 +1,50 @@
 import Foundation
 
+/// Why a path of the platform repository gave no bytes.
+enum FileFailure: Error, Sendable {
+    /// Nothing is there (a link whose target does not exist counts as nothing).
+    case missing
+    /// Something is there but is not read.
+    case refused(FileRefusal)
+}
+
+/// A path that is not read although something is there: a symbolic link that leads outside the
+/// repository or loops, or something other than a regular file.
+struct FileRefusal: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Relative to the root: the link itself (which may be a folder on the way to the file), or the file.
+    var path: String
+    var reason: String
+
+    static let leavesRoot = "symbolic link leads outside the platform repository"
+    static let loop = "symbolic link loop"
+
+    /// `catalog/passwd-link: symbolic link leads outside the platform repository`, for a referrer's message.
+    var description: String { "\(path): \(reason)" }
+
+    /// The problem for `file` when no other file refers to it (the configuration names it, or a
+    /// folder listing found it): listed under the refused path.
+    func problem(reading file: String) -> LoadProblem {
+        LoadProblem(file: path, line: nil, reason: path == file ? reason : "\(reason); \(file) is not read")
+    }
+}
+
 /// Reads files below the platform root and names them relative to it, refusing paths that leave it.
+///
+/// A path is checked as written (`../..` may not climb out) and as the file system resolves it, so
+/// that a symbolic link in the repository (`etc-link -> /etc`) cannot bring a file from outside onto
+/// a page (in a cluster: the service-account token). Links that stay inside keep working, under
+/// the name they have in the repository. A file is then opened one folder at a time from the root
+/// without following links, so a link swapped in after the check is refused, not followed.
+/// Hard links cannot be told apart from the file they share and are not refused.
 struct PlatformFiles: Sendable {
     /// Absolute, standardized path of the platform repository.
     let root: String
+    /// The root with every link resolved: the root may itself be a link (`/tmp` on macOS).
+    let realRoot: String
 
     init(root: String) {
         self.root = URL(fileURLWithPath: root).standardizedFileURL.path
+        self.realRoot = (try? Self.realPath(self.root).get()) ?? self.root
     }
 
     /// The absolute path for `relative`, or nil if it would leave the root (`../..`).
@@ -20,75 +58,248 @@ struct PlatformFiles: Sendable {
         return path == root || path.hasPrefix(root + "/") ? path : nil
     }
 
-    /// `absolute` written relative to the root, for messages and pages.
+    /// `absolute` written relative to the root (the root itself is ""), for messages and pages.
     func relative(_ absolute: String) -> String {
-        absolute.hasPrefix(root + "/") ? String(absolute.dropFirst(root.count + 1)) : absolute
+        if absolute == root { return "" }
+        return absolute.hasPrefix(root + "/") ? String(absolute.dropFirst(root.count + 1)) : absolute
     }
 
-    func read(_ relative: String) -> [UInt8]? {
-        guard let path = absolute(relative), let data = FileManager.default.contents(atPath: path) else { return nil }
-        return [UInt8](data)
-    }
-
-    func exists(_ relative: String) -> Bool {
-        guard let path = absolute(relative) else { return false }
-        return FileManager.default.fileExists(atPath: path)
-    }
-
-    /// Regular files directly in a folder (relative paths, sorted), with one of the given extensions.
-    func files(in folder: String, extensions: Set<String>) -> [String] {
-        guard let path = absolute(folder),
-              let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return [] }
-        return names.sorted().compactMap { name in
-            let ext = (name as NSString).pathExtension.lowercased()
-            guard extensions.contains(ext), !name.hasPrefix(".") else { return nil }
-            let full = path + "/" + name
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }
-            return relative(full)
+    /// The bytes of a regular file of the repository.
+    func read(_ relative: String) -> Result<[UInt8], FileFailure> {
+        let real: String
+        switch resolve(relative) {
+        case let .success(path): real = path
+        case let .failure(failure): return .failure(failure)
+        }
+        let name = absolute(relative).map(self.relative) ?? relative
+        let file: Int32
+        switch openWithoutLinks(real) {
+        case let .success(descriptor): file = descriptor
+        case let .failure(error) where error.code == ENOENT: return .failure(.missing)
+        case let .failure(error) where error.code == ELOOP || error.code == ENOTDIR:
+            return .failure(.refused(FileRefusal(path: name, reason: "a symbolic link appeared on its way while it was read")))
+        case let .failure(error): return .failure(.refused(FileRefusal(path: name, reason: "cannot be read: \(error)")))
+        }
+        defer { close(file) }
+        var info = stat()
+        guard fstat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            return .failure(.refused(FileRefusal(path: name, reason: "not a regular file")))
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(Int(info.st_size), 1 << 24))
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { readBytes(file, $0.baseAddress, $0.count) }
+            if count > 0 {
+                bytes.append(contentsOf: chunk[..<count])
+            } else if count == 0 {
+                return .success(bytes)
+            } else if errno != EINTR {
+                return .failure(.refused(FileRefusal(path: name, reason: "cannot be read: \(SystemError(code: errno))")))
+            }
         }
     }
 
-    /// Files matching a relative pattern with `*`, `?` and `**` (any depth), sorted.
-    func glob(_ pattern: String) -> [String] {
-        var matches: [String] = [root]
-        for component in pattern.split(separator: "/").map(String.init) {
-            var next: [String] = []
+    /// The bytes of `file`, or nil when nothing is there or it is refused (then with a problem
+    /// naming the refused path). For files named by the configuration or found by `files(in:)`.
+    func read(_ file: String, problems: inout [LoadProblem]) -> [UInt8]? {
+        switch read(file) {
+        case let .success(bytes): return bytes
+        case .failure(.missing): return nil
+        case let .failure(.refused(refusal)):
+            problems.append(refusal.problem(reading: file))
+            return nil
+        }
+    }
+
+    /// Files directly in a folder (relative paths, sorted), with one of the given extensions. A
+    /// missing folder lists nothing; a refused one lists nothing and adds a problem. Links among
+    /// the files are listed and refused when read.
+    func files(in folder: String, extensions: Set<String>, problems: inout [LoadProblem]) -> [String] {
+        let real: String
+        switch entry(folder) {
+        case let .inside(.folder, path): real = path
+        case let .refused(refusal, _):
+            problems.append(refusal.problem(reading: folder))
+            return []
+        default: return []
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: real)) ?? []
+        return names.sorted().compactMap { name in
+            guard extensions.contains((name as NSString).pathExtension.lowercased()), !name.hasPrefix(".") else { return nil }
+            let file = join(folder, name)
+            switch entry(file) {
+            case .inside(.folder, _), .refused(_, .folder), .missing: return nil
+            case .inside, .refused: return absolute(file).map(relative)
+            }
+        }
+    }
+
+    /// Files matching a relative pattern with `*`, `?` and `**` (any depth), sorted; and the links the
+    /// pattern would have gone through or matched that are refused. `**` follows links to folders
+    /// inside the root, each folder once, so a link to a parent folder does not loop.
+    func glob(_ pattern: String) -> (files: [String], refused: [FileRefusal]) {
+        var matches: [(relative: String, real: String)] = [("", realRoot)]
+        var refused: [FileRefusal] = []
+        let components = pattern.split(separator: "/").map(String.init)
+        for (index, component) in components.enumerated() {
+            var candidates: [String] = []
             for base in matches {
                 if component == "**" {
-                    next.append(contentsOf: [base] + descendantFolders(of: base))
+                    let walk = descendantFolders(of: base)
+                    candidates += [base.relative] + walk.folders
+                    refused += walk.refused
                 } else if component.contains(where: { "*?[".contains($0) }) {
-                    let names = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
-                    next.append(contentsOf: names.sorted().filter { !$0.hasPrefix(".") && fnmatch(component, $0, 0) == 0 }.map { base + "/" + $0 })
-                } else if component == ".." || component == "." {
-                    next.append(URL(fileURLWithPath: base + "/" + component).standardizedFileURL.path)
-                } else {
-                    let path = base + "/" + component
-                    if FileManager.default.fileExists(atPath: path) { next.append(path) }
+                    let names = (try? FileManager.default.contentsOfDirectory(atPath: base.real)) ?? []
+                    candidates += names.sorted().filter { !$0.hasPrefix(".") && fnmatch(component, $0, 0) == 0 }.map { join(base.relative, $0) }
+                } else if let path = absolute(join(base.relative, component)) {
+                    // Also `.` and `..`, which may not climb above the root.
+                    candidates.append(relative(path))
                 }
             }
-            matches = next.filter { $0 == root || $0.hasPrefix(root + "/") }
+            // Folders on the way, files at the end; a refused link counts where it would have been used.
+            let wanted: Kind = index == components.count - 1 ? .file : .folder
+            matches = []
+            for candidate in candidates {
+                switch entry(candidate) {
+                case let .inside(kind, real) where kind == wanted: matches.append((candidate, real))
+                case let .refused(refusal, kind) where kind == wanted || kind == nil: refused.append(refusal)
+                default: continue
+                }
+            }
         }
-        return matches.filter { path in
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
-        }.map(relative)
+        var seen: Set<FileRefusal> = []
+        return (matches.map(\.relative), refused.filter { seen.insert($0).inserted })
     }
 
-    private func descendantFolders(of base: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: base) else { return [] }
-        var folders: [String] = []
-        while let name = enumerator.nextObject() as? String {
-            if (name as NSString).lastPathComponent.hasPrefix(".") {
-                enumerator.skipDescendants()
-                continue
-            }
-            var isDirectory: ObjCBool = false
-            let path = base + "/" + name
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                folders.append(path)
+    // MARK: - Resolving links
+
+    enum Kind { case file, folder, other }
+
+    /// What a path of the repository is once its links are followed.
+    enum Entry {
+        case inside(Kind, real: String)
+        case missing
+        /// With what the link leads to, when that is known (not for a loop).
+        case refused(FileRefusal, Kind?)
+    }
+
+    private func entry(_ relative: String) -> Entry {
+        switch resolve(relative) {
+        case .failure(.missing): return .missing
+        case let .failure(.refused(refusal)):
+            var info = stat()
+            return .refused(refusal, absolute(relative).flatMap { stat($0, &info) == 0 ? Self.kind(info) : nil })
+        case let .success(real):
+            var info = stat()
+            return stat(real, &info) == 0 ? .inside(Self.kind(info), real: real) : .missing
+        }
+    }
+
+    /// The real path of `relative`, refused when it is written to leave the root or when the file
+    /// system takes it outside the root or round a loop.
+    private func resolve(_ relative: String) -> Result<String, FileFailure> {
+        guard let path = absolute(relative) else {
+            return .failure(.refused(FileRefusal(path: relative, reason: "the path leads outside the platform repository")))
+        }
+        switch Self.realPath(path) {
+        case let .success(real) where isInside(real): return .success(real)
+        case .success: return .failure(.refused(firstRefusedLink(on: path)))
+        case let .failure(error) where error.code == ELOOP: return .failure(.refused(firstRefusedLink(on: path)))
+        case let .failure(error) where error.code == EACCES:
+            return .failure(.refused(FileRefusal(path: self.relative(path), reason: "permission denied")))
+        case .failure: return .failure(.missing)
+        }
+    }
+
+    /// The first link on the way to `path` that leads outside the root or loops: the one to name.
+    private func firstRefusedLink(on path: String) -> FileRefusal {
+        var prefix = root
+        for component in relative(path).split(separator: "/") {
+            prefix += "/" + component
+            var info = stat()
+            guard lstat(prefix, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { continue }
+            switch Self.realPath(prefix) {
+            case let .success(real) where isInside(real): continue
+            case .success: return FileRefusal(path: relative(prefix), reason: FileRefusal.leavesRoot)
+            case let .failure(error) where error.code == ELOOP: return FileRefusal(path: relative(prefix), reason: FileRefusal.loop)
+            case .failure: continue
             }
         }
-        return folders.sorted()
+        // The links changed between the two looks.
+        return FileRefusal(path: relative(path), reason: FileRefusal.leavesRoot)
     }
+
+    private func isInside(_ real: String) -> Bool {
+        real == realRoot || real.hasPrefix(realRoot + "/") || realRoot == "/"
+    }
+
+    /// Opens `real`, a path inside `realRoot` without links, one component at a time from the root
+    /// and never following a link, so that a link put in place since `realpath` is not followed.
+    private func openWithoutLinks(_ real: String) -> Result<Int32, SystemError> {
+        var current = open(realRoot, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard current >= 0 else { return .failure(SystemError(code: errno)) }
+        let components = real.dropFirst(realRoot.count).split(separator: "/")
+        for (index, component) in components.enumerated() {
+            // Non-blocking, so that opening a named pipe does not wait for a writer; it is refused after.
+            let mode = index == components.count - 1 ? O_NONBLOCK : O_DIRECTORY
+            let next = openat(current, String(component), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | mode)
+            let error = errno
+            close(current)
+            guard next >= 0 else { return .failure(SystemError(code: error)) }
+            current = next
+        }
+        return .success(current)
+    }
+
+    private struct SystemError: Error, CustomStringConvertible {
+        var code: Int32
+        var description: String { String(cString: strerror(code)) }
+    }
+
+    private static func realPath(_ path: String) -> Result<String, SystemError> {
+        guard let resolved = realpath(path, nil) else { return .failure(SystemError(code: errno)) }
+        defer { free(resolved) }
+        return .success(String(cString: resolved))
+    }
+
+    private static func kind(_ info: stat) -> Kind {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: .file
+        case S_IFDIR: .folder
+        default: .other
+        }
+    }
+
+    private func join(_ folder: String, _ name: String) -> String {
+        folder.isEmpty ? name : folder + "/" + name
+    }
+
+    /// Folders below `base` (relative paths, sorted), following links that stay inside, and the
+    /// links to folders that are refused.
+    private func descendantFolders(of base: (relative: String, real: String)) -> (folders: [String], refused: [FileRefusal]) {
+        var visited: Set<String> = [base.real]
+        var folders: [String] = []
+        var refused: [FileRefusal] = []
+        var pending = [base]
+        while let folder = pending.popLast() {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.real)) ?? [] where !name.hasPrefix(".") {
+                let path = join(folder.relative, name)
+                switch entry(path) {
+                case let .inside(.folder, real) where visited.insert(real).inserted:
+                    folders.append(path)
+                    pending.append((path, real))
+                case let .refused(refusal, kind) where kind == .folder || kind == nil:
+                    refused.append(refusal)
+                default: continue
+                }
+            }
+        }
+        return (folders.sorted(), refused)
+    }
+}
+
+/// `read(2)`, which `PlatformFiles.read` hides inside the type.
+private func readBytes(_ file: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(file, buffer, count)
 }

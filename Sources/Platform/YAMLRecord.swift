@@ -82,10 +82,10 @@ struct YAMLRecord {
 
 /// Reading the platform's small single-document YAML files.
 enum PlatformYAML {
-    /// The single mapping of a small platform file; nil (with a problem) when unreadable. A missing
-    /// file is not a problem: the repository simply does not describe that part.
+    /// The single mapping of a small platform file; nil (with a problem) when unreadable or refused.
+    /// A missing file is not a problem: the repository simply does not describe that part.
     static func readDocument(file: String, files: PlatformFiles, topLevelKeys: Set<String>, problems: inout [LoadProblem]) -> YAMLNode? {
-        guard let bytes = files.read(file) else { return nil }
+        guard let bytes = files.read(file, problems: &problems) else { return nil }
         do {
             let documents = try YAML.parseDocuments(bytes: bytes)
             guard let document = documents.first else { return nil }

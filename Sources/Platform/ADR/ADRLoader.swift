@@ -13,14 +13,11 @@ struct ADRLoader {
 
     mutating func load(folder: String) -> [ADR] {
         var headers: [(id: String, file: String, header: ADRHeader)] = []
-        for file in files.files(in: folder, extensions: ["md", "markdown"]) {
+        for file in files.files(in: folder, extensions: ["md", "markdown"], problems: &problems) {
             let id = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
             // README.md, index.md and templates are not records.
             guard id.first?.isNumber == true else { continue }
-            guard let bytes = files.read(file) else {
-                problems.append(LoadProblem(file: file, line: nil, reason: "cannot read the file"))
-                continue
-            }
+            guard let bytes = files.read(file, problems: &problems) else { continue }
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 problems.append(LoadProblem(file: file, line: nil, reason: "the file is not valid UTF-8"))
                 continue

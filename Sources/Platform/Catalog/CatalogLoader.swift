@@ -69,11 +69,19 @@ struct CatalogLoader {
 
     /// Entities of one file; a file that is missing or is not valid YAML yields none and a problem.
     private static func read(file: String, referrer: SourceLocation?, files: PlatformFiles) -> (entities: [ParsedEntity], problems: [LoadProblem]) {
-        guard let bytes = files.read(file) else {
+        let bytes: [UInt8]
+        switch files.read(file) {
+        case let .success(read): bytes = read
+        case .failure(.missing):
             if let referrer {
                 return ([], [LoadProblem(file: referrer.file, line: referrer.line, reason: "location target \(file) does not exist")])
             }
             return ([], [LoadProblem(file: file, line: nil, reason: "the catalog root location file does not exist")])
+        case let .failure(.refused(refusal)):
+            if let referrer {
+                return ([], [LoadProblem(file: referrer.file, line: referrer.line, reason: "location target \(file): \(refusal)")])
+            }
+            return ([], [refusal.problem(reading: file)])
         }
         let documents: [YAMLNode]
         do {
@@ -83,13 +91,14 @@ struct CatalogLoader {
         }
         let folder = (file as NSString).deletingLastPathComponent
         var parser = EntityParser(file: file) { [files] target in
-            guard let path = files.absolute(folder + "/" + target) else {
+            guard files.absolute(folder + "/" + target) != nil else {
                 return .failure(.init(line: 0, reason: "'\(target)' is outside the platform repository"))
             }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                return .failure(.init(line: 0, reason: "cannot read '\(target)'"))
+            switch files.read(folder + "/" + target) {
+            case let .success(bytes): return .success(String(decoding: bytes, as: UTF8.self))
+            case .failure(.missing): return .failure(.init(line: 0, reason: "cannot read '\(target)'"))
+            case let .failure(.refused(refusal)): return .failure(.init(line: 0, reason: refusal.description))
             }
-            return .success(String(decoding: data, as: UTF8.self))
         }
         var entities: [ParsedEntity] = []
         var problems: [LoadProblem] = []
@@ -113,8 +122,11 @@ struct CatalogLoader {
             return []
         }
         if target.contains(where: { "*?[".contains($0) }) {
-            let matches = files.glob(relative)
-            if matches.isEmpty {
+            let (matches, refused) = files.glob(relative)
+            for refusal in refused {
+                problems.append(LoadProblem(file: from.file, line: from.line, reason: "location target \(target): \(refusal)"))
+            }
+            if matches.isEmpty, refused.isEmpty {
                 problems.append(LoadProblem(file: from.file, line: from.line, reason: "location target \(target) matches no file"))
             }
             return matches

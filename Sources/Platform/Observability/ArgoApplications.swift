@@ -16,8 +16,8 @@ enum ArgoApplicationLoader {
     /// Applications in the top of the folder; other kinds (the manifests the apps deploy) are skipped.
     static func load(folder: String, files: PlatformFiles, problems: inout [LoadProblem]) -> [ArgoApplication] {
         var applications: [ArgoApplication] = []
-        for file in files.files(in: folder, extensions: ["yaml", "yml"]) {
-            guard let bytes = files.read(file) else { continue }
+        for file in files.files(in: folder, extensions: ["yaml", "yml"], problems: &problems) {
+            guard let bytes = files.read(file, problems: &problems) else { continue }
             let documents: [YAMLNode]
             do {
                 documents = try YAML.parseDocuments(bytes: bytes)

@@ -21,8 +21,8 @@ enum DashboardLoader {
     }
 
     static func load(folder: String, files: PlatformFiles, problems: inout [LoadProblem]) -> [GrafanaDashboard] {
-        files.files(in: folder, extensions: ["json"]).compactMap { file in
-            guard let bytes = files.read(file) else { return nil }
+        files.files(in: folder, extensions: ["json"], problems: &problems).compactMap { file in
+            guard let bytes = files.read(file, problems: &problems) else { return nil }
             do {
                 let export = try JSONDecoder().decode(Export.self, from: Data(bytes))
                 guard let uid = export.uid, !uid.isEmpty, let title = export.title else {
