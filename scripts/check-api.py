@@ -119,7 +119,8 @@ def run_schemathesis(server, max_examples, seed, failures):
     command = ["timeout", "480", binary, "run", f"http://127.0.0.1:{server.port}/openapi.json",
                "--checks", "not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance",
                "--max-examples", str(max_examples), "--seed", str(seed), "--request-timeout", "60", "--no-color"]
-    result = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, SCHEMATHESIS_TELEMETRY="false"))
+    # Run in the scratch folder: schemathesis keeps its example cache in the working directory.
+    result = subprocess.run(command, capture_output=True, text=True, cwd=server.log.parent, env=dict(os.environ, SCHEMATHESIS_TELEMETRY="false"))
     lines = (result.stdout + result.stderr).splitlines()
     if result.returncode != 0:
         # The failures section names each operation, the check, and the curl line to replay it.
