@@ -47,7 +47,7 @@ struct NormalizationTests {
             """
         let spec = kind == "CronJob"
             ? "schedule: '@daily'\njobTemplate:\n  spec:\n" + podTemplate.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
-            : "selector:\n  matchLabels:\n    app: web\n" + podTemplate
+            : (kind == "StatefulSet" ? "serviceName: web\n" : "") + "selector:\n  matchLabels:\n    app: web\n" + podTemplate
         let text = "apiVersion: \(kind == "Job" || kind == "CronJob" ? "batch/v1" : "apps/v1")\nkind: \(kind)\nmetadata:\n  name: web\nspec:\n"
             + spec.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
         let original = try #require(try YAML.parse(text))

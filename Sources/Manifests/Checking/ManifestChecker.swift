@@ -54,6 +54,7 @@ public enum ManifestChecker {
             PodSecurityRestricted.check(objects[index], into: &findings)
             PodStructure.check(objects[index], into: &findings)
             ContainerHygiene.check(objects[index], into: &findings)
+            KubernetesSchema.check(objects[index], into: &findings)
         }
 
         let yaml = objects.map { YAMLWriter.string($0.node) }.joined(separator: "---\n")

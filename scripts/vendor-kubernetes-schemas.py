@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Vendors the strict Kubernetes OpenAPI schemas of the kinds a generated app may hold.
+
+Reads the JSON schemas that the `kubernetes-validate` package ships (the same ones
+`kubernetes-validate --strict` checks against), keeps the allowed kinds and every definition they
+reach, drops what only documents (descriptions, x-kubernetes-* annotations, formats, which
+`kubernetes-validate` does not check either), and writes them as the Swift source Homeport compiles
+in, so the checker needs no file at run time:
+
+    python3 -m venv /tmp/kv && /tmp/kv/bin/pip install kubernetes-validate==1.37.0
+    /tmp/kv/bin/python scripts/vendor-kubernetes-schemas.py 1.31
+
+Same package version and Kubernetes version in, same file out.
+"""
+import json
+import pathlib
+import sys
+
+import importlib_resources
+import kubernetes_validate
+
+# ManifestPolicy.defaultAllowedKinds, with the API version APIVersions accepts for each.
+KINDS = [
+    ("apps/v1", "Deployment"), ("apps/v1", "StatefulSet"),
+    ("batch/v1", "Job"), ("batch/v1", "CronJob"),
+    ("v1", "Service"), ("v1", "ConfigMap"), ("v1", "PersistentVolumeClaim"), ("v1", "ServiceAccount"),
+    ("networking.k8s.io/v1", "Ingress"), ("networking.k8s.io/v1", "NetworkPolicy"),
+    ("autoscaling/v2", "HorizontalPodAutoscaler"), ("autoscaling/v1", "HorizontalPodAutoscaler"),
+]
+# The keywords SchemaValidator.swift applies.
+KEEP = {"type", "properties", "additionalProperties", "required", "items", "enum", "$ref", "oneOf"}
+# Keywords that only document (kubernetes-validate checks no `format` either). Any other keyword
+# stops the script: a schema the validator would read only in part must not be vendored.
+DOCUMENTATION = {"description", "format", "$schema", "$id", "x-kubernetes-group-version-kind", "x-kubernetes-list-type",
+                 "x-kubernetes-list-map-keys", "x-kubernetes-map-type", "x-kubernetes-patch-merge-key",
+                 "x-kubernetes-patch-strategy", "x-kubernetes-unions"}
+# Kind files point into the definitions file, definitions at each other.
+REF_PREFIXES = ("/api/_definitions.json#/$defs/", "#/$defs/")
+OUTPUT = pathlib.Path(__file__).resolve().parent.parent / "Sources/Manifests/Schema/KubernetesSchemaData.swift"
+
+
+def strip(schema):
+    """The schema with only validating keywords, and `$ref`s shortened to the definition's name."""
+    if isinstance(schema, list):
+        return [strip(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    kept = {}
+    for key, value in schema.items():
+        if key in DOCUMENTATION:
+            continue
+        if key not in KEEP:
+            sys.exit(f"keyword {key} is not applied by Sources/Manifests/Schema/SchemaValidator.swift; teach it first")
+        if key == "$ref":
+            prefix = next(prefix for prefix in REF_PREFIXES if value.startswith(prefix))
+            kept[key] = value[len(prefix):]
+        elif key == "properties":
+            kept[key] = {name: strip(child) for name, child in value.items()}
+        else:
+            kept[key] = strip(value)
+    return kept
+
+
+def references(schema):
+    if isinstance(schema, list):
+        for item in schema:
+            yield from references(item)
+    elif isinstance(schema, dict):
+        for key, value in schema.items():
+            if key == "$ref":
+                yield value
+            else:
+                yield from references(value)
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: vendor-kubernetes-schemas.py KUBERNETES_MINOR_VERSION (for example 1.31)")
+    version = sys.argv[1]
+    folder = importlib_resources.files("kubernetes_validate") / "kubernetes-json-schema" / f"v{version}.0-local-strict"
+    definitions = json.loads((folder / "_definitions.json").read_text())["$defs"]
+
+    kinds = {}
+    for api_version, kind in KINDS:
+        group = api_version.split("/")[0].split(".")[0] + "-" if "/" in api_version else ""
+        name = f"{kind.lower()}-{group}{api_version.split('/')[-1]}.json"
+        kinds[f"{api_version}/{kind}"] = strip(json.loads((folder / name).read_text()))
+
+    reached, pending = {}, [ref for schema in kinds.values() for ref in references(schema)]
+    while pending:
+        name = pending.pop()
+        if name in reached:
+            continue
+        reached[name] = strip(definitions[name])
+        pending.extend(references(reached[name]))
+
+    # One definition per line: a schema update reads as a diff of the definitions that changed.
+    def lines(table):
+        return ",\n".join(f"{json.dumps(key)}: {json.dumps(table[key], sort_keys=True, separators=(',', ':'))}"
+                          for key in sorted(table))
+    document = (f'{{"kubernetesVersion": {json.dumps(version)},\n"kinds": {{\n{lines(kinds)}\n}},\n'
+                f'"definitions": {{\n{lines(reached)}\n}}}}')
+    json.loads(document)  # it must stay JSON
+    assert '"""#' not in document  # and inside the raw string literal
+    OUTPUT.write_text(
+        "// Generated by scripts/vendor-kubernetes-schemas.py from kubernetes-validate "
+        f"{kubernetes_validate.__version__}'s strict schemas for Kubernetes {version}. Do not edit.\n\n"
+        "extension KubernetesSchema {\n"
+        f"    /// The strict OpenAPI schemas of the allowed kinds for Kubernetes {version}, as JSON.\n"
+        f"    static let pinnedJSON = #\"\"\"\n{document}\n\"\"\"#\n"
+        "}\n"
+    )
+    print(f"{OUTPUT}: {len(kinds)} kinds, {len(reached)} definitions, {OUTPUT.stat().st_size} bytes")
+
+
+if __name__ == "__main__":
+    main()
