@@ -82,7 +82,17 @@ extension HomeportConfig {
             let name = keyNode.string ?? ""
             let path = prefix.isEmpty ? name : "\(prefix).\(name)"
             let source = "\(file):\(keyNode.mark.line)"
-            if let setting = Setting.byPath[path] {
+            if let setting = Setting.byPath[path], setting.isList, let items = valueNode.sequence {
+                // A YAML list stands for the comma-separated text the environment variable takes.
+                guard items.allSatisfy({ $0.string != nil }) else {
+                    throw ConfigError(source: source, key: path, reason: "expected a list of single values")
+                }
+                do {
+                    try setting.apply(&self, items.compactMap(\.string).joined(separator: ","), baseDirectory)
+                } catch {
+                    throw ConfigError(source: source, key: path, reason: error.reason)
+                }
+            } else if let setting = Setting.byPath[path] {
                 guard let text = valueNode.string, valueNode.mapping == nil, valueNode.sequence == nil else {
                     throw ConfigError(source: source, key: path, reason: "expected a single value, found a \(valueNode.shapeName)")
                 }
@@ -108,6 +118,8 @@ struct SettingError: Error {
 /// One configuration key: its path, and how a text value is checked and stored.
 struct Setting: Sendable {
     let path: String
+    /// Takes a comma-separated list, which the file may also write as a YAML list.
+    var isList = false
     /// Stores the value; `baseDirectory` is set for values from a file, to resolve relative paths.
     let apply: @Sendable (inout HomeportConfig, String, String?) throws(SettingError) -> Void
 
@@ -159,6 +171,20 @@ struct Setting: Sendable {
         text("gitops.gitea.token_env", \.gitops.gitea.tokenEnv),
         optionalPath("gitops.gitea.token_file", \.gitops.gitea.tokenFile),
         text("policy.namespace", \.policy.namespace),
+        list("policy.ingress_domains", \.policy.ingressDomains, atLeastOne: true) { domain throws(SettingError) in
+            guard isDNSName(domain) else { throw SettingError(reason: "'\(domain)' is not a domain name (lowercase letters, digits, '-' and '.')") }
+        },
+        list("policy.service_types", \.policy.serviceTypes, atLeastOne: true) { type throws(SettingError) in
+            if type == "ExternalName" {
+                throw SettingError(reason: "ExternalName cannot be allowed: it lets an app alias any name, cluster services included")
+            }
+            guard ["ClusterIP", "NodePort", "LoadBalancer"].contains(type) else {
+                throw SettingError(reason: "expected ClusterIP, NodePort or LoadBalancer, got '\(type)'")
+            }
+        },
+        list("policy.storage_classes", \.policy.storageClasses, atLeastOne: false) { name throws(SettingError) in
+            guard isDNSName(name) else { throw SettingError(reason: "'\(name)' is not a storage class name (lowercase letters, digits, '-' and '.')") }
+        },
         count("jobs.queue_limit", \.jobs.queueLimit, range: 1...10_000),
         flag("auth.allow_anonymous_remote", \.auth.allowAnonymousRemote),
         // Authentication (ADR 0004).
@@ -227,6 +253,25 @@ struct Setting: Sendable {
         Setting(path: path) { config, value, _ throws(SettingError) in
             guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { throw SettingError(reason: "must not be empty") }
             config[keyPath: keyPath] = value
+        }
+    }
+
+    /// Comma-separated values, each checked by `check`; spaces around them are dropped.
+    private static func list(_ path: String, _ keyPath: WritableKeyPath<HomeportConfig, [String]> & Sendable, atLeastOne: Bool,
+                             _ check: @escaping @Sendable (String) throws(SettingError) -> Void) -> Setting {
+        Setting(path: path, isList: true) { config, value, _ throws(SettingError) in
+            let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if atLeastOne, items.isEmpty { throw SettingError(reason: "must name at least one") }
+            for item in items { try check(item) }
+            config[keyPath: keyPath] = items
+        }
+    }
+
+    /// Lowercase letters, digits, '-' and '.', in labels that start and end with a letter or digit.
+    private static func isDNSName(_ text: String) -> Bool {
+        text.count <= 253 && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            guard let first = label.first, let last = label.last, first != "-", last != "-", label.count <= 63 else { return false }
+            return label.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
         }
     }
 

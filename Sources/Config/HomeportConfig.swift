@@ -117,6 +117,13 @@ public struct HomeportConfig: Sendable, Equatable {
 
     public struct Policy: Sendable, Equatable {
         public var namespace = "ai-generated"
+        /// Domains an app's Ingress hosts must lie under (`web.homelab.local`).
+        public var ingressDomains = ["homelab.local"]
+        /// Service types apps may use; ExternalName is never allowed.
+        public var serviceTypes = ["ClusterIP"]
+        /// Storage classes claims may name (k3s's `local-path`); leaving the class unset, for the
+        /// cluster's default, is always allowed. Empty: only that.
+        public var storageClasses = ["local-path"]
     }
 
     /// Where the platform repository's pieces live; paths below `root` are relative to it.

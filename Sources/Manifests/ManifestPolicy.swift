@@ -8,24 +8,49 @@ public struct ManifestPolicy: Sendable, Equatable {
     public var maxBytes: Int
     public var maxDocuments: Int
     public var maxAliasExpansion: Int
+    /// Domains an Ingress host must lie under (`web.homelab.local` under `homelab.local`); the
+    /// domain itself belongs to the homelab, not to an app.
+    public var ingressDomains: [String]
+    /// Hosts the platform already serves (service links, existing ingresses, the portal itself):
+    /// an app claiming one would take over another service's traffic. Lowercase.
+    public var reservedHosts: Set<String>
+    /// Service types an app may use. `ExternalName` is refused whatever this says: it aliases
+    /// any name, cluster services included, under the app's Service name.
+    public var serviceTypes: Set<String>
+    /// Storage classes a PersistentVolumeClaim may name; a claim that names none gets the
+    /// cluster's default class. Empty: only the default class.
+    public var storageClasses: Set<String>
 
     public static let defaultAllowedKinds: Set<String> = [
         "Deployment", "StatefulSet", "CronJob", "Job", "Service", "Ingress", "ConfigMap",
         "PersistentVolumeClaim", "HorizontalPodAutoscaler", "ServiceAccount", "NetworkPolicy",
     ]
 
+    public static let defaultIngressDomains = ["homelab.local"]
+    public static let defaultServiceTypes: Set<String> = ["ClusterIP"]
+    /// k3s's local-path provisioner, the homelab's default class.
+    public static let defaultStorageClasses: Set<String> = ["local-path"]
+
     public init(
         namespace: String = "ai-generated",
         allowedKinds: Set<String> = ManifestPolicy.defaultAllowedKinds,
         maxBytes: Int = 256 * 1024,
         maxDocuments: Int = 20,
-        maxAliasExpansion: Int = 1_000
+        maxAliasExpansion: Int = 1_000,
+        ingressDomains: [String] = ManifestPolicy.defaultIngressDomains,
+        reservedHosts: Set<String> = [],
+        serviceTypes: Set<String> = ManifestPolicy.defaultServiceTypes,
+        storageClasses: Set<String> = ManifestPolicy.defaultStorageClasses
     ) {
         self.namespace = namespace
         self.allowedKinds = allowedKinds
         self.maxBytes = maxBytes
         self.maxDocuments = maxDocuments
         self.maxAliasExpansion = maxAliasExpansion
+        self.ingressDomains = ingressDomains
+        self.reservedHosts = reservedHosts
+        self.serviceTypes = serviceTypes
+        self.storageClasses = storageClasses
     }
 }
 

@@ -21,6 +21,8 @@ public struct ValidationContext: Sendable {
     public var componentNames: Set<String>
     /// The id of the open request holding an app name, if any.
     public var openRequestForApp: @Sendable (String) -> String?
+    /// The domain an app's host defaults to (`<app>.homelab.local`): the policy's first ingress domain.
+    public var hostDomain = "homelab.local"
 
     public init(groups: Set<String>, componentNames: Set<String>, openRequestForApp: @escaping @Sendable (String) -> String?) {
         self.groups = groups
@@ -78,7 +80,7 @@ public enum AppSpecValidator {
         if !value("replicas").isEmpty, replicas == nil || !(0...10).contains(replicas!) { errors["replicas"] = "Use 0 to 10 replicas." }
 
         // An empty host follows the name; a bad name is reported once, on its own field.
-        let host = value("host").isEmpty ? "\(name).homelab.local" : value("host").lowercased()
+        let host = value("host").isEmpty ? "\(name).\(context.hostDomain)" : value("host").lowercased()
         if !value("host").isEmpty || errors["app_name"] == nil, !isDNSName(host) {
             errors["host"] = "\(host) is not a host name (lowercase letters, digits, '-' and '.')."
         }

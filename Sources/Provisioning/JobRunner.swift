@@ -171,9 +171,10 @@ public actor JobRunner {
     private func generateAndCheck(_ request: AppRequest, spec: AppSpec) async throws -> ManifestReport? {
         let id = request.id
         var number = try store.attempts(of: id).count + 1
+        let policy = settings.currentPolicy
         if spec.engine == .template {
             let started = Date()
-            let output = TemplateGenerator.manifests(for: spec, namespace: settings.policy.namespace)
+            let output = TemplateGenerator.manifests(for: spec, namespace: policy.namespace)
             var attempt = try store.insert(GenerationAttempt(requestID: id, number: number, purpose: "draft", engine: "template", model: nil,
                                                              prompt: "(template engine: the form's fields)", startedAt: started))
             attempt.rawOutput = output
@@ -181,15 +182,15 @@ public actor JobRunner {
             attempt.durationMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
             try store.save(attempt)
             try move(id, from: [.generating], to: .validating, "Template rendered \(output.utf8.count) bytes")
-            return ManifestChecker.check(output, appName: spec.name, policy: settings.policy)
+            return ManifestChecker.check(output, appName: spec.name, policy: policy)
         }
 
-        var messages = PromptBuilder.draft(for: spec, policy: settings.policy, feedback: request.feedback)
+        var messages = PromptBuilder.draft(for: spec, policy: policy, feedback: request.feedback)
         var purpose = "draft"
         while true {
             guard let output = try await chat(id, number: number, purpose: purpose, model: request.model ?? settings.model, messages: messages) else { return nil }
             try move(id, from: [.generating], to: .validating, "Checking the \(purpose == "draft" ? "draft" : "repaired draft")")
-            let report = ManifestChecker.check(output, appName: spec.name, policy: settings.policy)
+            let report = ManifestChecker.check(output, appName: spec.name, policy: policy)
             guard !report.passed, purpose == "draft" else { return report }
             let errors = report.findings.filter { $0.severity == .error }
             messages = PromptBuilder.repair(after: messages, output: output, findings: report.findings)

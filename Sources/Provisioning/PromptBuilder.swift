@@ -36,6 +36,9 @@ public enum PromptBuilder {
         - Set runAsNonRoot: true and seccompProfile type RuntimeDefault on the pod; allowPrivilegeEscalation: false and capabilities drop [ALL] on each container.
         - Give every container resources.requests and resources.limits, a readinessProbe and a livenessProbe, and an image with a pinned tag (never latest).
         - No Secrets, no RBAC, nothing cluster-scoped.
+        - Services of type \(policy.serviceTypes.sorted().joined(separator: " or ")) only, without externalIPs; never ExternalName.
+        - No nodeName, no tolerations, no serviceAccountName other than default, automountServiceAccountToken: false, no gitRepo or nfs volumes.
+        - PersistentVolumeClaims without volumeName or selector, with storageClassName \((policy.storageClasses.sorted() + ["unset"]).joined(separator: " or ")).
         - Expose HTTP through an Ingress with ingressClassName traefik and the annotation cert-manager.io/cluster-issuer: homelab-ca, with TLS for the host.
         """
     }

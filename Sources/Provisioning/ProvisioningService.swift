@@ -57,6 +57,9 @@ public final class ProvisioningService: Sendable {
                        context: ValidationContext) async throws -> Result<AppRequest, FieldErrors> {
         let actor = requestedBy.map { RequestActor(name: $0, isAdmin: false) } ?? .anonymous
         let spec: AppSpec
+        // The default host must lie under a domain the policy allows, or the template's own Ingress would be refused.
+        var context = context
+        context.hostDomain = settings.policy.ingressDomains.first ?? context.hostDomain
         switch AppSpecValidator.validate(fields, context: context) {
         case let .success(valid): spec = valid
         case let .failure(errors): return .failure(errors)

@@ -4,6 +4,9 @@ import Ollama
 /// How the new-app flow runs, from the configuration.
 public struct ProvisioningSettings: Sendable {
     public var policy: ManifestPolicy
+    /// Hosts the platform serves now (its service links, the portal), read at each check so that a
+    /// reload of the platform repository counts; added to `policy.reservedHosts`.
+    public var platformHosts: @Sendable () -> Set<String>
     /// The Ollama model drafts come from.
     public var model: String
     public var chatOptions: ChatOptions
@@ -29,8 +32,9 @@ public struct ProvisioningSettings: Sendable {
     public init(policy: ManifestPolicy = ManifestPolicy(), model: String = "qwen2.5-coder:7b", chatOptions: ChatOptions = ChatOptions(),
                 gitopsFolder: String = "gitops/apps/ai-generated", baseBranch: String = "main", publicURL: String = "http://127.0.0.1:8080",
                 ollamaConcurrency: Int = 1, otherConcurrency: Int = 4, autoPR: Bool = false, generationTimeout: Double = 600, queueLimit: Int = 50,
-                perUserLimit: Int = 3) {
+                perUserLimit: Int = 3, platformHosts: @escaping @Sendable () -> Set<String> = { [] }) {
         self.policy = policy
+        self.platformHosts = platformHosts
         self.model = model
         self.chatOptions = chatOptions
         self.gitopsFolder = gitopsFolder
@@ -42,5 +46,12 @@ public struct ProvisioningSettings: Sendable {
         self.generationTimeout = generationTimeout
         self.queueLimit = queueLimit
         self.perUserLimit = perUserLimit
+    }
+
+    /// The policy a check runs under now: `policy` with the platform's current hosts reserved.
+    public var currentPolicy: ManifestPolicy {
+        var current = policy
+        current.reservedHosts.formUnion(platformHosts())
+        return current
     }
 }

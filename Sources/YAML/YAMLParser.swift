@@ -2,6 +2,10 @@ import CLibYAML
 
 /// Reads YAML text with libyaml into `YAMLNode` trees.
 ///
+/// Tags of YAML's core schema are resolved as the node is read (`!!bool true` becomes the
+/// boolean `true`, `!!str 1` the string "1"), so a tagged value means what its tag says and is
+/// written back that way; any other tag is an error (see `CoreTags`).
+///
 /// Aliases are expanded into copies, counted against `YAMLLimits.maxAliasExpansion`, so a
 /// "billion laughs" input fails fast with a clear error instead of growing without bound.
 public enum YAML {
@@ -93,7 +97,7 @@ private struct TreeBuilder {
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
             let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
-            let node = YAMLNode(.scalar(text, quoted: scalar.plain_implicit == 0), mark: mark)
+            let node = try CoreTags.scalar(text, quoted: scalar.plain_implicit == 0, tag: Self.string(scalar.tag), at: mark)
             try register(anchor: Self.string(scalar.anchor), node: node, size: 1)
             try add(node)
         case YAML_ALIAS_EVENT:
@@ -107,8 +111,10 @@ private struct TreeBuilder {
             }
             try add(target.node)
         case YAML_SEQUENCE_START_EVENT:
+            try CoreTags.checkCollection(tag: Self.string(event.data.sequence_start.tag), "tag:yaml.org,2002:seq", at: mark)
             try push(Frame(isMapping: false, mark: mark, anchor: Self.string(event.data.sequence_start.anchor)), at: mark)
         case YAML_MAPPING_START_EVENT:
+            try CoreTags.checkCollection(tag: Self.string(event.data.mapping_start.tag), "tag:yaml.org,2002:map", at: mark)
             try push(Frame(isMapping: true, mark: mark, anchor: Self.string(event.data.mapping_start.anchor)), at: mark)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return }

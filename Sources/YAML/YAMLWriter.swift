@@ -75,7 +75,13 @@ public enum YAMLWriter {
 
     private static func needsQuotes(_ text: String) -> Bool {
         guard let first = text.first, let last = text.last else { return true }
-        if "-?:,[]{}#&*!|>'\"%@`".contains(first) || first == " " || last == " " { return true }
+        // A dash starts a sequence entry or a document marker only before a space or at the end;
+        // `-12` and `-.inf` stay plain, or a negative number would be written back as a string.
+        if first == "-" {
+            let second = text.dropFirst().first
+            if second == nil || second == " " || text.hasPrefix("---") { return true }
+        } else if "?:,[]{}#&*!|>'\"%@`".contains(first) { return true }
+        if first == " " || last == " " { return true }
         // ": ", " #", a control character or a line break anywhere; scanned as bytes, as this runs for
         // every value of a 10,000-entity catalog at load, with the Unicode check for non-ASCII text only.
         var previous: UInt8 = 0

@@ -75,12 +75,31 @@ struct ConfigLoaderTests {
         ("colour: blue\n", "colour", "unknown key", ":1"),
         ("prometheus:\n  url: prometheus.local\n", "prometheus.url", "expected an http or https URL, got 'prometheus.local'", ":2"),
         ("status:\n  window: 1\n", "status.window", "expected a whole number from 2 to 10000, got '1'", ":2"),
+        ("policy:\n  service_types: [ClusterIP, ExternalName]\n", "policy.service_types",
+         "ExternalName cannot be allowed: it lets an app alias any name, cluster services included", ":2"),
+        ("policy:\n  service_types: [Headless]\n", "policy.service_types", "expected ClusterIP, NodePort or LoadBalancer, got 'Headless'", ":2"),
+        ("policy:\n  service_types: []\n", "policy.service_types", "must name at least one", ":2"),
+        ("policy:\n  ingress_domains: [Homelab.Local]\n", "policy.ingress_domains", "'Homelab.Local' is not a domain name (lowercase letters, digits, '-' and '.')", ":2"),
+        ("policy:\n  storage_classes: [{name: fast}]\n", "policy.storage_classes", "expected a list of single values", ":2"),
     ])
     func fileErrors(_ text: String, _ key: String, _ reason: String, _ line: String) throws {
         let path = try file(text)
         #expect(throws: ConfigError(source: path + line, key: key, reason: reason)) {
             try HomeportConfig.load(file: path, environment: [:])
         }
+    }
+
+    @Test("policy lists: defaults for k3s and homelab.local; a YAML list in the file, comma-separated in the environment")
+    func policyLists() throws {
+        let defaults = try HomeportConfig.load(file: nil, environment: [:]).policy
+        #expect(defaults.ingressDomains == ["homelab.local"])
+        #expect(defaults.serviceTypes == ["ClusterIP"])
+        #expect(defaults.storageClasses == ["local-path"])
+        let path = try file("policy:\n  ingress_domains: [lab.example.org, homelab.local]\n  storage_classes: []\n")
+        let config = try HomeportConfig.load(file: path, environment: ["HOMEPORT_POLICY_SERVICE_TYPES": "ClusterIP, LoadBalancer"])
+        #expect(config.policy.ingressDomains == ["lab.example.org", "homelab.local"])
+        #expect(config.policy.storageClasses == [])
+        #expect(config.policy.serviceTypes == ["ClusterIP", "LoadBalancer"])
     }
 
     @Test("a bad environment value names the variable and the key")

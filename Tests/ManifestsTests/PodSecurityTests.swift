@@ -118,7 +118,7 @@ struct PodSecurityTests {
              message: "container 'web' does not drop ALL capabilities"),
         Case(set: "\(container).securityContext.capabilities.add", to: "[CHOWN]", path: "\(containerPath).securityContext.capabilities.add[0]"),
         Case(set: "\(pod).securityContext.seccompProfile", to: nil, path: "\(containerPath).securityContext.seccompProfile.type"),
-        Case(set: "\(pod).volumes", to: "[{name: share, nfs: {server: nas, path: /export}}]", path: "\(pod).volumes[0].nfs"),
+        Case(set: "\(pod).volumes", to: "[{name: tools, image: {reference: 'busybox:1.36'}}]", path: "\(pod).volumes[0].image"),
     ])
     func restricted(_ change: Case) throws {
         let report = check(try editing(hardenedDeployment, change.set, change.to))

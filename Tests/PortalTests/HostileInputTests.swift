@@ -100,6 +100,8 @@ struct HostileInputTests {
         ("hostile-duplicate-keys.ndjson", .rejected, "duplicate key"),
         // Bytes that are not UTF-8 become U+FFFD, and the name is then refused.
         ("hostile-invalid-utf8.ndjson", .rejected, "is not a DNS-1123 subdomain"),
+        // A Service aliasing kubernetes.default: the policy escapes of hostile-input/policy-escapes.
+        ("hostile-policy-escape.ndjson", .rejected, "a Service of type ExternalName makes the app's Service name an alias"),
     ])
     func modelOutput(_ transcript: String, _ expected: RequestStatus, _ reason: String) async throws {
         try await FakeOllama(.replay(transcript, pause: .zero)).application().test(.live) { fake in

@@ -87,6 +87,23 @@ struct JobRunnerTests {
         }
     }
 
+    @Test("a model answer with a Service aliasing kubernetes.default is rejected with the reason, even with auto PR: no branch, no pull request")
+    func policyEscapeRejected() async throws {
+        let ollama = FakeOllama(.replay("hostile-policy-escape.ndjson", pause: .zero))
+        try await ollama.application().test(.live) { client in
+            let forge = FakeForge()
+            let flow = try await Flow(store: try freshStore(), ollamaPort: try #require(client.port), provider: forge, autoPR: true)
+            let created = try await flow.submit(ollamaFields(), autoPR: true)
+            let rejected = try await flow.wait(created.id, for: [.rejected, .ready, .failed, .prOpened])
+            #expect(rejected.status == .rejected)
+            #expect(rejected.failureReason?.contains("ExternalName") == true, "\(rejected.failureReason ?? "no reason")")
+            let findings = try JSONDecoder().decode([PolicyFinding].self, from: Data(try #require(rejected.findingsJSON).utf8))
+            #expect(findings.contains { $0.severity == .error && $0.object == "Service/nginx-demo" && $0.path == "spec.type" })
+            #expect(rejected.branch == nil && rejected.prURL == nil)
+            #expect(forge.calls.isEmpty)
+        }
+    }
+
     @Test("upstream failures end failed with the reason, keeping what streamed", arguments: [
         ("chat-stream-error-midway.ndjson", "Ollama reported an error"),
         ("chat-stream-invalid-json.ndjson", "is not a chat line"),

@@ -120,6 +120,51 @@ struct YAMLParserTests {
 
 @Suite("YAML writer")
 struct YAMLWriterTests {
+    @Test("core-schema tags are resolved: the value means what its tag says, and is written back that way", arguments: [
+        ("!!bool true", YAMLNode.Value.scalar("true", quoted: false), "true"),
+        ("!!bool FALSE", .scalar("false", quoted: false), "false"),
+        ("!!int 0x1F", .scalar("31", quoted: false), "31"),
+        ("!!int -12", .scalar("-12", quoted: false), "-12"),
+        ("!!float 2", .scalar("2.0", quoted: false), "2.0"),
+        ("!!float 1.5e3", .scalar("1.5e3", quoted: false), "1.5e3"),
+        ("!!null ''", .scalar("null", quoted: false), "null"),
+        ("!!str true", .scalar("true", quoted: true), "\"true\""),
+        ("!!str 8080", .scalar("8080", quoted: true), "\"8080\""),
+        ("! 42", .scalar("42", quoted: true), "\"42\""),
+    ])
+    func coreTags(_ value: String, _ expected: YAMLNode.Value, _ written: String) throws {
+        let node = try #require(try YAML.parse("key: \(value)"))
+        #expect(node["key"]?.value == expected)
+        #expect(YAMLWriter.string(node) == "key: \(written)\n")
+    }
+
+    @Test("collections may carry their own core tag")
+    func collectionTags() throws {
+        let node = try #require(try YAML.parse("key: !!map {a: !!seq [b]}"))
+        #expect(node["key"]?["a"]?.sequence?.first?.string == "b")
+    }
+
+    @Test("other tags, and values their core tag does not allow, are errors with the place", arguments: [
+        ("!!binary dHJ1ZQ==", "tag !!binary is not supported"),
+        ("!!timestamp 2026-12-03", "tag !!timestamp is not supported"),
+        ("!custom yes", "tag !custom is not supported"),
+        ("!!set {a: null}", "tag !!set is not supported"),
+        ("!!omap [{a: 1}]", "tag !!omap is not supported"),
+        ("!!bool yes", "!!bool 'yes' is not a boolean (true or false)"),
+        ("!!int 010", "!!int '010' is not an integer"),
+        ("!!int 1.5", "!!int '1.5' is not an integer"),
+        ("!!float abc", "!!float 'abc' is not a number"),
+        ("!!null nothing", "!!null 'nothing' is not null"),
+    ])
+    func unsupportedTags(_ value: String, _ reason: String) {
+        #expect {
+            try YAML.parse("a: 1\nkey: \(value)")
+        } throws: { error in
+            guard let error = error as? YAMLError else { return false }
+            return error.line == 2 && error.reason.hasPrefix(reason)
+        }
+    }
+
     @Test("written YAML parses back to the same value", arguments: [
         "a: 1\nb: [x, y]\nc: {d: e}",
         "list:\n  - name: one\n    ports: [80, 443]\n  - name: two",

@@ -15,6 +15,11 @@ struct Findings {
         all.append(PolicyFinding(severity: .warning, object: object.reference, path: path.description, message: message))
     }
 
+    /// Adds the findings of `other` after these.
+    mutating func append(_ other: Findings) {
+        all += other.all
+    }
+
     /// Errors, then warnings, each in the order found (document order).
     var errorsFirst: [PolicyFinding] {
         all.filter { $0.severity == .error } + all.filter { $0.severity == .warning }

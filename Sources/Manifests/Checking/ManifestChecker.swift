@@ -42,19 +42,34 @@ public enum ManifestChecker {
             return ManifestReport(yaml: nil, objects: [], findings: findings.errorsFirst)
         }
 
+        // Every object is named and normalized before any is checked, so that a check can see the
+        // whole set (a pod may use a ServiceAccount declared beside it); findings stay object by object.
         var naming = Naming(objects: objects, appName: appName)
         let normalization = Normalization(appName: appName, namespace: policy.namespace)
+        var prepared: [Findings] = []
         for index in objects.indices {
-            Structure.check(objects[index], into: &findings)
-            naming.name(&objects[index], into: &findings)
-            normalization.normalize(&objects[index], into: &findings)
-            KindPolicy.check(objects[index], policy: policy, into: &findings)
-            APIVersions.check(objects[index], into: &findings)
-            PodSecurityBaseline.check(objects[index], into: &findings)
-            PodSecurityRestricted.check(objects[index], into: &findings)
-            PodStructure.check(objects[index], into: &findings)
-            ContainerHygiene.check(objects[index], into: &findings)
-            KubernetesSchema.check(objects[index], into: &findings)
+            var own = Findings()
+            Structure.check(objects[index], into: &own)
+            naming.name(&objects[index], into: &own)
+            normalization.normalize(&objects[index], into: &own)
+            prepared.append(own)
+        }
+        let serviceAccounts = Set(objects.filter { $0.kind == "ServiceAccount" }.compactMap(\.name))
+        for (object, var own) in zip(objects, prepared) {
+            FieldSpelling.check(object, into: &own)
+            KindPolicy.check(object, policy: policy, into: &own)
+            APIVersions.check(object, into: &own)
+            PodSecurityBaseline.check(object, into: &own)
+            PodIsolation.check(object, serviceAccounts: serviceAccounts, into: &own)
+            PodSecurityRestricted.check(object, into: &own)
+            PodStructure.check(object, into: &own)
+            ContainerHygiene.check(object, into: &own)
+            ServiceExposure.check(object, policy: policy, into: &own)
+            IngressRouting.check(object, policy: policy, into: &own)
+            StorageClaims.check(object, policy: policy, into: &own)
+            // Last: it skips paths an earlier check already reported.
+            KubernetesSchema.check(object, into: &own)
+            findings.append(own)
         }
 
         let yaml = objects.map { YAMLWriter.string($0.node) }.joined(separator: "---\n")

@@ -3,8 +3,8 @@ import YAML
 /// The Pod Security Standard "restricted", as warnings: hardening a pod should have (no privilege
 /// escalation, not root, all capabilities dropped, a seccomp profile, only volume types that stay
 /// in the pod). Many upstream images still need root, so these inform rather than block.
-/// Settings "baseline" already refuses (an Unconfined profile, a capability beyond its set) are
-/// not repeated here.
+/// Settings "baseline" or `PodIsolation` already refuse (an Unconfined profile, a capability
+/// beyond its set, hostPath, gitRepo and network volumes) are not repeated here.
 /// https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
 enum PodSecurityRestricted {
     static func check(_ object: ManifestObject, into findings: inout Findings) {
@@ -36,7 +36,8 @@ enum PodSecurityRestricted {
         }
         for (index, volume) in pod.spec["volumes"]?.items ?? [] {
             for pair in volume.mapping ?? [] {
-                guard let type = pair.key.string, type != "name", type != "hostPath", !allowedVolumeTypes.contains(type) else { continue }
+                guard let type = pair.key.string, type != "name", type != "hostPath", !allowedVolumeTypes.contains(type),
+                      !PodIsolation.refusedVolumeTypes.contains(type) else { continue }
                 findings.warning("volume '\(volume["name"]?.string ?? "#\(index)")' is of type \(type), outside the restricted set", in: object, at: pod.specPath.key("volumes").index(index).key(type))
             }
         }

@@ -4,13 +4,22 @@ import GitOps
 import Logging
 import Manifests
 import Ollama
+import Platform
 import Provisioning
 import Store
 
-/// The new-app flow as the configuration describes it.
-func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, logger: Logger) throws -> ProvisioningService {
+/// The new-app flow as the configuration describes it; the hosts `state`'s platform serves are
+/// reserved from apps' ingresses.
+func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, state: PlatformState, logger: Logger) throws -> ProvisioningService {
+    let portalHost = URL(string: config.server.publicURL)?.host?.lowercased()
     let settings = ProvisioningSettings(
-        policy: ManifestPolicy(namespace: config.policy.namespace),
+        policy: ManifestPolicy(
+            namespace: config.policy.namespace,
+            ingressDomains: config.policy.ingressDomains,
+            reservedHosts: Set([portalHost].compactMap { $0 }),
+            serviceTypes: Set(config.policy.serviceTypes),
+            storageClasses: Set(config.policy.storageClasses)
+        ),
         model: config.ollama.model,
         gitopsFolder: config.gitops.path,
         baseBranch: config.gitops.baseBranch,
@@ -19,7 +28,8 @@ func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, logger
         autoPR: config.gitops.autoPR,
         generationTimeout: config.ollama.totalTimeoutSeconds,
         queueLimit: config.jobs.queueLimit,
-        perUserLimit: config.jobs.perUserLimit
+        perUserLimit: config.jobs.perUserLimit,
+        platformHosts: { platformHosts(state.snapshot) }
     )
     let ollama = OllamaClient(baseURL: config.ollama.url, timeouts: OllamaTimeouts(
         connect: config.ollama.connectTimeoutSeconds, firstToken: config.ollama.firstTokenTimeoutSeconds, total: config.ollama.totalTimeoutSeconds
@@ -28,6 +38,12 @@ func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, logger
     let feed = LiveFeed()
     let runner = JobRunner(store: store, ollama: ollama, provider: try makeGitProvider(config: config), settings: settings, feed: feed, logger: logger)
     return ProvisioningService(store: store, runner: runner, feed: feed, ollama: ollama, settings: settings)
+}
+
+/// The hosts of the platform's service links (`platform/services.yaml`): an app's Ingress for one
+/// would take over that service's traffic. The snapshot holds no ingresses of the GitOps folder.
+func platformHosts(_ snapshot: PlatformSnapshot) -> Set<String> {
+    Set(snapshot.serviceGroups.flatMap(\.services).compactMap { URL(string: $0.url)?.host?.lowercased() })
 }
 
 /// Why the configured Git provider cannot be used; stops the start.
