@@ -87,7 +87,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GitOpsTests",
-            dependencies: ["GitOps", "HTTPClient", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["GitOps", "HTTPClient", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(
             name: "ProvisioningTests",

@@ -17,8 +17,9 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
     let applied = try database.migrate(folder: config.resourcesDir + "/migrations")
     if !applied.isEmpty { logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"]) }
     let state = try PlatformState(loader: PlatformLoader(paths: config.platformPaths), logger: logger)
-    let provisioning = try makeProvisioning(config: config, database: database, logger: logger)
-    let monitor = makeStatusMonitor(config: config, state: state, logger: logger)
+    let http = try outboundHTTPClient(config: config)
+    let provisioning = try makeProvisioning(config: config, database: database, logger: logger, http: http)
+    let monitor = makeStatusMonitor(config: config, state: state, logger: logger, http: http)
     let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: config.resourcesDir,
                                        authenticator: try makeAuthenticator(config.auth), monitor: monitor)
     return Application(

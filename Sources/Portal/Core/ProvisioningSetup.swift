@@ -1,6 +1,7 @@
 import Config
 import Foundation
 import GitOps
+import HTTPClient
 import Logging
 import Manifests
 import Ollama
@@ -8,7 +9,9 @@ import Provisioning
 import Store
 
 /// The new-app flow as the configuration describes it.
-func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, logger: Logger) throws -> ProvisioningService {
+///
+/// `http` carries the trust of `tls.ca_file` to Ollama and the Git provider.
+func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, logger: Logger, http: CurlHTTPClient = .init()) throws -> ProvisioningService {
     let settings = ProvisioningSettings(
         policy: ManifestPolicy(namespace: config.policy.namespace),
         model: config.ollama.model,
@@ -23,11 +26,22 @@ func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, logger
     )
     let ollama = OllamaClient(baseURL: config.ollama.url, timeouts: OllamaTimeouts(
         connect: config.ollama.connectTimeoutSeconds, firstToken: config.ollama.firstTokenTimeoutSeconds, total: config.ollama.totalTimeoutSeconds
-    ))
+    ), http: http)
     let store = RequestStore(database: database)
     let feed = LiveFeed()
-    let runner = JobRunner(store: store, ollama: ollama, provider: try makeGitProvider(config: config), settings: settings, feed: feed, logger: logger)
+    let runner = JobRunner(store: store, ollama: ollama, provider: try makeGitProvider(config: config, http: http), settings: settings, feed: feed, logger: logger)
     return ProvisioningService(store: store, runner: runner, feed: feed, ollama: ollama, settings: settings)
+}
+
+/// The libcurl client every outbound call shares: it trusts the system's CAs and those of
+/// `tls.ca_file`, joined once here; an unreadable or empty CA file stops the start.
+public func outboundHTTPClient(config: HomeportConfig) throws -> CurlHTTPClient {
+    guard !config.tls.caFile.isEmpty else { return CurlHTTPClient() }
+    do {
+        return CurlHTTPClient(trust: try TLSTrust(addingCAFile: config.tls.caFile))
+    } catch {
+        throw ConfigError(source: config.tls.caFile, key: "tls.ca_file", reason: error.reason)
+    }
 }
 
 /// Why the configured Git provider cannot be used; stops the start.
@@ -50,7 +64,8 @@ func forgeToken(_ forge: HomeportConfig.GitOps.Forge, key: String, environment: 
 }
 
 /// The Git provider `gitops.provider` names; a missing token or repository stops the start.
-func makeGitProvider(config: HomeportConfig, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any GitProvider {
+func makeGitProvider(config: HomeportConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
+                     http: CurlHTTPClient = .init()) throws -> any GitProvider {
     let gitops = config.gitops
     do {
         switch gitops.provider {
@@ -66,13 +81,13 @@ func makeGitProvider(config: HomeportConfig, environment: [String: String] = Pro
                 throw ProviderConfigurationError(description: "gitops.github.repository: set owner/name of the GitOps repository")
             }
             return try GitHubProvider(apiURL: gitops.github.apiURL, repository: gitops.github.repository,
-                                      token: try forgeToken(gitops.github, key: "github", environment: environment))
+                                      token: try forgeToken(gitops.github, key: "github", environment: environment), http: http)
         case .gitea:
             guard !gitops.gitea.repository.isEmpty else {
                 throw ProviderConfigurationError(description: "gitops.gitea.repository: set owner/name of the GitOps repository")
             }
             return try GiteaProvider(apiURL: gitops.gitea.apiURL, repository: gitops.gitea.repository,
-                                     token: try forgeToken(gitops.gitea, key: "gitea", environment: environment))
+                                     token: try forgeToken(gitops.gitea, key: "gitea", environment: environment), http: http)
         }
     } catch let error as GitProviderError {
         throw ProviderConfigurationError(description: "gitops.\(gitops.provider.rawValue): \(error.message)")
