@@ -15,6 +15,7 @@ struct Homeport: AsyncParsableCommand {
         subcommands: [Serve.self, Check.self, Migrate.self, Backup.self],
         defaultSubcommand: Serve.self
     )
+
 }
 
 /// Options every subcommand shares.
@@ -38,6 +39,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
+        try config.checkDataDirectory()
         let logger = makeLogger(level: config.log.level)
         let database = try HomeportDatabase(path: config.dataDir + "/homeport.sqlite")
         let applied = try database.migrate(folder: config.resourcesDir + "/migrations")
@@ -86,6 +88,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
+        try config.checkDataDirectory()
         let database = try HomeportDatabase(path: config.dataDir + "/homeport.sqlite")
         let applied = try database.migrate(folder: config.resourcesDir + "/migrations")
         print(applied.isEmpty ? "database is up to date" : "applied \(applied.joined(separator: ", "))")
@@ -114,6 +117,17 @@ struct Backup: AsyncParsableCommand {
             throw ValidationError(error.reason)
         }
         print("backed up \(source) to \(file); integrity check ok")
+    }
+}
+
+extension HomeportConfig {
+    /// Refuses a `data_dir` on a network file system unless `data_dir_allow_network_fs` (see `DataDirectory`).
+    func checkDataDirectory() throws {
+        do {
+            try DataDirectory.check(dataDir, allowNetwork: dataDirAllowNetworkFS)
+        } catch {
+            throw ValidationError(error.reason)
+        }
     }
 }
 
