@@ -12,10 +12,28 @@ struct Homeport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "homeport",
         abstract: "A self-hosted developer portal for a homelab platform.",
-        subcommands: [Serve.self, Check.self, Migrate.self, Backup.self],
+        subcommands: [Serve.self, Check.self, Migrate.self, Backup.self, Lint.self],
         defaultSubcommand: Serve.self
     )
 
+    /// ArgumentParser's own `main`, except that `homeport lint` ends a usage error with status 2,
+    /// as linters do (CI tells "the manifests fail" (1) from "the call is wrong" (2)), not 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if CommandLine.arguments.dropFirst().first == "lint", exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every subcommand shares.

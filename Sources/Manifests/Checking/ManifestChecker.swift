@@ -15,46 +15,14 @@ public enum ManifestChecker {
         if !DNSNames.isLabel(appName) {
             findings.error("app name '\(appName)' is not a DNS-1123 label")
         }
-        let bytes = text.utf8.count
-        guard bytes <= policy.maxBytes else {
-            findings.error("the output is \(bytes) bytes, more than the limit of \(policy.maxBytes)")
+        guard withinSizeCap(text, policy: policy, findings: &findings) else {
             return ManifestReport(yaml: nil, objects: [], findings: findings.errorsFirst)
         }
         let extracted = ManifestExtractor.excerpt(of: text)
-        let limits = YAMLLimits(
-            maxBytes: policy.maxBytes, maxDepth: 64,
-            maxAliasExpansion: policy.maxAliasExpansion, maxDocuments: policy.maxDocuments
-        )
-        let documents: [YAMLNode]
-        do {
-            documents = try YAML.parseDocuments(extracted.text, limits: limits)
-        } catch {
-            findings.error("line \(extracted.answerLine(error.line)): \(error.reason)")
+        guard var objects = objects(of: text, parsing: extracted.text, answerLine: extracted.answerLine, policy: policy, findings: &findings) else {
             return ManifestReport(yaml: nil, objects: [], findings: findings.errorsFirst)
         }
-        var objects = Documents.objects(from: documents, findings: &findings)
-        guard objects.count <= policy.maxDocuments else {
-            findings.error("the output holds \(objects.count) objects, more than the limit of \(policy.maxDocuments)")
-            return ManifestReport(yaml: nil, objects: [], findings: findings.errorsFirst)
-        }
-        guard !objects.isEmpty else {
-            findings.error("the output holds no Kubernetes object")
-            return ManifestReport(yaml: nil, objects: [], findings: findings.errorsFirst)
-        }
-
-        var naming = Naming(objects: objects, appName: appName)
-        let normalization = Normalization(appName: appName, namespace: policy.namespace)
-        for index in objects.indices {
-            Structure.check(objects[index], into: &findings)
-            naming.name(&objects[index], into: &findings)
-            normalization.normalize(&objects[index], into: &findings)
-            KindPolicy.check(objects[index], policy: policy, into: &findings)
-            APIVersions.check(objects[index], into: &findings)
-            PodSecurityBaseline.check(objects[index], into: &findings)
-            PodSecurityRestricted.check(objects[index], into: &findings)
-            PodStructure.check(objects[index], into: &findings)
-            ContainerHygiene.check(objects[index], into: &findings)
-        }
+        examine(&objects, mode: .normalize(appName: appName), policy: policy, findings: &findings)
 
         let yaml = objects.map { YAMLWriter.string($0.node) }.joined(separator: "---\n")
         let problem = rereadProblem(yaml, documents: objects.count)
@@ -68,6 +36,94 @@ public enum ManifestChecker {
         )
     }
 
+    /// The findings of `homeport lint` on one file's `text`, errors first, each with its line.
+    ///
+    /// Every rule of `check` applies, on the objects as written: nothing is extracted, named or
+    /// normalized, so a namespace other than `policy.namespace` (on a namespaced kind), a missing
+    /// `app.kubernetes.io/name` or `app.kubernetes.io/managed-by` label, or a missing name is a
+    /// finding instead of a fix. With `.restricted`, the Pod Security "restricted" items are errors.
+    public static func lint(_ text: String, policy: ManifestPolicy, level: PodSecurityLevel) -> [LocatedFinding] {
+        var findings = Findings()
+        guard withinSizeCap(text, policy: policy, findings: &findings),
+              var objects = objects(of: text, parsing: text, answerLine: { $0 }, policy: policy, findings: &findings) else {
+            return findings.locatedErrorsFirst
+        }
+        examine(&objects, mode: .lint(level: level), policy: policy, findings: &findings)
+        return findings.locatedErrorsFirst
+    }
+
+    /// How the checks treat what they find.
+    enum Mode {
+        /// The new-app flow: unnamed objects take names after the app; namespace and labels are forced.
+        case normalize(appName: String)
+        /// `homeport lint`: the objects as written; what the flow would fix is a finding.
+        case lint(level: PodSecurityLevel)
+    }
+
+    /// False, with the finding, when `text` is over the policy's size cap (checked before any work on it).
+    private static func withinSizeCap(_ text: String, policy: ManifestPolicy, findings: inout Findings) -> Bool {
+        let bytes = text.utf8.count
+        guard bytes <= policy.maxBytes else {
+            findings.error("the output is \(bytes) bytes, more than the limit of \(policy.maxBytes)")
+            return false
+        }
+        return true
+    }
+
+    /// The objects of the parsed `yaml` (`text` as extracted); nil, with the finding, when there
+    /// is nothing to check.
+    private static func objects(
+        of text: String, parsing yaml: String, answerLine: (Int) -> Int, policy: ManifestPolicy, findings: inout Findings
+    ) -> [ManifestObject]? {
+        let limits = YAMLLimits(
+            maxBytes: policy.maxBytes, maxDepth: 64,
+            maxAliasExpansion: policy.maxAliasExpansion, maxDocuments: policy.maxDocuments
+        )
+        let documents: [YAMLNode]
+        do {
+            documents = try YAML.parseDocuments(yaml, limits: limits)
+        } catch {
+            findings.error("line \(answerLine(error.line)): \(error.reason)", line: answerLine(error.line))
+            return nil
+        }
+        let objects = Documents.objects(from: documents, findings: &findings)
+        guard objects.count <= policy.maxDocuments else {
+            findings.error("the output holds \(objects.count) objects, more than the limit of \(policy.maxDocuments)")
+            return nil
+        }
+        guard !objects.isEmpty else {
+            findings.error("the output holds no Kubernetes object")
+            return nil
+        }
+        return objects
+    }
+
+    /// Every rule, object by object: one list for the flow and for lint.
+    private static func examine(_ objects: inout [ManifestObject], mode: Mode, policy: ManifestPolicy, findings: inout Findings) {
+        let appName: String? = if case .normalize(let appName) = mode { appName } else { nil }
+        var naming = Naming(objects: objects, appName: appName)
+        for index in objects.indices {
+            Structure.check(objects[index], into: &findings)
+            naming.name(&objects[index], into: &findings)
+            switch mode {
+            case .normalize(let appName):
+                Normalization(appName: appName, namespace: policy.namespace).normalize(&objects[index], into: &findings)
+            case .lint:
+                Normalization.inspect(objects[index], namespace: policy.namespace, into: &findings)
+            }
+            KindPolicy.check(objects[index], policy: policy, into: &findings)
+            APIVersions.check(objects[index], into: &findings)
+            PodSecurityBaseline.check(objects[index], into: &findings)
+            let restrictedStart = findings.count
+            PodSecurityRestricted.check(objects[index], into: &findings)
+            if case .lint(.restricted) = mode {
+                findings.promoteWarnings(since: restrictedStart)
+            }
+            PodStructure.check(objects[index], into: &findings)
+            ContainerHygiene.check(objects[index], into: &findings)
+        }
+    }
+
     /// Why the written YAML would not parse again, if it would not: a value with control
     /// characters, or a key that is not a scalar, cannot be written back faithfully, and a pull
     /// request must never carry YAML that does not parse.
@@ -79,5 +135,22 @@ public enum ManifestChecker {
         } catch {
             return error.description
         }
+    }
+}
+
+/// The Pod Security Standards level `homeport lint` enforces: "baseline" items are always
+/// errors; with `restricted`, the "restricted" items (warnings in the new-app flow) are too.
+public enum PodSecurityLevel: String, Sendable, CaseIterable {
+    case baseline, restricted
+}
+
+/// A finding and the line of the file it is about (1-based).
+public struct LocatedFinding: Sendable, Equatable {
+    public var finding: PolicyFinding
+    public var line: Int
+
+    public init(_ finding: PolicyFinding, line: Int) {
+        self.finding = finding
+        self.line = line
     }
 }
