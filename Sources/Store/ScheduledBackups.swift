@@ -81,7 +81,7 @@ public enum BackupRotation {
     }
 
     // DateFormatter is thread-safe for formatting and parsing once configured.
-    nonisolated(unsafe) private static let formatter: DateFormatter = {
+    private static let formatter: DateFormatter = {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

@@ -19,7 +19,7 @@ public enum ManifestChecker {
             return ManifestReport(yaml: nil, objects: [], findings: findings.errorsFirst)
         }
         let extracted = ManifestExtractor.excerpt(of: text)
-        guard var objects = objects(of: text, parsing: extracted.text, answerLine: extracted.answerLine, policy: policy, findings: &findings) else {
+        guard var objects = objects(parsing: extracted.text, answerLine: extracted.answerLine, policy: policy, findings: &findings) else {
             return ManifestReport(yaml: nil, objects: [], findings: findings.errorsFirst)
         }
         examine(&objects, mode: .normalize(appName: appName), policy: policy, findings: &findings)
@@ -45,7 +45,7 @@ public enum ManifestChecker {
     public static func lint(_ text: String, policy: ManifestPolicy, level: PodSecurityLevel) -> [LocatedFinding] {
         var findings = Findings()
         guard withinSizeCap(text, policy: policy, findings: &findings),
-              var objects = objects(of: text, parsing: text, answerLine: { $0 }, policy: policy, findings: &findings) else {
+              var objects = objects(parsing: text, answerLine: { $0 }, policy: policy, findings: &findings) else {
             return findings.locatedErrorsFirst
         }
         examine(&objects, mode: .lint(level: level), policy: policy, findings: &findings)
@@ -70,10 +70,10 @@ public enum ManifestChecker {
         return true
     }
 
-    /// The objects of the parsed `yaml` (`text` as extracted); nil, with the finding, when there
-    /// is nothing to check.
+    /// The objects of `yaml`; nil, with the finding, when there is nothing to check. `answerLine`
+    /// maps a line of `yaml` to the line of the text it was extracted from.
     private static func objects(
-        of text: String, parsing yaml: String, answerLine: (Int) -> Int, policy: ManifestPolicy, findings: inout Findings
+        parsing yaml: String, answerLine: (Int) -> Int, policy: ManifestPolicy, findings: inout Findings
     ) -> [ManifestObject]? {
         let limits = YAMLLimits(
             maxBytes: policy.maxBytes, maxDepth: 64,
