@@ -38,6 +38,7 @@ struct ScheduledBackupTests {
             #expect(try await copy.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") } == ["ok"])
             #expect(try await copy.read { try String.fetchAll($0, sql: "SELECT id FROM app_requests") } == [id])
         }
+        #expect(try await server.send("GET", "/-/errors").text.contains("Database last backed up at"))
         let metrics = try await server.send("GET", "/metrics").text
         #expect(metrics.contains("homeport_backup_failures_total 0.0"))
         let last = try #require(metrics.split(separator: "\n").first { $0.hasPrefix("homeport_backup_last_success_timestamp_seconds ") })

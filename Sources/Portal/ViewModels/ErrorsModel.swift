@@ -19,6 +19,7 @@ struct ErrorsModel: Sendable {
     var backupFailure: String?
     var backupFailedAt: String?
     var backupSucceededAt: String?
+    var backupFile: String?
 
     init(state: PlatformState.Current, backup: BackupLog.State? = nil) {
         rows = state.snapshot.problems.map { Row(file: $0.file, line: $0.position ?? "", reason: $0.reason) }
@@ -30,6 +31,7 @@ struct ErrorsModel: Sendable {
         backupFailure = backup?.lastFailure?.reason
         backupFailedAt = backup?.lastFailure?.at.formatted(.iso8601)
         backupSucceededAt = backup?.lastSuccess?.formatted(.iso8601)
+        backupFile = backup?.lastFile
     }
 }
 
