@@ -33,7 +33,9 @@ let package = Package(
         .target(name: "Auth"),
         .target(name: "Config", dependencies: ["YAML", "Auth"]),
         .target(name: "Platform", dependencies: ["YAML", "Markdown"]),
-        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // statfs(2), which Swift's Glibc module lacks: the data folder's file system type.
+        .target(name: "CFileSystem"),
+        .target(name: "Store", dependencies: ["CFileSystem", .product(name: "GRDB", package: "GRDB.swift")]),
         // Creating apps: manifest checks, model and Git provider clients, and the flow that ties them.
         .target(name: "Manifests", dependencies: ["YAML"]),
         .target(name: "Ollama", dependencies: ["HTTPClient"]),
@@ -87,7 +89,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GitOpsTests",
-            dependencies: ["GitOps", "HTTPClient", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["GitOps", "HTTPClient", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(
             name: "ProvisioningTests",

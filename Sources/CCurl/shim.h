@@ -9,6 +9,13 @@ static inline CURLcode hp_setopt_string(CURL *h, CURLoption o, const char *v) { 
 static inline CURLcode hp_setopt_pointer(CURL *h, CURLoption o, void *v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode hp_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode hp_setopt_offset(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
+// A blob option (CURLOPT_CAINFO_BLOB, libcurl >= 7.77): libcurl copies the bytes, so they need not outlive the call.
+static inline CURLcode hp_setopt_blob(CURL *h, CURLoption o, const void *data, size_t length) {
+    struct curl_blob blob = { (void *)data, length, CURL_BLOB_COPY };
+    return curl_easy_setopt(h, o, &blob);
+}
+// The CA bundle libcurl was built to use (Debian: /etc/ssl/certs/ca-certificates.crt); NULL if none.
+static inline const char *hp_default_cainfo(void) { return curl_version_info(CURLVERSION_NOW)->cainfo; }
 
 typedef size_t (*hp_data_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
 static inline CURLcode hp_setopt_write_function(CURL *h, hp_data_callback f) { return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, f); }

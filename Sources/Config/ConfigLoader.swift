@@ -22,6 +22,11 @@ extension HomeportConfig {
         }
         try config.apply(environment: environment)
         try config.checkExposure()
+        if config.resourcesDir.isEmpty {
+            config.resourcesDir = ResourceLocation.resourcesDirectory(
+                workingDirectory: FileManager.default.currentDirectoryPath, executablePath: ResourceLocation.executablePath
+            )
+        }
         return config
     }
 
@@ -137,7 +142,8 @@ struct Setting: Sendable {
             config.server.port = port
         },
         path("data_dir", \.dataDir),
-        path("resources_dir", \.resourcesDir),
+        flag("data_dir_allow_network_fs", \.dataDirAllowNetworkFS),
+        optionalPath("resources_dir", \.resourcesDir),
         path("platform.root", \.platform.root),
         text("platform.catalog", \.platform.catalog),
         text("platform.adr_dir", \.platform.adrDir),
@@ -239,6 +245,16 @@ struct Setting: Sendable {
         optionalURL("argocd.url", \.argocd.url),
         text("argocd.token_env", \.argocd.tokenEnv),
         optionalPath("argocd.token_file", \.argocd.tokenFile),
+        // The homelab's CA and the scheduled backups (issue 12).
+        optionalPath("tls.ca_file", \.tls.caFile),
+        optionalPath("backup.dir", \.backup.dir),
+        Setting(path: "backup.interval_hours") { config, value, _ throws(SettingError) in
+            guard let hours = Double(value), hours > 0, hours <= 24 * 365 else {
+                throw SettingError(reason: "expected a number of hours above 0 (fractions allowed: 0.5 is 30 minutes), got '\(value)'")
+            }
+            config.backup.intervalHours = hours
+        },
+        count("backup.keep", \.backup.keep, range: 1...10_000),
     ]
 
     static let byPath = Dictionary(uniqueKeysWithValues: all.map { ($0.path, $0) })

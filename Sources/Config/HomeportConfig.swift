@@ -8,8 +8,11 @@ public struct HomeportConfig: Sendable, Equatable {
     public var server = Server()
     /// Folder for the database and other state.
     public var dataDir = ".homeport"
-    /// Folder holding `Templates/`, `Public/` and `migrations/`.
-    public var resourcesDir = "."
+    /// Accept a `dataDir` on a network file system (NFS, SMB), where SQLite's locking is unreliable.
+    public var dataDirAllowNetworkFS = false
+    /// Folder holding `Templates/`, `Public/` and `migrations/`; `load` fills it in when the
+    /// configuration leaves it empty (see `ResourceLocation`).
+    public var resourcesDir = ""
     public var platform = Platform()
     public var log = Log()
     public var ollama = Ollama()
@@ -22,6 +25,8 @@ public struct HomeportConfig: Sendable, Equatable {
     public var prometheus = Upstream()
     public var alertmanager = Upstream()
     public var argocd = ArgoCD()
+    public var tls = TLS()
+    public var backup = Backup()
 
     public struct Server: Sendable, Equatable {
         public var host = "127.0.0.1"
@@ -166,6 +171,25 @@ public struct HomeportConfig: Sendable, Equatable {
         public var url = ""
         public var tokenEnv = "ARGOCD_TOKEN"
         public var tokenFile = ""
+    }
+
+    /// Trust for every outbound HTTPS call (Git providers, Ollama, service checks, Prometheus,
+    /// Alertmanager, Argo CD, Kubernetes).
+    public struct TLS: Sendable, Equatable {
+        /// PEM bundle of CAs trusted in addition to the system's (the homelab's CA); empty: the
+        /// system's alone. Per-integration CA keys (`status.ca_file`, `kubernetes.ca_file`, a
+        /// service check's `ca_bundle`) replace it for their calls.
+        public var caFile = ""
+    }
+
+    /// Online copies of the database taken by the running server.
+    public struct Backup: Sendable, Equatable {
+        /// Folder the copies go to; empty: no scheduled backups.
+        public var dir = ""
+        /// Time between two copies; fractions allowed (0.5 is every 30 minutes).
+        public var intervalHours = 24.0
+        /// Copies kept: the newest `keep`; older ones are deleted after each success.
+        public var keep = 7
     }
 
     public struct Log: Sendable, Equatable {

@@ -95,6 +95,13 @@ struct RESTClient: Sendable {
                     continue
                 }
                 let tries = attempt > 1 ? " after \(attempt) attempts" : ""
+                if failure.kind == .tls {
+                    // The reason names what to fix (an unknown issuer: set tls.ca_file), and the host which server.
+                    throw GitProviderError(
+                        kind: .upstream,
+                        message: "could not reach \(service) for \(shown): TLS failure talking to \(hostOf(url)): \(redactor.excerpt(failure.message, limit: 200))"
+                    )
+                }
                 throw GitProviderError(
                     kind: .upstream,
                     message: "could not reach \(service) at \(hostOf(url)) for \(shown)\(tries): \(failure.kind.rawValue) (\(redactor.excerpt(failure.message, limit: 200)))"

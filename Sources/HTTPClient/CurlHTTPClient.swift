@@ -8,8 +8,12 @@ import Foundation
 /// Swift's cooperative pool, and the calling task awaits its result. Cancelling that task aborts the
 /// transfer (`HTTPClientError.Kind.cancelled`) within about a second.
 public struct CurlHTTPClient: Sendable {
-    public init() {
+    /// The CAs trusted by requests that name no `caBundlePath` of their own.
+    public let trust: TLSTrust
+
+    public init(trust: TLSTrust = .system) {
         Self.globalInit
+        self.trust = trust
     }
 
     /// Sends `request` and returns the whole response; throws `HTTPClientError` when no response arrived.
@@ -61,7 +65,7 @@ public struct CurlHTTPClient: Sendable {
                 // twice as many blocking items as there are cores, so a few long streams would hold up
                 // every other request behind them.
                 let thread = Thread {
-                    continuation.resume(returning: Self.perform(request, streaming: streaming, cancellation: cancellation))
+                    continuation.resume(returning: Self.perform(request, trust: trust, streaming: streaming, cancellation: cancellation))
                 }
                 thread.name = "homeport-curl"
                 thread.start()
@@ -78,7 +82,7 @@ public struct CurlHTTPClient: Sendable {
     }()
 
     private static func perform(
-        _ request: UpstreamRequest, streaming: Streaming?, cancellation: CancellationFlag
+        _ request: UpstreamRequest, trust: TLSTrust, streaming: Streaming?, cancellation: CancellationFlag
     ) -> Result<UpstreamResponse, HTTPClientError> {
         guard let handle = curl_easy_init() else {
             return .failure(HTTPClientError(kind: .other, message: "curl_easy_init failed"))
@@ -108,6 +112,10 @@ public struct CurlHTTPClient: Sendable {
             hp_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
             if let caBundle = request.caBundlePath {
                 hp_setopt_string(handle, CURLOPT_CAINFO, caBundle)
+            } else if let pem = trust.pem {
+                pem.withUnsafeBytes { bytes in
+                    _ = hp_setopt_blob(handle, CURLOPT_CAINFO_BLOB, bytes.baseAddress, bytes.count)
+                }
             }
             if !request.verifyTLS {
                 hp_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
@@ -167,12 +175,19 @@ public struct CurlHTTPClient: Sendable {
                 hp_getinfo_double(handle, CURLINFO_CONNECT_TIME, &connectTime)
                 limit = connectTime > 0 ? .total : .connect
             }
-            return .failure(HTTPClientError(kind: kind, message: message, timeoutLimit: limit))
+            return .failure(HTTPClientError(kind: kind, message: message, timeoutLimit: limit, host: Self.authority(of: request.url)))
         }
         var status = 0
         hp_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         let certificate = request.collectCertificate ? peerCertificate(handle) : nil
         return .success(UpstreamResponse(status: status, headers: transfer.headers, body: transfer.body, certificate: certificate))
+    }
+
+    /// `host:port` of `url` (the port explicit or the scheme's), as a failure names the server.
+    static func authority(of url: String) -> String? {
+        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else { return nil }
+        let port = components.port ?? (components.scheme?.lowercased() == "https" ? 443 : 80)
+        return "\(host):\(port)"
     }
 
     /// The first certificate of the chain libcurl collected (the server's own); nil over plain HTTP.

@@ -10,7 +10,8 @@ public struct UpstreamRequest: Sendable {
     public var connectTimeout: Double
     /// Longest time for the whole exchange, in seconds.
     public var timeout: Double
-    /// PEM bundle of certificate authorities to trust instead of the system's (private CAs).
+    /// PEM bundle of certificate authorities to trust instead of the system's and the client's
+    /// `TLSTrust` (a per-integration override such as `kubernetes.ca_file`).
     public var caBundlePath: String?
     /// False accepts any certificate and host name (an explicit, visible per-service choice).
     public var verifyTLS: Bool
@@ -94,14 +95,20 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// Set when `kind` is `.timeout`.
     public var timeoutLimit: TimeoutLimit?
+    /// `host:port` of the server the request was for, when libcurl failed talking to it.
+    public var host: String?
 
-    public init(kind: Kind, message: String, timeoutLimit: TimeoutLimit? = nil) {
+    public init(kind: Kind, message: String, timeoutLimit: TimeoutLimit? = nil, host: String? = nil) {
         self.kind = kind
         self.message = message
         self.timeoutLimit = timeoutLimit
+        self.host = host
     }
 
-    public var description: String { "\(kind.rawValue): \(message)" }
+    /// "TLS failure talking to gitea.example:8443: SSL certificate problem: unable to get local issuer certificate".
+    public var description: String {
+        host.map { "\(kind.rawValue) talking to \($0): \(message)" } ?? "\(kind.rawValue): \(message)"
+    }
 }
 
 /// What a streaming consumer wants after a chunk.

@@ -4,6 +4,9 @@ public struct ManifestPolicy: Sendable, Equatable {
     public var namespace: String
     /// Kinds that may appear; anything else is an error.
     public var allowedKinds: Set<String>
+    /// Kinds accepted beyond `allowedKinds`, RBAC and cluster-scoped ones included: what
+    /// `homeport lint --allow-kind` admits for a platform's own manifests. The new-app flow admits none.
+    public var admittedKinds: Set<String> = []
     /// Caps on the model's output: bytes, YAML documents, nodes copied in by aliases.
     public var maxBytes: Int
     public var maxDocuments: Int

@@ -126,7 +126,9 @@ public struct OllamaClient: Sendable {
         switch error.kind {
         case .connectionRefused, .dns:
             return OllamaError(kind: .unreachable, message: "\(unreachable): \(error.kind.rawValue)", partialContent: partialContent)
-        case .tls, .invalidRequest, .other:
+        case .tls:
+            return OllamaError(kind: .unreachable, message: "\(unreachable): \(error)", partialContent: partialContent)
+        case .invalidRequest, .other:
             return OllamaError(
                 kind: .unreachable, message: "\(unreachable): \(error.kind.rawValue) (\(error.message))", partialContent: partialContent
             )

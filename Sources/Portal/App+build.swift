@@ -17,17 +17,19 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
     let applied = try database.migrate(folder: config.resourcesDir + "/migrations")
     if !applied.isEmpty { logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"]) }
     let state = try PlatformState(loader: PlatformLoader(paths: config.platformPaths), logger: logger)
-    let provisioning = try makeProvisioning(config: config, database: database, state: state, logger: logger)
-    let monitor = makeStatusMonitor(config: config, state: state, logger: logger)
+    let http = try outboundHTTPClient(config: config)
+    let provisioning = try makeProvisioning(config: config, database: database, state: state, logger: logger, http: http)
+    let monitor = makeStatusMonitor(config: config, state: state, logger: logger, http: http)
+    let backups = makeScheduledBackups(config: config, database: database, logger: logger)
     let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: config.resourcesDir,
-                                       authenticator: try makeAuthenticator(config.auth), monitor: monitor,
+                                       authenticator: try makeAuthenticator(config.auth), monitor: monitor, backups: backups?.log,
                                        secureCookies: config.server.publicURL.lowercased().hasPrefix("https://"))
     return Application(
         router: router,
         server: httpServer(idleTimeoutSeconds: config.server.idleTimeoutSeconds),
         configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "homeport"),
         services: [ReloadOnHangup(state: state), JobRunnerService(runner: provisioning.runner, grace: .milliseconds(Int64(config.jobs.shutdownGraceSeconds * 1000))),
-                   StatusMonitorService(monitor: monitor)],
+                   StatusMonitorService(monitor: monitor)] + (backups.map { [$0.service] } ?? []),
         logger: logger
     )
 }
@@ -43,12 +45,13 @@ func httpServer(idleTimeoutSeconds: Double) -> HTTPServerBuilder {
 
 /// The router with every page and the API; tests drive it directly.
 ///
-/// `monitor` holds the live status pages read; by default none is polled. `secureCookies` marks
-/// cookies `Secure`, for a portal served over https.
+/// `monitor` holds the live status pages read; by default none is polled. `backups` is what the
+/// scheduled backups did, when they are on. `secureCookies` marks cookies `Secure`, for a portal
+/// served over https.
 public func buildRouter(
     state: PlatformState, provisioning: ProvisioningService, resourcesDirectory: String, authenticator: Authenticator = .anonymous,
     monitor: StatusMonitor = StatusMonitor(settings: StatusSettings(), metrics: UpstreamMetrics(), logger: Logger(label: "homeport"), services: { [] }),
-    secureCookies: Bool = false
+    backups: BackupLog? = nil, secureCookies: Bool = false
 ) async throws -> Router<PortalRequestContext> {
     let pages = try await PageRenderer(templatesDirectory: resourcesDirectory + "/Templates")
     let router = Router(context: PortalRequestContext.self)
@@ -66,7 +69,7 @@ public func buildRouter(
     router.addRoutes(CatalogController(state: state, pages: pages, status: monitor.board).endpoints)
     router.addRoutes(ADRController(state: state, pages: pages).endpoints)
     router.addRoutes(PlatformPagesController(state: state, pages: pages, status: monitor.board).endpoints)
-    router.addRoutes(OperationsController(state: state, pages: pages, provisioning: provisioning, metrics: metrics, monitor: monitor).endpoints)
+    router.addRoutes(OperationsController(state: state, pages: pages, provisioning: provisioning, metrics: metrics, monitor: monitor, backups: backups).endpoints)
     router.addRoutes(NewAppController(state: state, pages: pages, provisioning: provisioning).endpoints)
     router.addRoutes(RequestsController(state: state, pages: pages, provisioning: provisioning).endpoints)
     router.addRoutes(APIController(state: state, provisioning: provisioning).endpoints)

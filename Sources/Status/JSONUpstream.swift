@@ -13,9 +13,12 @@ public struct JSONUpstream: Sendable {
     /// Extra headers, read for each call (a service-account token file may be rotated).
     public var headers: @Sendable () throws -> [(name: String, value: String)]
     let metrics: UpstreamMetrics
+    /// Carries the trust of `tls.ca_file`, used when `caBundle` is nil.
+    let http: CurlHTTPClient
 
-    public init(target: String, baseURL: String, caBundle: String?, timeout: Double, metrics: UpstreamMetrics,
+    public init(target: String, baseURL: String, caBundle: String?, timeout: Double, metrics: UpstreamMetrics, http: CurlHTTPClient = .init(),
                 headers: @escaping @Sendable () throws -> [(name: String, value: String)] = { [] }) {
+        self.http = http
         self.target = target
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.caBundle = caBundle
@@ -39,7 +42,7 @@ public struct JSONUpstream: Sendable {
                                       connectTimeout: timeout, timeout: timeout, caBundlePath: caBundle)
         let response: UpstreamResponse
         do {
-            response = try await CurlHTTPClient().send(request)
+            response = try await http.send(request)
         } catch {
             throw UpstreamFailure(error, timeout: timeout)
         }
@@ -71,6 +74,7 @@ extension UpstreamFailure {
     public init(_ error: HTTPClientError, timeout: Double) {
         switch error.kind {
         case .timeout: self.init("timed out after \(Self.seconds(timeout)) s")
+        case .tls: self.init(error.description)
         default: self.init("\(error.kind.rawValue): \(error.message)")
         }
     }

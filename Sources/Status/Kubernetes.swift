@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 
 /// A node as the Kubernetes API reports it.
 public struct LiveNode: Sendable, Equatable {
@@ -55,8 +56,8 @@ public struct KubernetesClient: Sendable {
     let upstream: JSONUpstream
 
     /// `tokenFile` is read at each call, since projected service-account tokens rotate; an empty path sends none.
-    public init(apiURL: String, tokenFile: String, caFile: String, timeout: Double, metrics: UpstreamMetrics) {
-        upstream = JSONUpstream(target: "kubernetes", baseURL: apiURL, caBundle: caFile.isEmpty ? nil : caFile, timeout: timeout, metrics: metrics) {
+    public init(apiURL: String, tokenFile: String, caFile: String, timeout: Double, metrics: UpstreamMetrics, http: CurlHTTPClient = .init()) {
+        upstream = JSONUpstream(target: "kubernetes", baseURL: apiURL, caBundle: caFile.isEmpty ? nil : caFile, timeout: timeout, metrics: metrics, http: http) {
             guard !tokenFile.isEmpty else { return [] }
             guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
                 throw UpstreamFailure("cannot read a bearer token from \(tokenFile)")

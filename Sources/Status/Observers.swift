@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 
 /// CPU and memory in use on a node, 0...1, from node-exporter through Prometheus.
 public struct NodeUsage: Sendable, Equatable {
@@ -20,8 +21,8 @@ public struct PrometheusClient: Sendable {
 
     let upstream: JSONUpstream
 
-    public init(url: String, caFile: String?, timeout: Double, metrics: UpstreamMetrics) {
-        upstream = JSONUpstream(target: "prometheus", baseURL: url, caBundle: caFile, timeout: timeout, metrics: metrics)
+    public init(url: String, caFile: String?, timeout: Double, metrics: UpstreamMetrics, http: CurlHTTPClient = .init()) {
+        upstream = JSONUpstream(target: "prometheus", baseURL: url, caBundle: caFile, timeout: timeout, metrics: metrics, http: http)
     }
 
     /// Usage by node name: the `instance` label without its port (kube-prometheus-stack relabels
@@ -95,8 +96,8 @@ public struct FiringAlert: Sendable, Equatable {
 public struct AlertmanagerClient: Sendable {
     let upstream: JSONUpstream
 
-    public init(url: String, caFile: String?, timeout: Double, metrics: UpstreamMetrics) {
-        upstream = JSONUpstream(target: "alertmanager", baseURL: url, caBundle: caFile, timeout: timeout, metrics: metrics)
+    public init(url: String, caFile: String?, timeout: Double, metrics: UpstreamMetrics, http: CurlHTTPClient = .init()) {
+        upstream = JSONUpstream(target: "alertmanager", baseURL: url, caBundle: caFile, timeout: timeout, metrics: metrics, http: http)
     }
 
     public func firingAlerts() async throws(UpstreamFailure) -> [FiringAlert] {
@@ -144,8 +145,9 @@ public struct ArgoCDClient: Sendable {
 
     /// `token` is asked for at each call; when it throws, the poll fails with its reason (a missing
     /// token shows on the page rather than stopping the start: the integration is optional).
-    public init(url: String, caFile: String?, timeout: Double, metrics: UpstreamMetrics, token: @escaping @Sendable () throws -> String) {
-        upstream = JSONUpstream(target: "argocd", baseURL: url, caBundle: caFile, timeout: timeout, metrics: metrics) {
+    public init(url: String, caFile: String?, timeout: Double, metrics: UpstreamMetrics, http: CurlHTTPClient = .init(),
+                token: @escaping @Sendable () throws -> String) {
+        upstream = JSONUpstream(target: "argocd", baseURL: url, caBundle: caFile, timeout: timeout, metrics: metrics, http: http) {
             [("Authorization", "Bearer \(try token())")]
         }
     }

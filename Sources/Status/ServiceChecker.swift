@@ -5,9 +5,12 @@ import Platform
 /// Checks one service: a GET through the libcurl client, bounded by the check's own timeout.
 public struct ServiceChecker: Sendable {
     let metrics: UpstreamMetrics
+    /// Carries the trust of `tls.ca_file`, used by checks without a `ca_bundle` of their own.
+    let http: CurlHTTPClient
 
-    public init(metrics: UpstreamMetrics) {
+    public init(metrics: UpstreamMetrics, http: CurlHTTPClient = .init()) {
         self.metrics = metrics
+        self.http = http
     }
 
     public func check(_ check: ServiceCheck, service: String) async -> HealthSample {
@@ -19,7 +22,7 @@ public struct ServiceChecker: Sendable {
         let started = ContinuousClock.now
         let sample: HealthSample
         do {
-            let response = try await CurlHTTPClient().send(request)
+            let response = try await http.send(request)
             let latency = started.duration(to: .now) / .seconds(1)
             let isUp = check.expects(response.status)
             sample = HealthSample(at: Date(), isUp: isUp, status: response.status, latency: latency,

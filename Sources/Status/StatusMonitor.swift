@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import Logging
 import Platform
 
@@ -16,10 +17,13 @@ public struct StatusSettings: Sendable {
     public var prometheus: PrometheusClient?
     public var alertmanager: AlertmanagerClient?
     public var argocd: ArgoCDClient?
+    /// The client service checks go through (it carries the trust of `tls.ca_file`).
+    public var http: CurlHTTPClient
 
     public init(interval: Double = 30, timeout: Double = 10, windowSize: Int = 60, serviceChecks: Bool = false,
                 kubernetes: KubernetesClient? = nil, prometheus: PrometheusClient? = nil,
-                alertmanager: AlertmanagerClient? = nil, argocd: ArgoCDClient? = nil) {
+                alertmanager: AlertmanagerClient? = nil, argocd: ArgoCDClient? = nil, http: CurlHTTPClient = .init()) {
+        self.http = http
         self.interval = interval
         self.timeout = timeout
         self.windowSize = windowSize
@@ -137,7 +141,7 @@ public final class StatusMonitor: Sendable {
     }
 
     private func checkRepeatedly(_ name: String, _ check: ServiceCheck, key: String) async {
-        let checker = ServiceChecker(metrics: metrics)
+        let checker = ServiceChecker(metrics: metrics, http: settings.http)
         while !Task.isCancelled {
             let sample = await checker.check(check, service: name)
             guard !Task.isCancelled else { return }

@@ -69,7 +69,7 @@ public struct HomeportDatabase: Sendable {
 }
 
 /// Why a backup was not made.
-public struct BackupError: Error, CustomStringConvertible {
+public struct BackupError: Error, Sendable, CustomStringConvertible {
     public var reason: String
     public var description: String { reason }
 }

@@ -12,9 +12,28 @@ struct Homeport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "homeport",
         abstract: "A self-hosted developer portal for a homelab platform.",
-        subcommands: [Serve.self, Check.self, Migrate.self, Backup.self],
+        subcommands: [Serve.self, Check.self, Migrate.self, Backup.self, Lint.self],
         defaultSubcommand: Serve.self
     )
+
+    /// ArgumentParser's own `main`, except that `homeport lint` ends a usage error with status 2,
+    /// as linters do (CI tells "the manifests fail" (1) from "the call is wrong" (2)), not 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if CommandLine.arguments.dropFirst().first == "lint", exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every subcommand shares.
@@ -38,6 +57,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
+        try config.checkDataDirectory()
         let logger = makeLogger(level: config.log.level)
         let database = try HomeportDatabase(path: config.dataDir + "/homeport.sqlite")
         let applied = try database.migrate(folder: config.resourcesDir + "/migrations")
@@ -86,6 +106,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
+        try config.checkDataDirectory()
         let database = try HomeportDatabase(path: config.dataDir + "/homeport.sqlite")
         let applied = try database.migrate(folder: config.resourcesDir + "/migrations")
         print(applied.isEmpty ? "database is up to date" : "applied \(applied.joined(separator: ", "))")
@@ -114,6 +135,17 @@ struct Backup: AsyncParsableCommand {
             throw ValidationError(error.reason)
         }
         print("backed up \(source) to \(file); integrity check ok")
+    }
+}
+
+extension HomeportConfig {
+    /// Refuses a `data_dir` on a network file system unless `data_dir_allow_network_fs` (see `DataDirectory`).
+    func checkDataDirectory() throws {
+        do {
+            try DataDirectory.check(dataDir, allowNetwork: dataDirAllowNetworkFS)
+        } catch {
+            throw ValidationError(error.reason)
+        }
     }
 }
 

@@ -112,3 +112,46 @@ public struct TLSTestServers: Sendable {
         [valid, expiringSoon, selfSigned].forEach { $0.stop() }
     }
 }
+
+/// HTTPS in front of a plain HTTP fake (Gitea, Ollama): `socat` terminates TLS on 127.0.0.1 with
+/// a certificate of `TestCertificates` and forwards each connection to `127.0.0.1:<plainPort>`,
+/// as a homelab's ingress does for services behind it.
+public final class TLSTerminator: @unchecked Sendable {
+    public let port: Int
+    private let process: Process
+
+    public init(certificates: TestCertificates, name: String, plainPort: Int) throws {
+        port = closedPort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let pem = certificates.folder + "/\(name).pem", key = certificates.folder + "/\(name).key"
+        process.arguments = ["socat", "OPENSSL-LISTEN:\(port),bind=127.0.0.1,reuseaddr,fork,verify=0,cert=\(pem),key=\(key)",
+                             "TCP:127.0.0.1:\(plainPort)"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        for _ in 0..<200 {
+            let probe = LoopbackSocket(listenBacklog: nil)
+            var address = LoopbackSocket.address(port: port)
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe.descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            probe.close()
+            if connected == 0 { return }
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        throw TLSTestServerError(reason: "socat did not start on port \(port) (is socat installed? scripts/setup.sh test installs it)")
+    }
+
+    /// `https://127.0.0.1:<port>`.
+    public var url: String { "https://127.0.0.1:\(port)" }
+
+    /// SIGKILL: the test runner blocks SIGTERM, and its children inherit that mask.
+    public func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}

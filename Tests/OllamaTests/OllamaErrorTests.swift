@@ -210,7 +210,7 @@ struct OllamaErrorTests {
         (HTTPClientError(kind: .dns, message: "Could not resolve host: ollama"), "", .unreachable,
          "Ollama at http://ollama:11434 is not reachable: host not found"),
         (HTTPClientError(kind: .tls, message: "SSL certificate problem"), "", .unreachable,
-         "Ollama at http://ollama:11434 is not reachable: TLS failure (SSL certificate problem)"),
+         "Ollama at http://ollama:11434 is not reachable: TLS failure: SSL certificate problem"),
         (HTTPClientError(kind: .connectionReset, message: "Recv failure"), "", .unreachable,
          "Ollama at http://ollama:11434 is not reachable: connection reset (Recv failure)"),
         (HTTPClientError(kind: .connectionReset, message: "Recv failure"), "kind:", .upstream,

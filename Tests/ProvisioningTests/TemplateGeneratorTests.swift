@@ -1,3 +1,4 @@
+import Manifests
 import Testing
 import YAML
 @testable import Provisioning
@@ -36,6 +37,20 @@ struct TemplateGeneratorTests {
         #expect(ingress["spec"]?["tls"]?.sequence?.first?["hosts"]?.sequence?.first?.string == "web.homelab.local")
         #expect(documents[3]["data"]?["MODE"]?.string == "8080", "a value that looks like a number stays a string")
         #expect(documents[4]["spec"]?["resources"]?["requests"]?["storage"]?.string == "5Gi")
+    }
+
+    @Test("homeport lint finds in the template's manifests exactly what the flow's checker finds", arguments: [
+        (ResourceSize.medium, "ghcr.io/homelab/web:1.2.0"), (.small, "nginx"), (.large, "ghcr.io/homelab/web:latest"),
+    ])
+    func lintAgreesWithTheFlow(_ size: ResourceSize, _ image: String) {
+        var spec = self.spec
+        spec.size = size
+        spec.image = image
+        let manifests = TemplateGenerator.manifests(for: spec, namespace: "ai-generated")
+        let flow = ManifestChecker.check(manifests, appName: "web", policy: ManifestPolicy()).findings
+        let lint = ManifestChecker.lint(manifests, policy: ManifestPolicy(), level: .baseline).map(\.finding)
+        #expect(lint == flow)
+        #expect(!flow.contains { $0.severity == .error }, "\(flow)")
     }
 
     @Test("the catalog entry is a Backstage Component owned by the chosen group")

@@ -10,6 +10,19 @@ import Testing
 struct ServiceCheckTests {
     let checker = ServiceChecker(metrics: UpstreamMetrics())
 
+    @Test("tls.ca_file: a check without a ca_bundle of its own trusts the homelab's CA in addition to the system's")
+    func homelabCA() async throws {
+        let servers = try TLSTestServers()
+        defer { servers.stop() }
+        let trusting = ServiceChecker(metrics: UpstreamMetrics(), http: CurlHTTPClient(trust: try TLSTrust(addingCAFile: servers.certificates.caBundle)))
+        let sample = await trusting.check(ServiceCheck(url: servers.valid.url), service: "valid")
+        #expect(sample.isUp, "\(sample.failure ?? "")")
+        #expect(sample.certificate?.issuer?.contains("Homeport Test CA") == true)
+        // A check's own ca_bundle still replaces it: the self-signed server stays refused.
+        let refused = await trusting.check(ServiceCheck(url: servers.selfSigned.url, caBundle: servers.certificates.caBundle), service: "self")
+        #expect(!refused.isUp)
+    }
+
     @Test("HTTPS: a private CA given as bundle, a certificate expiring in 2 days, a self-signed one refused unless verification is skipped")
     func tls() async throws {
         let servers = try TLSTestServers()
@@ -32,7 +45,7 @@ struct ServiceCheckTests {
         // Without the CA bundle, the system's CAs do not know the test CA either.
         let unknownCA = await checker.check(ServiceCheck(url: valid.url), service: "valid")
         #expect(!unknownCA.isUp)
-        #expect(unknownCA.failure?.hasPrefix("TLS failure: SSL certificate problem") == true)
+        #expect(unknownCA.failure?.hasPrefix("TLS failure talking to 127.0.0.1:\(valid.port): SSL certificate problem") == true)
 
         let refused = await checker.check(ServiceCheck(url: selfSigned.url, caBundle: certificates.caBundle), service: "self")
         #expect(!refused.isUp)

@@ -7,16 +7,16 @@ import Testing
 private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
 /// The `homeport` executable SwiftPM built beside this test bundle.
-private let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("homeport").path
+let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("homeport").path
 
-private struct Run {
+struct Run {
     var status: Int32
     var output: String
     var errors: String
 }
 
 /// Runs `homeport` with `arguments` and waits for it to exit.
-private func homeport(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+func homeport(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments

@@ -19,12 +19,13 @@ final class ServerProcess {
     let logFile: String
     private let client = CurlHTTPClient()
 
-    init(environment: [String: String], port: Int) throws {
+    /// `binary` and `directory` default to the built executable, run from the checkout.
+    init(environment: [String: String], port: Int, binary: String? = nil, directory: String = checkoutRoot) throws {
         self.port = port
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("homeport").path
+        let binary = binary ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("homeport").path
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve"]
-        process.currentDirectoryURL = URL(fileURLWithPath: checkoutRoot)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HOMEPORT_") }
             .merging(environment.merging(["HOMEPORT_SERVER_PORT": "\(port)"]) { $1 }) { $1 }
         logFile = try freshFolder("log") + "/homeport.log"

@@ -20,7 +20,7 @@ enum Documents {
         } else if node.mapping != nil {
             objects.append(ManifestObject(node: node, place: place))
         } else {
-            findings.error("\(place) is a \(node.shapeName), not a Kubernetes object")
+            findings.error("\(place) is a \(node.shapeName), not a Kubernetes object", line: node.mark.line)
         }
     }
 

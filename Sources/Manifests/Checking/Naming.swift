@@ -10,9 +10,10 @@ struct Naming {
     private var taken: Set<String>
     /// `Kind/name` of the objects already checked, to catch the same object twice.
     private var seen: Set<String> = []
-    private let appName: String
+    /// Nil for `homeport lint`, which names nothing: an unnamed object is an error there.
+    private let appName: String?
 
-    init(objects: [ManifestObject], appName: String) {
+    init(objects: [ManifestObject], appName: String?) {
         self.appName = appName
         taken = Set(objects.filter { $0.kind != nil && $0.name != nil }.map(\.reference))
     }
@@ -27,13 +28,16 @@ struct Naming {
             } else if kind == "Service", !DNSNames.isLabel(name) {
                 findings.error("Service name '\(name)' is not a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)", in: object, at: namePath)
             }
-        } else {
+        } else if let appName {
             let given = object.node[path: ["metadata", "name"]]
-            let name = freeName(kind: kind)
+            let name = freeName(kind: kind, appName: appName)
             object.node.editMapping("metadata", after: "kind") { $0.set("name", .text(name, at: $0.mark)) }
             if let given, !given.isNull {
                 findings.error("metadata.name is a \(given.shapeName), not a name; replaced by '\(name)'", in: object, at: namePath)
             }
+        } else {
+            findings.error("metadata.name is missing: every object needs a name", in: object, at: namePath)
+            return
         }
         if !seen.insert(object.reference).inserted {
             findings.error("\(object.reference) appears more than once", in: object, at: namePath)
@@ -41,7 +45,7 @@ struct Naming {
         taken.insert(object.reference)
     }
 
-    private func freeName(kind: String) -> String {
+    private func freeName(kind: String, appName: String) -> String {
         let base = "\(appName)-\(kind.lowercased())"
         for name in [appName, base] where !taken.contains("\(kind)/\(name)") { return name }
         var number = 2

@@ -36,6 +36,29 @@ struct Normalization {
         }
     }
 
+    /// What `normalize` would change, as errors (`homeport lint` fixes nothing): a namespaced
+    /// object outside `namespace`, an object without the `app.kubernetes.io/name` or
+    /// `app.kubernetes.io/managed-by` label (any value: hand-written apps are not Homeport's).
+    static func inspect(_ object: ManifestObject, namespace: String, into findings: inout Findings) {
+        guard let kind = object.kind, object.node["metadata"].map({ $0.isNull || $0.mapping != nil }) ?? true else { return }
+        let metadata = object.node["metadata"]
+        if !KindPolicy.clusterScopedKinds.contains(kind) {
+            let current = metadata?["namespace"]?.string
+            if current != namespace {
+                let was = current.map { "namespace is '\($0)'" } ?? "namespace is missing"
+                findings.error("\(was); objects go in namespace '\(namespace)'", in: object, at: FieldPath(["metadata", "namespace"]))
+            }
+        }
+        let labels = metadata?["labels"]
+        if let labels, !labels.isNull, labels.mapping == nil {
+            findings.error("labels are not a mapping", in: object, at: FieldPath(["metadata", "labels"]))
+            return
+        }
+        for key in ["app.kubernetes.io/name", "app.kubernetes.io/managed-by"] where (labels?[key]?.string ?? "").isEmpty {
+            findings.error("label \(key) is missing", in: object, at: FieldPath(["metadata", "labels"]).key(key))
+        }
+    }
+
     private func label(_ metadata: inout YAMLNode, at path: FieldPath, isPod: Bool, of object: ManifestObject, into findings: inout Findings) {
         let labelsPath = path.key("labels")
         let labelsAreMapping = metadata.editMapping("labels", after: "namespace") { labels in

@@ -10,6 +10,8 @@ struct OperationsController<Context: RequestContext> {
     let provisioning: ProvisioningService
     let metrics: PortalMetrics
     let monitor: StatusMonitor
+    /// Nil while scheduled backups are off.
+    let backups: BackupLog?
 
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
@@ -23,7 +25,7 @@ struct OperationsController<Context: RequestContext> {
 
     @Sendable func errors(_ request: Request, context: Context) async throws -> HTMLPage {
         let current = state.current
-        return pages.page("errors", ErrorsModel(state: current), title: "Load errors", section: .errors, snapshot: current.snapshot)
+        return pages.page("errors", ErrorsModel(state: current, backup: backups?.current), title: "Load errors", section: .errors, snapshot: current.snapshot)
     }
 
     /// Rebuilds the snapshot, then shows the errors page with the outcome.
@@ -62,7 +64,7 @@ struct OperationsController<Context: RequestContext> {
             ("homeport_platform_build_seconds", "Time taken to build the current snapshot.", [(labels: "", value: snapshot.buildSeconds)]),
             ("homeport_page_cache_bytes", "Bytes of rendered pages cached for the current snapshot.", [(labels: "", value: Double(cached.bytes))]),
             ("homeport_page_cache_pages", "Rendered pages cached for the current snapshot.", [(labels: "", value: Double(cached.pages))]),
-        ]) + monitor.families().map(\.text).joined()
+        ]) + (monitor.families() + (backups?.families() ?? [])).map(\.text).joined()
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

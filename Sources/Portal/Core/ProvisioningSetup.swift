@@ -1,6 +1,7 @@
 import Config
 import Foundation
 import GitOps
+import HTTPClient
 import Logging
 import Manifests
 import Ollama
@@ -10,7 +11,10 @@ import Store
 
 /// The new-app flow as the configuration describes it; the hosts `state`'s platform serves are
 /// reserved from apps' ingresses.
-func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, state: PlatformState, logger: Logger) throws -> ProvisioningService {
+///
+/// `http` carries the trust of `tls.ca_file` to Ollama and the Git provider.
+func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, state: PlatformState, logger: Logger,
+                      http: CurlHTTPClient = .init()) throws -> ProvisioningService {
     let portalHost = URL(string: config.server.publicURL)?.host?.lowercased()
     let settings = ProvisioningSettings(
         policy: ManifestPolicy(
@@ -33,10 +37,10 @@ func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, state:
     )
     let ollama = OllamaClient(baseURL: config.ollama.url, timeouts: OllamaTimeouts(
         connect: config.ollama.connectTimeoutSeconds, firstToken: config.ollama.firstTokenTimeoutSeconds, total: config.ollama.totalTimeoutSeconds
-    ))
+    ), http: http)
     let store = RequestStore(database: database)
     let feed = LiveFeed()
-    let runner = JobRunner(store: store, ollama: ollama, provider: try makeGitProvider(config: config), settings: settings, feed: feed, logger: logger)
+    let runner = JobRunner(store: store, ollama: ollama, provider: try makeGitProvider(config: config, http: http), settings: settings, feed: feed, logger: logger)
     return ProvisioningService(store: store, runner: runner, feed: feed, ollama: ollama, settings: settings)
 }
 
@@ -44,6 +48,17 @@ func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, state:
 /// would take over that service's traffic. The snapshot holds no ingresses of the GitOps folder.
 func platformHosts(_ snapshot: PlatformSnapshot) -> Set<String> {
     Set(snapshot.serviceGroups.flatMap(\.services).compactMap { URL(string: $0.url)?.host?.lowercased() })
+}
+
+/// The libcurl client every outbound call shares: it trusts the system's CAs and those of
+/// `tls.ca_file`, joined once here; an unreadable or empty CA file stops the start.
+public func outboundHTTPClient(config: HomeportConfig) throws -> CurlHTTPClient {
+    guard !config.tls.caFile.isEmpty else { return CurlHTTPClient() }
+    do {
+        return CurlHTTPClient(trust: try TLSTrust(addingCAFile: config.tls.caFile))
+    } catch {
+        throw ConfigError(source: config.tls.caFile, key: "tls.ca_file", reason: error.reason)
+    }
 }
 
 /// Why the configured Git provider cannot be used; stops the start.
@@ -66,7 +81,8 @@ func forgeToken(_ forge: HomeportConfig.GitOps.Forge, key: String, environment: 
 }
 
 /// The Git provider `gitops.provider` names; a missing token or repository stops the start.
-func makeGitProvider(config: HomeportConfig, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any GitProvider {
+func makeGitProvider(config: HomeportConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
+                     http: CurlHTTPClient = .init()) throws -> any GitProvider {
     let gitops = config.gitops
     do {
         switch gitops.provider {
@@ -82,13 +98,13 @@ func makeGitProvider(config: HomeportConfig, environment: [String: String] = Pro
                 throw ProviderConfigurationError(description: "gitops.github.repository: set owner/name of the GitOps repository")
             }
             return try GitHubProvider(apiURL: gitops.github.apiURL, repository: gitops.github.repository,
-                                      token: try forgeToken(gitops.github, key: "github", environment: environment))
+                                      token: try forgeToken(gitops.github, key: "github", environment: environment), http: http)
         case .gitea:
             guard !gitops.gitea.repository.isEmpty else {
                 throw ProviderConfigurationError(description: "gitops.gitea.repository: set owner/name of the GitOps repository")
             }
             return try GiteaProvider(apiURL: gitops.gitea.apiURL, repository: gitops.gitea.repository,
-                                     token: try forgeToken(gitops.gitea, key: "gitea", environment: environment))
+                                     token: try forgeToken(gitops.gitea, key: "gitea", environment: environment), http: http)
         }
     } catch let error as GitProviderError {
         throw ProviderConfigurationError(description: "gitops.\(gitops.provider.rawValue): \(error.message)")
