@@ -148,13 +148,23 @@ def check_kustomization(folder, scratch):
 
 
 def check_configuration(scratch):
-    """Both homeport.yaml files load: no unknown key, no bad value."""
-    for config in (DEPLOY / "config/homeport.yaml", ROOT / "deploy/image/homeport.yaml"):
+    """The ConfigMap's homeport.yaml loads (no unknown key, no bad value). The image's default one
+    loads once given API tokens, as docs/deploy.md runs it, and alone refuses to serve the
+    network anonymously, saying what to set."""
+    def homeport_check(config, **variables):
         env = {k: v for k, v in os.environ.items() if not k.startswith("HOMEPORT_")}
-        env["HOMEPORT_DATA_DIR"] = str(scratch / "data")  # the volume's path does not exist here
-        run = subprocess.run([str(BINARY), "check", "--config", str(config), str(ROOT / "examples/homelab")],
-                             capture_output=True, text=True, env=env)
-        check(f"{config.relative_to(ROOT)} is a valid configuration", run.returncode == 0, run.stdout + run.stderr)
+        env.update(HOMEPORT_DATA_DIR=str(scratch / "data"), **variables)  # the volume's path does not exist here
+        return subprocess.run([str(BINARY), "check", "--config", str(config), str(ROOT / "examples/homelab")],
+                              capture_output=True, text=True, env=env)
+
+    run = homeport_check(DEPLOY / "config/homeport.yaml")
+    check("deploy/kubernetes/config/homeport.yaml is a valid configuration", run.returncode == 0, run.stdout + run.stderr)
+    image_config = ROOT / "deploy/image/homeport.yaml"
+    run = homeport_check(image_config, HOMEPORT_AUTH_MODE="token", HOMEPORT_AUTH_TOKENS="me:" + "0" * 64)
+    check("deploy/image/homeport.yaml is a valid configuration with API tokens", run.returncode == 0, run.stdout + run.stderr)
+    run = homeport_check(image_config)
+    check("deploy/image/homeport.yaml alone refuses anonymous writes from the network, naming auth.mode",
+          run.returncode != 0 and "auth.mode" in run.stderr, run.stdout + run.stderr)
 
 
 def git(*args, cwd):

@@ -106,12 +106,12 @@ def closure(roots, packages):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("binary", nargs="?", default=str(ROOT / ".build/debug/homeport"))
-    parser.add_argument("--packages", default=str(IMAGE / "runtime-packages.txt"), help="the image's package list")
+    parser.add_argument("--packages", default="deploy/image/runtime-packages.txt", help="the image's package list")
     args = parser.parse_args()
     if not is_bookworm():
         print("check-image: skipped: package names are Debian 12's, and this system is not Debian 12")
         return 0
-    runtime = read_list(pathlib.Path(args.packages))
+    runtime = read_list(ROOT / args.packages)
     base = set(read_list(IMAGE / "base-packages.txt"))
     packages = installed_packages()
     missing_here = [name for name in runtime if name not in packages]
@@ -139,7 +139,7 @@ def main():
             rows.append((soname, package, "debian:bookworm-slim"))
         else:
             failures.append(f"{soname} ({path}) is in package {package}, which the image does not install: "
-                            f"add it to {os.path.relpath(args.packages, ROOT)}")
+                            f"add it to {args.packages}")
     for soname, package, source in rows:
         print(f"  {soname:40} {package:40} {source}")
     for failure in failures:
