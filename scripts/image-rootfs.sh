@@ -86,6 +86,7 @@ fi
 say "ldd in the root filesystem finds every library: $(chroot "$rootfs" ldd /usr/local/bin/homeport | awk '{print $1}' | tr '\n' ' ')"
 
 data=$(mktemp -d /tmp/homeport-image-data.XXXXXX)
+work=$(mktemp -d /tmp/homeport-image-run.XXXXXX)   # the server's log and the answers, outside the image
 chown 10001:10001 "$data"
 token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 homeport_env=(HOME=/var/lib/homeport PATH=/usr/local/bin:/usr/bin:/bin HOMEPORT_SERVER_PORT="$port"
@@ -97,7 +98,7 @@ done < <(env)
 status=0
 say "serving from it: read-only root, data from $data, UID 10001, port $port (API token auth)"
 unshare --mount --propagation private --pid --fork --mount-proc bash -euo pipefail -c '
-  rootfs=$1 data=$2 port=$3; shift 3
+  rootfs=$1 data=$2 work=$3 port=$4; shift 4
   mount --bind "$rootfs" "$rootfs"
   mount -o remount,bind,ro "$rootfs"
   mount --bind "$data" "$rootfs/var/lib/homeport"
@@ -107,38 +108,40 @@ unshare --mount --propagation private --pid --fork --mount-proc bash -euo pipefa
 
   chroot --userspec=10001:10001 "$rootfs" /usr/bin/env -i "$@" /bin/sh -c \
     "cd /var/lib/homeport && exec /usr/local/bin/homeport serve --config /etc/homeport/homeport.yaml" \
-    >"$data/serve.log" 2>&1 &
+    >"$work/serve.log" 2>&1 &
   server=$!
   trap "kill $server 2>/dev/null || true" EXIT
   for _ in $(seq 1 100); do
     curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break
-    kill -0 $server 2>/dev/null || { cat "$data/serve.log"; exit 1; }
+    kill -0 $server 2>/dev/null || { cat "$work/serve.log"; exit 1; }
     sleep 0.2
   done
   fail=0
   expect() {  # expect PATH STATUS
     local status
-    status=$(curl -s -o "$data/body" -w "%{http_code}" "http://127.0.0.1:$port$1")
-    if [[ $status == "$2" ]]; then echo "    GET $1 -> $status: $(head -c 80 "$data/body" | tr "\n" " ")"
+    status=$(curl -s -o "$work/body" -w "%{http_code}" "http://127.0.0.1:$port$1")
+    if [[ $status == "$2" ]]; then echo "    GET $1 -> $status: $(head -c 80 "$work/body" | tr "\n" " ")"
     else echo "    FAIL GET $1 -> $status, expected $2"; fail=1; fi
   }
   expect /healthz 200
   expect /readyz 200
   expect /catalog 200
   expect /static/homeport.css 200
-  echo "    process: $(ps -o user=,uid=,args= -p $(pgrep -f "^/usr/local/bin/homeport serve") 2>/dev/null || true)"
-  if chroot --userspec=10001:10001 "$rootfs" /usr/bin/touch /usr/local/share/homeport/x 2>"$data/touch.err"; then
+  echo "    process: uid $(ps -o uid=,args= -p $(pgrep -f "^/usr/local/bin/homeport serve") 2>/dev/null || true)"
+  if chroot --userspec=10001:10001 "$rootfs" /usr/bin/touch /usr/local/share/homeport/x 2>"$work/touch.err"; then
     echo "    FAIL the root filesystem took a write"; fail=1
   else
-    echo "    a write to the resources is refused: $(cat "$data/touch.err")"
+    echo "    a write to the resources is refused: $(cat "$work/touch.err")"
   fi
-  kill -TERM $server; wait $server || true
-  echo "    stopped on SIGTERM; the log ends: $(tail -1 "$data/serve.log")"
+  kill -TERM $server
+  code=0; wait $server || code=$?
+  if [[ $code == 0 ]]; then echo "    SIGTERM: Homeport stopped with status 0"
+  else echo "    FAIL SIGTERM: Homeport stopped with status $code"; fail=1; fi
   umount "$rootfs/proc" "$rootfs/tmp" "$rootfs/var/lib/homeport" "$rootfs"
   exit $fail
-' _ "$rootfs" "$data" "$port" "${homeport_env[@]}" || status=$?
+' _ "$rootfs" "$data" "$work" "$port" "${homeport_env[@]}" || status=$?
 
 say "data written outside the root filesystem: $(ls "$data" | tr '\n' ' ')"
 say "mounts left under $rootfs: $(findmnt -rn -R "$rootfs" | wc -l)"
-rm -rf "$data"
+rm -rf "$data" "$work"
 exit $status
