@@ -3,7 +3,8 @@
 and the workflows. Run by scripts/test.sh after the build (it uses .build/debug/homeport).
 
 - Renders each kustomization under deploy/kubernetes (the base and overlays/proxy-auth) the way
-  kustomize does for what they use: resources, the generated ConfigMap, and patches merged by kind
+  kustomize does for what they use: resources, the generated ConfigMap (with generatorOptions'
+  labels), and patches merged by kind
   and name (lists of named items, such as containers and env, merged by name). Every referenced
   file must exist and every patch must meet an object of the base.
 - Every rendered object passes `kubernetes-validate --strict` (Kubernetes' own schemas). Objects
@@ -108,8 +109,9 @@ def render(folder):
                 problems.append(f"{folder / source}: no such file (configMapGenerator {generator['name']})")
                 continue
             data[key] = (folder / source).read_text()
+        labels = kustomization.get("generatorOptions", {}).get("labels", {})
         objects.append({"apiVersion": "v1", "kind": "ConfigMap", "data": data,
-                        "metadata": {"name": generator["name"], "namespace": generator.get("namespace")}})
+                        "metadata": {"name": generator["name"], "namespace": generator.get("namespace"), "labels": labels}})
     for patch_entry in kustomization.get("patches", []):
         path = folder / patch_entry["path"]
         for patch in load_documents(path):
