@@ -187,7 +187,8 @@ def check_sync_platform(scratch):
     # The stand-in for Homeport has a name of its own, so no other homeport process here is signalled.
     reload_name = f"hp-check-{os.getpid() % 100000}"
     env = dict(os.environ, PLATFORM_REPOSITORY=origin.as_uri(), PLATFORM_DIR=str(checkout), PLATFORM_SYNC_SECONDS="0.2",
-               GIT_ALLOW_PROTOCOL="file", PLATFORM_RELOAD_PROCESS=reload_name)
+               GIT_ALLOW_PROTOCOL="file", PLATFORM_RELOAD_PROCESS=reload_name,
+               PLATFORM_HEARTBEAT_FILE=str(scratch / "alive"))
     clone = subprocess.run(["bash", str(script), "clone"], env=env, capture_output=True, text=True)
     check("sync-platform.sh clone checks out the branch",
           clone.returncode == 0 and (checkout / "catalog.yaml").read_text() == "first\n", clone.stdout + clone.stderr)
@@ -206,6 +207,8 @@ def check_sync_platform(scratch):
                 break
             time.sleep(0.1)
         check("sync-platform.sh follow leaves Homeport alone while the branch stays", unchanged)
+        check("sync-platform.sh follow keeps its heartbeat file fresh for the probes",
+              (scratch / "alive").exists() and time.time() - (scratch / "alive").stat().st_mtime < 5)
         check("sync-platform.sh follow checks out a new commit and sends Homeport SIGHUP",
               homeport.returncode == -signal.SIGHUP and (checkout / "catalog.yaml").read_text() == "second\n",
               f"homeport's exit: {homeport.returncode}")

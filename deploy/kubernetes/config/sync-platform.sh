@@ -4,7 +4,9 @@
 #   sync-platform.sh clone    the first checkout (the init container), so Homeport starts with the
 #                             platform loaded; on a restarted pod it updates the existing one
 #   sync-platform.sh follow   fetches every $PLATFORM_SYNC_SECONDS (60); on a new commit, checks it
-#                             out and sends Homeport SIGHUP, which reloads the platform
+#                             out and sends Homeport SIGHUP, which reloads the platform. Each round
+#                             touches $PLATFORM_HEARTBEAT_FILE, which the container's probes watch:
+#                             a fetch hung past its timeout shows as a stale file
 #
 # The pod shares one process namespace (shareProcessNamespace) and both containers run as UID
 # 10001, so this one may signal Homeport. Settings: PLATFORM_REPOSITORY (URL), PLATFORM_BRANCH
@@ -16,9 +18,10 @@ set -euo pipefail
 : "${PLATFORM_REPOSITORY:?the platform repository URL}" "${PLATFORM_DIR:?the checkout folder}"
 branch=${PLATFORM_BRANCH:-main}
 period=${PLATFORM_SYNC_SECONDS:-60}
+heartbeat=${PLATFORM_HEARTBEAT_FILE:-/tmp/sync-platform.alive}
 
 # git with the CA bundle and the token as configuration from the environment, so that neither
-# shows in a process list.
+# shows in a process list, stopped after two minutes so that a hung server cannot stall the loop.
 git_remote() {
   local count=0
   if [[ -n ${PLATFORM_CA_FILE:-} ]]; then
@@ -31,7 +34,7 @@ git_remote() {
     export "GIT_CONFIG_KEY_$count=http.extraHeader" "GIT_CONFIG_VALUE_$count=Authorization: Basic $credentials"
     count=$((count + 1))
   fi
-  GIT_CONFIG_COUNT=$count git "$@"
+  GIT_CONFIG_COUNT=$count timeout 120 git "$@"
 }
 
 # Fetches the branch; prints and returns 0 when it moved, 1 when not, 2 when the fetch failed.
@@ -68,6 +71,7 @@ case ${1:-} in
     fi
     ;;
   follow)
+    touch "$heartbeat"
     while sleep "$period"; do
       status=0
       update || status=$?
@@ -75,6 +79,7 @@ case ${1:-} in
         0) reload_homeport ;;
         2) echo "platform: fetching $PLATFORM_REPOSITORY failed; Homeport keeps the last checkout" >&2 ;;
       esac
+      touch "$heartbeat"
     done
     ;;
   *)
