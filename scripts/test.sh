@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: the Swift tests (unit, router and live tests against fake upstreams)
-# the HTML validity check of every page, and the API contract and query fuzz checks against the
-# running server. Installs what it needs first.
+# Runs the whole test suite: the Swift tests (unit, router and live tests against fake upstreams),
+# the HTML validity check of every page, the API contract and query fuzz checks against the
+# running server, and the checks of what deploys Homeport (the image's packages against the
+# binary's libraries, the Kubernetes manifests, the Containerfile and the workflows). Installs what
+# it needs first.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" test
 swift build --build-tests
 python3 scripts/check-pages.py
 python3 scripts/check-api.py
+python3 scripts/check-image.py
+python3 scripts/check-deploy.py
 swift test --skip-build

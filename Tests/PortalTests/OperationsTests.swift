@@ -46,7 +46,7 @@ struct OperationsTests {
         try await app.test(.router) { client in
             let page = try await client.page("/readyz")
             #expect(page.status == .ok)
-            #expect(page.body == "ready: 30 entities, 0 load problems\n")
+            #expect(page.body == "ready: 31 entities, 0 load problems\n")
         }
     }
 
@@ -75,7 +75,7 @@ struct OperationsTests {
             #expect(value("homeport_http_requests_total", ["route": "NotFound", "status": "404"]) == 1)
             #expect(value("homeport_http_requests_total", ["route": "/api/v1/requests", "method": "POST", "status": "202"]) == 1)
             #expect(value("homeport_app_requests", ["status": "ready"]) == 1)
-            #expect(value("homeport_platform_entities", [:]) == 30)
+            #expect(value("homeport_platform_entities", [:]) == 31)
             // Histogram buckets are cumulative and end with +Inf equal to the count.
             let buckets = samples.filter { $0.name == "homeport_http_request_duration_seconds_bucket" && $0.labels["route"] == "/catalog" }
             #expect(buckets.map(\.value) == buckets.map(\.value).sorted())

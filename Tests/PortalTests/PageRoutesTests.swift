@@ -9,7 +9,7 @@ import Testing
 struct PageRoutesTests {
     @Test("every page answers 200 with its data", arguments: [
         ("/", ["<h1>Homelab platform</h1>", "Observability", "Argo CD", "Use GitHub Actions and GHCR", #"href="/catalog?kind=component""#]),
-        ("/catalog", ["Showing 1–30 of 30 entities", "hello-platform", "ai-gateway-api", #"aria-sort="ascending""#]),
+        ("/catalog", ["Showing 1–31 of 31 entities", "hello-platform", "ai-gateway-api", #"aria-sort="ascending""#]),
         ("/catalog?kind=component&owner=group%3Adefault%2Fplatform-team&tag=python", ["hello-platform", "Showing 1–"]),
         ("/catalog?q=grafana", ["Grafana", "Clear filters"]),
         ("/catalog/component/default/grafana", ["Depends on", "Owned by", "Part of", #"href="/catalog/component/default/prometheus""#, "catalog/platform-components.yaml:", "argocd.homelab.local/applications/"]),

@@ -56,7 +56,7 @@ struct CommandLineTests {
     func checkExample() throws {
         let run = try homeport(["check", "examples/homelab"])
         #expect(run.status == 0)
-        #expect(run.output == "30 entities, 7 decision records, 0 problems\n")
+        #expect(run.output == "31 entities, 7 decision records, 0 problems\n")
     }
 
     @Test("check of a folder that does not exist fails with the reason")
