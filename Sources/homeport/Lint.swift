@@ -39,7 +39,9 @@ struct Lint: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
-        var policy = ManifestPolicy(namespace: namespace ?? config.policy.namespace)
+        // The flow's policy from the same configuration (policy.* keys and their variables).
+        var policy = config.manifestPolicy
+        if let namespace { policy.namespace = namespace }
         policy.admittedKinds = Set(allowKinds)
         // A repository's files, not a model's answer: the caps only guard against absurd input.
         policy.maxBytes = 16 << 20

@@ -16,14 +16,10 @@ import Store
 func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, state: PlatformState, logger: Logger,
                       http: CurlHTTPClient = .init()) throws -> ProvisioningService {
     let portalHost = URL(string: config.server.publicURL)?.host?.lowercased()
+    var policy = config.manifestPolicy
+    policy.reservedHosts = Set([portalHost].compactMap { $0 })
     let settings = ProvisioningSettings(
-        policy: ManifestPolicy(
-            namespace: config.policy.namespace,
-            ingressDomains: config.policy.ingressDomains,
-            reservedHosts: Set([portalHost].compactMap { $0 }),
-            serviceTypes: Set(config.policy.serviceTypes),
-            storageClasses: Set(config.policy.storageClasses)
-        ),
+        policy: policy,
         model: config.ollama.model,
         gitopsFolder: config.gitops.path,
         baseBranch: config.gitops.baseBranch,
@@ -42,6 +38,19 @@ func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, state:
     let feed = LiveFeed()
     let runner = JobRunner(store: store, ollama: ollama, provider: try makeGitProvider(config: config, http: http), settings: settings, feed: feed, logger: logger)
     return ProvisioningService(store: store, runner: runner, feed: feed, ollama: ollama, settings: settings)
+}
+
+extension HomeportConfig {
+    /// The policy `policy.*` describes, for the new-app flow and `homeport lint` alike (the flow
+    /// adds the hosts the platform already serves).
+    public var manifestPolicy: ManifestPolicy {
+        ManifestPolicy(
+            namespace: policy.namespace,
+            ingressDomains: policy.ingressDomains,
+            serviceTypes: Set(policy.serviceTypes),
+            storageClasses: Set(policy.storageClasses)
+        )
+    }
 }
 
 /// The hosts of the platform's service links (`platform/services.yaml`): an app's Ingress for one
