@@ -48,28 +48,21 @@ public struct TLSTestServerError: Error, CustomStringConvertible {
     public var description: String { reason }
 }
 
-/// A real TLS server on 127.0.0.1: `openssl s_server -WWW` serving `/health` (HTTP/1.0, one
-/// connection at a time, as plenty of small appliances do).
-public final class TLSTestServer: @unchecked Sendable {
-    public let port: Int
+/// A program run in the background until it accepts connections on 127.0.0.1:`port`; stopped with
+/// SIGKILL, since the test runner blocks SIGTERM and its children inherit that mask.
+final class ListeningProcess: @unchecked Sendable {
     private let process: Process
 
-    public init(certificates: TestCertificates, name: String) throws {
-        let root = certificates.folder + "/www-\(name)"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        try "ok\n".write(toFile: root + "/health", atomically: true, encoding: .utf8)
-        port = closedPort()
+    init(_ arguments: [String], in directory: String? = nil, port: Int) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "s_server", "-quiet", "-WWW", "-accept", "127.0.0.1:\(port)",
-                             "-cert", certificates.folder + "/\(name).pem", "-key", certificates.folder + "/\(name).key"]
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
         self.process = process
-        // Ready once it accepts connections.
         for _ in 0..<200 {
             let probe = LoopbackSocket(listenBacklog: nil)
             var address = LoopbackSocket.address(port: port)
@@ -80,16 +73,36 @@ public final class TLSTestServer: @unchecked Sendable {
             if connected == 0 { return }
             usleep(20_000)
         }
+        stop()
+        throw TLSTestServerError(reason: "\(arguments.first ?? "the program") did not start on port \(port)")
+    }
+
+    func stop() {
         kill(process.processIdentifier, SIGKILL)
-        throw TLSTestServerError(reason: "openssl s_server did not start on port \(port)")
+        process.waitUntilExit()
+    }
+}
+
+/// A real TLS server on 127.0.0.1: `openssl s_server -WWW` serving `/health` (HTTP/1.0, one
+/// connection at a time, as plenty of small appliances do).
+public final class TLSTestServer: Sendable {
+    public let port: Int
+    private let process: ListeningProcess
+
+    public init(certificates: TestCertificates, name: String) throws {
+        let root = certificates.folder + "/www-\(name)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try "ok\n".write(toFile: root + "/health", atomically: true, encoding: .utf8)
+        port = closedPort()
+        process = try ListeningProcess(["openssl", "s_server", "-quiet", "-WWW", "-accept", "127.0.0.1:\(port)",
+                                        "-cert", certificates.folder + "/\(name).pem", "-key", certificates.folder + "/\(name).key"],
+                                       in: root, port: port)
     }
 
     public var url: String { "https://127.0.0.1:\(port)/health" }
 
-    /// SIGKILL: the test runner blocks SIGTERM, and its children inherit that mask.
     public func stop() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.stop()
     }
 }
 
@@ -115,43 +128,22 @@ public struct TLSTestServers: Sendable {
 
 /// HTTPS in front of a plain HTTP fake (Gitea, Ollama): `socat` terminates TLS on 127.0.0.1 with
 /// a certificate of `TestCertificates` and forwards each connection to `127.0.0.1:<plainPort>`,
-/// as a homelab's ingress does for services behind it.
-public final class TLSTerminator: @unchecked Sendable {
+/// as a homelab's ingress does for services behind it (`scripts/setup.sh test` installs socat).
+public final class TLSTerminator: Sendable {
     public let port: Int
-    private let process: Process
+    private let process: ListeningProcess
 
     public init(certificates: TestCertificates, name: String, plainPort: Int) throws {
         port = closedPort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let pem = certificates.folder + "/\(name).pem", key = certificates.folder + "/\(name).key"
-        process.arguments = ["socat", "OPENSSL-LISTEN:\(port),bind=127.0.0.1,reuseaddr,fork,verify=0,cert=\(pem),key=\(key)",
-                             "TCP:127.0.0.1:\(plainPort)"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        self.process = process
-        for _ in 0..<200 {
-            let probe = LoopbackSocket(listenBacklog: nil)
-            var address = LoopbackSocket.address(port: port)
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe.descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            probe.close()
-            if connected == 0 { return }
-            usleep(20_000)
-        }
-        kill(process.processIdentifier, SIGKILL)
-        throw TLSTestServerError(reason: "socat did not start on port \(port) (is socat installed? scripts/setup.sh test installs it)")
+        process = try ListeningProcess(["socat", "OPENSSL-LISTEN:\(port),bind=127.0.0.1,reuseaddr,fork,verify=0,cert=\(pem),key=\(key)",
+                                        "TCP:127.0.0.1:\(plainPort)"], port: port)
     }
 
     /// `https://127.0.0.1:<port>`.
     public var url: String { "https://127.0.0.1:\(port)" }
 
-    /// SIGKILL: the test runner blocks SIGTERM, and its children inherit that mask.
     public func stop() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.stop()
     }
 }
