@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: the Swift tests (unit, router and live tests against fake upstreams)
-# the HTML validity check of every page, and the API contract and query fuzz checks against the
-# running server. Installs what it needs first.
+# the HTML validity check of every page, the browser check (page widths on a phone, axe-core, the
+# new-app flow with and without JavaScript, in Chromium), and the API contract and query fuzz checks
+# against the running server. Installs what it needs first.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" test
 swift build --build-tests
 python3 scripts/check-pages.py
+python3 scripts/check-browser.py
 python3 scripts/check-api.py
 swift test --skip-build

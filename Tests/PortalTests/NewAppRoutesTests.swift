@@ -92,6 +92,13 @@ struct NewAppPagesTests {
             #expect(page.body.contains("kind: Deployment"))
             #expect(page.body.contains("Open pull request"))
             #expect(page.body.contains("Manifests passed the policy"))
+            // The template engine counts no tokens: the attempt shows its duration and no empty count.
+            #expect(page.body.contains(/Attempt 1 \(draft\) · template · \d+\.\d s<\/summary>/))
+            // The name is taken now: the form says by which request, and links it.
+            try await session.post(client, "/apps/new", form) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains(#"is already open for web. <a href="/requests/\#(id)">See request \#(id)</a></p>"#))
+            }
             try await session.post(client, "\(location)/pull-request") { #expect($0.status == .seeOther) }
             _ = try await waitForStatus(client, id, ["pr_opened"])
             #expect(provider.received.count == 1)
