@@ -72,14 +72,12 @@ def screenshot(driver, name):
 
 
 def shot_name(path):
-    """/requests/<id> is "request", so that each run's screenshot replaces the last one."""
-    if re.fullmatch(r"/requests/[0-9a-f]+", path):
-        return "request"
     return re.sub(r"[^A-Za-z0-9]+", "_", path).strip("_") or "overview"
 
 
-def check_page(driver, axe, base, path, failures):
-    """One page at both sizes: no wider than the screen, no axe violation, a screenshot each."""
+def check_page(driver, axe, base, path, failures, name=None):
+    """One page at both sizes: no wider than the screen, no axe violation, a screenshot each
+    (named `name`, or after the path)."""
     before = len(failures)
     for width, height in SIZES:
         resize(driver, width, height)
@@ -90,13 +88,14 @@ def check_page(driver, axe, base, path, failures):
         for violation in axe.run(driver)["violations"]:
             targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
             failures.append(f"{path} at {width} px: axe {violation['impact']} {violation['id']} ({violation['help']}) on {targets}")
-        screenshot(driver, f"{shot_name(path)}-{width}")
+        screenshot(driver, f"{name or shot_name(path)}-{width}")
     return len(failures) == before
 
 
-def new_app(driver, base, name, failures, label):
+def new_app(driver, base, name, failures, label, open_pr=False):
     """Fills the form with the template engine and submits it; the request page must reach `ready`
-    and offer to open the pull request. Answers the request page's path, or None."""
+    and offer to open the pull request, and with `open_pr` show it opened after the button is
+    pressed. Answers the request page's path, or None."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
     driver.get(base + "/apps/new")
@@ -119,6 +118,13 @@ def new_app(driver, base, name, failures, label):
     badge = driver.find_element(By.CSS_SELECTOR, "h1 .badge").text
     if badge != "ready":
         failures.append(f"new app {label}: the badge says {badge!r} while the pull request button shows")
+    if open_pr:
+        driver.find_element(By.XPATH, "//form[contains(@action, '/pull-request')]//button").click()
+        try:
+            WebDriverWait(driver, 30, poll_frequency=0.2).until(
+                lambda d: d.find_element(By.CSS_SELECTOR, "h1 .badge").text == "pr opened")
+        except Exception:
+            failures.append(f"new app {label}: the pull request never showed as opened ({driver.current_url})")
     return driver.current_url.removeprefix(base)
 
 
@@ -141,16 +147,19 @@ def main():
         drivers.append(browser(javascript=False))
         with_js, without_js = drivers
         axe = Axe()
-        for label, driver, name in (("with JavaScript", with_js, "browser-js"), ("without JavaScript", without_js, "browser-nojs")):
+        # The request pages are checked too: ready (a preview) and with its pull request opened (a diff).
+        names = {}
+        for label, driver, app, shot in (("with JavaScript", with_js, "browser-js", "request-ready"),
+                                         ("without JavaScript", without_js, "browser-nojs", "request-pr-opened")):
             before = len(failures)
-            request_path = new_app(driver, base, name, failures, label)
+            request_path = new_app(driver, base, app, failures, label, open_pr=driver is without_js)
             ok = len(failures) == before
             passed, failed = passed + ok, failed + (not ok)
             print(f"{'ok  ' if ok else 'FAIL'} new app {label}")
-            if request_path and label == "with JavaScript":
-                PAGES.append(request_path)
-        for path in PAGES:
-            ok = check_page(with_js, axe, base, path, failures)
+            if request_path:
+                names[request_path] = shot
+        for path in PAGES + list(names):
+            ok = check_page(with_js, axe, base, path, failures, names.get(path))
             passed, failed = passed + ok, failed + (not ok)
             print(f"{'ok  ' if ok else 'FAIL'} {path}")
     finally:
