@@ -116,6 +116,25 @@ struct PageRoutesTests {
         }
     }
 
+    @Test("pages come gzipped to a browser that accepts it, also from the page cache, and plain otherwise", arguments: ["/catalog", "/apps/new"])
+    func gzippedPages(_ path: String) async throws {
+        let (app, _) = try await portal()
+        try await app.test(.router) { client in
+            let plain = try await client.page(path)
+            #expect(plain.headers[.contentEncoding] == nil)
+            #expect(plain.headers[.vary] == "Accept-Encoding")
+            for _ in 0..<2 {
+                try await client.execute(uri: path, method: .get, headers: [.acceptEncoding: "gzip, deflate, br"]) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentEncoding] == "gzip")
+                    #expect(response.headers[.vary] == "Accept-Encoding")
+                    #expect(Array(response.body.readableBytesView.prefix(2)) == [0x1f, 0x8b])
+                    #expect(response.body.readableBytes < plain.body.utf8.count / 2)
+                }
+            }
+        }
+    }
+
     @Test("ADR titles show their code spans as code, not backticks")
     func adrTitleCode() async throws {
         let (app, _) = try await portal()
