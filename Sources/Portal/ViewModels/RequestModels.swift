@@ -161,7 +161,11 @@ struct RequestPageModel: Sendable {
     var canRetry: Bool
     var canCancel: Bool
     var canOpenPR: Bool
+    /// Feedback is offered to the model engine only: the template engine drafts from the form's
+    /// fields alone and would ignore it.
     var canRegenerate: Bool
+    /// A settled template request: says how to change it instead.
+    var templateCannotRegenerate: Bool
     var isPreview: Bool
 
     init(request: AppRequest, events: [RequestEvent], attempts: [GenerationAttempt], liveOutput: String?) {
@@ -203,7 +207,9 @@ struct RequestPageModel: Sendable {
         canRetry = request.status.isRetryable
         canCancel = request.status.isCancellable
         canOpenPR = request.status == .ready
-        canRegenerate = [.ready, .rejected, .failed].contains(request.status)
+        let settled = [.ready, .rejected, .failed].contains(request.status)
+        canRegenerate = settled && request.engine != AppSpec.Engine.template.rawValue
+        templateCannotRegenerate = settled && !canRegenerate
         isPreview = request.status == .ready
     }
 
