@@ -96,8 +96,11 @@ def new_app(driver, base, name, failures, label, open_pr=False):
     """Fills the form with the template engine and submits it; the request page must reach `ready`
     and offer to open the pull request, and with `open_pr` show it opened after the button is
     pressed. Answers the request page's path, or None."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
+    # Without JavaScript the page reloads itself while the request runs: an element found may be gone.
+    reloading = (NoSuchElementException, StaleElementReferenceException)
     driver.get(base + "/apps/new")
     fields = {"app_name": name, "image": "nginx:1.27", "port": "80", "replicas": "1", "prompt": "A demo site"}
     for field, value in fields.items():
@@ -110,7 +113,7 @@ def new_app(driver, base, name, failures, label, open_pr=False):
     try:
         WebDriverWait(driver, 10).until(lambda d: re.search(r"/requests/[0-9a-f-]+$", d.current_url))
         # Without JavaScript the page refreshes itself; with it, the live events reload it when done.
-        WebDriverWait(driver, 30, poll_frequency=0.2).until(
+        WebDriverWait(driver, 30, poll_frequency=0.2, ignored_exceptions=reloading).until(
             lambda d: d.find_elements(By.XPATH, "//form[contains(@action, '/pull-request')]//button"))
     except Exception:
         failures.append(f"new app {label}: the request page never offered to open the pull request ({driver.current_url})")
@@ -121,7 +124,7 @@ def new_app(driver, base, name, failures, label, open_pr=False):
     if open_pr:
         driver.find_element(By.XPATH, "//form[contains(@action, '/pull-request')]//button").click()
         try:
-            WebDriverWait(driver, 30, poll_frequency=0.2).until(
+            WebDriverWait(driver, 30, poll_frequency=0.2, ignored_exceptions=reloading).until(
                 lambda d: d.find_element(By.CSS_SELECTOR, "h1 .badge").text == "pr opened")
         except Exception:
             failures.append(f"new app {label}: the pull request never showed as opened ({driver.current_url})")

@@ -11,7 +11,7 @@ struct PageRoutesTests {
         ("/", ["<h1>Homelab platform</h1>", "Observability", "Argo CD", "Use GitHub Actions and GHCR", #"href="/catalog?kind=component""#]),
         ("/catalog", ["Showing 1–30 of 30 entities", "hello-platform", "ai-gateway-api", #"aria-sort="ascending""#]),
         ("/catalog?kind=component&owner=group%3Adefault%2Fplatform-team&tag=python", ["hello-platform", "Showing 1–"]),
-        ("/catalog?q=grafana", ["Grafana", "Clear filters"]),
+        ("/catalog?q=grafana", ["Grafana", "Clear filters", #"<td><a href="/catalog/system/default/observability">Observability</a></td>"#]),
         // The kind switcher: Components first, counts, the current kind kept by the filter form; labels bound to their fields.
         ("/catalog?kind=api", [#"<li><a href="/catalog?kind=component">Component <span class="meta">(18)</span></a></li><li><a href="/catalog?kind=api" aria-current="page">API <span class="meta">(1)</span></a>"#,
                                #"<a href="/catalog">All <span class="meta">(30)</span></a>"#, #"<input type="hidden" name="kind" value="api">"#,

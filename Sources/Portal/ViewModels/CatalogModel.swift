@@ -27,6 +27,8 @@ struct CatalogModel: Sendable {
         var type: String
         var owner: EntityLinkModel?
         var lifecycle: String
+        /// The system it is part of (`spec.system`).
+        var system: EntityLinkModel?
         var tags: [Tag]
         var description: String
     }
@@ -116,6 +118,8 @@ struct CatalogModel: Sendable {
                 type: entity.type ?? "",
                 owner: entity.owner.map { EntityLinkModel($0, in: catalog) },
                 lifecycle: entity.lifecycle ?? "",
+                system: catalog.relations[entity.ref, default: []].first { $0.type == .partOf && $0.target.kind == "system" }
+                    .map { EntityLinkModel($0.target, in: catalog) },
                 tags: entity.tags.map { Tag(name: $0, href: PortalURL.catalog([("tag", $0)])) },
                 description: entity.description ?? ""
             )
