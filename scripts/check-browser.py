@@ -92,10 +92,11 @@ def check_page(driver, axe, base, path, failures, name=None):
     return len(failures) == before
 
 
-def new_app(driver, base, name, failures, label, open_pr=False):
-    """Fills the form with the template engine and submits it; the request page must reach `ready`
-    and offer to open the pull request, and with `open_pr` show it opened after the button is
-    pressed. Answers the request page's path, or None."""
+def new_app(driver, base, name, failures, label, javascript, open_pr=False):
+    """Fills the form with the template engine and submits it (with JavaScript, the prompt's hint
+    counts what was typed); the request page must reach `ready` and offer to open the pull request,
+    and with `open_pr` show it opened after the button is pressed. Answers the request page's path,
+    or None."""
     from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -107,6 +108,10 @@ def new_app(driver, base, name, failures, label, open_pr=False):
         element = driver.find_element(By.ID, field)
         element.clear()
         element.send_keys(value)
+    hint = driver.find_element(By.ID, "prompt-hint").text
+    expected = f"{len(fields['prompt'])} of at most 4,000 characters." if javascript else "At most 4,000 characters."
+    if hint != expected:
+        failures.append(f"new app {label}: the prompt's hint says {hint!r}, not {expected!r}")
     Select(driver.find_element(By.ID, "owner")).select_by_value("group:default/platform-team")
     driver.find_element(By.CSS_SELECTOR, "input[name=engine][value=template]").click()
     driver.find_element(By.CSS_SELECTOR, "form.app-form button[type=submit]").click()
@@ -155,7 +160,7 @@ def main():
         for label, driver, app, shot in (("with JavaScript", with_js, "browser-js", "request-ready"),
                                          ("without JavaScript", without_js, "browser-nojs", "request-pr-opened")):
             before = len(failures)
-            request_path = new_app(driver, base, app, failures, label, open_pr=driver is without_js)
+            request_path = new_app(driver, base, app, failures, label, javascript=driver is with_js, open_pr=driver is without_js)
             ok = len(failures) == before
             passed, failed = passed + ok, failed + (not ok)
             print(f"{'ok  ' if ok else 'FAIL'} new app {label}")
