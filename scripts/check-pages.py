@@ -53,7 +53,9 @@ class HostileMarkup(HTMLParser):
         self.found = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "iframe", "object", "embed"):
+        # The portal's own scripts come from /static/ (the only source its CSP allows); any other is hostile.
+        own_script = tag == "script" and (dict(attrs).get("src") or "").startswith("/static/")
+        if tag in ("script", "iframe", "object", "embed") and not own_script:
             self.found.append(f"<{tag}> element")
         for name, value in attrs:
             if name.startswith("on"):
@@ -68,23 +70,25 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class Portal:
-    def __init__(self, platform_root, extra_env=None):
+    def __init__(self, platform_root, extra_env=None, stderr=None):
+        """`stderr`: a file for the server's log, kept for reading after a failure."""
         self.port = free_port()
         self.data = tempfile.mkdtemp(prefix="homeport-check-")
         env = {k: v for k, v in os.environ.items() if not k.startswith("HOMEPORT_")}
         env.update(HOMEPORT_SERVER_PORT=str(self.port), HOMEPORT_DATA_DIR=self.data,
                    HOMEPORT_PLATFORM_ROOT=str(platform_root), HOMEPORT_RESOURCES_DIR=str(ROOT), **(extra_env or {}))
-        self.process = subprocess.Popen([str(BINARY), "serve"], cwd=ROOT, env=env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.log = open(stderr, "wb") if stderr else subprocess.DEVNULL
+        self.process = subprocess.Popen([str(BINARY), "serve"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log)
         self.token = None
         for _ in range(200):
             try:
                 if self.get("/healthz")[0] == 200:
                     break
             except OSError:
-                time.sleep(0.05)
+                pass
+            time.sleep(0.05)
         else:
-            raise SystemExit("homeport did not start")
+            raise SystemExit(f"homeport did not start{f' (see {stderr})' if stderr else ''}")
         # The CSRF cookie every form must echo, as a browser would keep it.
         cookie = self.get("/")[2].get("Set-Cookie", "")
         self.token = cookie.split(";")[0].split("=", 1)[-1]
@@ -107,6 +111,8 @@ class Portal:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=10)
+        if self.log is not subprocess.DEVNULL:
+            self.log.close()
         shutil.rmtree(self.data, ignore_errors=True)
 
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 BUILD_PACKAGES=(git pkg-config libcurl4-openssl-dev libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev zlib1g-dev)
-TEST_PACKAGES=(curl openssl socat python3 python3-venv default-jre-headless)
+TEST_PACKAGES=(curl openssl socat python3 python3-venv default-jre-headless chromium chromium-driver)
 
 as_root() {
   if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: the Swift tests (unit, router and live tests against fake upstreams),
-# the HTML validity check of every page, the API contract and query fuzz checks against the
-# running server, and the checks of what deploys Homeport (the image's packages against the
-# binary's libraries, the Kubernetes manifests, the Containerfile and the workflows). Installs what
-# it needs first.
+# the HTML validity check of every page, the browser check (page widths on a phone, axe-core, the
+# new-app flow with and without JavaScript, in Chromium), the API contract and query fuzz checks
+# against the running server, and the checks of what deploys Homeport (the image's packages
+# against the binary's libraries, the Kubernetes manifests, the Containerfile and the workflows).
+# Installs what it needs first.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" test
 swift build --build-tests
 python3 scripts/check-pages.py
+python3 scripts/check-browser.py
 python3 scripts/check-api.py
 python3 scripts/check-image.py
 python3 scripts/check-deploy.py

@@ -47,6 +47,45 @@ public enum Markdown {
         render(markdown, rewriteLink: rewriteLink).html
     }
 
+    /// A title's `code` spans as HTML, the rest escaped text. Only code spans: a title is shown
+    /// inside links and headings, and what reads as markup in it ("Next \"<quoted>\"") is text.
+    /// An unpaired backtick stays a backtick.
+    public static func titleHTML(_ title: String) -> String {
+        titleParts(title).enumerated().map { index, part in
+            index % 2 == 1 ? "<code>\(escapeHTML(part))</code>" : escapeHTML(part)
+        }.joined()
+    }
+
+    /// A title without its code spans' backticks, for window titles and search.
+    public static func titleText(_ title: String) -> String {
+        titleParts(title).joined()
+    }
+
+    /// Text and code spans alternating, text first.
+    private static func titleParts(_ title: String) -> [String] {
+        var parts = title.split(separator: "`", omittingEmptySubsequences: false).map(String.init)
+        if parts.count % 2 == 0 {
+            let unpaired = parts.removeLast()
+            parts[parts.count - 1] += "`" + unpaired
+        }
+        return parts
+    }
+
+    private static func escapeHTML(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
     /// The text of `markdown` without its markup, for one-line summaries.
     public static func plainText(_ markdown: String) -> String {
         render(markdown).text
@@ -75,7 +114,32 @@ public enum Markdown {
     private static func html(of document: OpaquePointer, parser: OpaquePointer) -> String {
         guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
         defer { free(html) }
-        return tableAlignmentAsClasses(String(cString: html))
+        return tablesInScrollRegions(labelledTaskBoxes(tableAlignmentAsClasses(String(cString: html))))
+    }
+
+    /// A task list's checkboxes get a name ("Done", "Not done"): an input without one is unnamed
+    /// to a screen reader. Raw HTML is omitted in safe mode, so every checkbox is cmark-gfm's own.
+    private static func labelledTaskBoxes(_ html: String) -> String {
+        guard html.contains("<input type=\"checkbox\"") else { return html }
+        return html
+            .replacingOccurrences(of: "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+                                  with: "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" />")
+            .replacingOccurrences(of: "<input type=\"checkbox\" disabled=\"\" />",
+                                  with: "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\" />")
+    }
+
+    /// Each table inside a region that scrolls sideways (class `table-scroll`), focusable so a
+    /// keyboard can scroll it and named "Table 1", "Table 2"…: a wide table then never makes the
+    /// page wider than a phone's screen.
+    private static func tablesInScrollRegions(_ html: String) -> String {
+        let parts = html.components(separatedBy: "<table>")
+        guard parts.count > 1 else { return html }
+        var result = parts[0]
+        for (index, part) in parts.dropFirst().enumerated() {
+            result += "<div class=\"table-scroll\" role=\"region\" aria-label=\"Table \(index + 1)\" tabindex=\"0\"><table>"
+            result += part.replacingOccurrences(of: "</table>", with: "</table></div>")
+        }
+        return result
     }
 
     private static func plainText(of document: OpaquePointer) -> String {

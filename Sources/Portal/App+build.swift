@@ -54,7 +54,8 @@ public func buildRouter(
     backups: BackupLog? = nil, secureCookies: Bool = false
 ) async throws -> Router<PortalRequestContext> {
     let pages = try await PageRenderer(templatesDirectory: resourcesDirectory + "/Templates")
-    let router = Router(context: PortalRequestContext.self)
+    // HEAD answers on every GET route, as monitors and link checkers expect: the GET's status and headers, no body.
+    let router = Router(context: PortalRequestContext.self, options: .autoGenerateHeadEndpoints)
     let metrics = PortalMetrics()
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: RequestLogMiddleware())

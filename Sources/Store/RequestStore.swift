@@ -116,6 +116,17 @@ public struct RequestStore: Sendable {
         try pool.read { db in try AppRequest.fetchOne(db, key: id) }
     }
 
+    /// A request with its events and attempts from one read, so that the status shown and the
+    /// timeline shown never disagree (a page read them one after the other while the job ran).
+    public func history(of id: String) throws -> (request: AppRequest, events: [RequestEvent], attempts: [GenerationAttempt])? {
+        try pool.read { db in
+            guard let request = try AppRequest.fetchOne(db, key: id) else { return nil }
+            let events = try RequestEvent.filter(Column("request_id") == id).order(Column("id")).fetchAll(db)
+            let attempts = try GenerationAttempt.filter(Column("request_id") == id).order(Column("number")).fetchAll(db)
+            return (request, events, attempts)
+        }
+    }
+
     /// Events of a request in order; after `eventID` when given (to resume a live feed).
     public func events(of id: String, after eventID: Int64? = nil) throws -> [RequestEvent] {
         try pool.read { db in

@@ -1,12 +1,13 @@
 import CZlib
 
-/// gzip (RFC 1952) through zlib, for static assets compressed once at start.
+/// gzip (RFC 1952) through zlib, for static assets compressed once at start and pages once per render.
 public enum Gzip {
-    /// `bytes` compressed at the best level, or nil if zlib fails (it does not, short of memory).
-    public static func compress(_ bytes: [UInt8]) -> [UInt8]? {
+    /// `bytes` compressed at `level` (1 fastest … 9 smallest), or nil if zlib fails (it does not,
+    /// short of memory).
+    public static func compress(_ bytes: [UInt8], level: Int32 = Z_BEST_COMPRESSION) -> [UInt8]? {
         var stream = z_stream()
         // 15 window bits + 16: a gzip header and trailer instead of zlib's.
-        guard deflateInit2_(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+        guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
                             ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
         defer { deflateEnd(&stream) }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))))

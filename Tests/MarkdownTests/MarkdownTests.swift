@@ -20,8 +20,28 @@ struct MarkdownTests {
         #expect(html.contains("<td>k3s</td>"))
         #expect(html.contains("<del>kubeadm</del>"))
         #expect(html.contains(#"<a href="https://k3s.io">https://k3s.io</a>"#))
-        #expect(html.contains(#"<input type="checkbox" checked="" disabled="" />"#))
-        #expect(html.contains(#"<input type="checkbox" disabled="" />"#))
+        #expect(html.contains(#"<input type="checkbox" checked="" disabled="" aria-label="Done" />"#))
+        #expect(html.contains(#"<input type="checkbox" disabled="" aria-label="Not done" />"#))
+    }
+
+    @Test("tables scroll in their own named, focusable region, so a wide one never widens the page")
+    func tablesInRegions() {
+        let html = Markdown.renderHTML("| A |\n|---|\n| 1 |\n\ntext\n\n| B |\n|---|\n| 2 |\n")
+        #expect(html.contains(#"<div class="table-scroll" role="region" aria-label="Table 1" tabindex="0"><table>"#))
+        #expect(html.contains(#"<div class="table-scroll" role="region" aria-label="Table 2" tabindex="0"><table>"#))
+        #expect(html.components(separatedBy: "</table></div>").count == 3)
+    }
+
+    @Test("a title's code spans become code, everything else escaped text", arguments: [
+        ("Issue certificates from `homelab-ca`", "Issue certificates from <code>homelab-ca</code>", "Issue certificates from homelab-ca"),
+        ("Use k3s", "Use k3s", "Use k3s"),
+        ("Compare `a<b` & *c*", "Compare <code>a&lt;b</code> &amp; *c*", "Compare a<b & *c*"),
+        ("Next \"<quoted>\" & decision", "Next &quot;&lt;quoted&gt;&quot; &amp; decision", "Next \"<quoted>\" & decision"),
+        ("One ` unpaired", "One ` unpaired", "One ` unpaired"),
+    ])
+    func title(markdown: String, html: String, text: String) {
+        #expect(Markdown.titleHTML(markdown) == html)
+        #expect(Markdown.titleText(markdown) == text)
     }
 
     @Test("raw HTML never reaches the output")

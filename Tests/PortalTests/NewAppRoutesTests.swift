@@ -74,6 +74,25 @@ struct NewAppPagesTests {
         }
     }
 
+    @Test("text past a field's limit is refused with a message and kept, never cut by the browser")
+    func overLimit() async throws {
+        let (app, _, _) = try await portalWithProvisioning()
+        try await app.test(.router) { client in
+            let page = try await client.page("/apps/new")
+            #expect(!page.body.contains("maxlength=\"500\""))
+            #expect(page.body.contains("At most 500 characters."))
+            var fields = form
+            fields["description"] = String(repeating: "d", count: 501)
+            let session = try await BrowserSession(client)
+            try await session.post(client, "/apps/new", fields) { response in
+                #expect(response.status == .unprocessableContent)
+                let body = String(buffer: response.body)
+                #expect(body.contains("Keep the description under 500 characters."))
+                #expect(body.contains(#"value="\#(String(repeating: "d", count: 501))""#))
+            }
+        }
+    }
+
     @Test("a good form redirects to its request, which shows the preview, the timeline and the buttons")
     func validForm() async throws {
         let provider = RecordingGitProvider()
@@ -92,6 +111,16 @@ struct NewAppPagesTests {
             #expect(page.body.contains("kind: Deployment"))
             #expect(page.body.contains("Open pull request"))
             #expect(page.body.contains("Manifests passed the policy"))
+            // Feedback would change nothing for the template engine: the box is not offered, the page says why.
+            #expect(!page.body.contains("Regenerate with feedback"))
+            #expect(page.body.contains("feedback would change nothing"))
+            // The template engine counts no tokens: the attempt shows its duration and no empty count.
+            #expect(page.body.contains(/Attempt 1 \(draft\) · template · \d+\.\d s<\/summary>/))
+            // The name is taken now: the form says by which request, and links it.
+            try await session.post(client, "/apps/new", form) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains(#"is already open for web. <a href="/requests/\#(id)">See request \#(id)</a></p>"#))
+            }
             try await session.post(client, "\(location)/pull-request") { #expect($0.status == .seeOther) }
             _ = try await waitForStatus(client, id, ["pr_opened"])
             #expect(provider.received.count == 1)

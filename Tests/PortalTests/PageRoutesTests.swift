@@ -11,7 +11,11 @@ struct PageRoutesTests {
         ("/", ["<h1>Homelab platform</h1>", "Observability", "Argo CD", "Use GitHub Actions and GHCR", #"href="/catalog?kind=component""#]),
         ("/catalog", ["Showing 1–31 of 31 entities", "hello-platform", "ai-gateway-api", #"aria-sort="ascending""#]),
         ("/catalog?kind=component&owner=group%3Adefault%2Fplatform-team&tag=python", ["hello-platform", "Showing 1–"]),
-        ("/catalog?q=grafana", ["Grafana", "Clear filters"]),
+        ("/catalog?q=grafana", ["Grafana", "Clear filters", #"<td><a href="/catalog/system/default/observability">Observability</a></td>"#]),
+        // The kind switcher: Components first, counts, the current kind kept by the filter form; labels bound to their fields.
+        ("/catalog?kind=api", [#"<li><a href="/catalog?kind=component">Component <span class="meta">(18)</span></a></li><li><a href="/catalog?kind=api" aria-current="page">API <span class="meta">(1)</span></a>"#,
+                               #"<a href="/catalog">All <span class="meta">(30)</span></a>"#, #"<input type="hidden" name="kind" value="api">"#,
+                               #"<label for="filter-owner">Owner</label>"#, #"<select id="filter-owner" name="owner">"#]),
         ("/catalog/component/default/grafana", ["Depends on", "Owned by", "Part of", #"href="/catalog/component/default/prometheus""#, "catalog/platform-components.yaml:", "argocd.homelab.local/applications/"]),
         ("/catalog/component/default/prometheus", ["Dependency of", #"href="/catalog/component/default/grafana""#]),
         ("/catalog/api/default/ai-gateway-api", ["API definition", "openapi:", "API provided by", "API consumed by"]),
@@ -90,6 +94,57 @@ struct PageRoutesTests {
             let css = try await client.page("/static/homeport.css")
             #expect(css.status == .ok)
             #expect(css.headers[.contentType]?.hasPrefix("text/css") == true)
+        }
+    }
+
+    @Test("HEAD answers every page route like GET, without the body (monitors and link checkers use it)", arguments: [
+        "/", "/catalog", "/catalog/component/default/grafana", "/adr", "/adr/003-private-ca", "/inventory", "/observability",
+        "/diagnostics", "/search?q=argo", "/apps/new", "/requests", "/docs", "/-/errors", "/healthz",
+    ])
+    func head(_ path: String) async throws {
+        let (app, _) = try await portal()
+        try await app.test(.router) { client in
+            let get = try await client.page(path)
+            try await client.execute(uri: path, method: .head) { response in
+                #expect(response.status == .ok, "HEAD \(path)")
+                #expect(response.headers[.contentType] == get.headers[.contentType])
+                #expect(response.body.readableBytes == 0)
+            }
+            try await client.execute(uri: "/no-such-page", method: .head) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test("pages come gzipped to a browser that accepts it, also from the page cache, and plain otherwise", arguments: ["/catalog", "/apps/new"])
+    func gzippedPages(_ path: String) async throws {
+        let (app, _) = try await portal()
+        try await app.test(.router) { client in
+            let plain = try await client.page(path)
+            #expect(plain.headers[.contentEncoding] == nil)
+            #expect(plain.headers[.vary] == "Accept-Encoding")
+            for _ in 0..<2 {
+                try await client.execute(uri: path, method: .get, headers: [.acceptEncoding: "gzip, deflate, br"]) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentEncoding] == "gzip")
+                    #expect(response.headers[.vary] == "Accept-Encoding")
+                    #expect(Array(response.body.readableBytesView.prefix(2)) == [0x1f, 0x8b])
+                    #expect(response.body.readableBytes < plain.body.utf8.count / 2)
+                }
+            }
+        }
+    }
+
+    @Test("ADR titles show their code spans as code, not backticks")
+    func adrTitleCode() async throws {
+        let (app, _) = try await portal()
+        try await app.test(.router) { client in
+            for path in ["/adr", "/adr/003-private-ca"] {
+                let page = try await client.page(path)
+                #expect(page.body.contains("ClusterIssuer <code>homelab-ca</code>"), "\(path)")
+                #expect(!page.body.contains("`homelab-ca`"), "\(path)")
+            }
+            #expect(try await client.page("/adr/003-private-ca").body.contains("<title>Issue TLS certificates from a private CA (cert-manager ClusterIssuer homelab-ca) · Homeport</title>"))
         }
     }
 

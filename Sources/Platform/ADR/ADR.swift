@@ -4,7 +4,10 @@ public struct ADR: Sendable {
     public var id: String
     /// The number the file name starts with (`007-observability` → 7).
     public var number: Int?
+    /// The title as plain text (for the window title and search), and as inline HTML (`code` spans
+    /// rendered) for headings and lists.
     public var title: String
+    public var titleHTML: String
     public var status: ADRStatus
     /// The decision date as written (`2024-03-05`).
     public var date: String?

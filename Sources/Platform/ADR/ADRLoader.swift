@@ -44,7 +44,8 @@ struct ADRLoader {
             return ADR(
                 id: item.id,
                 number: Self.number(of: item.id),
-                title: item.header.title,
+                title: Markdown.titleText(item.header.title),
+                titleHTML: Markdown.titleHTML(item.header.title),
                 status: ADRStatus(text: item.header.status ?? "Unknown"),
                 date: item.header.date,
                 deciders: item.header.deciders,

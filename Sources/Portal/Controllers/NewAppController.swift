@@ -50,8 +50,9 @@ struct NewAppController<Context: RequestContext> {
     private func page(values: [String: String], errors: FieldErrors, notice: String? = nil, status: HTTPResponse.Status = .ok) async -> HTMLPage {
         let snapshot = state.snapshot
         let groups = snapshot.catalog.entities.filter { $0.ref.kind == "group" }
+        let holder = errors["app_name"] == nil ? nil : values["app_name"].flatMap { try? provisioning.store.holder(ofApp: $0)?.id }
         let model = NewAppFormModel(values: values, errors: errors, groups: groups, ollama: await provisioning.ollamaStatus(),
-                                    autoPR: provisioning.settings.autoPR, notice: notice)
+                                    autoPR: provisioning.settings.autoPR, notice: notice, nameHolder: holder)
         return pages.page("new-app", model, title: "New app", section: .newApp, snapshot: snapshot, status: status)
     }
 }

@@ -35,11 +35,10 @@ struct RequestsController<Context: RequestContext> {
 
     @Sendable func show(_ request: Request, context: Context) async throws -> HTMLPage {
         let id = try context.parameters.require("id")
-        guard let row = try provisioning.store.request(id: id) else {
+        guard let (row, events, attempts) = try provisioning.store.history(of: id) else {
             throw HTTPError(.notFound, message: "There is no request \(id).")
         }
-        let model = RequestPageModel(request: row, events: try provisioning.store.events(of: id), attempts: try provisioning.store.attempts(of: id),
-                                     liveOutput: provisioning.feed.currentOutput(of: id)?.text)
+        let model = RequestPageModel(request: row, events: events, attempts: attempts, liveOutput: provisioning.feed.currentOutput(of: id)?.text)
         return pages.page("request", model, title: "Request \(row.appName)", section: .requests, snapshot: state.snapshot, refresh: model.isLive)
     }
 

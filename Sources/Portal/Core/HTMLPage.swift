@@ -1,8 +1,11 @@
 import Hummingbird
+import Zlib
 
-/// A rendered HTML page with its status.
+/// A rendered HTML page with its status, and its gzip encoding for browsers that accept it.
 struct HTMLPage: ResponseGenerator {
     var body: ByteBuffer
+    /// Made with the page, so that a cached page is compressed once.
+    var gzipped: ByteBuffer?
     var status: HTTPResponse.Status = .ok
     /// The page holds a form's CSRF token, which belongs to one browser: it must never be cached.
     var carriesCSRFToken = false
@@ -10,6 +13,14 @@ struct HTMLPage: ResponseGenerator {
     init(body: ByteBuffer, status: HTTPResponse.Status = .ok) {
         self.body = body
         self.status = status
+        // zlib's default level: most of the best level's gain for a fraction of its time.
+        gzipped = Gzip.compress(Array(body.readableBytesView), level: 6).map { ByteBuffer(bytes: $0) }
+    }
+
+    /// A page as the cache kept it.
+    init(body: ByteBuffer, gzipped: ByteBuffer?) {
+        self.body = body
+        self.gzipped = gzipped
     }
 
     init(html: String, status: HTTPResponse.Status = .ok) {
@@ -17,10 +28,23 @@ struct HTMLPage: ResponseGenerator {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: "text/html; charset=utf-8"],
-            body: ResponseBody(byteBuffer: body)
-        )
+        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .vary: "Accept-Encoding"]
+        var sent = body
+        if let gzipped, AcceptEncoding.allowsGzip(request.headers[.acceptEncoding]) {
+            headers[.contentEncoding] = "gzip"
+            sent = gzipped
+        }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: sent))
+    }
+}
+
+enum AcceptEncoding {
+    /// Whether `Accept-Encoding` lists gzip without refusing it (`gzip;q=0`).
+    static func allowsGzip(_ header: String?) -> Bool {
+        guard let header else { return false }
+        return header.lowercased().split(separator: ",").contains { item in
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            return parts.first == "gzip" && !parts.dropFirst().contains { $0.replacingOccurrences(of: " ", with: "") == "q=0" }
+        }
     }
 }

@@ -31,8 +31,15 @@ final class PageCache: Sendable {
         var user: String?
     }
 
+    /// A page's bytes as sent, plain and gzipped.
+    private struct Bodies {
+        var plain: ByteBuffer
+        var gzipped: ByteBuffer?
+        var size: Int { plain.readableBytes + (gzipped?.readableBytes ?? 0) }
+    }
+
     private struct Entries {
-        var pages: [Stored: ByteBuffer] = [:]
+        var pages: [Stored: Bodies] = [:]
         /// Keys in insertion order from `head` on; the ones before it are gone.
         var order: [Stored] = []
         var head = 0
@@ -50,27 +57,28 @@ final class PageCache: Sendable {
     /// both render; the page is the same.
     func page(_ key: Key, render: () throws -> HTMLPage) rethrows -> HTMLPage {
         let key = Stored(key: key, user: RequestUser.current?.name)
-        if let body = entries.withLock({ $0.pages[key] }) {
-            return HTMLPage(body: body)
+        if let bodies = entries.withLock({ $0.pages[key] }) {
+            return HTMLPage(body: bodies.plain, gzipped: bodies.gzipped)
         }
         let page = try render()
         // The renderer knows whether the page asked for a CSRF token; the page's text does not
         // (a search for "csrf_token" shows those words), so no check may read it.
-        guard page.status == .ok, !page.carriesCSRFToken, page.body.readableBytes <= capacity else { return page }
+        let bodies = Bodies(plain: page.body, gzipped: page.gzipped)
+        guard page.status == .ok, !page.carriesCSRFToken, bodies.size <= capacity else { return page }
         entries.withLock { entries in
             guard entries.pages[key] == nil else { return }
-            while entries.bytes + page.body.readableBytes > capacity, entries.head < entries.order.count {
+            while entries.bytes + bodies.size > capacity, entries.head < entries.order.count {
                 let oldest = entries.order[entries.head]
                 entries.head += 1
-                entries.bytes -= entries.pages.removeValue(forKey: oldest)?.readableBytes ?? 0
+                entries.bytes -= entries.pages.removeValue(forKey: oldest)?.size ?? 0
             }
             if entries.head > 64, entries.head * 2 > entries.order.count {
                 entries.order.removeFirst(entries.head)
                 entries.head = 0
             }
-            entries.pages[key] = page.body
+            entries.pages[key] = bodies
             entries.order.append(key)
-            entries.bytes += page.body.readableBytes
+            entries.bytes += bodies.size
         }
         return page
     }

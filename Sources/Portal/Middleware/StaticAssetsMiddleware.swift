@@ -50,21 +50,12 @@ struct StaticAssetsMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         headers[.contentType] = asset.contentType
         var body = asset.body
-        if let gzipped = asset.gzipped, Self.acceptsGzip(request.headers[.acceptEncoding]) {
+        if let gzipped = asset.gzipped, AcceptEncoding.allowsGzip(request.headers[.acceptEncoding]) {
             headers[.contentEncoding] = "gzip"
             body = gzipped
         }
         headers[.contentLength] = String(body.readableBytes)
         return Response(status: .ok, headers: headers, body: request.method == .head ? ResponseBody() : ResponseBody(byteBuffer: body))
-    }
-
-    /// Whether `Accept-Encoding` lists gzip without refusing it (`gzip;q=0`).
-    static func acceptsGzip(_ header: String?) -> Bool {
-        guard let header else { return false }
-        return header.lowercased().split(separator: ",").contains { item in
-            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-            return parts.first == "gzip" && !parts.dropFirst().contains { $0.replacingOccurrences(of: " ", with: "") == "q=0" }
-        }
     }
 
     private static func contentType(of name: String) -> String {

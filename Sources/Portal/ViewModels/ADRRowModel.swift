@@ -5,7 +5,8 @@ import Platform
 struct ADRRowModel: Sendable {
     var href: String
     var number: String
-    var title: String
+    /// Inline HTML from cmark-gfm in safe mode (`code` spans), for triple braces.
+    var titleHTML: String
     var status: String
     var statusClass: String
     var date: String?
@@ -15,7 +16,7 @@ struct ADRRowModel: Sendable {
     init(_ adr: ADR) {
         href = "/adr/\(adr.id)"
         number = adr.number.map { String(format: "%03d", $0) } ?? "—"
-        title = adr.title
+        titleHTML = adr.titleHTML
         // "accepted", "Accepted" and "Superseded by [6. ...](...)" all read as one word on a badge.
         status = adr.status.kind == .unknown ? adr.status.text : adr.status.kind.rawValue.capitalized
         statusClass = adr.status.kind.rawValue

@@ -27,6 +27,8 @@ struct CatalogModel: Sendable {
         var type: String
         var owner: EntityLinkModel?
         var lifecycle: String
+        /// The system it is part of (`spec.system`).
+        var system: EntityLinkModel?
         var tags: [Tag]
         var description: String
     }
@@ -36,7 +38,18 @@ struct CatalogModel: Sendable {
         var href: String
     }
 
+    /// One tab of the kind switcher: Components first, then the other kinds, then all.
+    struct KindTab: Sendable {
+        var label: String
+        var count: Int
+        var href: String
+        var current: Bool
+    }
+
     var text: String
+    var kinds: [KindTab]
+    /// The kind shown, kept by the filter form; nil for all kinds.
+    var kind: String?
     var filters: [Filter]
     var headers: [SortHeader]
     var rows: [Row]
@@ -72,8 +85,16 @@ struct CatalogModel: Sendable {
         }
 
         text = query.text ?? ""
+        kind = query.kind
+        var counts: [String: Int] = [:]
+        for entity in catalog.entities { counts[entity.ref.kind, default: 0] += 1 }
+        let kindOrder = facets.kinds.sorted { ($0 == "component" ? 0 : 1, $0) < ($1 == "component" ? 0 : 1, $1) }
+        // A tab keeps the searched text only: types, owners and tags differ from kind to kind.
+        kinds = kindOrder.map { name in
+            KindTab(label: EntityKind(rawValue: name)?.displayName ?? name, count: counts[name] ?? 0,
+                    href: PortalURL.catalog([("kind", name), ("q", query.text)]), current: name == query.kind)
+        } + [KindTab(label: "All", count: catalog.entities.count, href: PortalURL.catalog([("q", query.text)]), current: query.kind == nil)]
         filters = [
-            Filter(name: "kind", label: "Kind", options: options(facets.kinds, selected: query.kind) { EntityKind(rawValue: $0)?.displayName ?? $0 }),
             Filter(name: "type", label: "Type", options: options(facets.types, selected: query.type)),
             Filter(name: "owner", label: "Owner", options: facets.owners.map { owner in
                 Option(value: owner.description, label: EntityLinkModel(owner, in: catalog).label,
@@ -97,6 +118,8 @@ struct CatalogModel: Sendable {
                 type: entity.type ?? "",
                 owner: entity.owner.map { EntityLinkModel($0, in: catalog) },
                 lifecycle: entity.lifecycle ?? "",
+                system: catalog.relations[entity.ref, default: []].first { $0.type == .partOf && $0.target.kind == "system" }
+                    .map { EntityLinkModel($0.target, in: catalog) },
                 tags: entity.tags.map { Tag(name: $0, href: PortalURL.catalog([("tag", $0)])) },
                 description: entity.description ?? ""
             )

@@ -51,6 +51,7 @@ extension CatalogModel.Row: MustacheParent {
         case "type": return type
         case "owner": return owner
         case "lifecycle": return lifecycle
+        case "system": return system
         case "tags": return tags
         case "description": return description
         default: return nil

@@ -8,6 +8,13 @@ struct NewAppFormModel: Sendable {
         var error: String?
         /// `aria-describedby` target for the error.
         var errorID: String
+        /// A page that explains the error (the request already holding the app name).
+        var link: Link?
+    }
+
+    struct Link: Sendable {
+        var href: String
+        var label: String
     }
 
     struct Option: Sendable {
@@ -42,11 +49,16 @@ struct NewAppFormModel: Sendable {
     /// A message about the whole form (the queue is full).
     var notice: String?
 
-    init(values: [String: String], errors: FieldErrors, groups: [Entity], ollama: OllamaStatus, autoPR: Bool, notice: String? = nil) {
+    /// `nameHolder`: the id of the open request holding the typed app name, linked under its error.
+    init(values: [String: String], errors: FieldErrors, groups: [Entity], ollama: OllamaStatus, autoPR: Bool, notice: String? = nil,
+         nameHolder: String? = nil) {
         func field(_ name: String, default fallback: String = "") -> Field {
             Field(value: values[name] ?? fallback, error: errors[name], errorID: "\(name)-error")
         }
         appName = field("app_name")
+        if let nameHolder, appName.error?.contains(nameHolder) == true {
+            appName.link = Link(href: "/requests/\(nameHolder)", label: "See request \(nameHolder)")
+        }
         description = field("description")
         let owner = field("owner", default: groups.first?.ref.description ?? "")
         self.owner = owner

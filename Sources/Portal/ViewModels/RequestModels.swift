@@ -36,10 +36,14 @@ enum Formats {
         date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
     }
 
-    static func duration(from start: Date, to end: Date?) -> String {
-        guard let end else { return "" }
-        let seconds = end.timeIntervalSince(start)
-        return seconds < 60 ? String(format: "%.1f s", seconds) : String(format: "%d min %02d s", Int(seconds) / 60, Int(seconds) % 60)
+    /// "0.4 s", "2 min 05 s"; nil while there is no end (nothing to show rather than an empty label).
+    static func duration(from start: Date, to end: Date?) -> String? {
+        guard let end else { return nil }
+        return duration(seconds: end.timeIntervalSince(start))
+    }
+
+    static func duration(seconds: Double) -> String {
+        seconds < 60 ? String(format: "%.1f s", seconds) : String(format: "%d min %02d s", Int(seconds) / 60, Int(seconds) % 60)
     }
 }
 
@@ -53,7 +57,7 @@ struct RequestListModel: Sendable {
         var engine: String
         var requestedBy: String
         var createdAt: String
-        var duration: String
+        var duration: String?
         var pullRequest: PullRequestLink?
     }
 
@@ -115,8 +119,9 @@ struct RequestPageModel: Sendable {
         var number: Int
         var purpose: String
         var engine: String
-        var duration: String
-        var tokens: String
+        /// Nil when not recorded, as `tokens` is: the summary then leaves them out.
+        var duration: String?
+        var tokens: String?
         var error: String?
         var rawOutput: String
         var prompt: String
@@ -136,7 +141,7 @@ struct RequestPageModel: Sendable {
     var source: String
     var requestedBy: String
     var createdAt: String
-    var duration: String
+    var duration: String?
     var prompt: String
     var feedback: String?
     var failureReason: String?
@@ -156,7 +161,11 @@ struct RequestPageModel: Sendable {
     var canRetry: Bool
     var canCancel: Bool
     var canOpenPR: Bool
+    /// Feedback is offered to the model engine only: the template engine drafts from the form's
+    /// fields alone and would ignore it.
     var canRegenerate: Bool
+    /// A settled template request: says how to change it instead.
+    var templateCannotRegenerate: Bool
     var isPreview: Bool
 
     init(request: AppRequest, events: [RequestEvent], attempts: [GenerationAttempt], liveOutput: String?) {
@@ -174,10 +183,11 @@ struct RequestPageModel: Sendable {
         failureReason = request.failureReason
         self.events = events.map { Event(at: Formats.time($0.at), badge: StatusBadge($0.status), message: $0.message, actedBy: $0.actedBy) }
         self.attempts = attempts.map { attempt in
-            Attempt(number: attempt.number, purpose: attempt.purpose, engine: attempt.model.map { "\(attempt.engine) · \($0)" } ?? attempt.engine,
-                    duration: attempt.durationMilliseconds.map { String(format: "%.1f s", Double($0) / 1000) } ?? "",
-                    tokens: [attempt.promptTokens.map { "\($0) prompt" }, attempt.outputTokens.map { "\($0) output" }].compactMap { $0 }.joined(separator: ", "),
-                    error: attempt.error, rawOutput: attempt.rawOutput, prompt: Self.readablePrompt(attempt.prompt))
+            let tokens = [attempt.promptTokens.map { "\($0) prompt" }, attempt.outputTokens.map { "\($0) output" }].compactMap { $0 }
+            return Attempt(number: attempt.number, purpose: attempt.purpose, engine: attempt.model.map { "\(attempt.engine) · \($0)" } ?? attempt.engine,
+                           duration: attempt.durationMilliseconds.map { Formats.duration(seconds: Double($0) / 1000) },
+                           tokens: tokens.isEmpty ? nil : tokens.joined(separator: ", "),
+                           error: attempt.error, rawOutput: attempt.rawOutput, prompt: Self.readablePrompt(attempt.prompt))
         }
         hasAttempts = !attempts.isEmpty
         manifest = request.manifest
@@ -197,7 +207,9 @@ struct RequestPageModel: Sendable {
         canRetry = request.status.isRetryable
         canCancel = request.status.isCancellable
         canOpenPR = request.status == .ready
-        canRegenerate = [.ready, .rejected, .failed].contains(request.status)
+        let settled = [.ready, .rejected, .failed].contains(request.status)
+        canRegenerate = settled && request.engine != AppSpec.Engine.template.rawValue
+        templateCannotRegenerate = settled && !canRegenerate
         isPreview = request.status == .ready
     }
 
