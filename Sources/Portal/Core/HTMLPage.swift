@@ -4,17 +4,17 @@ import Zlib
 /// A rendered HTML page with its status, and its gzip encoding for browsers that accept it.
 struct HTMLPage: ResponseGenerator {
     var body: ByteBuffer
-    /// Made with the page, so that a cached page is compressed once.
+    /// Kept with a cached page, so that it is compressed once; other pages are compressed as sent.
     var gzipped: ByteBuffer?
     var status: HTTPResponse.Status = .ok
-    /// The page holds a form's CSRF token, which belongs to one browser: it must never be cached.
+    /// The page holds a form's CSRF token, which belongs to one browser: it is never cached, and
+    /// never compressed (BREACH: a secret beside text the attacker chooses, such as a form shown
+    /// again with its input, would leak through the compressed length).
     var carriesCSRFToken = false
 
     init(body: ByteBuffer, status: HTTPResponse.Status = .ok) {
         self.body = body
         self.status = status
-        // zlib's default level: most of the best level's gain for a fraction of its time.
-        gzipped = Gzip.compress(Array(body.readableBytesView), level: 6).map { ByteBuffer(bytes: $0) }
     }
 
     /// A page as the cache kept it.
@@ -27,10 +27,15 @@ struct HTMLPage: ResponseGenerator {
         self.init(body: ByteBuffer(string: html), status: status)
     }
 
+    /// The body gzipped at zlib's default level: most of the best level's gain for a fraction of its time.
+    var compressed: ByteBuffer? {
+        Gzip.compress(Array(body.readableBytesView), level: 6).map { ByteBuffer(bytes: $0) }
+    }
+
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .vary: "Accept-Encoding"]
         var sent = body
-        if let gzipped, AcceptEncoding.allowsGzip(request.headers[.acceptEncoding]) {
+        if !carriesCSRFToken, AcceptEncoding.allowsGzip(request.headers[.acceptEncoding]), let gzipped = gzipped ?? compressed {
             headers[.contentEncoding] = "gzip"
             sent = gzipped
         }

@@ -63,8 +63,9 @@ final class PageCache: Sendable {
         let page = try render()
         // The renderer knows whether the page asked for a CSRF token; the page's text does not
         // (a search for "csrf_token" shows those words), so no check may read it.
-        let bodies = Bodies(plain: page.body, gzipped: page.gzipped)
-        guard page.status == .ok, !page.carriesCSRFToken, bodies.size <= capacity else { return page }
+        guard page.status == .ok, !page.carriesCSRFToken, page.body.readableBytes <= capacity else { return page }
+        let bodies = Bodies(plain: page.body, gzipped: page.gzipped ?? page.compressed)
+        guard bodies.size <= capacity else { return page }
         entries.withLock { entries in
             guard entries.pages[key] == nil else { return }
             while entries.bytes + bodies.size > capacity, entries.head < entries.order.count {
