@@ -111,7 +111,8 @@ struct RequestPageModel: Sendable {
         var at: String
         var badge: StatusBadge
         var message: String
-        /// Who caused it; nil for events older than the record of it.
+        /// Who caused it, when a person or a token did; nil for the job runner's own steps (the
+        /// API still says `homeport`) and for events older than the record of it.
         var actedBy: String?
     }
 
@@ -181,7 +182,8 @@ struct RequestPageModel: Sendable {
         prompt = spec?.prompt ?? ""
         feedback = request.feedback
         failureReason = request.failureReason
-        self.events = events.map { Event(at: Formats.time($0.at), badge: StatusBadge($0.status), message: $0.message, actedBy: $0.actedBy) }
+        self.events = events.map { Event(at: Formats.time($0.at), badge: StatusBadge($0.status), message: $0.message,
+                                          actedBy: $0.actedBy == RequestEvent.system ? nil : $0.actedBy) }
         self.attempts = attempts.map { attempt in
             let tokens = [attempt.promptTokens.map { "\($0) prompt" }, attempt.outputTokens.map { "\($0) output" }].compactMap { $0 }
             return Attempt(number: attempt.number, purpose: attempt.purpose, engine: attempt.model.map { "\(attempt.engine) · \($0)" } ?? attempt.engine,
