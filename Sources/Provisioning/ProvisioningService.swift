@@ -26,6 +26,8 @@ public final class ProvisioningService: Sendable {
             case conflict
             /// Someone other than the requester (or an admin) asked.
             case forbidden
+            /// What was sent cannot be used as it is (feedback over its limit).
+            case invalid
         }
 
         public var code: Code
@@ -133,7 +135,11 @@ public final class ProvisioningService: Sendable {
         guard [.ready, .rejected, .failed].contains(request.status) else {
             throw ActionError(code: .conflict, message: "A \(request.status.rawValue) request cannot be regenerated.")
         }
-        let trimmed = String(feedback.trimmingCharacters(in: .whitespacesAndNewlines).prefix(AppSpecValidator.maxPromptLength))
+        let trimmed = feedback.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Refused, never cut: the reviewer's words go to the model whole or not at all.
+        guard trimmed.count <= AppSpecValidator.maxPromptLength else {
+            throw ActionError(code: .invalid, message: Self.feedbackTooLong(trimmed.count))
+        }
         guard let queued = try store.transition(id, from: [.ready, .rejected, .failed], to: .queued,
                                                 message: trimmed.isEmpty ? "Regenerate requested" : "Regenerate requested with feedback: \(trimmed)",
                                                 actedBy: actor.eventName, change: { row in
@@ -145,6 +151,10 @@ public final class ProvisioningService: Sendable {
         }) else { throw ActionError(code: .conflict, message: "The request changed meanwhile; reload and try again.") }
         await runner.wake()
         return queued
+    }
+
+    static func feedbackTooLong(_ count: Int) -> String {
+        "Keep the feedback under \(AppSpecValidator.maxPromptLength) characters; it has \(count). Nothing was sent."
     }
 
     /// Waits until the request stops moving: a final status, or `ready` when it does not open its PR itself.

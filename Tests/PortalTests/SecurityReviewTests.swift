@@ -174,6 +174,33 @@ struct SecurityReviewTests {
         }
     }
 
+    // MARK: Limits say so instead of cutting
+
+    @Test("feedback over its limit is refused with the reason and kept in the form; the request does not move")
+    func feedbackOverLimit() async throws {
+        let (app, _, provisioning) = try await portalWithProvisioning()
+        try await app.test(.router) { client in
+            let body = ByteBuffer(string: #"{"app_name": "web", "engine": "ollama", "prompt": "a web server"}"#)
+            let id = try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: body) {
+                try #require(Self.json($0)["id"] as? String)
+            }
+            // No Ollama listens: the request fails, and may then be regenerated.
+            let failed = try await provisioning.waitUntilSettled(id, timeout: 60)
+            #expect(failed.status == .failed)
+            let events = try provisioning.store.events(of: id).count
+            let feedback = String(repeating: "b", count: 4_001)
+            let session = try await BrowserSession(client)
+            try await session.post(client, "/requests/\(id)/regenerate", ["feedback": feedback]) { response in
+                let page = String(buffer: response.body)
+                #expect(response.status == .unprocessableContent)
+                #expect(page.contains("Keep the feedback under 4000 characters; it has 4001. Nothing was sent."))
+                #expect(page.contains(feedback), "the text as typed")
+            }
+            #expect(try provisioning.store.request(id: id)?.status == .failed)
+            #expect(try provisioning.store.events(of: id).count == events)
+        }
+    }
+
     // MARK: 8. No assertion on page content
 
     @Test("a search for the CSRF field's name answers, and pages with a form are never cached", arguments: ["csrf_token", "csrfToken", "homeport_csrf"])

@@ -107,6 +107,7 @@ struct APIController<Context: RequestContext> {
             case .notFound: .notFound
             case .forbidden: .forbidden
             case .conflict: .conflict
+            case .invalid: .badRequest
             }
             return try APIError(status: status, code: error.code.rawValue, message: error.message)
                 .response(from: request, context: context)

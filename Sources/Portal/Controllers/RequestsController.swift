@@ -34,12 +34,19 @@ struct RequestsController<Context: RequestContext> {
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> HTMLPage {
-        let id = try context.parameters.require("id")
+        try await page(of: try context.parameters.require("id"))
+    }
+
+    /// The request page; with a refused regenerate, the feedback as typed and the reason.
+    private func page(of id: String, feedbackDraft: String = "", feedbackError: String? = nil, status: HTTPResponse.Status = .ok) async throws -> HTMLPage {
         guard let (row, events, attempts) = try provisioning.store.history(of: id) else {
             throw HTTPError(.notFound, message: "There is no request \(id).")
         }
-        let model = RequestPageModel(request: row, events: events, attempts: attempts, liveOutput: provisioning.feed.currentOutput(of: id)?.text)
-        return pages.page("request", model, title: "Request \(row.appName)", section: .requests, snapshot: state.snapshot, refresh: model.isLive)
+        var model = RequestPageModel(request: row, events: events, attempts: attempts, liveOutput: provisioning.feed.currentOutput(of: id)?.text)
+        model.feedbackDraft = feedbackDraft
+        model.feedbackError = feedbackError
+        return pages.page("request", model, title: "Request \(row.appName)", section: .requests, snapshot: state.snapshot,
+                          status: status, refresh: model.isLive)
     }
 
     /// Server-sent events: history events from the database and model tokens as they stream,
@@ -109,6 +116,10 @@ struct RequestsController<Context: RequestContext> {
             throw HTTPError(.notFound, message: error.message)
         } catch let error as ProvisioningService.ActionError where error.code == .forbidden {
             throw HTTPError(.forbidden, message: error.message)
+        } catch let error as ProvisioningService.ActionError where error.code == .invalid {
+            // The request page again, with the text as typed and why it was not sent.
+            return try await page(of: id, feedbackDraft: fields["feedback"] ?? "", feedbackError: error.message, status: .unprocessableContent)
+                .response(from: request, context: context)
         } catch let error as ProvisioningService.ActionError {
             throw HTTPError(.conflict, message: error.message)
         }

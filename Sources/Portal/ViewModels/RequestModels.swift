@@ -145,6 +145,10 @@ struct RequestPageModel: Sendable {
     var duration: String?
     var prompt: String
     var feedback: String?
+    /// The regenerate form: its limit, and the text and message when the server refused it.
+    var feedbackLimit = AppSpecValidator.maxPromptLength
+    var feedbackDraft = ""
+    var feedbackError: String?
     var failureReason: String?
     var events: [Event]
     var attempts: [Attempt]
