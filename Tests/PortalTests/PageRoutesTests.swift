@@ -147,6 +147,30 @@ struct PageRoutesTests {
         }
     }
 
+    @Test("API answers come gzipped to a client that asks, once they are large enough to gain; small ones and other clients get plain JSON")
+    func gzippedJSON() async throws {
+        let (app, _, provisioning) = try await portalWithProvisioning()
+        try await app.test(.router) { client in
+            let body = ByteBuffer(string: #"{"app_name": "web", "image": "nginx:1.27", "engine": "template"}"#)
+            let id = try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: body) { response in
+                try #require((try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["id"] as? String)
+            }
+            _ = try await provisioning.waitUntilSettled(id, timeout: 60)
+            let plain = try await client.page("/api/v1/requests/\(id)")
+            #expect(plain.headers[.contentEncoding] == nil && plain.headers[.vary] == "Accept-Encoding")
+            #expect(plain.body.utf8.count >= JSONBody.smallestCompressed, "the manifest and the attempt make it large")
+            try await client.execute(uri: "/api/v1/requests/\(id)", method: .get, headers: [.acceptEncoding: "gzip"]) { response in
+                #expect(response.headers[.contentEncoding] == "gzip")
+                #expect(Array(response.body.readableBytesView.prefix(2)) == [0x1f, 0x8b])
+                #expect(response.body.readableBytes < plain.body.utf8.count / 2)
+            }
+            try await client.execute(uri: "/api/v1/requests/nope", method: .get, headers: [.acceptEncoding: "gzip"]) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentEncoding] == nil, "a small error stays plain")
+            }
+        }
+    }
+
     @Test("ADR titles show their code spans as code, not backticks")
     func adrTitleCode() async throws {
         let (app, _) = try await portal()

@@ -34,7 +34,7 @@ struct APIController<Context: RequestContext> {
                 return JSONBody.response([
                     "pr_url": settled.prURL ?? "", "branch": settled.branch ?? "", "manifest": settled.manifest ?? "",
                     "app_name": settled.appName, "request_id": settled.id,
-                ])
+                ], to: request)
             case .rejected:
                 throw APIError(status: .unprocessableContent, code: "rejected",
                                message: "The generated manifests were rejected by the policy: \(settled.failureReason ?? "see the request")")
@@ -54,7 +54,7 @@ struct APIController<Context: RequestContext> {
             let fields = try await RequestBodies.jsonFields(request)
             let autoPR = fields["auto_pr"].map { $0 == "true" } ?? provisioning.settings.autoPR
             let created = try await submit(fields, source: "api", autoPR: autoPR)
-            return JSONBody.response(try representation(created), status: .accepted, headers: [.location: "/api/v1/requests/\(created.id)"])
+            return JSONBody.response(try representation(created), status: .accepted, headers: [.location: "/api/v1/requests/\(created.id)"], to: request)
         } catch let error as APIError {
             return try error.response(from: request, context: context)
         }
@@ -80,7 +80,7 @@ struct APIController<Context: RequestContext> {
         let page = try provisioning.store.list(query)
         return JSONBody.response([
             "requests": page.requests.map { summary($0) }, "total": page.total, "page": page.page, "page_size": query.pageSize,
-        ])
+        ], to: request)
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
@@ -88,7 +88,7 @@ struct APIController<Context: RequestContext> {
         guard let row = try provisioning.store.request(id: id) else {
             return try APIError(status: .notFound, code: "not_found", message: "There is no request \(id).").response(from: request, context: context)
         }
-        return JSONBody.response(try representation(row))
+        return JSONBody.response(try representation(row), to: request)
     }
 
     @Sendable func act(_ request: Request, context: Context) async throws -> Response {
@@ -101,7 +101,7 @@ struct APIController<Context: RequestContext> {
             case "pull-request": row = try await provisioning.openPullRequest(id, by: RequestUser.actor)
             default: throw APIError(status: .notFound, code: "not_found", message: "Unknown action; use retry, cancel or pull-request.")
             }
-            return JSONBody.response(try representation(row), status: .accepted)
+            return JSONBody.response(try representation(row), status: .accepted, to: request)
         } catch let error as ProvisioningService.ActionError {
             let status: HTTPResponse.Status = switch error.code {
             case .notFound: .notFound
