@@ -153,13 +153,15 @@ struct RequestPageModel: Sendable {
     var events: [Event]
     var attempts: [Attempt]
     var hasAttempts: Bool
-    var manifest: String?
+    /// The manifests, highlighted (`SourceHighlight` escapes every piece of text).
+    var manifestHTML: String?
     var findings: [Finding]
     var hasFindings: Bool
     var pullRequest: PullRequestLink?
     var branch: String?
     var commit: String?
-    var diff: String?
+    /// The pull request's diff, highlighted; it replaces the manifests once there is one.
+    var diffHTML: String?
     var isLive: Bool
     var liveOutput: String
     var lastEventID: String
@@ -196,7 +198,7 @@ struct RequestPageModel: Sendable {
                            error: attempt.error, rawOutput: attempt.rawOutput, prompt: Self.readablePrompt(attempt.prompt))
         }
         hasAttempts = !attempts.isEmpty
-        manifest = request.manifest
+        manifestHTML = request.manifest.map(SourceHighlight.yaml)
         let decoded = request.findingsJSON.flatMap { try? JSONDecoder().decode([PolicyFinding].self, from: Data($0.utf8)) } ?? []
         findings = decoded.map { finding in
             Finding(severity: finding.severity.rawValue, isError: finding.severity == .error,
@@ -206,7 +208,7 @@ struct RequestPageModel: Sendable {
         pullRequest = request.prURL.map(PullRequestLink.init)
         branch = request.branch
         commit = request.commitSHA
-        diff = request.diff
+        diffHTML = request.diff.map(SourceHighlight.diff)
         isLive = !request.status.isFinal || (request.status == .ready && request.autoPR)
         self.liveOutput = liveOutput ?? ""
         lastEventID = events.last?.id.map { "e\($0)" } ?? "e0"
