@@ -9,12 +9,15 @@ import Testing
 struct PageRoutesTests {
     @Test("every page answers 200 with its data", arguments: [
         ("/", ["<h1>Homelab platform</h1>", "Observability", "Argo CD", "Use GitHub Actions and GHCR", #"href="/catalog?kind=component""#]),
-        ("/catalog", ["Showing 1–31 of 31 entities", "hello-platform", "ai-gateway-api", #"aria-sort="ascending""#]),
+        // The catalog opens on Components, as Backstage does; every kind is one tab away.
+        ("/catalog", ["Showing 1–19 of 19 entities", "hello-platform", #"aria-current="page">Component <span class="meta">(19)</span>"#,
+                      #"<input type="hidden" name="kind" value="component">"#, #"aria-sort="ascending""#]),
+        ("/catalog?kind=all", ["Showing 1–31 of 31 entities", "hello-platform", "ai-gateway-api", #"<input type="hidden" name="kind" value="all">"#]),
         ("/catalog?kind=component&owner=group%3Adefault%2Fplatform-team&tag=python", ["hello-platform", "Showing 1–"]),
         ("/catalog?q=grafana", ["Grafana", "Clear filters", #"<td><a href="/catalog/system/default/observability">Observability</a></td>"#]),
         // The kind switcher: Components first, counts, the current kind kept by the filter form; labels bound to their fields.
         ("/catalog?kind=api", [#"<li><a href="/catalog?kind=component">Component <span class="meta">(19)</span></a></li><li><a href="/catalog?kind=api" aria-current="page">API <span class="meta">(1)</span></a>"#,
-                               #"<a href="/catalog">All <span class="meta">(31)</span></a>"#, #"<input type="hidden" name="kind" value="api">"#,
+                               #"<a href="/catalog?kind=all">All <span class="meta">(31)</span></a>"#, #"<input type="hidden" name="kind" value="api">"#,
                                #"<label for="filter-owner">Owner</label>"#, #"<select id="filter-owner" name="owner">"#]),
         ("/catalog/component/default/grafana", ["Depends on", "Owned by", "Part of", #"href="/catalog/component/default/prometheus""#, "catalog/platform-components.yaml:", "argocd.homelab.local/applications/"]),
         ("/catalog/component/default/prometheus", ["Dependency of", #"href="/catalog/component/default/grafana""#]),

@@ -32,14 +32,19 @@ public struct CatalogQuery: Sendable, Hashable {
         self.page = page
     }
 
-    /// Reads the query string's values; blank values mean "no filter", unknown sorts fall back to name.
+    /// `?kind=all`: every kind. Without `kind` the catalog shows Components, as Backstage opens.
+    public static let allKinds = "all"
+    public static let defaultKind = "component"
+
+    /// Reads the query string's values; blank values mean "no filter", unknown sorts fall back to
+    /// name, and no `kind` means Components.
     public init(parameters: (String) -> String?) {
         func value(_ name: String) -> String? {
             guard let raw = parameters(name)?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
             return String(raw.prefix(200))
         }
         self.init(
-            kind: value("kind")?.lowercased(),
+            kind: value("kind").map { $0.lowercased() == Self.allKinds ? nil : $0.lowercased() } ?? Self.defaultKind,
             type: value("type"),
             owner: value("owner")?.lowercased(),
             lifecycle: value("lifecycle"),

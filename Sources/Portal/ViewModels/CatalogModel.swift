@@ -2,6 +2,11 @@ import Platform
 
 /// `/catalog`: the filter form, the sortable table and the pager.
 struct CatalogModel: Sendable {
+    /// A tag's entities of every kind: a tag on an API means APIs too.
+    static func tagHref(_ tag: String) -> String {
+        PortalURL.catalog([("kind", CatalogQuery.allKinds), ("tag", tag)])
+    }
+
     struct Filter: Sendable {
         var name: String
         var label: String
@@ -72,7 +77,7 @@ struct CatalogModel: Sendable {
             let sortField = sort ?? query.sort
             let isDescending = descending ?? query.descending
             return [
-                ("kind", query.kind), ("type", query.type), ("owner", query.owner), ("lifecycle", query.lifecycle),
+                ("kind", query.kind ?? CatalogQuery.allKinds), ("type", query.type), ("owner", query.owner), ("lifecycle", query.lifecycle),
                 ("tag", query.tag), ("q", query.text),
                 ("sort", sortField == .name ? nil : sortField.rawValue),
                 ("order", isDescending ? "desc" : nil),
@@ -85,7 +90,7 @@ struct CatalogModel: Sendable {
         }
 
         text = query.text ?? ""
-        kind = query.kind
+        kind = query.kind ?? CatalogQuery.allKinds
         var counts: [String: Int] = [:]
         for entity in catalog.entities { counts[entity.ref.kind, default: 0] += 1 }
         let kindOrder = facets.kinds.sorted { ($0 == "component" ? 0 : 1, $0) < ($1 == "component" ? 0 : 1, $1) }
@@ -93,7 +98,7 @@ struct CatalogModel: Sendable {
         kinds = kindOrder.map { name in
             KindTab(label: EntityKind(rawValue: name)?.displayName ?? name, count: counts[name] ?? 0,
                     href: PortalURL.catalog([("kind", name), ("q", query.text)]), current: name == query.kind)
-        } + [KindTab(label: "All", count: catalog.entities.count, href: PortalURL.catalog([("q", query.text)]), current: query.kind == nil)]
+        } + [KindTab(label: "All", count: catalog.entities.count, href: PortalURL.catalog([("kind", CatalogQuery.allKinds), ("q", query.text)]), current: query.kind == nil)]
         filters = [
             Filter(name: "type", label: "Type", options: options(facets.types, selected: query.type)),
             Filter(name: "owner", label: "Owner", options: facets.owners.map { owner in
@@ -120,7 +125,7 @@ struct CatalogModel: Sendable {
                 lifecycle: entity.lifecycle ?? "",
                 system: catalog.relations[entity.ref, default: []].first { $0.type == .partOf && $0.target.kind == "system" }
                     .map { EntityLinkModel($0.target, in: catalog) },
-                tags: entity.tags.map { Tag(name: $0, href: PortalURL.catalog([("tag", $0)])) },
+                tags: entity.tags.map { Tag(name: $0, href: CatalogModel.tagHref($0)) },
                 description: entity.description ?? ""
             )
         }

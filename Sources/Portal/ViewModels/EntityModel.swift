@@ -56,7 +56,7 @@ struct EntityModel: Sendable {
         type = entity.type
         lifecycle = entity.lifecycle
         owner = entity.owner.map { EntityLinkModel($0, in: catalog) }
-        tags = entity.tags.map { CatalogModel.Tag(name: $0, href: PortalURL.catalog([("tag", $0)])) }
+        tags = entity.tags.map { CatalogModel.Tag(name: $0, href: CatalogModel.tagHref($0)) }
         links = entity.links.map { Link(url: $0.url, title: $0.title ?? $0.url) }
         labels = entity.labels
         annotations = entity.annotations
