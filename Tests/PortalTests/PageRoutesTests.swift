@@ -22,7 +22,10 @@ struct PageRoutesTests {
         ("/catalog/component/default/grafana", ["Depends on", "Owned by", "Part of", #"href="/catalog/component/default/prometheus""#, "catalog/platform-components.yaml:", "argocd.homelab.local/applications/"]),
         ("/catalog/component/default/prometheus", ["Dependency of", #"href="/catalog/component/default/grafana""#]),
         ("/catalog/api/default/ai-gateway-api", ["API definition", "openapi:", "API provided by", "API consumed by"]),
-        ("/catalog/group/default/platform-team", ["Owner of", "Has member", #"href="/catalog/user/default/alex""#]),
+        // What a team owns is a table (name, kind, type, lifecycle, description), not a run-on line of links.
+        ("/catalog/group/default/platform-team", [#"<h2 id="owned-heading">Owns</h2>"#, #"aria-label="Owned entities table""#,
+                                                  #"<td><a href="/catalog/component/default/grafana">Grafana</a></td><td>Component</td><td>service</td>"#,
+                                                  "Has member", #"href="/catalog/user/default/alex""#]),
         ("/catalog/domain/default/homelab", ["Has part"]),
         ("/adr", ["001", "Use a single mono-repo", "status-superseded", "2024-"]),
         ("/adr/004-gitea-mirror", ["Superseded by", #"href="/adr/006-github-actions-ghcr""#, #"rel="next""#, #"rel="prev""#]),

@@ -14,6 +14,16 @@ struct EntityModel: Sendable {
         var title: String
     }
 
+    /// One row of what a group or user owns.
+    struct OwnedRow: Sendable {
+        var label: String
+        var href: String
+        var kind: String
+        var type: String?
+        var lifecycle: String?
+        var description: String?
+    }
+
     var name: String
     var displayName: String
     var kind: String
@@ -29,6 +39,8 @@ struct EntityModel: Sendable {
     var annotations: [KeyValue]
     var hasMetadata: Bool
     var relationGroups: [RelationGroup]
+    /// What this entity owns, as a table rather than one run-on line of links (a team owns dozens).
+    var owned: [OwnedRow]
     var specYAML: String?
     var definition: String?
     var source: String
@@ -63,9 +75,18 @@ struct EntityModel: Sendable {
         hasMetadata = !labels.isEmpty || !annotations.isEmpty
 
         var groups: [RelationType: [EntityLinkModel]] = [:]
+        var owned: [OwnedRow] = []
         for relation in catalog.relations[entity.ref, default: []] {
+            if relation.type == .ownerOf, let target = catalog[relation.target] {
+                let link = EntityLinkModel(relation.target, in: catalog)
+                owned.append(OwnedRow(label: link.label, href: link.href,
+                                      kind: target.isCoreKind ? EntityKind(rawValue: target.ref.kind)!.displayName : target.kind,
+                                      type: target.type, lifecycle: target.lifecycle, description: target.description))
+                continue
+            }
             groups[relation.type, default: []].append(EntityLinkModel(relation.target, in: catalog))
         }
+        self.owned = owned.sorted { ($0.kind, $0.label.lowercased()) < ($1.kind, $1.label.lowercased()) }
         relationGroups = RelationType.allCases.compactMap { type in
             groups[type].map { RelationGroup(label: type.label, targets: $0) }
         }
