@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
-                "Config", "Auth", "Platform", "Store", "Provisioning", "Status", "Zlib",
+                "Config", "Auth", "Platform", "Store", "Provisioning", "Status", "Zlib", "Markdown",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -71,8 +71,10 @@ public enum Markdown {
         return parts
     }
 
-    private static func escapeHTML(_ text: String) -> String {
+    /// `text` safe inside HTML elements and quoted attributes: `& < > " '` escaped.
+    public static func escapeHTML(_ text: some StringProtocol) -> String {
         var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
         for character in text {
             switch character {
             case "&": escaped += "&amp;"

@@ -1,3 +1,5 @@
+import Markdown
+
 /// Server-rendered highlighting for the manifests and the pull request's diff: HTML whose every
 /// piece of text is escaped here, wrapped in `hl-*` spans the stylesheet colours. Line by line and
 /// shallow on purpose — keys, comments, quoted strings, plain literals, diff lines — so that it
@@ -74,19 +76,7 @@ enum SourceHighlight {
         "<span class=\"\(kind)\">\(html)</span>"
     }
 
-    static func escape(_ text: some StringProtocol) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
+    private static func escape(_ text: some StringProtocol) -> String {
+        Markdown.escapeHTML(text)
     }
 }
