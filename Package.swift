@@ -5,7 +5,7 @@ let package = Package(
     name: "homeport",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "homeport", targets: ["homeport"]),
+        .executable(name: "homeport", targets: ["homeport"])
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
@@ -41,10 +41,14 @@ let package = Package(
         .target(name: "Ollama", dependencies: ["HTTPClient"]),
         .target(name: "GitOps", dependencies: ["HTTPClient"]),
         // Live platform status: service checks and the Kubernetes, Prometheus, Alertmanager and Argo CD pollers.
-        .target(name: "Status", dependencies: ["HTTPClient", "Platform", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Status", dependencies: ["HTTPClient", "Platform", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Provisioning",
-            dependencies: ["Manifests", "Ollama", "GitOps", "Store", "Platform", "YAML", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "Manifests", "Ollama", "GitOps", "Store", "Platform", "YAML",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "Portal",
@@ -70,7 +74,9 @@ let package = Package(
         // Fake Ollama, GitHub and Gitea servers on 127.0.0.1, shared by the test targets.
         .target(
             name: "FakeUpstreams",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/FakeUpstreams"
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
@@ -82,25 +88,37 @@ let package = Package(
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML"]),
-        .testTarget(name: "StatusTests", dependencies: ["Status", "Platform", "HTTPClient", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(
+            name: "StatusTests",
+            dependencies: [
+                "Status", "Platform", "HTTPClient", "FakeUpstreams",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(
             name: "OllamaTests",
-            dependencies: ["Ollama", "HTTPClient", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "Ollama", "HTTPClient", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "GitOpsTests",
-            dependencies: ["GitOps", "HTTPClient", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "GitOps", "HTTPClient", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "ProvisioningTests",
-            dependencies: ["Provisioning", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "Provisioning", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         // Runs the built `homeport` executable, as users and scripts do.
         .testTarget(
             name: "homeportTests",
             dependencies: [
                 "homeport", "HTTPClient", "FakeUpstreams", "Store",
-                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(

@@ -29,10 +29,16 @@ public struct APITokens: Sendable, Equatable {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, Identity.isValidName(parts[0]) else {
-                throw ParseError(reason: "expected NAME:SHA256 (the token's name, a colon, then 64 hexadecimal digits), got an entry starting '\(line.prefix(12))'")
+                throw ParseError(
+                    reason:
+                        "expected NAME:SHA256 (the token's name, a colon, then 64 hexadecimal digits), got an entry starting '\(line.prefix(12))'"
+                )
             }
             guard let digest = hexBytes(parts[1]), digest.count == 32 else {
-                throw ParseError(reason: "the hash of token '\(parts[0])' must be 64 hexadecimal digits (printf %s \"$TOKEN\" | sha256sum)")
+                throw ParseError(
+                    reason:
+                        "the hash of token '\(parts[0])' must be 64 hexadecimal digits (printf %s \"$TOKEN\" | sha256sum)"
+                )
             }
             entries.append(Entry(name: parts[0], digest: digest))
         }
@@ -64,7 +70,9 @@ public struct APITokens: Sendable, Equatable {
         guard digits.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []
         for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[index...index + 1], as: UTF8.self), radix: 16) else { return nil }
+            guard let byte = UInt8(String(decoding: digits[index...index + 1], as: UTF8.self), radix: 16) else {
+                return nil
+            }
             bytes.append(byte)
         }
         return bytes

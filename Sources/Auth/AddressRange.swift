@@ -34,7 +34,9 @@ public struct AddressRange: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        _ = network.withUnsafeBytes { inet_ntop(network.count == 4 ? AF_INET : AF_INET6, $0.baseAddress, &text, socklen_t(text.count)) }
+        _ = network.withUnsafeBytes {
+            inet_ntop(network.count == 4 ? AF_INET : AF_INET6, $0.baseAddress, &text, socklen_t(text.count))
+        }
         return "\(String(cString: text))/\(prefixLength)"
     }
 

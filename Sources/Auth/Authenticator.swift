@@ -19,7 +19,8 @@ public struct Identity: Sendable, Equatable {
     /// line break into logs or pages (control characters), nor a name that reads as another one
     /// (format characters such as U+202E, right-to-left override, or zero-width joiners).
     public static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 200 && !name.unicodeScalars.contains { [.control, .format].contains($0.properties.generalCategory) }
+        !name.isEmpty && name.count <= 200
+            && !name.unicodeScalars.contains { [.control, .format].contains($0.properties.generalCategory) }
     }
 }
 
@@ -49,9 +50,12 @@ public struct Authenticator: Sendable {
     /// Users and token names that may act on anyone's requests (`auth.admins`).
     public var admins: Set<String>
 
-    public init(mode: AuthMode, userHeader: String = "X-Forwarded-User", emailHeader: String = "X-Forwarded-Email",
-                trustedProxies: [AddressRange] = [], tokens: TokenStore = TokenStore(inline: APITokens(), file: nil), readRequiresUser: Bool = false,
-                admins: Set<String> = []) {
+    public init(
+        mode: AuthMode, userHeader: String = "X-Forwarded-User", emailHeader: String = "X-Forwarded-Email",
+        trustedProxies: [AddressRange] = [], tokens: TokenStore = TokenStore(inline: APITokens(), file: nil),
+        readRequiresUser: Bool = false,
+        admins: Set<String> = []
+    ) {
         self.mode = mode
         self.userHeader = userHeader
         self.emailHeader = emailHeader
@@ -85,7 +89,9 @@ public struct Authenticator: Sendable {
         if let authorization = authorization.first {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" {
-                guard let owner = tokens.owner(of: parts[1].trimmingCharacters(in: .whitespaces)) else { return .invalidToken }
+                guard let owner = tokens.owner(of: parts[1].trimmingCharacters(in: .whitespaces)) else {
+                    return .invalidToken
+                }
                 return .user(identity(owner))
             }
         }
@@ -93,10 +99,13 @@ public struct Authenticator: Sendable {
         var values: [String: String] = [:]
         for header in [userHeader, emailHeader] {
             let sent = headers(header)
-            guard sent.count <= 1 else { return .invalidIdentity("The proxy sent \(header) more than once; Homeport believes one value only.") }
+            guard sent.count <= 1 else {
+                return .invalidIdentity("The proxy sent \(header) more than once; Homeport believes one value only.")
+            }
             guard let value = sent.first else { continue }
             guard Identity.isValidName(value) else {
-                return .invalidIdentity("\(header) is empty, longer than 200 characters, or holds control or format characters.")
+                return .invalidIdentity(
+                    "\(header) is empty, longer than 200 characters, or holds control or format characters.")
             }
             values[header] = value
         }

@@ -12,7 +12,9 @@ extension HomeportConfig {
     ///
     /// Relative paths in the file are resolved against the file's folder; relative paths from the
     /// environment or the defaults against the working directory.
-    public static func load(file explicitFile: String?, environment: [String: String]) throws(ConfigError) -> HomeportConfig {
+    public static func load(file explicitFile: String?, environment: [String: String]) throws(ConfigError)
+        -> HomeportConfig
+    {
         var config = HomeportConfig()
         let file = explicitFile ?? environment[fileVariable]
         if let file {
@@ -24,7 +26,8 @@ extension HomeportConfig {
         try config.checkExposure()
         if config.resourcesDir.isEmpty {
             config.resourcesDir = ResourceLocation.resourcesDirectory(
-                workingDirectory: FileManager.default.currentDirectoryPath, executablePath: ResourceLocation.executablePath
+                workingDirectory: FileManager.default.currentDirectoryPath,
+                executablePath: ResourceLocation.executablePath
             )
         }
         return config
@@ -37,23 +40,32 @@ extension HomeportConfig {
         // An address, parsed: a name such as 127.example.com is not loopback, whatever it starts with.
         let loopback = server.host == "localhost" || Self.loopbackRanges.contains { $0.contains(server.host) }
         guard loopback || auth.allowAnonymousRemote || auth.mode != .none else {
-            throw ConfigError(source: "server.host", key: "server.host",
-                              reason: "\(server.host) would let anyone who reaches it open pull requests without signing in; set auth.mode (proxy or token), listen on 127.0.0.1 behind an authenticating proxy, or set auth.allow_anonymous_remote: true to accept that")
+            throw ConfigError(
+                source: "server.host", key: "server.host",
+                reason:
+                    "\(server.host) would let anyone who reaches it open pull requests without signing in; set auth.mode (proxy or token), listen on 127.0.0.1 behind an authenticating proxy, or set auth.allow_anonymous_remote: true to accept that"
+            )
         }
         if auth.mode == .proxy, auth.proxy.trustedAddresses.isEmpty {
-            throw ConfigError(source: "auth.proxy.trusted_addresses", key: "auth.proxy.trusted_addresses",
-                              reason: "proxy mode needs the proxy's address: with none trusted, nobody could sign in")
+            throw ConfigError(
+                source: "auth.proxy.trusted_addresses", key: "auth.proxy.trusted_addresses",
+                reason: "proxy mode needs the proxy's address: with none trusted, nobody could sign in")
         }
         if auth.mode == .token, auth.tokens.entries.isEmpty, auth.tokensFile.isEmpty {
-            throw ConfigError(source: "auth.mode", key: "auth.mode", reason: "token mode needs token hashes in auth.tokens or auth.tokens_file")
+            throw ConfigError(
+                source: "auth.mode", key: "auth.mode",
+                reason: "token mode needs token hashes in auth.tokens or auth.tokens_file")
         }
     }
 
     /// Applies `HOMEPORT_*` variables; an unknown one is an error, since it is most likely a typo.
     mutating func apply(environment: [String: String]) throws(ConfigError) {
-        for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("HOMEPORT_") && name != Self.fileVariable {
+        for (name, value) in environment.sorted(by: { $0.key < $1.key })
+        where name.hasPrefix("HOMEPORT_") && name != Self.fileVariable {
             guard let setting = Setting.byVariable[name] else {
-                throw ConfigError(source: name, key: "", reason: "unknown variable; the known ones are listed in docs/configuration.md")
+                throw ConfigError(
+                    source: name, key: "",
+                    reason: "unknown variable; the known ones are listed in docs/configuration.md")
             }
             do {
                 try setting.apply(&self, value, nil)
@@ -79,9 +91,12 @@ extension HomeportConfig {
         try apply(node: document, prefix: "", file: path, baseDirectory: baseDirectory)
     }
 
-    private mutating func apply(node: YAMLNode, prefix: String, file: String, baseDirectory: String) throws(ConfigError) {
+    private mutating func apply(node: YAMLNode, prefix: String, file: String, baseDirectory: String) throws(ConfigError)
+    {
         guard let pairs = node.mapping else {
-            throw ConfigError(source: "\(file):\(node.mark.line)", key: prefix, reason: "expected a mapping of keys, found a \(node.shapeName)")
+            throw ConfigError(
+                source: "\(file):\(node.mark.line)", key: prefix,
+                reason: "expected a mapping of keys, found a \(node.shapeName)")
         }
         for (keyNode, valueNode) in pairs {
             let name = keyNode.string ?? ""
@@ -99,7 +114,8 @@ extension HomeportConfig {
                 }
             } else if let setting = Setting.byPath[path] {
                 guard let text = valueNode.string, valueNode.mapping == nil, valueNode.sequence == nil else {
-                    throw ConfigError(source: source, key: path, reason: "expected a single value, found a \(valueNode.shapeName)")
+                    throw ConfigError(
+                        source: source, key: path, reason: "expected a single value, found a \(valueNode.shapeName)")
                 }
                 do {
                     try setting.apply(&self, text, baseDirectory)
@@ -178,46 +194,63 @@ struct Setting: Sendable {
         optionalPath("gitops.gitea.token_file", \.gitops.gitea.tokenFile),
         text("policy.namespace", \.policy.namespace),
         list("policy.ingress_domains", \.policy.ingressDomains, atLeastOne: true) { domain throws(SettingError) in
-            guard isDNSName(domain) else { throw SettingError(reason: "'\(domain)' is not a domain name (lowercase letters, digits, '-' and '.')") }
+            guard isDNSName(domain) else {
+                throw SettingError(reason: "'\(domain)' is not a domain name (lowercase letters, digits, '-' and '.')")
+            }
         },
         list("policy.service_types", \.policy.serviceTypes, atLeastOne: true) { type throws(SettingError) in
             if type == "ExternalName" {
-                throw SettingError(reason: "ExternalName cannot be allowed: it lets an app alias any name, cluster services included")
+                throw SettingError(
+                    reason: "ExternalName cannot be allowed: it lets an app alias any name, cluster services included")
             }
             guard ["ClusterIP", "NodePort", "LoadBalancer"].contains(type) else {
                 throw SettingError(reason: "expected ClusterIP, NodePort or LoadBalancer, got '\(type)'")
             }
         },
         list("policy.storage_classes", \.policy.storageClasses, atLeastOne: false) { name throws(SettingError) in
-            guard isDNSName(name) else { throw SettingError(reason: "'\(name)' is not a storage class name (lowercase letters, digits, '-' and '.')") }
+            guard isDNSName(name) else {
+                throw SettingError(
+                    reason: "'\(name)' is not a storage class name (lowercase letters, digits, '-' and '.')")
+            }
         },
         count("jobs.queue_limit", \.jobs.queueLimit, range: 1...10_000),
         flag("auth.allow_anonymous_remote", \.auth.allowAnonymousRemote),
         // Authentication (ADR 0004).
         Setting(path: "auth.mode") { config, value, _ throws(SettingError) in
-            guard let mode = AuthMode(rawValue: value) else { throw SettingError(reason: "expected none, proxy or token, got '\(value)'") }
+            guard let mode = AuthMode(rawValue: value) else {
+                throw SettingError(reason: "expected none, proxy or token, got '\(value)'")
+            }
             config.auth.mode = mode
         },
         flag("auth.read_requires_user", \.auth.readRequiresUser),
         text("auth.proxy.user_header", \.auth.proxy.userHeader),
         text("auth.proxy.email_header", \.auth.proxy.emailHeader),
         Setting(path: "auth.proxy.trusted_addresses") { config, value, _ throws(SettingError) in
-            let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
             var ranges: [AddressRange] = []
             for item in items {
-                guard let range = AddressRange(item) else { throw SettingError(reason: "'\(item)' is not an IP address or CIDR block (10.0.0.0/8, fd00::/8)") }
+                guard let range = AddressRange(item) else {
+                    throw SettingError(reason: "'\(item)' is not an IP address or CIDR block (10.0.0.0/8, fd00::/8)")
+                }
                 ranges.append(range)
             }
             config.auth.proxy.trustedAddresses = ranges
         },
         Setting(path: "auth.tokens") { config, value, _ throws(SettingError) in
-            do throws(APITokens.ParseError) { config.auth.tokens = try APITokens.parse(value) } catch { throw SettingError(reason: error.reason) }
+            do throws(APITokens.ParseError) { config.auth.tokens = try APITokens.parse(value) } catch {
+                throw SettingError(reason: error.reason)
+            }
         },
         optionalPath("auth.tokens_file", \.auth.tokensFile),
         Setting(path: "auth.admins") { config, value, _ throws(SettingError) in
-            let names = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let names = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
             if let bad = names.first(where: { !Identity.isValidName($0) }) {
-                throw SettingError(reason: "'\(bad)' is not a user name (1 to 200 characters, no control or format characters)")
+                throw SettingError(
+                    reason: "'\(bad)' is not a user name (1 to 200 characters, no control or format characters)")
             }
             config.auth.admins = names
         },
@@ -250,7 +283,8 @@ struct Setting: Sendable {
         optionalPath("backup.dir", \.backup.dir),
         Setting(path: "backup.interval_hours") { config, value, _ throws(SettingError) in
             guard let hours = Double(value), hours > 0, hours <= 24 * 365 else {
-                throw SettingError(reason: "expected a number of hours above 0 (fractions allowed: 0.5 is 30 minutes), got '\(value)'")
+                throw SettingError(
+                    reason: "expected a number of hours above 0 (fractions allowed: 0.5 is 30 minutes), got '\(value)'")
             }
             config.backup.intervalHours = hours
         },
@@ -260,23 +294,30 @@ struct Setting: Sendable {
     static let byPath = Dictionary(uniqueKeysWithValues: all.map { ($0.path, $0) })
     static let byVariable = Dictionary(uniqueKeysWithValues: all.map { ($0.variable, $0) })
     /// Every dotted prefix that groups keys (`server`, `platform`...).
-    static let sections: Set<String> = Set(all.flatMap { setting in
-        let parts = setting.path.split(separator: ".").dropLast()
-        return parts.indices.map { parts[...$0].joined(separator: ".") }
-    })
+    static let sections: Set<String> = Set(
+        all.flatMap { setting in
+            let parts = setting.path.split(separator: ".").dropLast()
+            return parts.indices.map { parts[...$0].joined(separator: ".") }
+        })
 
     private static func text(_ path: String, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable) -> Setting {
         Setting(path: path) { config, value, _ throws(SettingError) in
-            guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { throw SettingError(reason: "must not be empty") }
+            guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw SettingError(reason: "must not be empty")
+            }
             config[keyPath: keyPath] = value
         }
     }
 
     /// Comma-separated values, each checked by `check`; spaces around them are dropped.
-    private static func list(_ path: String, _ keyPath: WritableKeyPath<HomeportConfig, [String]> & Sendable, atLeastOne: Bool,
-                             _ check: @escaping @Sendable (String) throws(SettingError) -> Void) -> Setting {
+    private static func list(
+        _ path: String, _ keyPath: WritableKeyPath<HomeportConfig, [String]> & Sendable, atLeastOne: Bool,
+        _ check: @escaping @Sendable (String) throws(SettingError) -> Void
+    ) -> Setting {
         Setting(path: path, isList: true) { config, value, _ throws(SettingError) in
-            let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
             if atLeastOne, items.isEmpty { throw SettingError(reason: "must name at least one") }
             for item in items { try check(item) }
             config[keyPath: keyPath] = items
@@ -285,13 +326,17 @@ struct Setting: Sendable {
 
     /// Lowercase letters, digits, '-' and '.', in labels that start and end with a letter or digit.
     private static func isDNSName(_ text: String) -> Bool {
-        text.count <= 253 && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            guard let first = label.first, let last = label.last, first != "-", last != "-", label.count <= 63 else { return false }
-            return label.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
-        }
+        text.count <= 253
+            && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+                guard let first = label.first, let last = label.last, first != "-", last != "-", label.count <= 63
+                else { return false }
+                return label.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+            }
     }
 
-    private static func optionalText(_ path: String, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable) -> Setting {
+    private static func optionalText(_ path: String, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable)
+        -> Setting
+    {
         Setting(path: path) { config, value, _ throws(SettingError) in
             config[keyPath: keyPath] = value.trimmingCharacters(in: .whitespaces)
         }
@@ -307,7 +352,9 @@ struct Setting: Sendable {
         }
     }
 
-    private static func seconds(_ path: String, _ keyPath: WritableKeyPath<HomeportConfig, Double> & Sendable) -> Setting {
+    private static func seconds(_ path: String, _ keyPath: WritableKeyPath<HomeportConfig, Double> & Sendable)
+        -> Setting
+    {
         Setting(path: path) { config, value, _ throws(SettingError) in
             guard let seconds = Double(value), seconds > 0, seconds <= 86_400 else {
                 throw SettingError(reason: "expected a number of seconds above 0, got '\(value)'")
@@ -316,10 +363,13 @@ struct Setting: Sendable {
         }
     }
 
-    private static func count(_ path: String, _ keyPath: WritableKeyPath<HomeportConfig, Int> & Sendable, range: ClosedRange<Int>) -> Setting {
+    private static func count(
+        _ path: String, _ keyPath: WritableKeyPath<HomeportConfig, Int> & Sendable, range: ClosedRange<Int>
+    ) -> Setting {
         Setting(path: path) { config, value, _ throws(SettingError) in
             guard let number = Int(value), range.contains(number) else {
-                throw SettingError(reason: "expected a whole number from \(range.lowerBound) to \(range.upperBound), got '\(value)'")
+                throw SettingError(
+                    reason: "expected a whole number from \(range.lowerBound) to \(range.upperBound), got '\(value)'")
             }
             config[keyPath: keyPath] = number
         }
@@ -336,17 +386,23 @@ struct Setting: Sendable {
     }
 
     /// An http(s) address that may be left empty (the integration is off).
-    private static func optionalURL(_ name: String, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable) -> Setting {
+    private static func optionalURL(_ name: String, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable)
+        -> Setting
+    {
         allowingEmpty(url(name, keyPath), keyPath)
     }
 
     /// A path that may be left empty (unset).
-    private static func optionalPath(_ name: String, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable) -> Setting {
+    private static func optionalPath(_ name: String, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable)
+        -> Setting
+    {
         allowingEmpty(path(name, keyPath), keyPath)
     }
 
     /// `setting`, except that an empty value unsets the key instead of being checked.
-    private static func allowingEmpty(_ setting: Setting, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable) -> Setting {
+    private static func allowingEmpty(_ setting: Setting, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable)
+        -> Setting
+    {
         Setting(path: setting.path) { config, value, baseDirectory throws(SettingError) in
             if value.trimmingCharacters(in: .whitespaces).isEmpty {
                 config[keyPath: keyPath] = ""
@@ -359,9 +415,13 @@ struct Setting: Sendable {
     /// A filesystem path; relative paths in the configuration file are relative to that file.
     private static func path(_ path: String, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable) -> Setting {
         Setting(path: path) { config, value, baseDirectory throws(SettingError) in
-            guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { throw SettingError(reason: "must not be empty") }
+            guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw SettingError(reason: "must not be empty")
+            }
             if let baseDirectory, !value.hasPrefix("/") {
-                config[keyPath: keyPath] = URL(fileURLWithPath: value, relativeTo: URL(fileURLWithPath: baseDirectory, isDirectory: true)).standardized.path
+                config[keyPath: keyPath] =
+                    URL(fileURLWithPath: value, relativeTo: URL(fileURLWithPath: baseDirectory, isDirectory: true))
+                    .standardized.path
             } else {
                 config[keyPath: keyPath] = value
             }

@@ -45,13 +45,16 @@ struct ForgePull: Decodable {
 
     /// What the flow records; `commit` is the one this attempt made, else the branch's head.
     func result(branch: String, commit: String?, reused: Bool) -> PullRequestResult {
-        PullRequestResult(url: htmlURL, number: number, branch: branch, commit: commit ?? head.sha, diff: nil, reused: reused)
+        PullRequestResult(
+            url: htmlURL, number: number, branch: branch, commit: commit ?? head.sha, diff: nil, reused: reused)
     }
 }
 
 extension RESTClient {
     /// The blob `sha` and bytes of `filePath` at `ref` (a branch), or nil when it is not there.
-    func currentFile(_ filePath: String, at ref: String) async throws(GitProviderError) -> (sha: String, bytes: [UInt8]?)? {
+    func currentFile(_ filePath: String, at ref: String) async throws(GitProviderError) -> (
+        sha: String, bytes: [UInt8]?
+    )? {
         let path = repoPath("contents", filePath)
         let response = try await send("GET", path, query: [("ref", ref)], passing: [404])
         if response.status == 404 {
@@ -59,7 +62,9 @@ extension RESTClient {
         }
         let content = try decode(ForgeContent.self, from: response, of: "GET \(path)")
         guard content.type == "file" else {
-            throw GitProviderError(kind: .invalidResponse, message: "\(filePath) on \(ref) of \(repository) is a \(content.type), not a file")
+            throw GitProviderError(
+                kind: .invalidResponse,
+                message: "\(filePath) on \(ref) of \(repository) is a \(content.type), not a file")
         }
         return (content.sha, content.decodedBytes)
     }

@@ -65,7 +65,8 @@ public struct GitCLIProvider: GitProvider {
     public func openPullRequest(_ draft: PullRequestDraft) async throws(GitProviderError) -> PullRequestResult {
         try DraftCheck.validate(draft)
         if let remote, remote.hasPrefix("-") {
-            throw GitProviderError(kind: .configuration, message: "git remote \"\(remote.prefix(100))\" must not start with '-'")
+            throw GitProviderError(
+                kind: .configuration, message: "git remote \"\(remote.prefix(100))\" must not start with '-'")
         }
         await mutex.lock()
         let result: Result<PullRequestResult, GitProviderError>
@@ -85,7 +86,8 @@ public struct GitCLIProvider: GitProvider {
         let baseRef = "refs/heads/\(draft.baseBranch)"
         let branchRef = "refs/heads/\(draft.branch)"
         guard let baseCommit = try await resolve(baseRef) else {
-            throw GitProviderError(kind: .notFound, message: "branch \(draft.baseBranch) not found in repository \(repositoryPath)")
+            throw GitProviderError(
+                kind: .notFound, message: "branch \(draft.baseBranch) not found in repository \(repositoryPath)")
         }
         // A second round only when another writer moved the branch between our read and our update.
         for round in 1...2 {
@@ -94,9 +96,14 @@ public struct GitCLIProvider: GitProvider {
                 try await push(draft.branch)
                 return try await result(draft, commit: existing, reused: true)
             }
-            let commit = try await makeCommit(parent: existing ?? baseCommit, files: draft.files, message: draft.commitMessage)
+            let commit = try await makeCommit(
+                parent: existing ?? baseCommit, files: draft.files, message: draft.commitMessage)
             let update = try await git.run(
-                ["update-ref", "-m", "homeport: \(draft.title.split(whereSeparator: \.isNewline).joined(separator: " "))", branchRef, commit, existing ?? ""],
+                [
+                    "update-ref", "-m",
+                    "homeport: \(draft.title.split(whereSeparator: \.isNewline).joined(separator: " "))", branchRef,
+                    commit, existing ?? "",
+                ],
                 in: repositoryPath
             )
             if update.status != 0 {
@@ -108,7 +115,8 @@ public struct GitCLIProvider: GitProvider {
             try await push(draft.branch)
             return try await result(draft, commit: commit, reused: false)
         }
-        throw GitProviderError(kind: .git, message: "branch \(draft.branch) kept changing while Homeport was writing it")
+        throw GitProviderError(
+            kind: .git, message: "branch \(draft.branch) kept changing while Homeport was writing it")
     }
 
     /// Creates the repository on first use: `git init -b <base>`, the seed copied in, one commit.
@@ -123,7 +131,8 @@ public struct GitCLIProvider: GitProvider {
             guard isDirectory.boolValue, entries.isEmpty else {
                 throw GitProviderError(
                     kind: .configuration,
-                    message: "\(repositoryPath) exists and is not a git repository; Homeport will not create one over it"
+                    message:
+                        "\(repositoryPath) exists and is not a git repository; Homeport will not create one over it"
                 )
             }
         }
@@ -148,7 +157,9 @@ public struct GitCLIProvider: GitProvider {
             }
             _ = try await git.check(["add", "--all"], in: staging)
             _ = try await git.check(
-                ["commit", "--quiet", "--no-verify", "--no-gpg-sign"] + (seeded ? [] : ["--allow-empty"]) + ["-m", "Import platform repository"],
+                ["commit", "--quiet", "--no-verify", "--no-gpg-sign"] + (seeded ? [] : ["--allow-empty"]) + [
+                    "-m", "Import platform repository",
+                ],
                 in: staging
             )
             if files.fileExists(atPath: repositoryPath) {
@@ -157,7 +168,9 @@ public struct GitCLIProvider: GitProvider {
             do {
                 try files.moveItem(atPath: staging, toPath: repositoryPath)
             } catch {
-                throw GitProviderError(kind: .git, message: "could not move the new repository to \(repositoryPath): \(error.localizedDescription)")
+                throw GitProviderError(
+                    kind: .git,
+                    message: "could not move the new repository to \(repositoryPath): \(error.localizedDescription)")
             }
         } catch {
             try? files.removeItem(atPath: staging)
@@ -175,7 +188,8 @@ public struct GitCLIProvider: GitProvider {
             }
             return !entries.isEmpty
         } catch {
-            throw GitProviderError(kind: .git, message: "could not copy the seed folder \(seed): \(error.localizedDescription)")
+            throw GitProviderError(
+                kind: .git, message: "could not copy the seed folder \(seed): \(error.localizedDescription)")
         }
     }
 
@@ -198,20 +212,27 @@ public struct GitCLIProvider: GitProvider {
         }
         for file in files {
             guard let entry = entries[file.path], entry.mode == "100644" else { return false }
-            let object = try await git.check(["hash-object", "--stdin"], in: repositoryPath, input: Data(file.content.utf8)).line
+            let object = try await git.check(
+                ["hash-object", "--stdin"], in: repositoryPath, input: Data(file.content.utf8)
+            ).line
             if object != entry.object { return false }
         }
         return true
     }
 
     /// Writes blobs, a tree and a commit on top of `parent`, through a temporary index.
-    private func makeCommit(parent: String, files: [PullRequestDraft.File], message: String) async throws(GitProviderError) -> String {
-        let index = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-index-\(UUID().uuidString)").path
+    private func makeCommit(parent: String, files: [PullRequestDraft.File], message: String)
+        async throws(GitProviderError) -> String
+    {
+        let index = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-index-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: index) }
         let environment = ["GIT_INDEX_FILE": index]
         _ = try await git.check(["read-tree", parent], in: repositoryPath, environment: environment)
         for file in files {
-            let blob = try await git.check(["hash-object", "-w", "--stdin"], in: repositoryPath, input: Data(file.content.utf8)).line
+            let blob = try await git.check(
+                ["hash-object", "-w", "--stdin"], in: repositoryPath, input: Data(file.content.utf8)
+            ).line
             _ = try await git.check(
                 ["update-index", "--add", "--cacheinfo", "100644,\(blob),\(file.path)"],
                 in: repositoryPath, environment: environment
@@ -234,14 +255,20 @@ public struct GitCLIProvider: GitProvider {
             let stderr = git.redactor.excerpt(output.stderr, limit: 500)
             throw GitProviderError(
                 kind: .git,
-                message: "git push to \(Redactor.stripURLCredentials(remote)) failed (\(reason))\(stderr.isEmpty ? "" : ": \(stderr)")"
+                message:
+                    "git push to \(Redactor.stripURLCredentials(remote)) failed (\(reason))\(stderr.isEmpty ? "" : ": \(stderr)")"
             )
         }
     }
 
-    private func result(_ draft: PullRequestDraft, commit: String, reused: Bool) async throws(GitProviderError) -> PullRequestResult {
+    private func result(_ draft: PullRequestDraft, commit: String, reused: Bool) async throws(GitProviderError)
+        -> PullRequestResult
+    {
         let diff = try await git.check(
-            ["diff", "--no-color", "--no-ext-diff", "refs/heads/\(draft.baseBranch)...refs/heads/\(draft.branch)", "--"],
+            [
+                "diff", "--no-color", "--no-ext-diff", "refs/heads/\(draft.baseBranch)...refs/heads/\(draft.branch)",
+                "--",
+            ],
             in: repositoryPath
         ).text
         return PullRequestResult(

@@ -17,7 +17,9 @@ struct GitCommand: Sendable {
 
         var text: String { String(decoding: stdout, as: UTF8.self) }
         /// The first line of stdout, trimmed (object names, ref values).
-        var line: String { text.split(whereSeparator: \.isNewline).first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? "" }
+        var line: String {
+            text.split(whereSeparator: \.isNewline).first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+        }
     }
 
     /// Absolute path of the `git` executable, or nil when none was found.
@@ -34,8 +36,11 @@ struct GitCommand: Sendable {
         self.redactor = redactor
         var environment = ProcessInfo.processInfo.environment
         // A caller's repository selection must not leak into ours (Homeport run from a git hook, say).
-        for key in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-                    "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_PREFIX", "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM"] {
+        for key in [
+            "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+            "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_PREFIX", "GIT_CEILING_DIRECTORIES",
+            "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+        ] {
             environment[key] = nil
         }
         environment["GIT_AUTHOR_NAME"] = author.name
@@ -129,7 +134,9 @@ struct GitCommand: Sendable {
         do {
             try process.run()
         } catch {
-            return .failure(GitProviderError(kind: .git, message: "could not start git at \(executable): \(error.localizedDescription)"))
+            return .failure(
+                GitProviderError(
+                    kind: .git, message: "could not start git at \(executable): \(error.localizedDescription)"))
         }
 
         let group = DispatchGroup()

@@ -43,11 +43,13 @@ public struct GitHubProvider: GitProvider {
     ) throws(GitProviderError) {
         client = try HTTPProviderSetup.client(
             service: "GitHub", apiURL: apiURL, repository: repository, token: token,
-            headers: { token in [
-                (name: "Authorization", value: "Bearer \(token)"),
-                (name: "Accept", value: "application/vnd.github+json"),
-                (name: "X-GitHub-Api-Version", value: "2022-11-28"),
-            ] },
+            headers: { token in
+                [
+                    (name: "Authorization", value: "Bearer \(token)"),
+                    (name: "Accept", value: "application/vnd.github+json"),
+                    (name: "X-GitHub-Api-Version", value: "2022-11-28"),
+                ]
+            },
             http: http, retry: retry, timeouts: timeouts, caBundlePath: caBundlePath, trace: trace
         )
     }
@@ -77,10 +79,12 @@ public struct GitHubProvider: GitProvider {
         case 404:
             throw GitProviderError(
                 kind: .notFound,
-                message: "repository \(client.repository) or branch \(base) not found (GitHub answered 404 to GET \(path); the token may not see the repository)"
+                message:
+                    "repository \(client.repository) or branch \(base) not found (GitHub answered 404 to GET \(path); the token may not see the repository)"
             )
         case 409:
-            throw GitProviderError(kind: .notFound, message: "repository \(client.repository) is empty: branch \(base) not found (409)")
+            throw GitProviderError(
+                kind: .notFound, message: "repository \(client.repository) is empty: branch \(base) not found (409)")
         default:
             return try client.decode(GitHubRef.self, from: response, of: "GET \(path)").object.sha
         }
@@ -99,7 +103,9 @@ public struct GitHubProvider: GitProvider {
     }
 
     /// Puts `file` on `branch` unless it already holds these bytes; returns the new commit.
-    private func write(_ file: PullRequestDraft.File, on branch: String, message: String) async throws(GitProviderError) -> String? {
+    private func write(_ file: PullRequestDraft.File, on branch: String, message: String) async throws(GitProviderError)
+        -> String?
+    {
         let path = client.repoPath("contents", file.path)
         let wanted = Array(file.content.utf8)
         // A second round only after a conflict: someone (an earlier attempt) changed the file meanwhile.
@@ -108,9 +114,10 @@ public struct GitHubProvider: GitProvider {
             if let current, current.bytes == wanted {
                 return nil
             }
-            let body = RESTClient.encode(GitHubPutContent(
-                message: message, content: Data(wanted).base64EncodedString(), branch: branch, sha: current?.sha
-            ))
+            let body = RESTClient.encode(
+                GitHubPutContent(
+                    message: message, content: Data(wanted).base64EncodedString(), branch: branch, sha: current?.sha
+                ))
             let response = try await client.send("PUT", path, body: body, passing: [409, 422])
             if response.status == 409 || response.status == 422 {
                 if round == 1 { continue }
@@ -129,9 +136,12 @@ public struct GitHubProvider: GitProvider {
         return pulls.first { $0.head.ref == branch && $0.base.ref == base }
     }
 
-    private func createPull(_ draft: PullRequestDraft, commit: String?) async throws(GitProviderError) -> PullRequestResult {
+    private func createPull(_ draft: PullRequestDraft, commit: String?) async throws(GitProviderError)
+        -> PullRequestResult
+    {
         let path = client.repoPath("pulls")
-        let body = RESTClient.encode(ForgeCreatePull(title: draft.title, head: draft.branch, base: draft.baseBranch, body: draft.body))
+        let body = RESTClient.encode(
+            ForgeCreatePull(title: draft.title, head: draft.branch, base: draft.baseBranch, body: draft.body))
         let response = try await client.send("POST", path, body: body, passing: [422])
         if response.status == 422 {
             guard client.upstreamText(response).localizedCaseInsensitiveContains("pull request already exists") else {
@@ -140,7 +150,8 @@ public struct GitHubProvider: GitProvider {
             guard let open = try await openPull(from: draft.branch, to: draft.baseBranch) else {
                 throw GitProviderError(
                     kind: .invalidResponse,
-                    message: "GitHub says a pull request from \(draft.branch) already exists, but lists no open one to \(draft.baseBranch)"
+                    message:
+                        "GitHub says a pull request from \(draft.branch) already exists, but lists no open one to \(draft.baseBranch)"
                 )
             }
             return open.result(branch: draft.branch, commit: commit, reused: true)

@@ -46,10 +46,12 @@ public struct GiteaProvider: GitProvider {
     ) throws(GitProviderError) {
         client = try HTTPProviderSetup.client(
             service: "Gitea", apiURL: apiURL, repository: repository, token: token,
-            headers: { token in [
-                (name: "Authorization", value: "token \(token)"),
-                (name: "Accept", value: "application/json"),
-            ] },
+            headers: { token in
+                [
+                    (name: "Authorization", value: "token \(token)"),
+                    (name: "Accept", value: "application/json"),
+                ]
+            },
             http: http, retry: retry, timeouts: timeouts, caBundlePath: caBundlePath, trace: trace
         )
     }
@@ -78,12 +80,13 @@ public struct GiteaProvider: GitProvider {
                 if let current, current.bytes == wanted {
                     continue
                 }
-                operations.append(GiteaChangeFiles.Operation(
-                    operation: current == nil ? "create" : "update",
-                    path: file.path,
-                    content: Data(wanted).base64EncodedString(),
-                    sha: current?.sha
-                ))
+                operations.append(
+                    GiteaChangeFiles.Operation(
+                        operation: current == nil ? "create" : "update",
+                        path: file.path,
+                        content: Data(wanted).base64EncodedString(),
+                        sha: current?.sha
+                    ))
             }
             if operations.isEmpty {
                 if !branchExists {
@@ -92,12 +95,13 @@ public struct GiteaProvider: GitProvider {
                 return nil
             }
             let path = client.repoPath("contents")
-            let body = RESTClient.encode(GiteaChangeFiles(
-                branch: ref,
-                newBranch: branchExists ? nil : draft.branch,
-                message: draft.commitMessage,
-                files: operations
-            ))
+            let body = RESTClient.encode(
+                GiteaChangeFiles(
+                    branch: ref,
+                    newBranch: branchExists ? nil : draft.branch,
+                    message: draft.commitMessage,
+                    files: operations
+                ))
             let response = try await client.send("POST", path, body: body, passing: [404, 409, 422])
             switch response.status {
             case 404:
@@ -154,15 +158,19 @@ public struct GiteaProvider: GitProvider {
         return nil
     }
 
-    private func createPull(_ draft: PullRequestDraft, commit: String?) async throws(GitProviderError) -> PullRequestResult {
+    private func createPull(_ draft: PullRequestDraft, commit: String?) async throws(GitProviderError)
+        -> PullRequestResult
+    {
         let path = client.repoPath("pulls")
-        let body = RESTClient.encode(ForgeCreatePull(title: draft.title, head: draft.branch, base: draft.baseBranch, body: draft.body))
+        let body = RESTClient.encode(
+            ForgeCreatePull(title: draft.title, head: draft.branch, base: draft.baseBranch, body: draft.body))
         let response = try await client.send("POST", path, body: body, passing: [404, 409, 422])
         switch response.status {
         case 404:
             throw notFound(draft.baseBranch, answering: "POST \(path)")
         case 409, 422:
-            let alreadyExists = response.status == 409
+            let alreadyExists =
+                response.status == 409
                 || client.upstreamText(response).localizedCaseInsensitiveContains("already exists")
             guard alreadyExists else {
                 throw client.unexpected(response, to: "POST \(path)")
@@ -170,7 +178,8 @@ public struct GiteaProvider: GitProvider {
             guard let open = try await openPull(from: draft.branch, to: draft.baseBranch) else {
                 throw GitProviderError(
                     kind: .invalidResponse,
-                    message: "Gitea says a pull request from \(draft.branch) already exists, but lists no open one to \(draft.baseBranch)"
+                    message:
+                        "Gitea says a pull request from \(draft.branch) already exists, but lists no open one to \(draft.baseBranch)"
                 )
             }
             return open.result(branch: draft.branch, commit: commit, reused: true)
@@ -183,7 +192,8 @@ public struct GiteaProvider: GitProvider {
     private func notFound(_ base: String, answering request: String) -> GitProviderError {
         GitProviderError(
             kind: .notFound,
-            message: "repository \(client.repository) or branch \(base) not found (Gitea answered 404 to \(request); the token may not see the repository)"
+            message:
+                "repository \(client.repository) or branch \(base) not found (Gitea answered 404 to \(request); the token may not see the repository)"
         )
     }
 }

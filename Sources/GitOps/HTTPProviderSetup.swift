@@ -8,7 +8,8 @@ enum HTTPProviderSetup {
     static func client(
         service: String, apiURL: String, repository: String, token: String,
         headers: (String) -> [(name: String, value: String)],
-        http: CurlHTTPClient, retry: RetryPolicy, timeouts: HTTPTimeouts, caBundlePath: String?, trace: GitProviderTraceHandler?
+        http: CurlHTTPClient, retry: RetryPolicy, timeouts: HTTPTimeouts, caBundlePath: String?,
+        trace: GitProviderTraceHandler?
     ) throws(GitProviderError) -> RESTClient {
         let token = try Self.token(token, service: service)
         let redactor = Redactor(secrets: [token])
@@ -32,14 +33,15 @@ enum HTTPProviderSetup {
             root.removeLast()
         }
         guard let components = URLComponents(string: root),
-              let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
-              let host = components.host, !host.isEmpty,
-              components.user == nil, components.password == nil,
-              components.query == nil, components.fragment == nil
+            let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            let host = components.host, !host.isEmpty,
+            components.user == nil, components.password == nil,
+            components.query == nil, components.fragment == nil
         else {
             throw GitProviderError(
                 kind: .configuration,
-                message: "\(service) API URL must be http(s)://host[/path] without credentials, got \"\(String(redactor.scrub(url).prefix(200)))\""
+                message:
+                    "\(service) API URL must be http(s)://host[/path] without credentials, got \"\(String(redactor.scrub(url).prefix(200)))\""
             )
         }
         return root

@@ -35,7 +35,8 @@ struct RESTClient: Sendable {
         text.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? text
     }
 
-    private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+    private static let unreserved = CharacterSet(
+        charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
     private static let pathAllowed = unreserved.union(CharacterSet(charactersIn: "/:@!$'()*,"))
     private static let queryAllowed = unreserved.union(CharacterSet(charactersIn: "/:@!$'()*,"))
 
@@ -81,14 +82,16 @@ struct RESTClient: Sendable {
                 outcome = .failure(error)
             }
             let elapsed = started.duration(to: .now)
-            let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+            let milliseconds = Int(
+                elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
 
             switch outcome {
             case .failure(let failure):
-                trace?(GitProviderTrace(
-                    method: method, url: redactor.scrub(url), attempt: attempt, status: nil,
-                    failure: failure.kind.rawValue, milliseconds: milliseconds
-                ))
+                trace?(
+                    GitProviderTrace(
+                        method: method, url: redactor.scrub(url), attempt: attempt, status: nil,
+                        failure: failure.kind.rawValue, milliseconds: milliseconds
+                    ))
                 let transient = failure.kind == .connectionRefused || failure.kind == .connectionReset
                 if transient && attempt < retry.maxAttempts {
                     try await pause(retry.delay(beforeRetry: attempt), while: shown)
@@ -99,19 +102,22 @@ struct RESTClient: Sendable {
                     // The reason names what to fix (an unknown issuer: set tls.ca_file), and the host which server.
                     throw GitProviderError(
                         kind: .upstream,
-                        message: "could not reach \(service) for \(shown): TLS failure talking to \(hostOf(url)): \(redactor.excerpt(failure.message, limit: 200))"
+                        message:
+                            "could not reach \(service) for \(shown): TLS failure talking to \(hostOf(url)): \(redactor.excerpt(failure.message, limit: 200))"
                     )
                 }
                 throw GitProviderError(
                     kind: .upstream,
-                    message: "could not reach \(service) at \(hostOf(url)) for \(shown)\(tries): \(failure.kind.rawValue) (\(redactor.excerpt(failure.message, limit: 200)))"
+                    message:
+                        "could not reach \(service) at \(hostOf(url)) for \(shown)\(tries): \(failure.kind.rawValue) (\(redactor.excerpt(failure.message, limit: 200)))"
                 )
 
             case .success(let response):
-                trace?(GitProviderTrace(
-                    method: method, url: redactor.scrub(url), attempt: attempt, status: response.status,
-                    failure: nil, milliseconds: milliseconds
-                ))
+                trace?(
+                    GitProviderTrace(
+                        method: method, url: redactor.scrub(url), attempt: attempt, status: response.status,
+                        failure: nil, milliseconds: milliseconds
+                    ))
                 let status = response.status
                 if (200..<300).contains(status) || passing.contains(status) {
                     return response
@@ -132,11 +138,13 @@ struct RESTClient: Sendable {
                 }
                 switch status {
                 case 401:
-                    throw GitProviderError(kind: .unauthorized, message: "\(service): the token was refused (401) for \(shown)")
+                    throw GitProviderError(
+                        kind: .unauthorized, message: "\(service): the token was refused (401) for \(shown)")
                 case 403:
                     throw GitProviderError(
                         kind: .forbidden,
-                        message: "\(service) forbids \(shown) with this token (403)\(upstreamMessage(response).map { ": \($0)" } ?? "")"
+                        message:
+                            "\(service) forbids \(shown) with this token (403)\(upstreamMessage(response).map { ": \($0)" } ?? "")"
                     )
                 case 404:
                     throw GitProviderError(kind: .notFound, message: "\(service) has no \(path) (404)")
@@ -148,7 +156,8 @@ struct RESTClient: Sendable {
                     let tries = attempt > 1 ? " after \(attempt) attempts" : ""
                     throw GitProviderError(
                         kind: .upstream,
-                        message: "\(service) answered \(Self.statusLine(status)) to \(shown)\(tries)\(upstreamMessage(response).map { ": \($0)" } ?? "")"
+                        message:
+                            "\(service) answered \(Self.statusLine(status)) to \(shown)\(tries)\(upstreamMessage(response).map { ": \($0)" } ?? "")"
                     )
                 default:
                     throw unexpected(response, to: shown)
@@ -158,13 +167,16 @@ struct RESTClient: Sendable {
     }
 
     /// Decodes a JSON answer or throws `invalidResponse`.
-    func decode<T: Decodable>(_ type: T.Type, from response: UpstreamResponse, of request: String) throws(GitProviderError) -> T {
+    func decode<T: Decodable>(_ type: T.Type, from response: UpstreamResponse, of request: String)
+        throws(GitProviderError) -> T
+    {
         do {
             return try JSONDecoder().decode(T.self, from: Data(response.body))
         } catch {
             throw GitProviderError(
                 kind: .invalidResponse,
-                message: "\(service) answered \(request) with \(response.status) and a body Homeport cannot read: \(redactor.excerpt(describe(error), limit: 200))"
+                message:
+                    "\(service) answered \(request) with \(response.status) and a body Homeport cannot read: \(redactor.excerpt(describe(error), limit: 200))"
             )
         }
     }
@@ -173,7 +185,8 @@ struct RESTClient: Sendable {
     func unexpected(_ response: UpstreamResponse, to request: String) -> GitProviderError {
         GitProviderError(
             kind: .invalidResponse,
-            message: "\(service) answered \(Self.statusLine(response.status)) to \(request)\(upstreamMessage(response).map { ": \($0)" } ?? "")"
+            message:
+                "\(service) answered \(Self.statusLine(response.status)) to \(request)\(upstreamMessage(response).map { ": \($0)" } ?? "")"
         )
     }
 
@@ -200,7 +213,9 @@ struct RESTClient: Sendable {
     /// `nil` when the answer is not about rate limiting.
     private func rateLimit(of response: UpstreamResponse) -> Double?? {
         let retryAfter = response.header("Retry-After").flatMap(Self.parseRetryAfter)
-        let reset = response.header("x-ratelimit-reset").flatMap(Double.init).flatMap { Self.sane($0 - Date().timeIntervalSince1970) }
+        let reset = response.header("x-ratelimit-reset").flatMap(Double.init).flatMap {
+            Self.sane($0 - Date().timeIntervalSince1970)
+        }
         switch response.status {
         case 429:
             return .some(retryAfter ?? reset)
@@ -244,9 +259,10 @@ struct RESTClient: Sendable {
     }
 
     private func hostOf(_ url: String) -> String {
-        redactor.scrub(URLComponents(string: url).flatMap { components in
-            components.host.map { host in components.port.map { "\(host):\($0)" } ?? host }
-        } ?? baseURL)
+        redactor.scrub(
+            URLComponents(string: url).flatMap { components in
+                components.host.map { host in components.port.map { "\(host):\($0)" } ?? host }
+            } ?? baseURL)
     }
 
     private func describe(_ error: any Error) -> String {
@@ -263,7 +279,8 @@ struct RESTClient: Sendable {
     }
 
     private static func path(_ keys: [any CodingKey]) -> String {
-        keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        keys.isEmpty
+            ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
     }
 
     static func statusLine(_ status: Int) -> String {

@@ -27,7 +27,8 @@ struct Redactor: Sendable {
             output += rest[..<schemeEnd.upperBound]
             rest = rest[schemeEnd.upperBound...]
             // The authority ends at the first of "/ ? #" or whitespace; userinfo is what precedes its last "@".
-            let authorityEnd = rest.firstIndex { "/?#".contains($0) || $0.isWhitespace || $0 == "'" || $0 == "\"" } ?? rest.endIndex
+            let authorityEnd =
+                rest.firstIndex { "/?#".contains($0) || $0.isWhitespace || $0 == "'" || $0 == "\"" } ?? rest.endIndex
             let authority = rest[..<authorityEnd]
             if let at = authority.lastIndex(of: "@") {
                 output += "[redacted]@" + authority[authority.index(after: at)...]

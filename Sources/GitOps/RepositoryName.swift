@@ -7,11 +7,12 @@ struct RepositoryName: Sendable, Equatable, CustomStringConvertible {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
         guard parts.count == 2,
-              parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(allowed.contains) && $0 != "." && $0 != ".." })
+            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(allowed.contains) && $0 != "." && $0 != ".." })
         else {
             throw GitProviderError(
                 kind: .configuration,
-                message: "repository must look like owner/name (letters, digits, '-', '_', '.'), got \"\(text.prefix(100))\""
+                message:
+                    "repository must look like owner/name (letters, digits, '-', '_', '.'), got \"\(text.prefix(100))\""
             )
         }
         owner = String(parts[0])
@@ -36,7 +37,8 @@ enum DraftCheck {
         for file in draft.files {
             try filePath(file.path)
             guard seen.insert(file.path).inserted else {
-                throw GitProviderError(kind: .configuration, message: "file \(file.path) appears twice in the pull request")
+                throw GitProviderError(
+                    kind: .configuration, message: "file \(file.path) appears twice in the pull request")
             }
         }
         guard !draft.title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -51,26 +53,31 @@ enum DraftCheck {
     static func branchName(_ name: String, role: String) throws(GitProviderError) {
         let forbidden: Set<Character> = [" ", "~", "^", ":", "?", "*", "[", "\\", "\u{7F}"]
         let components = name.split(separator: "/", omittingEmptySubsequences: false)
-        let valid = !name.isEmpty && name.count <= 200
+        let valid =
+            !name.isEmpty && name.count <= 200
             && !name.hasPrefix("-") && !name.hasPrefix("/") && !name.hasSuffix("/")
             && !name.hasSuffix(".") && !name.hasSuffix(".lock") && name != "@"
             && !name.contains("..") && !name.contains("@{") && !name.contains("//")
             && !name.contains(where: { forbidden.contains($0) || $0.isNewline || ($0.asciiValue ?? 32) < 32 })
             && components.allSatisfy { !$0.hasPrefix(".") && !$0.hasSuffix(".lock") }
         guard valid else {
-            throw GitProviderError(kind: .configuration, message: "\(role) \"\(name.prefix(100))\" is not a valid git branch name")
+            throw GitProviderError(
+                kind: .configuration, message: "\(role) \"\(name.prefix(100))\" is not a valid git branch name")
         }
     }
 
     /// A relative path inside the repository, without `.` or `..` parts and outside `.git`.
     static func filePath(_ path: String) throws(GitProviderError) {
         let components = path.split(separator: "/", omittingEmptySubsequences: false)
-        let valid = !path.isEmpty && path.count <= 500
+        let valid =
+            !path.isEmpty && path.count <= 500
             && components.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
             && components.first != ".git"
             && !path.contains(where: { $0 == "\\" || $0.isNewline || ($0.asciiValue ?? 32) < 32 })
         guard valid else {
-            throw GitProviderError(kind: .configuration, message: "file path \"\(path.prefix(100))\" must be relative, without empty, '.' or '..' parts")
+            throw GitProviderError(
+                kind: .configuration,
+                message: "file path \"\(path.prefix(100))\" must be relative, without empty, '.' or '..' parts")
         }
     }
 }

@@ -54,10 +54,14 @@ public struct CurlHTTPClient: Sendable {
         idleTimeout: Double?,
         consume: @escaping @Sendable ([UInt8]) -> StreamAction
     ) async throws(HTTPClientError) -> UpstreamResponse {
-        try await transfer(request, streaming: Streaming(firstByteTimeout: firstByteTimeout, idleTimeout: idleTimeout, consume: consume))
+        try await transfer(
+            request,
+            streaming: Streaming(firstByteTimeout: firstByteTimeout, idleTimeout: idleTimeout, consume: consume))
     }
 
-    private func transfer(_ request: UpstreamRequest, streaming: Streaming?) async throws(HTTPClientError) -> UpstreamResponse {
+    private func transfer(_ request: UpstreamRequest, streaming: Streaming?) async throws(HTTPClientError)
+        -> UpstreamResponse
+    {
         let cancellation = CancellationFlag()
         let result: Result<UpstreamResponse, HTTPClientError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
@@ -65,7 +69,9 @@ public struct CurlHTTPClient: Sendable {
                 // twice as many blocking items as there are cores, so a few long streams would hold up
                 // every other request behind them.
                 let thread = Thread {
-                    continuation.resume(returning: Self.perform(request, trust: trust, streaming: streaming, cancellation: cancellation))
+                    continuation.resume(
+                        returning: Self.perform(request, trust: trust, streaming: streaming, cancellation: cancellation)
+                    )
                 }
                 thread.name = "homeport-curl"
                 thread.start()
@@ -136,7 +142,8 @@ public struct CurlHTTPClient: Sendable {
                     hp_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, "")
                 } else {
                     body.withUnsafeBytes { bytes in
-                        _ = hp_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                        _ = hp_setopt_pointer(
+                            handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
                     }
                 }
             }
@@ -150,13 +157,16 @@ public struct CurlHTTPClient: Sendable {
             hp_setopt_pointer(handle, CURLOPT_HEADERDATA, transferPointer.toOpaque())
             hp_setopt_header_function(handle) { data, size, count, userdata in
                 let transfer = Unmanaged<Transfer>.fromOpaque(userdata!).takeUnretainedValue()
-                transfer.receiveHeaderLine(String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self))
+                transfer.receiveHeaderLine(
+                    String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self))
                 return size * count
             }
-            hp_setopt_xferinfo_function(handle, { userdata, _, _, _, _ in
-                let transfer = Unmanaged<Transfer>.fromOpaque(userdata!).takeUnretainedValue()
-                return transfer.withinLimits() ? 0 : 1
-            }, transferPointer.toOpaque())
+            hp_setopt_xferinfo_function(
+                handle,
+                { userdata, _, _, _, _ in
+                    let transfer = Unmanaged<Transfer>.fromOpaque(userdata!).takeUnretainedValue()
+                    return transfer.withinLimits() ? 0 : 1
+                }, transferPointer.toOpaque())
             transfer.start()
             return curl_easy_perform(handle)
         }
@@ -175,12 +185,15 @@ public struct CurlHTTPClient: Sendable {
                 hp_getinfo_double(handle, CURLINFO_CONNECT_TIME, &connectTime)
                 limit = connectTime > 0 ? .total : .connect
             }
-            return .failure(HTTPClientError(kind: kind, message: message, timeoutLimit: limit, host: Self.authority(of: request.url)))
+            return .failure(
+                HTTPClientError(
+                    kind: kind, message: message, timeoutLimit: limit, host: Self.authority(of: request.url)))
         }
         var status = 0
         hp_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         let certificate = request.collectCertificate ? peerCertificate(handle) : nil
-        return .success(UpstreamResponse(status: status, headers: transfer.headers, body: transfer.body, certificate: certificate))
+        return .success(
+            UpstreamResponse(status: status, headers: transfer.headers, body: transfer.body, certificate: certificate))
     }
 
     /// `host:port` of `url` (the port explicit or the scheme's), as a failure names the server.
@@ -194,7 +207,8 @@ public struct CurlHTTPClient: Sendable {
     private static func peerCertificate(_ handle: UnsafeMutableRawPointer) -> PeerCertificate? {
         var info: UnsafeMutablePointer<curl_certinfo>?
         guard hp_getinfo_certinfo(handle, &info) == CURLE_OK, let info, info.pointee.num_of_certs > 0,
-              var item = info.pointee.certinfo[0] else { return nil }
+            var item = info.pointee.certinfo[0]
+        else { return nil }
         var fields: [String: String] = [:]
         while true {
             let line = String(cString: item.pointee.data)
@@ -213,7 +227,7 @@ public struct CurlHTTPClient: Sendable {
         case CURLE_OPERATION_TIMEDOUT: return .timeout
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .dns
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
-             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR:
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR:
             return .tls
         case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE: return .connectionReset
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL: return .invalidRequest
@@ -320,11 +334,13 @@ private final class Transfer {
         let now = DispatchTime.now().uptimeNanoseconds
         if let lastByteAt {
             if let idle = streaming.idleTimeout, Self.seconds(from: lastByteAt, to: now) >= idle {
-                failure = HTTPClientError(kind: .timeout, message: "stalled: nothing for \(Self.format(idle)) s", timeoutLimit: .idle)
+                failure = HTTPClientError(
+                    kind: .timeout, message: "stalled: nothing for \(Self.format(idle)) s", timeoutLimit: .idle)
                 return false
             }
         } else if let first = streaming.firstByteTimeout, Self.seconds(from: startedAt, to: now) >= first {
-            failure = HTTPClientError(kind: .timeout, message: "no response within \(Self.format(first)) s", timeoutLimit: .firstByte)
+            failure = HTTPClientError(
+                kind: .timeout, message: "no response within \(Self.format(first)) s", timeoutLimit: .firstByte)
             return false
         }
         return true

@@ -49,7 +49,9 @@ public struct UpstreamResponse: Sendable {
     /// The server's certificate, for HTTPS requests that asked for it.
     public var certificate: PeerCertificate?
 
-    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8], certificate: PeerCertificate? = nil) {
+    public init(
+        status: Int, headers: [(name: String, value: String)], body: [UInt8], certificate: PeerCertificate? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -135,7 +137,9 @@ public struct PeerCertificate: Sendable, Equatable {
 
     /// Reads libcurl's certificate fields (`"Expire date"` is OpenSSL's `Nov 28 21:12:34 2026 GMT`).
     init(fields: [String: String]) {
-        self.init(expiresAt: fields["Expire date"].flatMap(Self.parseDate), issuer: fields["Issuer"], subject: fields["Subject"])
+        self.init(
+            expiresAt: fields["Expire date"].flatMap(Self.parseDate), issuer: fields["Issuer"],
+            subject: fields["Subject"])
     }
 
     public static func parseDate(_ text: String) -> Date? {

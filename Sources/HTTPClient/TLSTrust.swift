@@ -23,7 +23,8 @@ public struct TLSTrust: Sendable, Equatable {
     /// - Parameter systemBundle: the system's bundle; by default the one libcurl was built with,
     ///   else the usual places of Debian, Fedora and Alpine.
     /// - Throws: `TLSTrustError` when `caFile` is unreadable or holds no certificate.
-    public init(addingCAFile caFile: String, systemBundle: String? = TLSTrust.systemBundlePath()) throws(TLSTrustError) {
+    public init(addingCAFile caFile: String, systemBundle: String? = TLSTrust.systemBundlePath()) throws(TLSTrustError)
+    {
         guard let extra = FileManager.default.contents(atPath: caFile) else {
             throw TLSTrustError(reason: "cannot read \(caFile)")
         }
@@ -40,9 +41,10 @@ public struct TLSTrust: Sendable, Equatable {
     /// distributions' usual files that does.
     public static func systemBundlePath() -> String? {
         let compiledIn = hp_default_cainfo().map { String(cString: $0) }
-        let candidates = [compiledIn].compactMap { $0 } + [
-            "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem",
-        ]
+        let candidates =
+            [compiledIn].compactMap { $0 } + [
+                "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem",
+            ]
         return candidates.first { FileManager.default.isReadableFile(atPath: $0) }
     }
 }

@@ -96,7 +96,11 @@ public enum Markdown {
     /// Whether a link target may appear in a page: http(s), mailto or relative, and well-formed.
     public static func isSafeURL(_ url: String) -> Bool {
         // Characters a URL may not hold unencoded (RFC 3986); an attribute with them is not a valid URL.
-        guard !url.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || "\"<>\\^`{|}".unicodeScalars.contains($0) }) else {
+        guard
+            !url.unicodeScalars.contains(where: {
+                $0.value < 0x21 || $0.value == 0x7F || "\"<>\\^`{|}".unicodeScalars.contains($0)
+            })
+        else {
             return false
         }
         // No spaces either (refused above), so a scheme starts at the first character.
@@ -114,7 +118,9 @@ public enum Markdown {
     private static let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
 
     private static func html(of document: OpaquePointer, parser: OpaquePointer) -> String {
-        guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+        guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
+            return ""
+        }
         defer { free(html) }
         return tablesInScrollRegions(labelledTaskBoxes(tableAlignmentAsClasses(String(cString: html))))
     }
@@ -123,11 +129,15 @@ public enum Markdown {
     /// to a screen reader. Raw HTML is omitted in safe mode, so every checkbox is cmark-gfm's own.
     private static func labelledTaskBoxes(_ html: String) -> String {
         guard html.contains("<input type=\"checkbox\"") else { return html }
-        return html
-            .replacingOccurrences(of: "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
-                                  with: "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" />")
-            .replacingOccurrences(of: "<input type=\"checkbox\" disabled=\"\" />",
-                                  with: "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\" />")
+        return
+            html
+            .replacingOccurrences(
+                of: "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+                with: "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" />"
+            )
+            .replacingOccurrences(
+                of: "<input type=\"checkbox\" disabled=\"\" />",
+                with: "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\" />")
     }
 
     /// Each table inside a region that scrolls sideways (class `table-scroll`), focusable so a
@@ -138,7 +148,8 @@ public enum Markdown {
         guard parts.count > 1 else { return html }
         var result = parts[0]
         for (index, part) in parts.dropFirst().enumerated() {
-            result += "<div class=\"table-scroll\" role=\"region\" aria-label=\"Table \(index + 1)\" tabindex=\"0\"><table>"
+            result +=
+                "<div class=\"table-scroll\" role=\"region\" aria-label=\"Table \(index + 1)\" tabindex=\"0\"><table>"
             result += part.replacingOccurrences(of: "</table>", with: "</table></div>")
         }
         return result
@@ -155,7 +166,8 @@ public enum Markdown {
     /// Raw HTML is omitted in safe mode, so every `align="` in the output is cmark-gfm's own.
     private static func tableAlignmentAsClasses(_ html: String) -> String {
         guard html.contains(" align=\"") else { return html }
-        return html
+        return
+            html
             .replacingOccurrences(of: " align=\"left\"", with: " class=\"align-left\"")
             .replacingOccurrences(of: " align=\"center\"", with: " class=\"align-center\"")
             .replacingOccurrences(of: " align=\"right\"", with: " class=\"align-right\"")

@@ -25,7 +25,8 @@ public struct OllamaClient: Sendable {
     /// The models pulled on that Ollama (`GET /api/tags`), in its order.
     public func models() async throws(OllamaError) -> [OllamaModel] {
         let request = UpstreamRequest(
-            url: baseURL + "/api/tags", connectTimeout: timeouts.connect, timeout: min(timeouts.total, Self.listingTimeout)
+            url: baseURL + "/api/tags", connectTimeout: timeouts.connect,
+            timeout: min(timeouts.total, Self.listingTimeout)
         )
         let response: UpstreamResponse
         do {
@@ -34,12 +35,20 @@ public struct OllamaClient: Sendable {
             throw failure(error, model: nil, partialContent: "")
         }
         guard (200..<300).contains(response.status) else {
-            throw OllamaError(kind: .upstream, message: "Ollama at \(baseURL) answered \(response.status) to /api/tags: \(Self.errorText(response.body))")
+            throw OllamaError(
+                kind: .upstream,
+                message:
+                    "Ollama at \(baseURL) answered \(response.status) to /api/tags: \(Self.errorText(response.body))")
         }
         guard let tags = try? JSONDecoder().decode(TagsResponse.self, from: Data(response.body)) else {
-            throw OllamaError(kind: .malformedStream, message: "Ollama at \(baseURL) sent a model list that is not Ollama's JSON: \(Self.excerpt(response.body))")
+            throw OllamaError(
+                kind: .malformedStream,
+                message:
+                    "Ollama at \(baseURL) sent a model list that is not Ollama's JSON: \(Self.excerpt(response.body))")
         }
-        return tags.models.map { OllamaModel(name: $0.name, sizeBytes: $0.size, parameterSize: $0.details?.parameterSize) }
+        return tags.models.map {
+            OllamaModel(name: $0.name, sizeBytes: $0.size, parameterSize: $0.details?.parameterSize)
+        }
     }
 
     /// Whether Ollama answers its model list.
@@ -76,7 +85,9 @@ public struct OllamaClient: Sendable {
         let start = clock.now
         let response: UpstreamResponse
         do {
-            response = try await http.streamUntilStopped(request, firstByteTimeout: timeouts.firstToken, idleTimeout: timeouts.stall) { chunk in
+            response = try await http.streamUntilStopped(
+                request, firstByteTimeout: timeouts.firstToken, idleTimeout: timeouts.stall
+            ) { chunk in
                 let (tokens, ended) = decoder.withLock { decoder in (decoder.feed(chunk), decoder.outcome != nil) }
                 tokens.forEach(onToken)
                 return ended ? .stop : .proceed
@@ -101,10 +112,13 @@ public struct OllamaClient: Sendable {
             throw OllamaError(kind: .upstream, message: "Ollama reported an error: \(message)", partialContent: content)
         case .malformed(let lineNumber, let line):
             throw OllamaError(
-                kind: .malformedStream, message: "line \(lineNumber) of Ollama's stream is not a chat line: \(line)", partialContent: content
+                kind: .malformedStream, message: "line \(lineNumber) of Ollama's stream is not a chat line: \(line)",
+                partialContent: content
             )
         case nil:
-            throw OllamaError(kind: .malformedStream, message: "Ollama's stream ended without its final line", partialContent: content)
+            throw OllamaError(
+                kind: .malformedStream, message: "Ollama's stream ended without its final line", partialContent: content
+            )
         }
     }
 
@@ -117,7 +131,8 @@ public struct OllamaClient: Sendable {
                 message: "model \"\(model)\" is not on Ollama at \(baseURL): pull it first (ollama pull \(model))"
             )
         }
-        return OllamaError(kind: .upstream, message: "Ollama answered \(response.status): \(Self.errorText(response.body))")
+        return OllamaError(
+            kind: .upstream, message: "Ollama answered \(response.status): \(Self.errorText(response.body))")
     }
 
     /// Names the failure of a transfer to Ollama; `model` is nil for the model list.
@@ -125,12 +140,14 @@ public struct OllamaClient: Sendable {
         let unreachable = "Ollama at \(baseURL) is not reachable"
         switch error.kind {
         case .connectionRefused, .dns:
-            return OllamaError(kind: .unreachable, message: "\(unreachable): \(error.kind.rawValue)", partialContent: partialContent)
+            return OllamaError(
+                kind: .unreachable, message: "\(unreachable): \(error.kind.rawValue)", partialContent: partialContent)
         case .tls:
             return OllamaError(kind: .unreachable, message: "\(unreachable): \(error)", partialContent: partialContent)
         case .invalidRequest, .other:
             return OllamaError(
-                kind: .unreachable, message: "\(unreachable): \(error.kind.rawValue) (\(error.message))", partialContent: partialContent
+                kind: .unreachable, message: "\(unreachable): \(error.kind.rawValue) (\(error.message))",
+                partialContent: partialContent
             )
         case .connectionReset where partialContent.isEmpty:
             return OllamaError(kind: .unreachable, message: "\(unreachable): connection reset (\(error.message))")
@@ -146,12 +163,15 @@ public struct OllamaClient: Sendable {
             switch error.timeoutLimit {
             case .connect:
                 return OllamaError(
-                    kind: .connectTimeout, message: "Ollama at \(baseURL) did not accept a connection within \(Self.seconds(timeouts.connect)) s",
+                    kind: .connectTimeout,
+                    message:
+                        "Ollama at \(baseURL) did not accept a connection within \(Self.seconds(timeouts.connect)) s",
                     partialContent: partialContent
                 )
             case .firstByte:
                 return OllamaError(
-                    kind: .firstTokenTimeout, message: "\(subject) sent no token within \(Self.seconds(timeouts.firstToken)) s",
+                    kind: .firstTokenTimeout,
+                    message: "\(subject) sent no token within \(Self.seconds(timeouts.firstToken)) s",
                     partialContent: partialContent
                 )
             case .idle:
@@ -162,7 +182,8 @@ public struct OllamaClient: Sendable {
             case .total, nil:
                 let limit = model == nil ? min(timeouts.total, Self.listingTimeout) : timeouts.total
                 return OllamaError(
-                    kind: .totalTimeout, message: "\(subject) did not finish within \(Self.seconds(limit)) s", partialContent: partialContent
+                    kind: .totalTimeout, message: "\(subject) did not finish within \(Self.seconds(limit)) s",
+                    partialContent: partialContent
                 )
             }
         }

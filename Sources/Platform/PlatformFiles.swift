@@ -51,10 +51,14 @@ struct PlatformFiles: Sendable {
     func absolute(_ relative: String) -> String? {
         // Most paths are plain (the catalog's own globs give them): no URL parsing for those.
         if !relative.isEmpty, !relative.hasPrefix("/"),
-           !relative.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+            !relative.split(separator: "/", omittingEmptySubsequences: false).contains(where: {
+                $0.isEmpty || $0 == "." || $0 == ".."
+            })
+        {
             return root + "/" + relative
         }
-        let path = URL(fileURLWithPath: relative, relativeTo: URL(fileURLWithPath: root, isDirectory: true)).standardizedFileURL.path
+        let path = URL(fileURLWithPath: relative, relativeTo: URL(fileURLWithPath: root, isDirectory: true))
+            .standardizedFileURL.path
         return path == root || path.hasPrefix(root + "/") ? path : nil
     }
 
@@ -68,17 +72,18 @@ struct PlatformFiles: Sendable {
     func read(_ relative: String) -> Result<[UInt8], FileFailure> {
         let real: String
         switch resolve(relative) {
-        case let .success(path): real = path
-        case let .failure(failure): return .failure(failure)
+        case .success(let path): real = path
+        case .failure(let failure): return .failure(failure)
         }
         let name = absolute(relative).map(self.relative) ?? relative
         let file: Int32
         switch openWithoutLinks(real) {
-        case let .success(descriptor): file = descriptor
-        case let .failure(error) where error.code == ENOENT: return .failure(.missing)
-        case let .failure(error) where error.code == ELOOP || error.code == ENOTDIR:
-            return .failure(.refused(FileRefusal(path: name, reason: "a symbolic link appeared on its way while it was read")))
-        case let .failure(error): return .failure(.refused(FileRefusal(path: name, reason: "cannot be read: \(error)")))
+        case .success(let descriptor): file = descriptor
+        case .failure(let error) where error.code == ENOENT: return .failure(.missing)
+        case .failure(let error) where error.code == ELOOP || error.code == ENOTDIR:
+            return .failure(
+                .refused(FileRefusal(path: name, reason: "a symbolic link appeared on its way while it was read")))
+        case .failure(let error): return .failure(.refused(FileRefusal(path: name, reason: "cannot be read: \(error)")))
         }
         defer { close(file) }
         var info = stat()
@@ -95,7 +100,8 @@ struct PlatformFiles: Sendable {
             } else if count == 0 {
                 return .success(bytes)
             } else if errno != EINTR {
-                return .failure(.refused(FileRefusal(path: name, reason: "cannot be read: \(SystemError(code: errno))")))
+                return .failure(
+                    .refused(FileRefusal(path: name, reason: "cannot be read: \(SystemError(code: errno))")))
             }
         }
     }
@@ -104,9 +110,9 @@ struct PlatformFiles: Sendable {
     /// naming the refused path). For files named by the configuration or found by `files(in:)`.
     func read(_ file: String, problems: inout [LoadProblem]) -> [UInt8]? {
         switch read(file) {
-        case let .success(bytes): return bytes
+        case .success(let bytes): return bytes
         case .failure(.missing): return nil
-        case let .failure(.refused(refusal)):
+        case .failure(.refused(let refusal)):
             problems.append(refusal.problem(reading: file))
             return nil
         }
@@ -118,15 +124,17 @@ struct PlatformFiles: Sendable {
     func files(in folder: String, extensions: Set<String>, problems: inout [LoadProblem]) -> [String] {
         let real: String
         switch entry(folder) {
-        case let .inside(.folder, path): real = path
-        case let .refused(refusal, _):
+        case .inside(.folder, let path): real = path
+        case .refused(let refusal, _):
             problems.append(refusal.problem(reading: folder))
             return []
         default: return []
         }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: real)) ?? []
         return names.sorted().compactMap { name in
-            guard extensions.contains((name as NSString).pathExtension.lowercased()), !name.hasPrefix(".") else { return nil }
+            guard extensions.contains((name as NSString).pathExtension.lowercased()), !name.hasPrefix(".") else {
+                return nil
+            }
             let file = join(folder, name)
             switch entry(file) {
             case .inside(.folder, _), .refused(_, .folder), .missing: return nil
@@ -151,7 +159,9 @@ struct PlatformFiles: Sendable {
                     refused += walk.refused
                 } else if component.contains(where: { "*?[".contains($0) }) {
                     let names = (try? FileManager.default.contentsOfDirectory(atPath: base.real)) ?? []
-                    candidates += names.sorted().filter { !$0.hasPrefix(".") && fnmatch(component, $0, 0) == 0 }.map { join(base.relative, $0) }
+                    candidates += names.sorted().filter { !$0.hasPrefix(".") && fnmatch(component, $0, 0) == 0 }.map {
+                        join(base.relative, $0)
+                    }
                 } else if let path = absolute(join(base.relative, component)) {
                     // Also `.` and `..`, which may not climb above the root.
                     candidates.append(relative(path))
@@ -162,8 +172,8 @@ struct PlatformFiles: Sendable {
             matches = []
             for candidate in candidates {
                 switch entry(candidate) {
-                case let .inside(kind, real) where kind == wanted: matches.append((candidate, real))
-                case let .refused(refusal, kind) where kind == wanted || kind == nil: refused.append(refusal)
+                case .inside(let kind, let real) where kind == wanted: matches.append((candidate, real))
+                case .refused(let refusal, let kind) where kind == wanted || kind == nil: refused.append(refusal)
                 default: continue
                 }
             }
@@ -187,10 +197,10 @@ struct PlatformFiles: Sendable {
     private func entry(_ relative: String) -> Entry {
         switch resolve(relative) {
         case .failure(.missing): return .missing
-        case let .failure(.refused(refusal)):
+        case .failure(.refused(let refusal)):
             var info = stat()
             return .refused(refusal, absolute(relative).flatMap { stat($0, &info) == 0 ? Self.kind(info) : nil })
-        case let .success(real):
+        case .success(let real):
             var info = stat()
             return stat(real, &info) == 0 ? .inside(Self.kind(info), real: real) : .missing
         }
@@ -200,13 +210,14 @@ struct PlatformFiles: Sendable {
     /// system takes it outside the root or round a loop.
     private func resolve(_ relative: String) -> Result<String, FileFailure> {
         guard let path = absolute(relative) else {
-            return .failure(.refused(FileRefusal(path: relative, reason: "the path leads outside the platform repository")))
+            return .failure(
+                .refused(FileRefusal(path: relative, reason: "the path leads outside the platform repository")))
         }
         switch Self.realPath(path) {
-        case let .success(real) where isInside(real): return .success(real)
+        case .success(let real) where isInside(real): return .success(real)
         case .success: return .failure(.refused(firstRefusedLink(on: path)))
-        case let .failure(error) where error.code == ELOOP: return .failure(.refused(firstRefusedLink(on: path)))
-        case let .failure(error) where error.code == EACCES:
+        case .failure(let error) where error.code == ELOOP: return .failure(.refused(firstRefusedLink(on: path)))
+        case .failure(let error) where error.code == EACCES:
             return .failure(.refused(FileRefusal(path: self.relative(path), reason: "permission denied")))
         case .failure: return .failure(.missing)
         }
@@ -220,9 +231,10 @@ struct PlatformFiles: Sendable {
             var info = stat()
             guard lstat(prefix, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { continue }
             switch Self.realPath(prefix) {
-            case let .success(real) where isInside(real): continue
+            case .success(let real) where isInside(real): continue
             case .success: return FileRefusal(path: relative(prefix), reason: FileRefusal.leavesRoot)
-            case let .failure(error) where error.code == ELOOP: return FileRefusal(path: relative(prefix), reason: FileRefusal.loop)
+            case .failure(let error) where error.code == ELOOP:
+                return FileRefusal(path: relative(prefix), reason: FileRefusal.loop)
             case .failure: continue
             }
         }
@@ -277,19 +289,22 @@ struct PlatformFiles: Sendable {
 
     /// Folders below `base` (relative paths, sorted), following links that stay inside, and the
     /// links to folders that are refused.
-    private func descendantFolders(of base: (relative: String, real: String)) -> (folders: [String], refused: [FileRefusal]) {
+    private func descendantFolders(of base: (relative: String, real: String)) -> (
+        folders: [String], refused: [FileRefusal]
+    ) {
         var visited: Set<String> = [base.real]
         var folders: [String] = []
         var refused: [FileRefusal] = []
         var pending = [base]
         while let folder = pending.popLast() {
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.real)) ?? [] where !name.hasPrefix(".") {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.real)) ?? []
+            where !name.hasPrefix(".") {
                 let path = join(folder.relative, name)
                 switch entry(path) {
-                case let .inside(.folder, real) where visited.insert(real).inserted:
+                case .inside(.folder, let real) where visited.insert(real).inserted:
                     folders.append(path)
                     pending.append((path, real))
-                case let .refused(refusal, kind) where kind == .folder || kind == nil:
+                case .refused(let refusal, let kind) where kind == .folder || kind == nil:
                     refused.append(refusal)
                 default: continue
                 }

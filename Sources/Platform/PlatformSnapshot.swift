@@ -38,7 +38,10 @@ public struct PlatformPaths: Sendable {
     public var dashboardsDir: String
     public var gitopsAppsDir: String
 
-    public init(root: String, catalog: String, adrDir: String, inventory: String, services: String, dashboardsDir: String, gitopsAppsDir: String) {
+    public init(
+        root: String, catalog: String, adrDir: String, inventory: String, services: String, dashboardsDir: String,
+        gitopsAppsDir: String
+    ) {
         self.root = root
         self.catalog = catalog
         self.adrDir = adrDir
@@ -66,7 +69,8 @@ public struct PlatformLoader: Sendable {
     public func load() throws(PlatformUnavailable) -> PlatformSnapshot {
         let started = Date()
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: paths.root, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: paths.root, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
             throw PlatformUnavailable(reason: "the platform root \(paths.root) is not a readable folder")
         }
         let files = PlatformFiles(root: paths.root)

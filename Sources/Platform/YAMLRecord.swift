@@ -84,17 +84,24 @@ struct YAMLRecord {
 enum PlatformYAML {
     /// The single mapping of a small platform file; nil (with a problem) when unreadable or refused.
     /// A missing file is not a problem: the repository simply does not describe that part.
-    static func readDocument(file: String, files: PlatformFiles, topLevelKeys: Set<String>, problems: inout [LoadProblem]) -> YAMLNode? {
+    static func readDocument(
+        file: String, files: PlatformFiles, topLevelKeys: Set<String>, problems: inout [LoadProblem]
+    ) -> YAMLNode? {
         guard let bytes = files.read(file, problems: &problems) else { return nil }
         do {
             let documents = try YAML.parseDocuments(bytes: bytes)
             guard let document = documents.first else { return nil }
             guard document.mapping != nil else {
-                problems.append(LoadProblem(file: file, line: document.mark.line, reason: "expected a mapping at the top, found a \(document.shapeName)"))
+                problems.append(
+                    LoadProblem(
+                        file: file, line: document.mark.line,
+                        reason: "expected a mapping at the top, found a \(document.shapeName)"))
                 return nil
             }
             for (key, _) in document.mapping! where !topLevelKeys.contains(key.string ?? "") {
-                problems.append(LoadProblem(file: file, line: key.mark.line, reason: "unknown key '\(key.string ?? key.shapeName)'"))
+                problems.append(
+                    LoadProblem(file: file, line: key.mark.line, reason: "unknown key '\(key.string ?? key.shapeName)'")
+                )
             }
             return document
         } catch {
@@ -107,12 +114,17 @@ enum PlatformYAML {
     static func list(_ document: YAMLNode, _ key: String, file: String, problems: inout [LoadProblem]) -> [YAMLNode] {
         guard let value = document[key], !value.isNull else { return [] }
         guard let items = value.sequence else {
-            problems.append(LoadProblem(file: file, line: value.mark.line, reason: "\(key) must be a list, found a \(value.shapeName)"))
+            problems.append(
+                LoadProblem(
+                    file: file, line: value.mark.line, reason: "\(key) must be a list, found a \(value.shapeName)"))
             return []
         }
         return items.filter { item in
             if item.mapping != nil { return true }
-            problems.append(LoadProblem(file: file, line: item.mark.line, reason: "each entry of \(key) must be a mapping, found a \(item.shapeName)"))
+            problems.append(
+                LoadProblem(
+                    file: file, line: item.mark.line,
+                    reason: "each entry of \(key) must be a mapping, found a \(item.shapeName)"))
             return false
         }
     }

@@ -15,21 +15,29 @@ import Store
 public func buildApplication(config: HomeportConfig, logger: Logger) async throws -> some ApplicationProtocol {
     let database = try HomeportDatabase(path: config.dataDir + "/homeport.sqlite")
     let applied = try database.migrate(folder: config.resourcesDir + "/migrations")
-    if !applied.isEmpty { logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"]) }
+    if !applied.isEmpty {
+        logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"])
+    }
     let state = try PlatformState(loader: PlatformLoader(paths: config.platformPaths), logger: logger)
     let http = try outboundHTTPClient(config: config)
-    let provisioning = try makeProvisioning(config: config, database: database, state: state, logger: logger, http: http)
+    let provisioning = try makeProvisioning(
+        config: config, database: database, state: state, logger: logger, http: http)
     let monitor = makeStatusMonitor(config: config, state: state, logger: logger, http: http)
     let backups = makeScheduledBackups(config: config, database: database, logger: logger)
-    let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: config.resourcesDir,
-                                       authenticator: try makeAuthenticator(config.auth), monitor: monitor, backups: backups?.log,
-                                       secureCookies: config.server.publicURL.lowercased().hasPrefix("https://"))
+    let router = try await buildRouter(
+        state: state, provisioning: provisioning, resourcesDirectory: config.resourcesDir,
+        authenticator: try makeAuthenticator(config.auth), monitor: monitor, backups: backups?.log,
+        secureCookies: config.server.publicURL.lowercased().hasPrefix("https://"))
     return Application(
         router: router,
         server: httpServer(idleTimeoutSeconds: config.server.idleTimeoutSeconds),
         configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "homeport"),
-        services: [ReloadOnHangup(state: state), JobRunnerService(runner: provisioning.runner, grace: .milliseconds(Int64(config.jobs.shutdownGraceSeconds * 1000))),
-                   StatusMonitorService(monitor: monitor)] + (backups.map { [$0.service] } ?? []),
+        services: [
+            ReloadOnHangup(state: state),
+            JobRunnerService(
+                runner: provisioning.runner, grace: .milliseconds(Int64(config.jobs.shutdownGraceSeconds * 1000))),
+            StatusMonitorService(monitor: monitor),
+        ] + (backups.map { [$0.service] } ?? []),
         logger: logger
     )
 }
@@ -37,10 +45,12 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
 /// HTTP/1.1 with the limits a public-facing server needs: a connection silent for
 /// `idleTimeoutSeconds` is closed, and oversized headers are refused before any handler runs.
 func httpServer(idleTimeoutSeconds: Double) -> HTTPServerBuilder {
-    .http1(configuration: .init(
-        idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000)),
-        httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100)
-    ))
+    .http1(
+        configuration: .init(
+            idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000)),
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100)
+        ))
 }
 
 /// The router with every page and the API; tests drive it directly.
@@ -49,8 +59,10 @@ func httpServer(idleTimeoutSeconds: Double) -> HTTPServerBuilder {
 /// scheduled backups did, when they are on. `secureCookies` marks cookies `Secure`, for a portal
 /// served over https.
 public func buildRouter(
-    state: PlatformState, provisioning: ProvisioningService, resourcesDirectory: String, authenticator: Authenticator = .anonymous,
-    monitor: StatusMonitor = StatusMonitor(settings: StatusSettings(), metrics: UpstreamMetrics(), logger: Logger(label: "homeport"), services: { [] }),
+    state: PlatformState, provisioning: ProvisioningService, resourcesDirectory: String,
+    authenticator: Authenticator = .anonymous,
+    monitor: StatusMonitor = StatusMonitor(
+        settings: StatusSettings(), metrics: UpstreamMetrics(), logger: Logger(label: "homeport"), services: { [] }),
     backups: BackupLog? = nil, secureCookies: Bool = false
 ) async throws -> Router<PortalRequestContext> {
     let pages = try await PageRenderer(templatesDirectory: resourcesDirectory + "/Templates")
@@ -70,12 +82,17 @@ public func buildRouter(
     router.addRoutes(CatalogController(state: state, pages: pages, status: monitor.board).endpoints)
     router.addRoutes(ADRController(state: state, pages: pages).endpoints)
     router.addRoutes(PlatformPagesController(state: state, pages: pages, status: monitor.board).endpoints)
-    router.addRoutes(OperationsController(state: state, pages: pages, provisioning: provisioning, metrics: metrics, monitor: monitor, backups: backups).endpoints)
+    router.addRoutes(
+        OperationsController(
+            state: state, pages: pages, provisioning: provisioning, metrics: metrics, monitor: monitor, backups: backups
+        ).endpoints)
     router.addRoutes(NewAppController(state: state, pages: pages, provisioning: provisioning).endpoints)
     router.addRoutes(RequestsController(state: state, pages: pages, provisioning: provisioning).endpoints)
     router.addRoutes(APIController(state: state, provisioning: provisioning).endpoints)
     router.addRoutes(SearchController(state: state, pages: pages, store: provisioning.store).endpoints)
-    router.addRoutes(try APIDocsController(state: state, pages: pages, documentPath: resourcesDirectory + "/Public/openapi.json").endpoints)
+    router.addRoutes(
+        try APIDocsController(state: state, pages: pages, documentPath: resourcesDirectory + "/Public/openapi.json")
+            .endpoints)
     return router
 }
 
@@ -130,7 +147,8 @@ func makeAuthenticator(_ auth: HomeportConfig.Auth) throws -> Authenticator {
     } catch {
         throw ConfigError(source: auth.tokensFile, key: "auth.tokens_file", reason: error.reason)
     }
-    return Authenticator(mode: auth.mode, userHeader: auth.proxy.userHeader, emailHeader: auth.proxy.emailHeader,
-                         trustedProxies: auth.proxy.trustedAddresses, tokens: tokens, readRequiresUser: auth.readRequiresUser,
-                         admins: Set(auth.admins))
+    return Authenticator(
+        mode: auth.mode, userHeader: auth.proxy.userHeader, emailHeader: auth.proxy.emailHeader,
+        trustedProxies: auth.proxy.trustedAddresses, tokens: tokens, readRequiresUser: auth.readRequiresUser,
+        admins: Set(auth.admins))
 }

@@ -37,9 +37,12 @@ public struct AppSpec: Sendable, Codable, Equatable {
     public static let defaultPort = 8080
     public static let defaultReplicas = 1
 
-    public init(name: String, description: String = "", owner: String, image: String, port: Int? = nil, replicas: Int? = nil,
-                host: String? = nil, size: ResourceSize = .small, environment: [EnvironmentVariable] = [], volumeSize: String? = nil,
-                prompt: String = "", engine: Engine = .template) {
+    public init(
+        name: String, description: String = "", owner: String, image: String, port: Int? = nil, replicas: Int? = nil,
+        host: String? = nil, size: ResourceSize = .small, environment: [EnvironmentVariable] = [],
+        volumeSize: String? = nil,
+        prompt: String = "", engine: Engine = .template
+    ) {
         self.name = name
         self.description = description
         self.owner = owner

@@ -24,7 +24,9 @@ public struct ValidationContext: Sendable {
     /// The domain an app's host defaults to (`<app>.homelab.local`): the policy's first ingress domain.
     public var hostDomain = "homelab.local"
 
-    public init(groups: Set<String>, componentNames: Set<String>, openRequestForApp: @escaping @Sendable (String) -> String?) {
+    public init(
+        groups: Set<String>, componentNames: Set<String>, openRequestForApp: @escaping @Sendable (String) -> String?
+    ) {
         self.groups = groups
         self.componentNames = componentNames
         self.openRequestForApp = openRequestForApp
@@ -38,7 +40,8 @@ public struct ValidationContext: Sendable {
 public enum AppSpecValidator {
     public static let maxPromptLength = 4_000
 
-    public static func validate(_ fields: [String: String], context: ValidationContext) -> Result<AppSpec, FieldErrors> {
+    public static func validate(_ fields: [String: String], context: ValidationContext) -> Result<AppSpec, FieldErrors>
+    {
         var errors: [String: String] = [:]
         func value(_ name: String) -> String { (fields[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
 
@@ -46,7 +49,8 @@ public enum AppSpecValidator {
         if name.isEmpty {
             errors["app_name"] = "Give the app a name."
         } else if !isDNSLabel(name) {
-            errors["app_name"] = "Use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (a DNS-1123 label)."
+            errors["app_name"] =
+                "Use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (a DNS-1123 label)."
         } else if context.componentNames.contains(name) {
             errors["app_name"] = "The catalog already has a component named \(name)."
         } else if let holder = context.openRequestForApp(name) {
@@ -74,10 +78,14 @@ public enum AppSpecValidator {
         }
 
         let port = Int(value("port"))
-        if !value("port").isEmpty, port == nil || !(1...65535).contains(port!) { errors["port"] = "Use a port from 1 to 65535." }
+        if !value("port").isEmpty, port == nil || !(1...65535).contains(port!) {
+            errors["port"] = "Use a port from 1 to 65535."
+        }
 
         let replicas = Int(value("replicas"))
-        if !value("replicas").isEmpty, replicas == nil || !(0...10).contains(replicas!) { errors["replicas"] = "Use 0 to 10 replicas." }
+        if !value("replicas").isEmpty, replicas == nil || !(0...10).contains(replicas!) {
+            errors["replicas"] = "Use 0 to 10 replicas."
+        }
 
         // An empty host follows the name; a bad name is reported once, on its own field.
         let host = value("host").isEmpty ? "\(name).\(context.hostDomain)" : value("host").lowercased()
@@ -89,23 +97,29 @@ public enum AppSpecValidator {
         if size == nil { errors["size"] = "Choose small, medium or large." }
 
         let environment = parseEnvironment(fields["env"] ?? "")
-        if case let .failure(message) = environment { errors["env"] = message.text }
+        if case .failure(let message) = environment { errors["env"] = message.text }
 
         let volume = value("volume_size")
-        if !volume.isEmpty, !isVolumeSize(volume) { errors["volume_size"] = "Use a size such as 1Gi, 512Mi or 2Ti (at most 1Ti)." }
+        if !volume.isEmpty, !isVolumeSize(volume) {
+            errors["volume_size"] = "Use a size such as 1Gi, 512Mi or 2Ti (at most 1Ti)."
+        }
 
         let prompt = value("prompt")
         let engine = AppSpec.Engine(rawValue: value("engine").isEmpty ? "template" : value("engine"))
         if engine == nil { errors["engine"] = "Choose the template or the ollama engine." }
-        if prompt.count > maxPromptLength { errors["prompt"] = "Keep the description of what it should do under \(maxPromptLength) characters." }
+        if prompt.count > maxPromptLength {
+            errors["prompt"] = "Keep the description of what it should do under \(maxPromptLength) characters."
+        }
         if engine == .ollama, prompt.isEmpty { errors["prompt"] = "Tell the model what the app should do." }
 
-        guard errors.isEmpty, let size, let engine, case let .success(variables) = environment else {
+        guard errors.isEmpty, let size, let engine, case .success(let variables) = environment else {
             return .failure(FieldErrors(errors))
         }
-        return .success(AppSpec(name: name, description: description, owner: owner, image: image, port: port, replicas: replicas,
-                                host: host, size: size, environment: variables, volumeSize: volume.isEmpty ? nil : volume,
-                                prompt: prompt, engine: engine))
+        return .success(
+            AppSpec(
+                name: name, description: description, owner: owner, image: image, port: port, replicas: replicas,
+                host: host, size: size, environment: variables, volumeSize: volume.isEmpty ? nil : volume,
+                prompt: prompt, engine: engine))
     }
 
     struct Message: Error { var text: String }
@@ -123,13 +137,23 @@ public enum AppSpecValidator {
             let key = String(line[..<equals]).trimmingCharacters(in: .whitespaces)
             let value = String(line[line.index(after: equals)...])
             guard isEnvironmentName(key) else {
-                return .failure(Message(text: "Line \(index + 1): \(key.isEmpty ? "the name is empty" : "'\(key)' is not a variable name (letters, digits, '_')")."))
+                return .failure(
+                    Message(
+                        text:
+                            "Line \(index + 1): \(key.isEmpty ? "the name is empty" : "'\(key)' is not a variable name (letters, digits, '_')")."
+                    ))
             }
             guard seen.insert(key).inserted else {
                 return .failure(Message(text: "Line \(index + 1): \(key) is set twice."))
             }
-            if ["PASSWORD", "SECRET", "TOKEN", "PRIVATE_KEY", "API_KEY"].contains(where: { key.uppercased().contains($0) }) {
-                return .failure(Message(text: "Line \(index + 1): \(key) looks like a secret; secrets must not be committed to Git (create a Secret in the cluster and reference it)."))
+            if ["PASSWORD", "SECRET", "TOKEN", "PRIVATE_KEY", "API_KEY"].contains(where: {
+                key.uppercased().contains($0)
+            }) {
+                return .failure(
+                    Message(
+                        text:
+                            "Line \(index + 1): \(key) looks like a secret; secrets must not be committed to Git (create a Secret in the cluster and reference it)."
+                    ))
             }
             variables.append(.init(name: key, value: value))
         }
@@ -140,17 +164,22 @@ public enum AppSpecValidator {
     /// DNS-1123 label: what Kubernetes requires of a name used for a Service.
     public static func isDNSLabel(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
-        guard (1...63).contains(bytes.count), isLowerAlnum(bytes.first!), isLowerAlnum(bytes.last!) else { return false }
+        guard (1...63).contains(bytes.count), isLowerAlnum(bytes.first!), isLowerAlnum(bytes.last!) else {
+            return false
+        }
         return bytes.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
     }
 
     static func isDNSName(_ text: String) -> Bool {
-        text.utf8.count <= 253 && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isDNSLabel(String($0)) }
+        text.utf8.count <= 253
+            && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isDNSLabel(String($0)) }
     }
 
     static func isVolumeSize(_ text: String) -> Bool {
         for (unit, maximum) in [("Mi", 1_048_576), ("Gi", 1_024), ("Ti", 1)] where text.hasSuffix(unit) {
-            guard let number = Int(text.dropLast(2)), (1...maximum).contains(number), text.first != "0" else { return false }
+            guard let number = Int(text.dropLast(2)), (1...maximum).contains(number), text.first != "0" else {
+                return false
+            }
             return true
         }
         return false

@@ -24,7 +24,10 @@ public actor JobRunner {
     private var loop: Task<Void, Never>?
     private var wakeUp: AsyncStream<Void>.Continuation?
 
-    public init(store: RequestStore, ollama: OllamaClient, provider: any GitProvider, settings: ProvisioningSettings, feed: LiveFeed, logger: Logger) {
+    public init(
+        store: RequestStore, ollama: OllamaClient, provider: any GitProvider, settings: ProvisioningSettings,
+        feed: LiveFeed, logger: Logger
+    ) {
         self.store = store
         self.ollama = ollama
         self.provider = provider
@@ -67,11 +70,11 @@ public actor JobRunner {
                 group.addTask { for task in running { await task.value } }
                 group.addTask { try? await Task.sleep(for: grace) }
                 await group.next()
-                running.forEach { $0.cancel() }
+                for task in running { task.cancel() }
                 group.cancelAll()
             }
         }
-        running.forEach { $0.cancel() }
+        for task in running { task.cancel() }
         for task in running { await task.value }
         jobs = [:]
     }
@@ -142,17 +145,22 @@ public actor JobRunner {
             guard let report = try await generateAndCheck(request, spec: spec) else { return }
             guard report.passed, let yaml = report.yaml else {
                 let errors = report.findings.filter { $0.severity == .error }
-                try move(id, from: [.validating], to: .rejected, "Rejected by the policy: \(errors.count) error(s)") { row in
+                try move(id, from: [.validating], to: .rejected, "Rejected by the policy: \(errors.count) error(s)") {
+                    row in
                     row.findingsJSON = Self.json(report.findings)
                     row.manifest = report.yaml
                     row.failureReason = errors.map(\.message).prefix(3).joined(separator: "; ")
                 }
                 return
             }
-            let files = PullRequestText.files(appName: spec.name, folder: settings.gitopsFolder, manifest: yaml,
-                                              catalogEntry: TemplateGenerator.catalogEntry(for: spec))
+            let files = PullRequestText.files(
+                appName: spec.name, folder: settings.gitopsFolder, manifest: yaml,
+                catalogEntry: TemplateGenerator.catalogEntry(for: spec))
             let warnings = report.findings.filter { $0.severity == .warning }.count
-            let ready = try move(id, from: [.validating], to: .ready, "Manifests passed the policy (\(report.objects.joined(separator: ", ")); \(warnings) warning(s))") { row in
+            let ready = try move(
+                id, from: [.validating], to: .ready,
+                "Manifests passed the policy (\(report.objects.joined(separator: ", ")); \(warnings) warning(s))"
+            ) { row in
                 row.manifest = yaml
                 row.findingsJSON = Self.json(report.findings)
                 row.filesJSON = Self.json(files.map { ["path": $0.path, "content": $0.content] })
@@ -175,8 +183,10 @@ public actor JobRunner {
         if spec.engine == .template {
             let started = Date()
             let output = TemplateGenerator.manifests(for: spec, namespace: policy.namespace)
-            var attempt = try store.insert(GenerationAttempt(requestID: id, number: number, purpose: "draft", engine: "template", model: nil,
-                                                             prompt: "(template engine: the form's fields)", startedAt: started))
+            var attempt = try store.insert(
+                GenerationAttempt(
+                    requestID: id, number: number, purpose: "draft", engine: "template", model: nil,
+                    prompt: "(template engine: the form's fields)", startedAt: started))
             attempt.rawOutput = output
             attempt.finishedAt = Date()
             attempt.durationMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
@@ -188,30 +198,45 @@ public actor JobRunner {
         var messages = PromptBuilder.draft(for: spec, policy: policy, feedback: request.feedback)
         var purpose = "draft"
         while true {
-            guard let output = try await chat(id, number: number, purpose: purpose, model: request.model ?? settings.model, messages: messages) else { return nil }
-            try move(id, from: [.generating], to: .validating, "Checking the \(purpose == "draft" ? "draft" : "repaired draft")")
+            guard
+                let output = try await chat(
+                    id, number: number, purpose: purpose, model: request.model ?? settings.model, messages: messages)
+            else { return nil }
+            try move(
+                id, from: [.generating], to: .validating,
+                "Checking the \(purpose == "draft" ? "draft" : "repaired draft")")
             let report = ManifestChecker.check(output, appName: spec.name, policy: policy)
             guard !report.passed, purpose == "draft" else { return report }
             let errors = report.findings.filter { $0.severity == .error }
             messages = PromptBuilder.repair(after: messages, output: output, findings: report.findings)
             purpose = "repair"
             number += 1
-            try move(id, from: [.validating], to: .generating, "Sending \(errors.count) problem(s) back to the model for one repair") { row in
+            try move(
+                id, from: [.validating], to: .generating,
+                "Sending \(errors.count) problem(s) back to the model for one repair"
+            ) { row in
                 row.findingsJSON = Self.json(report.findings)
             }
         }
     }
 
     /// One streamed chat, recorded as an attempt; nil when it failed (the request is then failed) or stopped.
-    private func chat(_ id: String, number: Int, purpose: String, model: String, messages: [ChatMessage]) async throws -> String? {
+    private func chat(_ id: String, number: Int, purpose: String, model: String, messages: [ChatMessage]) async throws
+        -> String?
+    {
         let started = Date()
-        var attempt = try store.insert(GenerationAttempt(requestID: id, number: number, purpose: purpose, engine: "ollama", model: model,
-                                                         prompt: Self.json(messages.map { ["role": $0.role.rawValue, "content": $0.content] }), startedAt: started))
+        var attempt = try store.insert(
+            GenerationAttempt(
+                requestID: id, number: number, purpose: purpose, engine: "ollama", model: model,
+                prompt: Self.json(messages.map { ["role": $0.role.rawValue, "content": $0.content] }),
+                startedAt: started))
         feed.startAttempt(number, of: id)
         defer { feed.finishAttempt(of: id) }
         let result: ChatResult
         do {
-            result = try await ollama.chat(model: model, messages: messages, options: Self.options(settings.chatOptions, purpose: purpose)) { [feed] token in
+            result = try await ollama.chat(
+                model: model, messages: messages, options: Self.options(settings.chatOptions, purpose: purpose)
+            ) { [feed] token in
                 feed.append(token, to: id)
             }
         } catch {
@@ -225,34 +250,47 @@ public actor JobRunner {
             return nil
         }
         attempt.rawOutput = result.content
-            attempt.promptTokens = result.promptTokens
-            attempt.outputTokens = result.outputTokens
-            attempt.finishedAt = Date()
-            attempt.durationMilliseconds = Int(result.durationSeconds * 1000)
-            try store.save(attempt)
-            let tokens = result.outputTokens.map { ", \($0) tokens" } ?? ""
-        try store.appendEvent(id, status: .generating, message: String(format: "Model %@ answered in %.1f s%@", model, result.durationSeconds, tokens))
+        attempt.promptTokens = result.promptTokens
+        attempt.outputTokens = result.outputTokens
+        attempt.finishedAt = Date()
+        attempt.durationMilliseconds = Int(result.durationSeconds * 1000)
+        try store.save(attempt)
+        let tokens = result.outputTokens.map { ", \($0) tokens" } ?? ""
+        try store.appendEvent(
+            id, status: .generating,
+            message: String(format: "Model %@ answered in %.1f s%@", model, result.durationSeconds, tokens))
         return result.content
     }
 
     /// Opens (or finds) the pull request of a ready request.
     func openPullRequest(_ id: String) async {
         do {
-            guard let request = try store.transition(id, from: [.ready, .openingPR], to: .openingPR, message: "Opening the pull request"),
-                  let spec = try? JSONDecoder().decode(AppSpec.self, from: Data(request.specJSON.utf8)),
-                  let filesJSON = request.filesJSON,
-                  let fileRows = try? JSONDecoder().decode([[String: String]].self, from: Data(filesJSON.utf8)) else { return }
+            guard
+                let request = try store.transition(
+                    id, from: [.ready, .openingPR], to: .openingPR, message: "Opening the pull request"),
+                let spec = try? JSONDecoder().decode(AppSpec.self, from: Data(request.specJSON.utf8)),
+                let filesJSON = request.filesJSON,
+                let fileRows = try? JSONDecoder().decode([[String: String]].self, from: Data(filesJSON.utf8))
+            else { return }
             let files = fileRows.map { PullRequestDraft.File(path: $0["path"] ?? "", content: $0["content"] ?? "") }
-            let findings = (request.findingsJSON.flatMap { try? JSONDecoder().decode([PolicyFinding].self, from: Data($0.utf8)) }) ?? []
+            let findings =
+                (request.findingsJSON.flatMap { try? JSONDecoder().decode([PolicyFinding].self, from: Data($0.utf8)) })
+                ?? []
             let branch = PullRequestText.branch(appName: spec.name, requestID: id)
             let draft = PullRequestDraft(
                 branch: branch, baseBranch: settings.baseBranch, files: files,
                 commitMessage: "Add \(spec.name) (drafted by Homeport, request \(id))",
                 title: PullRequestText.title(appName: spec.name),
-                body: PullRequestText.body(request: request, spec: spec, findings: findings, files: files, requestURL: "\(settings.publicURL)/requests/\(id)")
+                body: PullRequestText.body(
+                    request: request, spec: spec, findings: findings, files: files,
+                    requestURL: "\(settings.publicURL)/requests/\(id)")
             )
             let result = try await provider.openPullRequest(draft)
-            try move(id, from: [.openingPR], to: .prOpened, result.reused ? "Found the pull request opened earlier: \(result.url)" : "Pull request opened: \(result.url)") { row in
+            try move(
+                id, from: [.openingPR], to: .prOpened,
+                result.reused
+                    ? "Found the pull request opened earlier: \(result.url)" : "Pull request opened: \(result.url)"
+            ) { row in
                 row.branch = result.branch
                 row.prURL = result.url
                 row.prNumber = result.number
@@ -272,13 +310,17 @@ public actor JobRunner {
     // MARK: - Helpers
 
     @discardableResult
-    private func move(_ id: String, from: Set<RequestStatus>, to status: RequestStatus, _ message: String,
-                      change: (inout AppRequest) -> Void = { _ in }) throws -> AppRequest? {
+    private func move(
+        _ id: String, from: Set<RequestStatus>, to status: RequestStatus, _ message: String,
+        change: (inout AppRequest) -> Void = { _ in }
+    ) throws -> AppRequest? {
         try Task.checkCancellation()
         return try store.transition(id, from: from, to: status, message: message, change: change)
     }
 
-    private func fail(_ id: String, _ reason: String, from: Set<RequestStatus> = [.generating, .validating, .openingPR]) {
+    private func fail(
+        _ id: String, _ reason: String, from: Set<RequestStatus> = [.generating, .validating, .openingPR]
+    ) {
         // A job stopped by a shutdown is left as it is, for the next start to resume; one stopped
         // by the user's Cancel is already recorded.
         guard !Task.isCancelled else { return }

@@ -4,23 +4,29 @@ import Ollama
 /// The conversation sent to the model: the rules as a system message, the form's fields as context.
 public enum PromptBuilder {
     public static func draft(for spec: AppSpec, policy: ManifestPolicy, feedback: String?) -> [ChatMessage] {
-        [ChatMessage(role: .system, content: rules(policy: policy)), ChatMessage(role: .user, content: request(spec, policy: policy, feedback: feedback))]
+        [
+            ChatMessage(role: .system, content: rules(policy: policy)),
+            ChatMessage(role: .user, content: request(spec, policy: policy, feedback: feedback)),
+        ]
     }
 
     /// The draft conversation, the model's answer, and the problems to fix: one repair round.
-    public static func repair(after messages: [ChatMessage], output: String, findings: [PolicyFinding]) -> [ChatMessage] {
+    public static func repair(after messages: [ChatMessage], output: String, findings: [PolicyFinding]) -> [ChatMessage]
+    {
         let problems = findings.filter { $0.severity == .error }.map { finding in
             let place = [finding.object, finding.path].filter { !$0.isEmpty }.joined(separator: " ")
             return "- \(place.isEmpty ? "" : "\(place): ")\(finding.message)"
         }
         return messages + [
             ChatMessage(role: .assistant, content: output),
-            ChatMessage(role: .user, content: """
-                These manifests were refused:
-                \(problems.joined(separator: "\n"))
+            ChatMessage(
+                role: .user,
+                content: """
+                    These manifests were refused:
+                    \(problems.joined(separator: "\n"))
 
-                Answer with the complete corrected YAML only, every object, no explanations.
-                """),
+                    Answer with the complete corrected YAML only, every object, no explanations.
+                    """),
         ]
     }
 
@@ -50,7 +56,9 @@ public enum PromptBuilder {
         var lines = [
             "App name: \(spec.name)",
             "Owner: \(spec.owner)",
-            spec.image.isEmpty ? "Container image: not given; use the official image of the software described, with a pinned version tag such as nginx:1.27" : "Container image: \(spec.image)",
+            spec.image.isEmpty
+                ? "Container image: not given; use the official image of the software described, with a pinned version tag such as nginx:1.27"
+                : "Container image: \(spec.image)",
         ]
         if let port = spec.port { lines.append("Container port: \(port)") }
         if let replicas = spec.replicas { lines.append("Replicas: \(replicas)") }
@@ -67,7 +75,9 @@ public enum PromptBuilder {
             lines.append("Persistent volume: a PersistentVolumeClaim \(spec.name)-data of \(volume), mounted at /data")
         }
         if !spec.prompt.isEmpty { lines.append("What it should do: \(spec.prompt)") }
-        if let feedback, !feedback.isEmpty { lines.append("Reviewer feedback on the previous draft, apply it: \(feedback)") }
+        if let feedback, !feedback.isEmpty {
+            lines.append("Reviewer feedback on the previous draft, apply it: \(feedback)")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -11,7 +11,9 @@ public final class ProvisioningService: Sendable {
     public let settings: ProvisioningSettings
     private let ollama: OllamaClient
 
-    public init(store: RequestStore, runner: JobRunner, feed: LiveFeed, ollama: OllamaClient, settings: ProvisioningSettings) {
+    public init(
+        store: RequestStore, runner: JobRunner, feed: LiveFeed, ollama: OllamaClient, settings: ProvisioningSettings
+    ) {
         self.store = store
         self.runner = runner
         self.feed = feed
@@ -55,16 +57,18 @@ public final class ProvisioningService: Sendable {
     /// Validates the fields and queues a request; field errors come back for the form or the API.
     /// Throws `QueueFull` when `settings.queueLimit` requests already wait or run, and
     /// `UserLimitReached` when `requestedBy` (a signed-in user) has `settings.perUserLimit` of them.
-    public func submit(_ fields: [String: String], source: String, autoPR: Bool, requestedBy: String?,
-                       context: ValidationContext) async throws -> Result<AppRequest, FieldErrors> {
+    public func submit(
+        _ fields: [String: String], source: String, autoPR: Bool, requestedBy: String?,
+        context: ValidationContext
+    ) async throws -> Result<AppRequest, FieldErrors> {
         let actor = requestedBy.map { RequestActor(name: $0, isAdmin: false) } ?? .anonymous
         let spec: AppSpec
         // The default host must lie under a domain the policy allows, or the template's own Ingress would be refused.
         var context = context
         context.hostDomain = settings.policy.ingressDomains.first ?? context.hostDomain
         switch AppSpecValidator.validate(fields, context: context) {
-        case let .success(valid): spec = valid
-        case let .failure(errors): return .failure(errors)
+        case .success(let valid): spec = valid
+        case .failure(let errors): return .failure(errors)
         }
         guard try store.activeCount() < settings.queueLimit else {
             throw QueueFull(limit: settings.queueLimit, retryAfter: 30)
@@ -78,11 +82,14 @@ public final class ProvisioningService: Sendable {
             specJSON: JobRunner.json(spec), autoPR: autoPR, requestedBy: requestedBy, at: Date()
         )
         do {
-            let created = try store.create(request, message: "Request received (\(source), \(spec.engine.rawValue) engine)", actedBy: actor.eventName)
+            let created = try store.create(
+                request, message: "Request received (\(source), \(spec.engine.rawValue) engine)",
+                actedBy: actor.eventName)
             await runner.wake()
             return .success(created)
         } catch let taken as AppNameTaken {
-            return .failure(FieldErrors(["app_name": "Request \(taken.requestID) is already open for \(taken.appName)."]))
+            return .failure(
+                FieldErrors(["app_name": "Request \(taken.requestID) is already open for \(taken.appName)."]))
         }
     }
 
@@ -93,15 +100,21 @@ public final class ProvisioningService: Sendable {
             throw ActionError(code: .conflict, message: "A \(request.status.rawValue) request cannot be retried.")
         }
         do {
-            guard let queued = try store.transition(id, from: [.failed, .rejected, .cancelled], to: .queued, message: "Retry requested", actedBy: actor.eventName, change: { row in
-                row.failureReason = nil
-                // Manifests that passed are kept: the retry goes straight to the pull request.
-                if row.filesJSON != nil { row.autoPR = true }
-            }) else { throw ActionError(code: .conflict, message: "The request changed meanwhile; reload and try again.") }
+            guard
+                let queued = try store.transition(
+                    id, from: [.failed, .rejected, .cancelled], to: .queued, message: "Retry requested",
+                    actedBy: actor.eventName,
+                    change: { row in
+                        row.failureReason = nil
+                        // Manifests that passed are kept: the retry goes straight to the pull request.
+                        if row.filesJSON != nil { row.autoPR = true }
+                    })
+            else { throw ActionError(code: .conflict, message: "The request changed meanwhile; reload and try again.") }
             await runner.wake()
             return queued
         } catch let taken as AppNameTaken {
-            throw ActionError(code: .conflict, message: "Request \(taken.requestID) now holds the app name \(taken.appName).")
+            throw ActionError(
+                code: .conflict, message: "Request \(taken.requestID) now holds the app name \(taken.appName).")
         }
     }
 
@@ -110,8 +123,11 @@ public final class ProvisioningService: Sendable {
         guard request.status.isCancellable else {
             throw ActionError(code: .conflict, message: "A \(request.status.rawValue) request cannot be cancelled.")
         }
-        guard let cancelled = try store.transition(id, from: [.queued, .generating, .validating, .ready, .openingPR], to: .cancelled,
-                                                   message: "Cancelled", actedBy: actor.eventName, change: { $0.failureReason = "cancelled" }) else {
+        guard
+            let cancelled = try store.transition(
+                id, from: [.queued, .generating, .validating, .ready, .openingPR], to: .cancelled,
+                message: "Cancelled", actedBy: actor.eventName, change: { $0.failureReason = "cancelled" })
+        else {
             throw ActionError(code: .conflict, message: "The request changed meanwhile; reload and try again.")
         }
         await runner.cancel(id)
@@ -122,7 +138,9 @@ public final class ProvisioningService: Sendable {
     public func openPullRequest(_ id: String, by actor: RequestActor) async throws -> AppRequest {
         let request = try existing(id, actingAs: actor)
         guard request.status == .ready else {
-            throw ActionError(code: .conflict, message: "Only a ready request can open its pull request (this one is \(request.status.rawValue)).")
+            throw ActionError(
+                code: .conflict,
+                message: "Only a ready request can open its pull request (this one is \(request.status.rawValue)).")
         }
         try store.appendEvent(id, status: .ready, message: "Pull request requested", actedBy: actor.eventName)
         await runner.requestPullRequest(id)
@@ -140,15 +158,19 @@ public final class ProvisioningService: Sendable {
         guard trimmed.count <= AppSpecValidator.maxPromptLength else {
             throw ActionError(code: .invalid, message: Self.feedbackTooLong(trimmed.count))
         }
-        guard let queued = try store.transition(id, from: [.ready, .rejected, .failed], to: .queued,
-                                                message: trimmed.isEmpty ? "Regenerate requested" : "Regenerate requested with feedback: \(trimmed)",
-                                                actedBy: actor.eventName, change: { row in
-            row.feedback = trimmed.isEmpty ? nil : trimmed
-            row.manifest = nil
-            row.filesJSON = nil
-            row.findingsJSON = nil
-            row.failureReason = nil
-        }) else { throw ActionError(code: .conflict, message: "The request changed meanwhile; reload and try again.") }
+        guard
+            let queued = try store.transition(
+                id, from: [.ready, .rejected, .failed], to: .queued,
+                message: trimmed.isEmpty ? "Regenerate requested" : "Regenerate requested with feedback: \(trimmed)",
+                actedBy: actor.eventName,
+                change: { row in
+                    row.feedback = trimmed.isEmpty ? nil : trimmed
+                    row.manifest = nil
+                    row.filesJSON = nil
+                    row.findingsJSON = nil
+                    row.failureReason = nil
+                })
+        else { throw ActionError(code: .conflict, message: "The request changed meanwhile; reload and try again.") }
         await runner.wake()
         return queued
     }
@@ -190,7 +212,9 @@ public final class ProvisioningService: Sendable {
     private func existing(_ id: String, actingAs actor: RequestActor) throws -> AppRequest {
         let request = try existing(id)
         guard actor.mayAct(on: request) else {
-            throw ActionError(code: .forbidden, message: "Only \(request.requestedBy ?? "an admin") or an admin may change this request.")
+            throw ActionError(
+                code: .forbidden,
+                message: "Only \(request.requestedBy ?? "an admin") or an admin may change this request.")
         }
         return request
     }

@@ -29,10 +29,15 @@ public struct ProvisioningSettings: Sendable {
     /// Form requests open their pull request as soon as the manifests pass (false: preview first).
     public var autoPR: Bool
 
-    public init(policy: ManifestPolicy = ManifestPolicy(), model: String = "qwen2.5-coder:7b", chatOptions: ChatOptions = ChatOptions(),
-                gitopsFolder: String = "gitops/apps/ai-generated", baseBranch: String = "main", publicURL: String = "http://127.0.0.1:8080",
-                ollamaConcurrency: Int = 1, otherConcurrency: Int = 4, autoPR: Bool = false, generationTimeout: Double = 600, queueLimit: Int = 50,
-                perUserLimit: Int = 3, platformHosts: @escaping @Sendable () -> Set<String> = { [] }) {
+    public init(
+        policy: ManifestPolicy = ManifestPolicy(), model: String = "qwen2.5-coder:7b",
+        chatOptions: ChatOptions = ChatOptions(),
+        gitopsFolder: String = "gitops/apps/ai-generated", baseBranch: String = "main",
+        publicURL: String = "http://127.0.0.1:8080",
+        ollamaConcurrency: Int = 1, otherConcurrency: Int = 4, autoPR: Bool = false, generationTimeout: Double = 600,
+        queueLimit: Int = 50,
+        perUserLimit: Int = 3, platformHosts: @escaping @Sendable () -> Set<String> = { [] }
+    ) {
         self.policy = policy
         self.platformHosts = platformHosts
         self.model = model

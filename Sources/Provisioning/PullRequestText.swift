@@ -15,7 +15,9 @@ public enum PullRequestText {
     }
 
     /// The files a request proposes, under `<folder>/<app>/`.
-    public static func files(appName: String, folder: String, manifest: String, catalogEntry: String) -> [PullRequestDraft.File] {
+    public static func files(appName: String, folder: String, manifest: String, catalogEntry: String)
+        -> [PullRequestDraft.File]
+    {
         let base = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
         return [
             PullRequestDraft.File(path: "\(base)/\(appName)/manifest.yaml", content: manifest),
@@ -24,8 +26,13 @@ public enum PullRequestText {
     }
 
     /// The body reviewers read: what was asked, by which engine, the policy report, a link back.
-    public static func body(request: AppRequest, spec: AppSpec, findings: [PolicyFinding], files: [PullRequestDraft.File], requestURL: String) -> String {
-        let engine = request.engine == AppSpec.Engine.ollama.rawValue ? "ollama (model \(request.model ?? "unknown"))" : "template (deterministic)"
+    public static func body(
+        request: AppRequest, spec: AppSpec, findings: [PolicyFinding], files: [PullRequestDraft.File],
+        requestURL: String
+    ) -> String {
+        let engine =
+            request.engine == AppSpec.Engine.ollama.rawValue
+            ? "ollama (model \(request.model ?? "unknown"))" : "template (deterministic)"
         var body = """
             Homeport drafted this change for request [\(request.id)](\(requestURL)). Review it before merging: \
             Argo CD deploys what is merged.
@@ -49,11 +56,16 @@ public enum PullRequestText {
         if errors.isEmpty && warnings.isEmpty {
             body += "Passed with no findings.\n"
         } else {
-            body += errors.isEmpty ? "Passed with \(warnings.count) warning(s):\n\n" : "\(errors.count) error(s), \(warnings.count) warning(s):\n\n"
-            body += findings.map { finding in
-                let place = [finding.object, finding.path].filter { !$0.isEmpty }.map { "`\($0)`" }.joined(separator: " ")
-                return "- **\(finding.severity.rawValue)** \(place) \(finding.message)"
-            }.joined(separator: "\n") + "\n"
+            body +=
+                errors.isEmpty
+                ? "Passed with \(warnings.count) warning(s):\n\n"
+                : "\(errors.count) error(s), \(warnings.count) warning(s):\n\n"
+            body +=
+                findings.map { finding in
+                    let place = [finding.object, finding.path].filter { !$0.isEmpty }.map { "`\($0)`" }.joined(
+                        separator: " ")
+                    return "- **\(finding.severity.rawValue)** \(place) \(finding.message)"
+                }.joined(separator: "\n") + "\n"
         }
         body += "\n### Files\n\n" + files.map { "- `\($0.path)`" }.joined(separator: "\n") + "\n"
         return body

@@ -16,8 +16,11 @@ public struct JSONUpstream: Sendable {
     /// Carries the trust of `tls.ca_file`, used when `caBundle` is nil.
     let http: CurlHTTPClient
 
-    public init(target: String, baseURL: String, caBundle: String?, timeout: Double, metrics: UpstreamMetrics, http: CurlHTTPClient = .init(),
-                headers: @escaping @Sendable () throws -> [(name: String, value: String)] = { [] }) {
+    public init(
+        target: String, baseURL: String, caBundle: String?, timeout: Double, metrics: UpstreamMetrics,
+        http: CurlHTTPClient = .init(),
+        headers: @escaping @Sendable () throws -> [(name: String, value: String)] = { [] }
+    ) {
         self.http = http
         self.target = target
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -38,8 +41,9 @@ public struct JSONUpstream: Sendable {
         } catch {
             throw UpstreamFailure("\(error)")
         }
-        let request = UpstreamRequest(url: baseURL + path, headers: [("Accept", "application/json")] + extra,
-                                      connectTimeout: timeout, timeout: timeout, caBundlePath: caBundle)
+        let request = UpstreamRequest(
+            url: baseURL + path, headers: [("Accept", "application/json")] + extra,
+            connectTimeout: timeout, timeout: timeout, caBundlePath: caBundle)
         let response: UpstreamResponse
         do {
             response = try await http.send(request)
@@ -60,10 +64,11 @@ public struct JSONUpstream: Sendable {
 
     private static func describe(_ error: Error) -> String {
         switch error {
-        case let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context), let DecodingError.keyNotFound(_, context):
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+            DecodingError.keyNotFound(_, let context):
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
             return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
-        case let DecodingError.dataCorrupted(context): return context.debugDescription
+        case DecodingError.dataCorrupted(let context): return context.debugDescription
         default: return "\(error)"
         }
     }
@@ -98,7 +103,8 @@ extension JSONDecoder {
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
             guard let date = parseTimestamp(text) else {
-                throw DecodingError.dataCorruptedError(in: try decoder.singleValueContainer(), debugDescription: "not an RFC 3339 time: \(text)")
+                throw DecodingError.dataCorruptedError(
+                    in: try decoder.singleValueContainer(), debugDescription: "not an RFC 3339 time: \(text)")
             }
             return date
         }

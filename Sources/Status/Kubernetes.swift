@@ -32,7 +32,10 @@ public struct DiagnosticResult: Sendable, Equatable {
     public var details: String?
     public var backend: String?
 
-    public init(id: String, kind: String, name: String, parentObject: String?, errors: [String], details: String?, backend: String?) {
+    public init(
+        id: String, kind: String, name: String, parentObject: String?, errors: [String], details: String?,
+        backend: String?
+    ) {
         self.id = id
         self.kind = kind
         self.name = name
@@ -56,10 +59,19 @@ public struct KubernetesClient: Sendable {
     let upstream: JSONUpstream
 
     /// `tokenFile` is read at each call, since projected service-account tokens rotate; an empty path sends none.
-    public init(apiURL: String, tokenFile: String, caFile: String, timeout: Double, metrics: UpstreamMetrics, http: CurlHTTPClient = .init()) {
-        upstream = JSONUpstream(target: "kubernetes", baseURL: apiURL, caBundle: caFile.isEmpty ? nil : caFile, timeout: timeout, metrics: metrics, http: http) {
+    public init(
+        apiURL: String, tokenFile: String, caFile: String, timeout: Double, metrics: UpstreamMetrics,
+        http: CurlHTTPClient = .init()
+    ) {
+        upstream = JSONUpstream(
+            target: "kubernetes", baseURL: apiURL, caBundle: caFile.isEmpty ? nil : caFile, timeout: timeout,
+            metrics: metrics, http: http
+        ) {
             guard !tokenFile.isEmpty else { return [] }
-            guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
+            guard
+                let token = try? String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines), !token.isEmpty
+            else {
                 throw UpstreamFailure("cannot read a bearer token from \(tokenFile)")
             }
             return [("Authorization", "Bearer \(token)")]
@@ -80,7 +92,8 @@ public struct KubernetesClient: Sendable {
             return LiveNode(
                 name: node.metadata.name,
                 isReady: node.status?.conditions?.contains { $0.type == "Ready" && $0.status == "True" } ?? false,
-                roles: labels.keys.filter { $0.hasPrefix(rolePrefix) }.map { String($0.dropFirst(rolePrefix.count)) }.sorted(),
+                roles: labels.keys.filter { $0.hasPrefix(rolePrefix) }.map { String($0.dropFirst(rolePrefix.count)) }
+                    .sorted(),
                 kubeletVersion: node.status?.nodeInfo?.kubeletVersion ?? "",
                 osImage: node.status?.nodeInfo?.osImage ?? "",
                 cpuCapacity: node.status?.capacity?["cpu"].flatMap(Quantity.parse),
@@ -162,18 +175,21 @@ public struct KubernetesClient: Sendable {
 public enum Quantity {
     /// Multipliers, and divisors for the fractional suffixes (exact: `3800m` is 3.8, not 3.8000000000000003).
     private static let suffixes: [(suffix: String, multiplier: Double, divisor: Double)] = [
-        ("Ki", 1024, 1), ("Mi", 1_048_576, 1), ("Gi", 1_073_741_824, 1), ("Ti", 1_099_511_627_776, 1), ("Pi", 1_125_899_906_842_624, 1),
-        ("n", 1, 1e9), ("u", 1, 1e6), ("m", 1, 1e3), ("k", 1e3, 1), ("M", 1e6, 1), ("G", 1e9, 1), ("T", 1e12, 1), ("P", 1e15, 1),
+        ("Ki", 1024, 1), ("Mi", 1_048_576, 1), ("Gi", 1_073_741_824, 1), ("Ti", 1_099_511_627_776, 1),
+        ("Pi", 1_125_899_906_842_624, 1),
+        ("n", 1, 1e9), ("u", 1, 1e6), ("m", 1, 1e3), ("k", 1e3, 1), ("M", 1e6, 1), ("G", 1e9, 1), ("T", 1e12, 1),
+        ("P", 1e15, 1),
     ]
 
     /// Nil for what is not a quantity, and for what is not finite (`Inf`, `NaN`, `1e400`): no
     /// answer from a cluster may put a number on a page that cannot be shown.
     public static func parse(_ text: String) -> Double? {
-        let value: Double? = if let unit = suffixes.first(where: { text.hasSuffix($0.suffix) }) {
-            Double(text.dropLast(unit.suffix.count)).map { $0 * unit.multiplier / unit.divisor }
-        } else {
-            Double(text)
-        }
+        let value: Double? =
+            if let unit = suffixes.first(where: { text.hasSuffix($0.suffix) }) {
+                Double(text.dropLast(unit.suffix.count)).map { $0 * unit.multiplier / unit.divisor }
+            } else {
+                Double(text)
+            }
         return value.flatMap { $0.isFinite ? $0 : nil }
     }
 }

@@ -21,8 +21,10 @@ public struct PrometheusClient: Sendable {
 
     let upstream: JSONUpstream
 
-    public init(url: String, caFile: String?, timeout: Double, metrics: UpstreamMetrics, http: CurlHTTPClient = .init()) {
-        upstream = JSONUpstream(target: "prometheus", baseURL: url, caBundle: caFile, timeout: timeout, metrics: metrics, http: http)
+    public init(url: String, caFile: String?, timeout: Double, metrics: UpstreamMetrics, http: CurlHTTPClient = .init())
+    {
+        upstream = JSONUpstream(
+            target: "prometheus", baseURL: url, caBundle: caFile, timeout: timeout, metrics: metrics, http: http)
     }
 
     /// Usage by node name: the `instance` label without its port (kube-prometheus-stack relabels
@@ -30,7 +32,9 @@ public struct PrometheusClient: Sendable {
     public func nodeUsage() async throws(UpstreamFailure) -> [String: NodeUsage] {
         var usage: [String: NodeUsage] = [:]
         for (instance, value) in try await query(Self.cpuQuery) { usage[instance, default: NodeUsage()].cpu = value }
-        for (instance, value) in try await query(Self.memoryQuery) { usage[instance, default: NodeUsage()].memory = value }
+        for (instance, value) in try await query(Self.memoryQuery) {
+            usage[instance, default: NodeUsage()].memory = value
+        }
         return usage
     }
 
@@ -44,9 +48,11 @@ public struct PrometheusClient: Sendable {
             throw UpstreamFailure("Prometheus: \(answer.error ?? answer.status)")
         }
         return data.result.compactMap { sample in
-            guard let instance = sample.metric["instance"], sample.value.count == 2, let value = Double(sample.value[1].text ?? ""),
-                  // Prometheus answers NaN for 0/0 and ±Inf for x/0: no usable figure.
-                  value.isFinite else { return nil }
+            guard let instance = sample.metric["instance"], sample.value.count == 2,
+                let value = Double(sample.value[1].text ?? ""),
+                // Prometheus answers NaN for 0/0 and ±Inf for x/0: no usable figure.
+                value.isFinite
+            else { return nil }
             return (instance.split(separator: ":").first.map(String.init) ?? instance, value)
         }
     }
@@ -96,17 +102,21 @@ public struct FiringAlert: Sendable, Equatable {
 public struct AlertmanagerClient: Sendable {
     let upstream: JSONUpstream
 
-    public init(url: String, caFile: String?, timeout: Double, metrics: UpstreamMetrics, http: CurlHTTPClient = .init()) {
-        upstream = JSONUpstream(target: "alertmanager", baseURL: url, caBundle: caFile, timeout: timeout, metrics: metrics, http: http)
+    public init(url: String, caFile: String?, timeout: Double, metrics: UpstreamMetrics, http: CurlHTTPClient = .init())
+    {
+        upstream = JSONUpstream(
+            target: "alertmanager", baseURL: url, caBundle: caFile, timeout: timeout, metrics: metrics, http: http)
     }
 
     public func firingAlerts() async throws(UpstreamFailure) -> [FiringAlert] {
-        let alerts = try await upstream.get("/api/v2/alerts?active=true&silenced=false&inhibited=false", as: [AlertObject].self)
+        let alerts = try await upstream.get(
+            "/api/v2/alerts?active=true&silenced=false&inhibited=false", as: [AlertObject].self)
         return alerts.filter { $0.status?.state ?? "active" == "active" }.map { alert in
             FiringAlert(
                 name: alert.labels["alertname"] ?? "alert",
                 severity: alert.labels["severity"] ?? "none",
-                summary: alert.annotations?["summary"] ?? alert.annotations?["description"] ?? alert.annotations?["message"] ?? "",
+                summary: alert.annotations?["summary"] ?? alert.annotations?["description"] ?? alert.annotations?[
+                    "message"] ?? "",
                 startsAt: alert.startsAt,
                 labels: alert.labels
             )
@@ -145,9 +155,13 @@ public struct ArgoCDClient: Sendable {
 
     /// `token` is asked for at each call; when it throws, the poll fails with its reason (a missing
     /// token shows on the page rather than stopping the start: the integration is optional).
-    public init(url: String, caFile: String?, timeout: Double, metrics: UpstreamMetrics, http: CurlHTTPClient = .init(),
-                token: @escaping @Sendable () throws -> String) {
-        upstream = JSONUpstream(target: "argocd", baseURL: url, caBundle: caFile, timeout: timeout, metrics: metrics, http: http) {
+    public init(
+        url: String, caFile: String?, timeout: Double, metrics: UpstreamMetrics, http: CurlHTTPClient = .init(),
+        token: @escaping @Sendable () throws -> String
+    ) {
+        upstream = JSONUpstream(
+            target: "argocd", baseURL: url, caBundle: caFile, timeout: timeout, metrics: metrics, http: http
+        ) {
             [("Authorization", "Bearer \(try token())")]
         }
     }
@@ -155,8 +169,10 @@ public struct ArgoCDClient: Sendable {
     public func applications() async throws(UpstreamFailure) -> [ArgoAppStatus] {
         let list = try await upstream.get("/api/v1/applications", as: ApplicationList.self)
         return (list.items ?? []).map { app in
-            ArgoAppStatus(name: app.metadata.name, sync: app.status?.sync?.status ?? "Unknown", health: app.status?.health?.status ?? "Unknown",
-                          revision: app.status?.sync?.revision)
+            ArgoAppStatus(
+                name: app.metadata.name, sync: app.status?.sync?.status ?? "Unknown",
+                health: app.status?.health?.status ?? "Unknown",
+                revision: app.status?.sync?.revision)
         }.sorted { $0.name < $1.name }
     }
 

@@ -17,7 +17,8 @@ public struct ServiceChecker: Sendable {
         let request = UpstreamRequest(
             url: check.url, headers: [("User-Agent", "Homeport health check")],
             connectTimeout: check.timeoutSeconds, timeout: check.timeoutSeconds,
-            caBundlePath: check.caBundle, verifyTLS: !check.skipTLSVerify, collectCertificate: check.url.hasPrefix("https://")
+            caBundlePath: check.caBundle, verifyTLS: !check.skipTLSVerify,
+            collectCertificate: check.url.hasPrefix("https://")
         )
         let started = ContinuousClock.now
         let sample: HealthSample
@@ -25,13 +26,16 @@ public struct ServiceChecker: Sendable {
             let response = try await http.send(request)
             let latency = started.duration(to: .now) / .seconds(1)
             let isUp = check.expects(response.status)
-            sample = HealthSample(at: Date(), isUp: isUp, status: response.status, latency: latency,
-                                  failure: isUp ? nil : "unexpected status \(response.status)", certificate: response.certificate)
+            sample = HealthSample(
+                at: Date(), isUp: isUp, status: response.status, latency: latency,
+                failure: isUp ? nil : "unexpected status \(response.status)", certificate: response.certificate)
         } catch {
-            sample = HealthSample(at: Date(), isUp: false, status: nil, latency: nil,
-                                  failure: UpstreamFailure(error, timeout: check.timeoutSeconds).message, certificate: nil)
+            sample = HealthSample(
+                at: Date(), isUp: false, status: nil, latency: nil,
+                failure: UpstreamFailure(error, timeout: check.timeoutSeconds).message, certificate: nil)
         }
-        metrics.record(target: "service:\(service)", seconds: started.duration(to: .now) / .seconds(1), failed: !sample.isUp)
+        metrics.record(
+            target: "service:\(service)", seconds: started.duration(to: .now) / .seconds(1), failed: !sample.isUp)
         return sample
     }
 }

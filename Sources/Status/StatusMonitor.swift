@@ -20,9 +20,11 @@ public struct StatusSettings: Sendable {
     /// The client service checks go through (it carries the trust of `tls.ca_file`).
     public var http: CurlHTTPClient
 
-    public init(interval: Double = 30, timeout: Double = 10, windowSize: Int = 60, serviceChecks: Bool = false,
-                kubernetes: KubernetesClient? = nil, prometheus: PrometheusClient? = nil,
-                alertmanager: AlertmanagerClient? = nil, argocd: ArgoCDClient? = nil, http: CurlHTTPClient = .init()) {
+    public init(
+        interval: Double = 30, timeout: Double = 10, windowSize: Int = 60, serviceChecks: Bool = false,
+        kubernetes: KubernetesClient? = nil, prometheus: PrometheusClient? = nil,
+        alertmanager: AlertmanagerClient? = nil, argocd: ArgoCDClient? = nil, http: CurlHTTPClient = .init()
+    ) {
         self.http = http
         self.interval = interval
         self.timeout = timeout
@@ -45,7 +47,10 @@ public final class StatusMonitor: Sendable {
     let services: @Sendable () -> [ServiceLink]
     let logger: Logger
 
-    public init(settings: StatusSettings, metrics: UpstreamMetrics, logger: Logger, services: @escaping @Sendable () -> [ServiceLink]) {
+    public init(
+        settings: StatusSettings, metrics: UpstreamMetrics, logger: Logger,
+        services: @escaping @Sendable () -> [ServiceLink]
+    ) {
         self.settings = settings
         self.metrics = metrics
         self.services = services
@@ -121,7 +126,7 @@ public final class StatusMonitor: Sendable {
             var task: Task<Void, Never>
         }
         var running: [String: Running] = [:]
-        defer { running.values.forEach { $0.task.cancel() } }
+        defer { for entry in running.values { entry.task.cancel() } }
         while !Task.isCancelled {
             var wanted: [String: ServiceLink] = [:]
             for service in services() where service.check != nil {
@@ -134,7 +139,8 @@ public final class StatusMonitor: Sendable {
             board.update { status in status.services = status.services.filter { wanted[$0.key] != nil } }
             for (key, service) in wanted where running[key] == nil {
                 let check = service.check!
-                running[key] = Running(check: check, task: Task { await self.checkRepeatedly(service.name, check, key: key) })
+                running[key] = Running(
+                    check: check, task: Task { await self.checkRepeatedly(service.name, check, key: key) })
             }
             try? await Task.sleep(for: .seconds(2))
         }
@@ -154,25 +160,46 @@ public final class StatusMonitor: Sendable {
     /// Poller results for `/metrics`: each service's state and each integration's newest answer.
     public func families(now: Date = Date()) -> [MetricFamily] {
         let status = board.current
-        let checked = services().filter { $0.check != nil }.compactMap { service in status.health(of: service).map { (service.name, $0) } }
+        let checked = services().filter { $0.check != nil }.compactMap { service in
+            status.health(of: service).map { (service.name, $0) }
+        }
         let polled: [(String, ObservedTimes?)] = [
-            ("kubernetes", status.nodes?.erased), ("k8sgpt", status.diagnostics?.erased), ("prometheus", status.nodeUsage?.erased),
+            ("kubernetes", status.nodes?.erased), ("k8sgpt", status.diagnostics?.erased),
+            ("prometheus", status.nodeUsage?.erased),
             ("alertmanager", status.alerts?.erased), ("argocd", status.applications?.erased),
         ]
-        let integrations = polled.compactMap { name, times in times.map { (name, $0.fetchedAt, $0.attemptedAt != nil && $0.failure == nil) } }
+        let integrations = polled.compactMap { name, times in
+            times.map { (name, $0.fetchedAt, $0.attemptedAt != nil && $0.failure == nil) }
+        }
         return [
-            MetricFamily(name: "homeport_service_up", help: "1 when the newest check of a service got an expected status.", type: "gauge",
-                         samples: checked.compactMap { name, window in window.latest.map { (["service": name], $0.isUp ? 1 : 0) } }),
-            MetricFamily(name: "homeport_service_latency_seconds", help: "Time the newest check of a service took to answer.", type: "gauge",
-                         samples: checked.compactMap { name, window in window.latest?.latency.map { (["service": name], $0) } }),
-            MetricFamily(name: "homeport_service_uptime_ratio", help: "Share of the kept checks of a service that were up.", type: "gauge",
-                         samples: checked.compactMap { name, window in window.uptime.map { (["service": name], $0) } }),
-            MetricFamily(name: "homeport_service_certificate_expiry_timestamp_seconds", help: "When a service's TLS certificate expires.", type: "gauge",
-                         samples: checked.compactMap { name, window in window.certificate?.expiresAt.map { (["service": name], $0.timeIntervalSince1970) } }),
-            MetricFamily(name: "homeport_poller_up", help: "1 when the newest poll of an integration succeeded.", type: "gauge",
-                         samples: integrations.map { (["poller": $0.0], $0.2 ? 1 : 0) }),
-            MetricFamily(name: "homeport_poller_last_success_timestamp_seconds", help: "When an integration last answered.", type: "gauge",
-                         samples: integrations.compactMap { name, fetchedAt, _ in fetchedAt.map { (["poller": name], $0.timeIntervalSince1970) } }),
+            MetricFamily(
+                name: "homeport_service_up", help: "1 when the newest check of a service got an expected status.",
+                type: "gauge",
+                samples: checked.compactMap { name, window in window.latest.map { (["service": name], $0.isUp ? 1 : 0) }
+                }),
+            MetricFamily(
+                name: "homeport_service_latency_seconds", help: "Time the newest check of a service took to answer.",
+                type: "gauge",
+                samples: checked.compactMap { name, window in window.latest?.latency.map { (["service": name], $0) } }),
+            MetricFamily(
+                name: "homeport_service_uptime_ratio", help: "Share of the kept checks of a service that were up.",
+                type: "gauge",
+                samples: checked.compactMap { name, window in window.uptime.map { (["service": name], $0) } }),
+            MetricFamily(
+                name: "homeport_service_certificate_expiry_timestamp_seconds",
+                help: "When a service's TLS certificate expires.", type: "gauge",
+                samples: checked.compactMap { name, window in
+                    window.certificate?.expiresAt.map { (["service": name], $0.timeIntervalSince1970) }
+                }),
+            MetricFamily(
+                name: "homeport_poller_up", help: "1 when the newest poll of an integration succeeded.", type: "gauge",
+                samples: integrations.map { (["poller": $0.0], $0.2 ? 1 : 0) }),
+            MetricFamily(
+                name: "homeport_poller_last_success_timestamp_seconds", help: "When an integration last answered.",
+                type: "gauge",
+                samples: integrations.compactMap { name, fetchedAt, _ in
+                    fetchedAt.map { (["poller": name], $0.timeIntervalSince1970) }
+                }),
         ] + metrics.families()
     }
 }

@@ -28,14 +28,21 @@ public final class UpstreamMetrics: Sendable {
     public func families() -> [MetricFamily] {
         let totals = self.totals.withLock { $0 }.sorted { $0.key < $1.key }
         return [
-            MetricFamily(name: "homeport_upstream_requests_total", help: "Calls to upstreams by target and outcome (ok, error).", type: "counter",
-                         samples: totals.flatMap { target, entry in
-                             [(["target": target, "outcome": "ok"], Double(entry.succeeded)), (["target": target, "outcome": "error"], Double(entry.failed))]
-                         }),
-            MetricFamily(name: "homeport_upstream_request_duration_seconds", help: "Time spent calling upstreams, by target.", type: "summary",
-                         samples: totals.flatMap { target, entry in
-                             [(["target": target], entry.seconds), (["target": target], Double(entry.succeeded + entry.failed))]
-                         }, suffixes: ["_sum", "_count"]),
+            MetricFamily(
+                name: "homeport_upstream_requests_total", help: "Calls to upstreams by target and outcome (ok, error).",
+                type: "counter",
+                samples: totals.flatMap { target, entry in
+                    [
+                        (["target": target, "outcome": "ok"], Double(entry.succeeded)),
+                        (["target": target, "outcome": "error"], Double(entry.failed)),
+                    ]
+                }),
+            MetricFamily(
+                name: "homeport_upstream_request_duration_seconds", help: "Time spent calling upstreams, by target.",
+                type: "summary",
+                samples: totals.flatMap { target, entry in
+                    [(["target": target], entry.seconds), (["target": target], Double(entry.succeeded + entry.failed))]
+                }, suffixes: ["_sum", "_count"]),
         ]
     }
 }
@@ -49,7 +56,9 @@ public struct MetricFamily: Sendable {
     /// For summaries: the name suffix of each sample in turn (`_sum`, `_count`), repeating.
     public var suffixes: [String] = []
 
-    public init(name: String, help: String, type: String, samples: [([String: String], Double)], suffixes: [String] = []) {
+    public init(
+        name: String, help: String, type: String, samples: [([String: String], Double)], suffixes: [String] = []
+    ) {
         self.name = name
         self.help = help
         self.type = type
@@ -61,13 +70,15 @@ public struct MetricFamily: Sendable {
         var lines = ["# HELP \(name) \(help)", "# TYPE \(name) \(type)"]
         for (index, (labels, value)) in samples.enumerated() {
             let suffix = suffixes.isEmpty ? "" : suffixes[index % suffixes.count]
-            let rendered = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\(Self.escape($0.value))\"" }.joined(separator: ",")
+            let rendered = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\(Self.escape($0.value))\"" }.joined(
+                separator: ",")
             lines.append("\(name)\(suffix)\(rendered.isEmpty ? "" : "{\(rendered)}") \(value)")
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     private static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
     }
 }

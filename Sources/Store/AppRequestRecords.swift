@@ -52,14 +52,25 @@ public struct AppRequest: Sendable, Codable, Equatable, FetchableRecord, Persist
 
     enum CodingKeys: String, CodingKey {
         case id, engine, model, status, source, feedback, manifest, branch, diff
-        case appName = "app_name", specJSON = "spec_json", autoPR = "auto_pr", filesJSON = "files_json"
-        case findingsJSON = "findings_json", failureReason = "failure_reason", prURL = "pr_url", prNumber = "pr_number"
-        case commitSHA = "commit_sha", requestedBy = "requested_by", createdAt = "created_at", updatedAt = "updated_at"
+        case appName = "app_name"
+        case specJSON = "spec_json"
+        case autoPR = "auto_pr"
+        case filesJSON = "files_json"
+        case findingsJSON = "findings_json"
+        case failureReason = "failure_reason"
+        case prURL = "pr_url"
+        case prNumber = "pr_number"
+        case commitSHA = "commit_sha"
+        case requestedBy = "requested_by"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
         case finishedAt = "finished_at"
     }
 
-    public init(id: String, appName: String, engine: String, model: String?, source: String, specJSON: String,
-                autoPR: Bool, requestedBy: String?, at: Date) {
+    public init(
+        id: String, appName: String, engine: String, model: String?, source: String, specJSON: String,
+        autoPR: Bool, requestedBy: String?, at: Date
+    ) {
         self.id = id
         self.appName = appName
         self.engine = engine
@@ -90,7 +101,10 @@ public struct RequestEvent: Sendable, Codable, Equatable, FetchableRecord, Mutab
     /// The actor of what the job runner does on its own.
     public static let system = "homeport"
 
-    public init(id: Int64? = nil, requestID: String, at: Date, status: RequestStatus, message: String, actedBy: String? = RequestEvent.system) {
+    public init(
+        id: Int64? = nil, requestID: String, at: Date, status: RequestStatus, message: String,
+        actedBy: String? = RequestEvent.system
+    ) {
         self.id = id
         self.requestID = requestID
         self.at = at
@@ -132,12 +146,18 @@ public struct GenerationAttempt: Sendable, Codable, Equatable, FetchableRecord, 
 
     enum CodingKeys: String, CodingKey {
         case id, number, purpose, engine, model, prompt, error
-        case requestID = "request_id", rawOutput = "raw_output", promptTokens = "prompt_tokens"
-        case outputTokens = "output_tokens", startedAt = "started_at", finishedAt = "finished_at"
+        case requestID = "request_id"
+        case rawOutput = "raw_output"
+        case promptTokens = "prompt_tokens"
+        case outputTokens = "output_tokens"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
         case durationMilliseconds = "duration_ms"
     }
 
-    public init(requestID: String, number: Int, purpose: String, engine: String, model: String?, prompt: String, startedAt: Date) {
+    public init(
+        requestID: String, number: Int, purpose: String, engine: String, model: String?, prompt: String, startedAt: Date
+    ) {
         self.requestID = requestID
         self.number = number
         self.purpose = purpose

@@ -20,7 +20,8 @@ public enum DataDirectory {
     /// Why a data folder on file system `type` is refused, or nil when it is accepted.
     public static func refusal(path: String, fileSystemType type: Int64, allowNetwork: Bool) -> String? {
         guard !allowNetwork, let name = networkFileSystems[type] else { return nil }
-        return "data_dir \(path) is on a network file system (\(name)), where SQLite's file locking is unreliable and the database can be corrupted; "
+        return
+            "data_dir \(path) is on a network file system (\(name)), where SQLite's file locking is unreliable and the database can be corrupted; "
             + "put it on a local disk (a local-path volume) and send backups to the network share with backup.dir, "
             + "or set data_dir_allow_network_fs: true (HOMEPORT_DATA_DIR_ALLOW_NETWORK_FS=true) to accept the risk"
     }

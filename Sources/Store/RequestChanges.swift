@@ -9,8 +9,10 @@ public final class RequestChanges: Sendable {
 
     init(pool: DatabasePool) {
         // Called on the writer's queue right after each commit, before the write returns.
-        let cancellable = DatabaseRegionObservation(tracking: Table("app_requests"), Table("request_events"), Table("generation_attempts"))
-            .start(in: pool, onError: { _ in }, onChange: { [weak self] _ in self?.count.withLock { $0 += 1 } })
+        let cancellable = DatabaseRegionObservation(
+            tracking: Table("app_requests"), Table("request_events"), Table("generation_attempts")
+        )
+        .start(in: pool, onError: { _ in }, onChange: { [weak self] _ in self?.count.withLock { $0 += 1 } })
         observation.withLock { $0 = cancellable }
     }
 

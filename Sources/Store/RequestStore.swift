@@ -25,7 +25,9 @@ public struct RequestStore: Sendable {
                 throw AppNameTaken(appName: request.appName, requestID: holder.id)
             }
             try request.insert(db)
-            var event = RequestEvent(requestID: request.id, at: request.createdAt, status: request.status, message: message, actedBy: actedBy)
+            var event = RequestEvent(
+                requestID: request.id, at: request.createdAt, status: request.status, message: message, actedBy: actedBy
+            )
             try event.insert(db)
             return request
         }
@@ -58,14 +60,17 @@ public struct RequestStore: Sendable {
     /// Takes the oldest queued request of one of `engines` and marks it `generating`; nil when none is queued.
     public func claimNextQueued(engines: Set<String>, at now: Date = Date()) throws -> AppRequest? {
         try pool.write { db in
-            let queued = AppRequest.filter(Column("status") == RequestStatus.queued && engines.contains(Column("engine")))
+            let queued = AppRequest.filter(
+                Column("status") == RequestStatus.queued && engines.contains(Column("engine")))
             guard var request = try queued.order(Column("created_at"), Column("id")).fetchOne(db) else {
                 return nil
             }
             request.status = .generating
             request.updatedAt = now
             try request.update(db)
-            var event = RequestEvent(id: nil, requestID: request.id, at: now, status: .generating, message: "Generation started (\(request.engine) engine)")
+            var event = RequestEvent(
+                id: nil, requestID: request.id, at: now, status: .generating,
+                message: "Generation started (\(request.engine) engine)")
             try event.insert(db)
             return request
         }
@@ -76,22 +81,34 @@ public struct RequestStore: Sendable {
     /// reuse the branch and PR, so this never opens a second one).
     public func recoverInterrupted(at now: Date = Date()) throws -> [AppRequest] {
         let stuck = try pool.write { db in
-            try db.execute(sql: "UPDATE generation_attempts SET error = 'interrupted: Homeport stopped during this attempt', finished_at = ? WHERE finished_at IS NULL", arguments: [now])
-            return try AppRequest.filter([RequestStatus.generating, .validating, .openingPR].contains(Column("status"))).fetchAll(db)
+            try db.execute(
+                sql:
+                    "UPDATE generation_attempts SET error = 'interrupted: Homeport stopped during this attempt', finished_at = ? WHERE finished_at IS NULL",
+                arguments: [now])
+            return try AppRequest.filter(
+                [RequestStatus.generating, .validating, .openingPR].contains(Column("status"))
+            ).fetchAll(db)
         }
         var openingPR: [AppRequest] = []
         for request in stuck {
             if request.status == .openingPR {
                 openingPR.append(request)
-                try appendEvent(request.id, status: .openingPR, message: "Homeport restarted while opening the pull request; opening it again", at: now)
+                try appendEvent(
+                    request.id, status: .openingPR,
+                    message: "Homeport restarted while opening the pull request; opening it again", at: now)
             } else {
-                try transition(request.id, from: [request.status], to: .queued, message: "Homeport restarted during \(request.status.rawValue); queued again", at: now)
+                try transition(
+                    request.id, from: [request.status], to: .queued,
+                    message: "Homeport restarted during \(request.status.rawValue); queued again", at: now)
             }
         }
         return openingPR
     }
 
-    public func appendEvent(_ id: String, status: RequestStatus, message: String, actedBy: String = RequestEvent.system, at now: Date = Date()) throws {
+    public func appendEvent(
+        _ id: String, status: RequestStatus, message: String, actedBy: String = RequestEvent.system,
+        at now: Date = Date()
+    ) throws {
         try pool.write { db in
             var event = RequestEvent(requestID: id, at: now, status: status, message: message, actedBy: actedBy)
             try event.insert(db)
@@ -118,7 +135,9 @@ public struct RequestStore: Sendable {
 
     /// A request with its events and attempts from one read, so that the status shown and the
     /// timeline shown never disagree (a page read them one after the other while the job ran).
-    public func history(of id: String) throws -> (request: AppRequest, events: [RequestEvent], attempts: [GenerationAttempt])? {
+    public func history(of id: String) throws -> (
+        request: AppRequest, events: [RequestEvent], attempts: [GenerationAttempt]
+    )? {
         try pool.read { db in
             guard let request = try AppRequest.fetchOne(db, key: id) else { return nil }
             let events = try RequestEvent.filter(Column("request_id") == id).order(Column("id")).fetchAll(db)
@@ -151,9 +170,10 @@ public struct RequestStore: Sendable {
     public func countsByStatus() throws -> [RequestStatus: Int] {
         try pool.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM app_requests GROUP BY status")
-            return Dictionary(uniqueKeysWithValues: rows.compactMap { row in
-                RequestStatus(rawValue: row["status"]).map { ($0, row["n"] as Int) }
-            })
+            return Dictionary(
+                uniqueKeysWithValues: rows.compactMap { row in
+                    RequestStatus(rawValue: row["status"]).map { ($0, row["n"] as Int) }
+                })
         }
     }
 
@@ -166,7 +186,8 @@ public struct RequestStore: Sendable {
     /// `requestedBy`'s when given.
     public func activeCount(requestedBy: String? = nil) throws -> Int {
         try pool.read { db in
-            var active = AppRequest.filter([RequestStatus.queued, .generating, .validating, .openingPR].contains(Column("status")))
+            var active = AppRequest.filter(
+                [RequestStatus.queued, .generating, .validating, .openingPR].contains(Column("status")))
             if let requestedBy { active = active.filter(Column("requested_by") == requestedBy) }
             return try active.fetchCount(db)
         }
@@ -180,7 +201,8 @@ public struct RequestStore: Sendable {
             if let requestedBy = query.requestedBy { filtered = filtered.filter(Column("requested_by") == requestedBy) }
             if let text = query.text?.lowercased(), !text.isEmpty {
                 let pattern = "%\(text)%"
-                filtered = filtered.filter(Column("app_name").like(pattern) || Column("id").like(pattern) || Column("spec_json").like(pattern))
+                filtered = filtered.filter(
+                    Column("app_name").like(pattern) || Column("id").like(pattern) || Column("spec_json").like(pattern))
             }
             let total = try filtered.fetchCount(db)
             let page = query.clampedPage(total: total)
@@ -194,7 +216,8 @@ public struct RequestStore: Sendable {
     /// It runs for every search, so its statement is prepared once per number of words.
     public func search(words: [String], limit: Int = 50) throws -> [AppRequest] {
         guard !words.isEmpty else { return [] }
-        let condition = Array(repeating: "(app_name LIKE ? OR id LIKE ? OR spec_json LIKE ?)", count: words.count).joined(separator: " AND ")
+        let condition = Array(repeating: "(app_name LIKE ? OR id LIKE ? OR spec_json LIKE ?)", count: words.count)
+            .joined(separator: " AND ")
         let sql = "SELECT * FROM app_requests WHERE \(condition) ORDER BY created_at DESC, id DESC LIMIT ?"
         let patterns: [any DatabaseValueConvertible] = words.flatMap { word in Array(repeating: "%\(word)%", count: 3) }
         return try pool.read { db in
@@ -220,7 +243,9 @@ public struct RequestQuery: Sendable, Equatable {
     /// that `page * pageSize` can never overflow.
     public static let maxPage = 1_000_000
 
-    public init(status: RequestStatus? = nil, text: String? = nil, requestedBy: String? = nil, page: Int = 1, pageSize: Int = 50) {
+    public init(
+        status: RequestStatus? = nil, text: String? = nil, requestedBy: String? = nil, page: Int = 1, pageSize: Int = 50
+    ) {
         self.status = status
         self.text = text
         self.requestedBy = requestedBy

@@ -55,7 +55,10 @@ enum CoreTags {
 
     private static func unsupported(_ tag: String, at mark: YAMLMark) -> YAMLError {
         let shown = tag.hasPrefix(prefix) ? "!!" + tag.dropFirst(prefix.count) : tag
-        return YAMLError(at: mark, "tag \(shown) is not supported: only YAML's core tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) have one meaning for every reader")
+        return YAMLError(
+            at: mark,
+            "tag \(shown) is not supported: only YAML's core tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) have one meaning for every reader"
+        )
     }
 
     /// `[-+]?[0-9]+` or `0x[0-9a-fA-F]+`, the integers of YAML's core schema. Octal is left out:
@@ -66,7 +69,8 @@ enum CoreTags {
             return digits.allSatisfy(\.isHexDigit) ? Int(digits, radix: 16) : nil
         }
         let digits = text.first == "-" || text.first == "+" ? text.dropFirst() : Substring(text)
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits == "0" || digits.first != "0" else { return nil }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits == "0" || digits.first != "0"
+        else { return nil }
         return Int(text)
     }
 }

@@ -29,7 +29,8 @@ public struct YAMLLimits: Sendable {
     /// Most documents in one stream.
     public var maxDocuments: Int
 
-    public init(maxBytes: Int = 4 << 20, maxDepth: Int = 64, maxAliasExpansion: Int = 10_000, maxDocuments: Int = 1_000) {
+    public init(maxBytes: Int = 4 << 20, maxDepth: Int = 64, maxAliasExpansion: Int = 10_000, maxDocuments: Int = 1_000)
+    {
         self.maxBytes = maxBytes
         self.maxDepth = maxDepth
         self.maxAliasExpansion = maxAliasExpansion

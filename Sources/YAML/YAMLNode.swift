@@ -23,9 +23,9 @@ public struct YAMLNode: Sendable, Hashable {
 
         public static func == (lhs: Value, rhs: Value) -> Bool {
             switch (lhs, rhs) {
-            case let (.scalar(a, qa), .scalar(b, qb)): return a == b && qa == qb
-            case let (.sequence(a), .sequence(b)): return a == b
-            case let (.mapping(a), .mapping(b)):
+            case (.scalar(let a, let qa), .scalar(let b, let qb)): return a == b && qa == qb
+            case (.sequence(let a), .sequence(let b)): return a == b
+            case (.mapping(let a), .mapping(let b)):
                 return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
             default: return false
             }
@@ -33,10 +33,15 @@ public struct YAMLNode: Sendable, Hashable {
 
         public func hash(into hasher: inout Hasher) {
             switch self {
-            case let .scalar(text, quoted): hasher.combine(text); hasher.combine(quoted)
-            case let .sequence(items): hasher.combine(items)
-            case let .mapping(pairs):
-                for pair in pairs { hasher.combine(pair.key); hasher.combine(pair.value) }
+            case .scalar(let text, let quoted):
+                hasher.combine(text)
+                hasher.combine(quoted)
+            case .sequence(let items): hasher.combine(items)
+            case .mapping(let pairs):
+                for pair in pairs {
+                    hasher.combine(pair.key)
+                    hasher.combine(pair.value)
+                }
             }
         }
     }
@@ -55,32 +60,32 @@ public struct YAMLNode: Sendable, Hashable {
 extension YAMLNode {
     /// The text of a scalar, or nil for collections and nulls.
     public var string: String? {
-        guard case let .scalar(text, quoted) = value else { return nil }
+        guard case .scalar(let text, let quoted) = value else { return nil }
         if !quoted && Self.nullWords.contains(text) { return nil }
         return text
     }
 
     /// True for an explicit or implicit null (`~`, `null`, empty).
     public var isNull: Bool {
-        guard case let .scalar(text, quoted) = value else { return false }
+        guard case .scalar(let text, let quoted) = value else { return false }
         return !quoted && Self.nullWords.contains(text)
     }
 
     /// An unquoted integer scalar (decimal), as YAML's core schema reads it.
     public var int: Int? {
-        guard case let .scalar(text, quoted) = value, !quoted else { return nil }
+        guard case .scalar(let text, let quoted) = value, !quoted else { return nil }
         return Int(text.filter { $0 != "_" })
     }
 
     /// An unquoted number scalar.
     public var double: Double? {
-        guard case let .scalar(text, quoted) = value, !quoted else { return nil }
+        guard case .scalar(let text, let quoted) = value, !quoted else { return nil }
         return Double(text)
     }
 
     /// An unquoted boolean scalar (`true`/`false` in any case, as the YAML 1.2 core schema reads them).
     public var bool: Bool? {
-        guard case let .scalar(text, quoted) = value, !quoted else { return nil }
+        guard case .scalar(let text, let quoted) = value, !quoted else { return nil }
         switch text.lowercased() {
         case "true": return true
         case "false": return false
@@ -89,18 +94,18 @@ extension YAMLNode {
     }
 
     public var sequence: [YAMLNode]? {
-        if case let .sequence(items) = value { return items }
+        if case .sequence(let items) = value { return items }
         return nil
     }
 
     public var mapping: [(key: YAMLNode, value: YAMLNode)]? {
-        if case let .mapping(pairs) = value { return pairs }
+        if case .mapping(let pairs) = value { return pairs }
         return nil
     }
 
     /// The value for a string key of a mapping.
     public subscript(key: String) -> YAMLNode? {
-        guard case let .mapping(pairs) = value else { return nil }
+        guard case .mapping(let pairs) = value else { return nil }
         return pairs.first { $0.key.string == key }?.value
     }
 

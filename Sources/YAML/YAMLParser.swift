@@ -17,7 +17,8 @@ public enum YAML {
     /// Every document of a YAML stream given as raw bytes; invalid UTF-8 is reported with its place.
     public static func parseDocuments(bytes: [UInt8], limits: YAMLLimits = .default) throws(YAMLError) -> [YAMLNode] {
         guard bytes.count <= limits.maxBytes else {
-            throw YAMLError(line: 1, column: 1, reason: "input is \(bytes.count) bytes, more than the limit of \(limits.maxBytes)")
+            throw YAMLError(
+                line: 1, column: 1, reason: "input is \(bytes.count) bytes, more than the limit of \(limits.maxBytes)")
         }
         var builder = TreeBuilder(limits: limits)
         try builder.run(bytes)
@@ -97,7 +98,8 @@ private struct TreeBuilder {
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
             let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
-            let node = try CoreTags.scalar(text, quoted: scalar.plain_implicit == 0, tag: Self.string(scalar.tag), at: mark)
+            let node = try CoreTags.scalar(
+                text, quoted: scalar.plain_implicit == 0, tag: Self.string(scalar.tag), at: mark)
             try register(anchor: Self.string(scalar.anchor), node: node, size: 1)
             try add(node)
         case YAML_ALIAS_EVENT:
@@ -107,14 +109,19 @@ private struct TreeBuilder {
             }
             expanded += target.size
             guard expanded <= limits.maxAliasExpansion else {
-                throw YAMLError(at: mark, "aliases expand to more than \(limits.maxAliasExpansion) nodes (a \"billion laughs\" document?)")
+                throw YAMLError(
+                    at: mark,
+                    "aliases expand to more than \(limits.maxAliasExpansion) nodes (a \"billion laughs\" document?)")
             }
             try add(target.node)
         case YAML_SEQUENCE_START_EVENT:
-            try CoreTags.checkCollection(tag: Self.string(event.data.sequence_start.tag), "tag:yaml.org,2002:seq", at: mark)
-            try push(Frame(isMapping: false, mark: mark, anchor: Self.string(event.data.sequence_start.anchor)), at: mark)
+            try CoreTags.checkCollection(
+                tag: Self.string(event.data.sequence_start.tag), "tag:yaml.org,2002:seq", at: mark)
+            try push(
+                Frame(isMapping: false, mark: mark, anchor: Self.string(event.data.sequence_start.anchor)), at: mark)
         case YAML_MAPPING_START_EVENT:
-            try CoreTags.checkCollection(tag: Self.string(event.data.mapping_start.tag), "tag:yaml.org,2002:map", at: mark)
+            try CoreTags.checkCollection(
+                tag: Self.string(event.data.mapping_start.tag), "tag:yaml.org,2002:map", at: mark)
             try push(Frame(isMapping: true, mark: mark, anchor: Self.string(event.data.mapping_start.anchor)), at: mark)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return }
@@ -153,7 +160,7 @@ private struct TreeBuilder {
             stack[top].pendingKey = nil
             return
         }
-        if case let .scalar(text, _) = node.value {
+        if case .scalar(let text, _) = node.value {
             if let first = stack[top].keyLines[text] {
                 throw YAMLError(at: node.mark, "duplicate key '\(text)' (first at line \(first))")
             }
@@ -165,8 +172,8 @@ private struct TreeBuilder {
     private static func size(of node: YAMLNode) -> Int {
         switch node.value {
         case .scalar: return 1
-        case let .sequence(items): return items.reduce(1) { $0 + size(of: $1) }
-        case let .mapping(pairs): return pairs.reduce(1) { $0 + size(of: $1.key) + size(of: $1.value) }
+        case .sequence(let items): return items.reduce(1) { $0 + size(of: $1) }
+        case .mapping(let pairs): return pairs.reduce(1) { $0 + size(of: $1.key) + size(of: $1.value) }
         }
     }
 

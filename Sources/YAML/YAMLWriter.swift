@@ -11,8 +11,11 @@ public enum YAMLWriter {
         switch node.value {
         case .scalar:
             out += (inline ? " " : pad) + scalar(node, indent: indent) + "\n"
-        case let .sequence(items):
-            if items.isEmpty { out += (inline ? " " : pad) + "[]\n"; return }
+        case .sequence(let items):
+            if items.isEmpty {
+                out += (inline ? " " : pad) + "[]\n"
+                return
+            }
             if inline { out += "\n" }
             for item in items {
                 if case .scalar = item.value {
@@ -29,8 +32,11 @@ public enum YAMLWriter {
                     out += pad + "- " + nested.dropFirst(nestedPad.count)
                 }
             }
-        case let .mapping(pairs):
-            if pairs.isEmpty { out += (inline ? " " : pad) + "{}\n"; return }
+        case .mapping(let pairs):
+            if pairs.isEmpty {
+                out += (inline ? " " : pad) + "{}\n"
+                return
+            }
             if inline { out += "\n" }
             for pair in pairs {
                 out += pad + scalar(pair.key, blockAllowed: false) + ":"
@@ -45,16 +51,19 @@ public enum YAMLWriter {
 
     /// `blockAllowed` is false for mapping keys, which cannot be block scalars (found by the fuzz tests).
     private static func scalar(_ node: YAMLNode, indent: Int = 0, blockAllowed: Bool = true) -> String {
-        guard case let .scalar(text, quoted) = node.value else { return "" }
+        guard case .scalar(let text, let quoted) = node.value else { return "" }
         if !quoted && !text.isEmpty && !needsQuotes(text) { return text }
         if !quoted && text.isEmpty { return "null" }
         let controls = text.unicodeScalars.contains { Self.mustEscape($0) && $0 != "\n" && $0 != "\t" }
         // Multi-line text reads best as a literal block; `|-` drops the final newline the text lacks.
         // A line starting with a space or a tab would change the block's indentation.
         let indentedLine = text.split(separator: "\n").contains { $0.first == " " || $0.first == "\t" }
-        if blockAllowed, !controls, !indentedLine, text.contains("\n"), !text.hasSuffix("\n\n"), text.contains(where: { $0 != "\n" }) {
+        if blockAllowed, !controls, !indentedLine, text.contains("\n"), !text.hasSuffix("\n\n"),
+            text.contains(where: { $0 != "\n" })
+        {
             let keepsNewline = text.hasSuffix("\n")
-            let lines = (keepsNewline ? text.dropLast() : Substring(text)).split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = (keepsNewline ? text.dropLast() : Substring(text)).split(
+                separator: "\n", omittingEmptySubsequences: false)
             let pad = String(repeating: "  ", count: indent + 1)
             return (keepsNewline ? "|" : "|-") + "\n" + lines.map { $0.isEmpty ? "" : pad + $0 }.joined(separator: "\n")
         }
@@ -66,7 +75,9 @@ public enum YAMLWriter {
             case "\n": escaped += "\\n"
             case "\t": escaped += "\\t"
             case _ where Self.mustEscape(character):
-                escaped += "\\u" + String(repeating: "0", count: 4 - String(character.value, radix: 16).count) + String(character.value, radix: 16)
+                escaped +=
+                    "\\u" + String(repeating: "0", count: 4 - String(character.value, radix: 16).count)
+                    + String(character.value, radix: 16)
             default: escaped.unicodeScalars.append(character)
             }
         }
@@ -80,7 +91,9 @@ public enum YAMLWriter {
         if first == "-" {
             let second = text.dropFirst().first
             if second == nil || second == " " || text.hasPrefix("---") { return true }
-        } else if "?:,[]{}#&*!|>'\"%@`".contains(first) { return true }
+        } else if "?:,[]{}#&*!|>'\"%@`".contains(first) {
+            return true
+        }
         if first == " " || last == " " { return true }
         // ": ", " #", a control character or a line break anywhere; scanned as bytes, as this runs for
         // every value of a 10,000-entity catalog at load, with the Unicode check for non-ASCII text only.
@@ -88,7 +101,10 @@ public enum YAMLWriter {
         var asciiOnly = true
         for byte in text.utf8 {
             if byte < 0x20 || byte == 0x7F || (previous == UInt8(ascii: ":") && byte == UInt8(ascii: " "))
-                || (previous == UInt8(ascii: " ") && byte == UInt8(ascii: "#")) { return true }
+                || (previous == UInt8(ascii: " ") && byte == UInt8(ascii: "#"))
+            {
+                return true
+            }
             if byte >= 0x80 { asciiOnly = false }
             previous = byte
         }

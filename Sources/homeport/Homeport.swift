@@ -61,7 +61,9 @@ struct Serve: AsyncParsableCommand {
         let logger = makeLogger(level: config.log.level)
         let database = try HomeportDatabase(path: config.dataDir + "/homeport.sqlite")
         let applied = try database.migrate(folder: config.resourcesDir + "/migrations")
-        if !applied.isEmpty { logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"]) }
+        if !applied.isEmpty {
+            logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"])
+        }
         let app = try await buildApplication(config: config, logger: logger)
         try await app.runService()
     }
@@ -90,7 +92,8 @@ struct Check: AsyncParsableCommand {
         for problem in snapshot.problems {
             print(problem)
         }
-        let summary = "\(snapshot.catalog.entities.count) entities, \(snapshot.adrs.count) decision records, \(snapshot.problems.count) problems"
+        let summary =
+            "\(snapshot.catalog.entities.count) entities, \(snapshot.adrs.count) decision records, \(snapshot.problems.count) problems"
         guard snapshot.problems.isEmpty else {
             FileHandle.standardError.write(Data("\(summary)\n".utf8))
             throw ExitCode(1)

@@ -21,13 +21,21 @@ struct Lint: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(help: "Namespace every namespaced object must be in (default: policy.namespace of the configuration, ai-generated).")
+    @Option(
+        help:
+            "Namespace every namespaced object must be in (default: policy.namespace of the configuration, ai-generated)."
+    )
     var namespace: String?
 
-    @Option(help: "Pod Security level: baseline (its items are errors, restricted items warnings) or restricted (both errors).")
+    @Option(
+        help:
+            "Pod Security level: baseline (its items are errors, restricted items warnings) or restricted (both errors)."
+    )
     var level: PodSecurityLevel = .baseline
 
-    @Option(name: .customLong("allow-kind"), help: "A kind accepted beyond the allow-list, RBAC and cluster-scoped ones included (repeatable).")
+    @Option(
+        name: .customLong("allow-kind"),
+        help: "A kind accepted beyond the allow-list, RBAC and cluster-scoped ones included (repeatable).")
     var allowKinds: [String] = []
 
     @Argument(help: "Files and folders to check.")
@@ -55,7 +63,8 @@ struct Lint: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)
         }
-        var errors = 0, warnings = 0
+        var errors = 0
+        var warnings = 0
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
                 FileHandle.standardError.write(Data("\(file): cannot read the file\n".utf8))
@@ -100,7 +109,8 @@ enum LintFiles {
                 throw Unreadable(description: "\(path): cannot read the folder")
             }
             let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-            files += walker.compactMap { $0 as? String }.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { base + "/" + $0 }
+            files += walker.compactMap { $0 as? String }.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                .sorted().map { base + "/" + $0 }
         }
         var seen: Set<String> = []
         return files.filter { seen.insert($0).inserted }
@@ -113,7 +123,10 @@ enum LintFiles {
         if ["kustomization.yaml", "kustomization.yml", "Kustomization"].contains(name) {
             return "a kustomization, not a Kubernetes object"
         }
-        guard let documents = try? YAML.parseDocuments(text, limits: YAMLLimits(maxBytes: 16 << 20, maxDepth: 64, maxAliasExpansion: 100_000, maxDocuments: 10_000))
+        guard
+            let documents = try? YAML.parseDocuments(
+                text,
+                limits: YAMLLimits(maxBytes: 16 << 20, maxDepth: 64, maxAliasExpansion: 100_000, maxDocuments: 10_000))
         else { return nil }
         let objects = documents.filter { !$0.isNull }
         let isKubernetes = objects.contains { document in
@@ -130,7 +143,9 @@ enum LintFiles {
     /// `FILE:LINE: error|warning: Kind/name: path: message`, empty parts left out.
     static func line(file: String, _ located: LocatedFinding) -> String {
         let finding = located.finding
-        return (["\(file):\(located.line)", finding.severity.rawValue, finding.object, finding.path, finding.message].filter { !$0.isEmpty })
+        return
+            (["\(file):\(located.line)", finding.severity.rawValue, finding.object, finding.path, finding.message]
+            .filter { !$0.isEmpty })
             .joined(separator: ": ")
     }
 }

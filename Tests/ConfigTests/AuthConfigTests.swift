@@ -1,6 +1,7 @@
 import Auth
 import Foundation
 import Testing
+
 @testable import Config
 
 @Suite("Configuration: auth")
@@ -14,7 +15,8 @@ struct AuthConfigTests {
     @Test("proxy mode: header names, trusted blocks, reading closed; and it may listen beyond loopback")
     func proxy() throws {
         let config = try load([
-            "HOMEPORT_AUTH_MODE": "proxy", "HOMEPORT_SERVER_HOST": "0.0.0.0", "HOMEPORT_AUTH_READ_REQUIRES_USER": "true",
+            "HOMEPORT_AUTH_MODE": "proxy", "HOMEPORT_SERVER_HOST": "0.0.0.0",
+            "HOMEPORT_AUTH_READ_REQUIRES_USER": "true",
             "HOMEPORT_AUTH_PROXY_USER_HEADER": "Remote-User", "HOMEPORT_AUTH_PROXY_EMAIL_HEADER": "Remote-Email",
             "HOMEPORT_AUTH_PROXY_TRUSTED_ADDRESSES": "10.42.0.0/16, fd00::/8,192.168.1.5",
         ])
@@ -52,15 +54,26 @@ struct AuthConfigTests {
         #expect(file.auth.tokensFile == "/etc/homeport/tokens")
     }
 
-    @Test("bad auth values stop the start with the key and the reason", arguments: [
-        (["HOMEPORT_AUTH_MODE": "oidc"], "auth.mode: expected none, proxy or token, got 'oidc'"),
-        (["HOMEPORT_AUTH_MODE": "token"], "auth.mode: token mode needs token hashes in auth.tokens or auth.tokens_file"),
-        (["HOMEPORT_AUTH_PROXY_TRUSTED_ADDRESSES": "10.0.0.0/8, proxy.lan"], "'proxy.lan' is not an IP address or CIDR block"),
-        (["HOMEPORT_AUTH_TOKENS": "my-plain-secret-token"], "expected NAME:SHA256"),
-        (["HOMEPORT_AUTH_MODE": "proxy", "HOMEPORT_AUTH_PROXY_TRUSTED_ADDRESSES": " "], "proxy mode needs the proxy's address"),
-        (["HOMEPORT_JOBS_PER_USER_LIMIT": "0"], "jobs.per_user_limit: expected a whole number from 1 to 10000"),
-        (["HOMEPORT_SERVER_HOST": "0.0.0.0", "HOMEPORT_AUTH_MODE": "none"], "set auth.mode (proxy or token)"),
-    ])
+    @Test(
+        "bad auth values stop the start with the key and the reason",
+        arguments: [
+            (["HOMEPORT_AUTH_MODE": "oidc"], "auth.mode: expected none, proxy or token, got 'oidc'"),
+            (
+                ["HOMEPORT_AUTH_MODE": "token"],
+                "auth.mode: token mode needs token hashes in auth.tokens or auth.tokens_file"
+            ),
+            (
+                ["HOMEPORT_AUTH_PROXY_TRUSTED_ADDRESSES": "10.0.0.0/8, proxy.lan"],
+                "'proxy.lan' is not an IP address or CIDR block"
+            ),
+            (["HOMEPORT_AUTH_TOKENS": "my-plain-secret-token"], "expected NAME:SHA256"),
+            (
+                ["HOMEPORT_AUTH_MODE": "proxy", "HOMEPORT_AUTH_PROXY_TRUSTED_ADDRESSES": " "],
+                "proxy mode needs the proxy's address"
+            ),
+            (["HOMEPORT_JOBS_PER_USER_LIMIT": "0"], "jobs.per_user_limit: expected a whole number from 1 to 10000"),
+            (["HOMEPORT_SERVER_HOST": "0.0.0.0", "HOMEPORT_AUTH_MODE": "none"], "set auth.mode (proxy or token)"),
+        ])
     func bad(_ environment: [String: String], _ message: String) {
         do {
             _ = try load(environment)

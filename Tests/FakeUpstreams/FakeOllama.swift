@@ -6,7 +6,8 @@ import Logging
 // target that needs one. They replay recorded and authored transcripts from Tests/Fixtures.
 
 /// Tests/Fixtures.
-public let fixturesRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path
+public let fixturesRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Fixtures").path
 
 /// A file of Tests/Fixtures/ollama.
 public func fixture(_ name: String) throws -> [UInt8] {
@@ -24,7 +25,9 @@ public func transcriptTokens(_ name: String) throws -> [String] {
     var tokens: [String] = []
     for line in try transcriptLines(name) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { break }
-        if let message = object["message"] as? [String: Any], let content = message["content"] as? String, !content.isEmpty {
+        if let message = object["message"] as? [String: Any], let content = message["content"] as? String,
+            !content.isEmpty
+        {
             tokens.append(content)
         }
     }
@@ -127,19 +130,23 @@ public struct FakeOllama: Sendable {
         let requests = self.requests
         let router = Router()
         router.get("/api/tags") { request, _ -> Response in
-            requests.update { $0.append(RecordedRequest(method: "GET", path: request.uri.path, contentType: nil, body: [])) }
+            requests.update {
+                $0.append(RecordedRequest(method: "GET", path: request.uri.path, contentType: nil, body: []))
+            }
             return Self.json(.ok, tags)
         }
         router.post("/api/chat") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)
             let recorded = RecordedRequest(
-                method: "\(request.method)", path: request.uri.path, contentType: request.headers[.contentType], body: Array(body.readableBytesView)
+                method: "\(request.method)", path: request.uri.path, contentType: request.headers[.contentType],
+                body: Array(body.readableBytesView)
             )
             requests.update { $0.append(recorded) }
             let model = recorded.json["model"] as? String ?? ""
             guard knownModels.contains(model) else {
                 let escaped = model.replacingOccurrences(of: "\"", with: "\\\"")
-                return Self.json(.notFound, Array(#"{"error":"model \"\#(escaped)\" not found, try pulling it first"}"#.utf8))
+                return Self.json(
+                    .notFound, Array(#"{"error":"model \"\#(escaped)\" not found, try pulling it first"}"#.utf8))
             }
             return try await Self.answer(script)
         }
@@ -152,7 +159,9 @@ public struct FakeOllama: Sendable {
             let bytes = try fixture(name)
             let pieces: [[UInt8]]
             if let chunkSize {
-                pieces = stride(from: 0, to: bytes.count, by: chunkSize).map { Array(bytes[$0..<min($0 + chunkSize, bytes.count)]) }
+                pieces = stride(from: 0, to: bytes.count, by: chunkSize).map {
+                    Array(bytes[$0..<min($0 + chunkSize, bytes.count)])
+                }
             } else {
                 pieces = try transcriptLines(name).map { Array(($0 + "\n").utf8) }
             }
@@ -183,19 +192,27 @@ public struct FakeOllama: Sendable {
             if body.hasPrefix("{") {
                 return json(.init(code: code), Array(body.utf8))
             }
-            return Response(status: .init(code: code), headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: body)))
+            return Response(
+                status: .init(code: code), headers: [.contentType: "text/plain"],
+                body: .init(byteBuffer: ByteBuffer(string: body)))
         }
     }
 
-    private static func ndjson(_ write: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: ResponseBody { writer in
-            try await write(&writer)
-            try await writer.finish(nil)
-        })
+    private static func ndjson(_ write: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void)
+        -> Response
+    {
+        Response(
+            status: .ok, headers: [.contentType: "application/x-ndjson"],
+            body: ResponseBody { writer in
+                try await write(&writer)
+                try await writer.finish(nil)
+            })
     }
 
     private static func json(_ status: HTTPResponse.Status, _ body: [UInt8]) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     private struct Tags: Decodable {
@@ -223,7 +240,9 @@ public final class UnansweredListener: Sendable {
         var address = LoopbackSocket.address(port: listener.port)
         filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
     }
 
@@ -242,8 +261,12 @@ public struct LoopbackSocket: Sendable {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = Self.address(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
         if let listenBacklog {
             _ = listen(descriptor, listenBacklog)
         }

@@ -31,7 +31,9 @@ public struct FakePlatformAPIs: Sendable {
         ]
         let cpu = try statusFixture("prometheus-node-cpu.json")
         let memory = try statusFixture("prometheus-node-memory.json")
-        let needsToken: Set<String> = ["/api/v1/nodes", "/api/v1/pods", "/apis/core.k8sgpt.ai/v1alpha1/results", "/api/v1/applications"]
+        let needsToken: Set<String> = [
+            "/api/v1/nodes", "/api/v1/pods", "/apis/core.k8sgpt.ai/v1alpha1/results", "/api/v1/applications",
+        ]
         let (token, down, requests) = (self.token, self.down, self.requests)
         let router = Router()
         router.get("**") { request, _ -> Response in
@@ -39,20 +41,32 @@ public struct FakePlatformAPIs: Sendable {
             requests.update { $0.append(request.uri.description) }
             // The service checked over plain HTTP stays up when the APIs go down.
             if path == "/healthz" {
-                return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+                return Response(
+                    status: .ok, headers: [.contentType: "text/plain"],
+                    body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
             }
             if down.current {
-                return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "no healthy upstream")))
+                return Response(
+                    status: .serviceUnavailable, headers: [.contentType: "text/plain"],
+                    body: .init(byteBuffer: ByteBuffer(string: "no healthy upstream")))
             }
             if needsToken.contains(path), request.headers[.authorization] != "Bearer \(token)" {
-                return json(.unauthorized, Array(#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}"#.utf8))
+                return json(
+                    .unauthorized,
+                    Array(
+                        #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}"#
+                            .utf8))
             }
             if path == "/api/v1/query" {
                 let query = request.uri.queryParameters.get("query") ?? ""
                 return json(.ok, query.contains("node_cpu_seconds_total") ? cpu : memory)
             }
             guard let body = answers[path] else {
-                return json(.notFound, Array(#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","code":404}"#.utf8))
+                return json(
+                    .notFound,
+                    Array(
+                        #"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","code":404}"#
+                            .utf8))
             }
             return json(.ok, body)
         }
@@ -60,6 +74,8 @@ public struct FakePlatformAPIs: Sendable {
     }
 
     private func json(_ status: HTTPResponse.Status, _ body: [UInt8]) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -9,24 +9,36 @@ public struct TestCertificates: Sendable {
     public init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-                     "-days", "30", "-subj", "/O=Homeport Tests/CN=Homeport Test CA"])
+        try openssl([
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key",
+            "-out", "ca.pem",
+            "-days", "30", "-subj", "/O=Homeport Tests/CN=Homeport Test CA",
+        ])
         try "subjectAltName=IP:127.0.0.1\n".write(toFile: folder + "/san.cnf", atomically: true, encoding: .utf8)
     }
 
     /// A key and certificate for 127.0.0.1 signed by the test CA, valid `days` from now; returns the name prefix.
     public func signed(_ name: String, days: Int) throws -> String {
-        try openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "\(name).key", "-out", "\(name).csr",
-                     "-subj", "/CN=127.0.0.1"])
-        try openssl(["x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "\(name).pem",
-                     "-days", "\(days)", "-extfile", "san.cnf"])
+        try openssl([
+            "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "\(name).key",
+            "-out", "\(name).csr",
+            "-subj", "/CN=127.0.0.1",
+        ])
+        try openssl([
+            "x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+            "\(name).pem",
+            "-days", "\(days)", "-extfile", "san.cnf",
+        ])
         return name
     }
 
     /// A self-signed key and certificate for 127.0.0.1.
     public func selfSigned(_ name: String) throws -> String {
-        try openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "\(name).key", "-out", "\(name).pem",
-                     "-days", "30", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+        try openssl([
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+            "\(name).key", "-out", "\(name).pem",
+            "-days", "30", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        ])
         return name
     }
 
@@ -39,7 +51,9 @@ public struct TestCertificates: Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TLSTestServerError(reason: "openssl \(arguments.prefix(2).joined(separator: " ")) failed") }
+        guard process.terminationStatus == 0 else {
+            throw TLSTestServerError(reason: "openssl \(arguments.prefix(2).joined(separator: " ")) failed")
+        }
     }
 }
 
@@ -67,7 +81,9 @@ final class ListeningProcess: @unchecked Sendable {
             let probe = LoopbackSocket(listenBacklog: nil)
             var address = LoopbackSocket.address(port: port)
             let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe.descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(probe.descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             probe.close()
             if connected == 0 { return }
@@ -94,9 +110,12 @@ public final class TLSTestServer: Sendable {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try "ok\n".write(toFile: root + "/health", atomically: true, encoding: .utf8)
         port = closedPort()
-        process = try ListeningProcess(["openssl", "s_server", "-quiet", "-WWW", "-accept", "127.0.0.1:\(port)",
-                                        "-cert", certificates.folder + "/\(name).pem", "-key", certificates.folder + "/\(name).key"],
-                                       in: root, port: port)
+        process = try ListeningProcess(
+            [
+                "openssl", "s_server", "-quiet", "-WWW", "-accept", "127.0.0.1:\(port)",
+                "-cert", certificates.folder + "/\(name).pem", "-key", certificates.folder + "/\(name).key",
+            ],
+            in: root, port: port)
     }
 
     public var url: String { "https://127.0.0.1:\(port)/health" }
@@ -122,7 +141,7 @@ public struct TLSTestServers: Sendable {
     }
 
     public func stop() {
-        [valid, expiringSoon, selfSigned].forEach { $0.stop() }
+        for server in [valid, expiringSoon, selfSigned] { server.stop() }
     }
 }
 
@@ -135,9 +154,13 @@ public final class TLSTerminator: Sendable {
 
     public init(certificates: TestCertificates, name: String, plainPort: Int) throws {
         port = closedPort()
-        let pem = certificates.folder + "/\(name).pem", key = certificates.folder + "/\(name).key"
-        process = try ListeningProcess(["socat", "OPENSSL-LISTEN:\(port),bind=127.0.0.1,reuseaddr,fork,verify=0,cert=\(pem),key=\(key)",
-                                        "TCP:127.0.0.1:\(plainPort)"], port: port)
+        let pem = certificates.folder + "/\(name).pem"
+        let key = certificates.folder + "/\(name).key"
+        process = try ListeningProcess(
+            [
+                "socat", "OPENSSL-LISTEN:\(port),bind=127.0.0.1,reuseaddr,fork,verify=0,cert=\(pem),key=\(key)",
+                "TCP:127.0.0.1:\(plainPort)",
+            ], port: port)
     }
 
     /// `https://127.0.0.1:<port>`.

@@ -12,7 +12,8 @@ enum Fuzzing {
     /// Runs `body` once per iteration with a generator seeded from the run's seed and the iteration.
     static func run(_ target: String, _ body: (inout SplitMix64, Int) throws -> Void) rethrows {
         for iteration in 0..<iterations {
-            var generator = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(iteration) &+ UInt64(target.utf8.count) << 32)
+            var generator = SplitMix64(
+                seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(iteration) &+ UInt64(target.utf8.count) << 32)
             try body(&generator, iteration)
         }
     }
@@ -59,7 +60,9 @@ extension SplitMix64 {
             case 3:
                 var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
                 if lines.count > 1 {
-                    let (a, b) = (Int.random(in: 0..<lines.count, using: &self), Int.random(in: 0..<lines.count, using: &self))
+                    let (a, b) = (
+                        Int.random(in: 0..<lines.count, using: &self), Int.random(in: 0..<lines.count, using: &self)
+                    )
                     lines.swapAt(a, b)
                     if chance(50) { lines.insert(lines[a], at: b) }
                 }
@@ -67,7 +70,10 @@ extension SplitMix64 {
             case 4:
                 bytes = Array(bytes.prefix(position))
             default:
-                bytes.insert(contentsOf: Array(repeating: UInt8(ascii: pick([" ", "\t", "-", ":", "[", "{", "`", "&", "*", "!", "|", ">"])), count: Int.random(in: 1...8, using: &self)), at: position)
+                bytes.insert(
+                    contentsOf: Array(
+                        repeating: UInt8(ascii: pick([" ", "\t", "-", ":", "[", "{", "`", "&", "*", "!", "|", ">"])),
+                        count: Int.random(in: 1...8, using: &self)), at: position)
             }
         }
         return bytes
@@ -76,11 +82,13 @@ extension SplitMix64 {
 
 /// The fixtures the mutations start from.
 enum Seeds {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures").path
 
     static func texts(in folder: String, suffix: String) -> [String] {
         let path = fixtures + "/" + folder
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(suffix) }.sorted()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(suffix) }
+            .sorted()
         return names.compactMap { try? String(contentsOfFile: path + "/" + $0, encoding: .utf8) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GitOps
 
 @Suite("GitCLIProvider on real temporary repositories")
@@ -17,17 +18,23 @@ struct GitCLIProviderTests {
         let result = try await provider.openPullRequest(Drafts.web())
 
         // The import: one commit on main, by Homeport, with the seed's files.
-        #expect(try git(["log", "--format=%s|%an <%ae>", "main"], in: repository) == "Import platform repository|Homeport <homeport@localhost>")
+        #expect(
+            try git(["log", "--format=%s|%an <%ae>", "main"], in: repository)
+                == "Import platform repository|Homeport <homeport@localhost>")
         #expect(try git(["show", "main:README.md"], in: repository) == "# Homelab platform")
-        #expect(try git(["ls-tree", "-r", "--name-only", "main"], in: repository).split(separator: "\n") == [
-            "README.md", "apps/web/catalog-info.yaml", "gitops/apps/.keep", "platform/inventory.yaml",
-        ])
+        #expect(
+            try git(["ls-tree", "-r", "--name-only", "main"], in: repository).split(separator: "\n") == [
+                "README.md", "apps/web/catalog-info.yaml", "gitops/apps/.keep", "platform/inventory.yaml",
+            ])
         // The branch: one commit on top of main with the files at their paths.
         let head = try git(["rev-parse", "refs/heads/\(branch)"], in: repository)
         #expect(try git(["rev-parse", "\(branch)^"], in: repository) == git(["rev-parse", "main"], in: repository))
         #expect(try git(["show", "\(branch):\(Drafts.manifestPath)"], in: repository) + "\n" == Drafts.manifest)
-        #expect(try git(["show", "\(branch):\(Drafts.kustomizationPath)"], in: repository) + "\n" == Drafts.kustomization)
-        #expect(try git(["log", "-1", "--format=%s|%an <%ae>", branch], in: repository) == "\(Drafts.message)|Homeport <homeport@localhost>")
+        #expect(
+            try git(["show", "\(branch):\(Drafts.kustomizationPath)"], in: repository) + "\n" == Drafts.kustomization)
+        #expect(
+            try git(["log", "-1", "--format=%s|%an <%ae>", branch], in: repository)
+                == "\(Drafts.message)|Homeport <homeport@localhost>")
         // Nothing else moved: HEAD still on main, clean working tree without the new files.
         #expect(try git(["symbolic-ref", "HEAD"], in: repository) == "refs/heads/main")
         #expect(try git(["status", "--porcelain"], in: repository) == "")
@@ -110,10 +117,12 @@ struct GitCLIProviderTests {
         #expect(try git(["diff", "--cached"], in: repository) == staged)
         #expect(try git(["symbolic-ref", "HEAD"], in: repository) == "refs/heads/my-work")
         #expect(try git(["rev-parse", "main"], in: repository) == main)
-        #expect(try git(["ls-tree", "-r", "--name-only", branch], in: repository).split(separator: "\n") == [
-            "README.md", "gitops/apps/ai-generated/web/kustomization.yaml", "gitops/apps/ai-generated/web/manifest.yaml",
-            "gitops/apps/existing.yaml",
-        ])
+        #expect(
+            try git(["ls-tree", "-r", "--name-only", branch], in: repository).split(separator: "\n") == [
+                "README.md", "gitops/apps/ai-generated/web/kustomization.yaml",
+                "gitops/apps/ai-generated/web/manifest.yaml",
+                "gitops/apps/existing.yaml",
+            ])
         #expect(result.url == "\(repository)#\(branch)")
     }
 
@@ -126,7 +135,8 @@ struct GitCLIProviderTests {
         try git(["init", "--quiet", "--bare", bare], in: folder.path)
         try git(["remote", "add", "origin", bare], in: repository)
 
-        let byName = try await GitCLIProvider(repositoryPath: repository, remote: "origin").openPullRequest(Drafts.web())
+        let byName = try await GitCLIProvider(repositoryPath: repository, remote: "origin").openPullRequest(
+            Drafts.web())
         #expect(try git(["rev-parse", "refs/heads/\(branch)"], in: bare) == byName.commit)
 
         let other = Drafts.web(branch: "homeport/api-9f8e7d")
@@ -144,7 +154,9 @@ struct GitCLIProviderTests {
 
         let error = try #require(await failure { try await provider.openPullRequest(Drafts.web()) })
         #expect(error.kind == .git)
-        #expect(error.message.hasPrefix("git push to \(missing) failed (exit 128): fatal: '\(missing)' does not appear to be a git repository"))
+        #expect(
+            error.message.hasPrefix(
+                "git push to \(missing) failed (exit 128): fatal: '\(missing)' does not appear to be a git repository"))
 
         // The branch is complete locally; once the remote exists, the retry reuses and pushes it.
         try git(["init", "--quiet", "--bare", missing], in: folder.path)
@@ -159,7 +171,8 @@ struct GitCLIProviderTests {
         defer { folder.remove() }
         let repository = try makeWorkingCopy(in: folder)
         let secret = "s3cr3t-remote-token"
-        let provider = GitCLIProvider(repositoryPath: repository, remote: "http://homeport:\(secret)@127.0.0.1:\(try closedPort())/platform.git")
+        let provider = GitCLIProvider(
+            repositoryPath: repository, remote: "http://homeport:\(secret)@127.0.0.1:\(try closedPort())/platform.git")
         let error = try #require(await failure { try await provider.openPullRequest(Drafts.web()) })
         #expect(error.kind == .git)
         #expect(!error.message.contains(secret), "\(error.message)")
@@ -218,7 +231,10 @@ struct GitCLIProviderTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let repository = try makeWorkingCopy(in: folder)
-        let error = try #require(await failure { try await GitCLIProvider(repositoryPath: repository).openPullRequest(Drafts.web(base: "develop")) })
+        let error = try #require(
+            await failure {
+                try await GitCLIProvider(repositoryPath: repository).openPullRequest(Drafts.web(base: "develop"))
+            })
         #expect(error.kind == .notFound)
         #expect(error.message == "branch develop not found in repository \(repository)")
     }
@@ -228,7 +244,10 @@ struct GitCLIProviderTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         try folder.write("notes/todo.txt", "keep me\n")
-        let error = try #require(await failure { try await GitCLIProvider(repositoryPath: folder.path + "/notes").openPullRequest(Drafts.web()) })
+        let error = try #require(
+            await failure {
+                try await GitCLIProvider(repositoryPath: folder.path + "/notes").openPullRequest(Drafts.web())
+            })
         #expect(error.kind == .configuration)
         #expect(FileManager.default.fileExists(atPath: folder.path + "/notes/todo.txt"))
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/notes/.git"))
@@ -239,9 +258,11 @@ struct GitCLIProviderTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let repository = folder.path + "/repo"
-        let error = try #require(await failure {
-            try await GitCLIProvider(repositoryPath: repository, seedPath: folder.path + "/nope").openPullRequest(Drafts.web())
-        })
+        let error = try #require(
+            await failure {
+                try await GitCLIProvider(repositoryPath: repository, seedPath: folder.path + "/nope").openPullRequest(
+                    Drafts.web())
+            })
         #expect(error.kind == .configuration)
         #expect(!FileManager.default.fileExists(atPath: repository))
     }
@@ -251,9 +272,11 @@ struct GitCLIProviderTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let repository = try makeWorkingCopy(in: folder)
-        let error = try #require(await failure {
-            try await GitCLIProvider(repositoryPath: repository, remote: "--upload-pack=touch /tmp/x").openPullRequest(Drafts.web())
-        })
+        let error = try #require(
+            await failure {
+                try await GitCLIProvider(repositoryPath: repository, remote: "--upload-pack=touch /tmp/x")
+                    .openPullRequest(Drafts.web())
+            })
         #expect(error.kind == .configuration)
     }
 

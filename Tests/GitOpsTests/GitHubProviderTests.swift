@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
 import Testing
+
 @testable import GitOps
 
 extension ForgeTests {
@@ -28,34 +29,38 @@ extension ForgeTests {
 
                 let manifest = "\(repo)/contents/\(Drafts.manifestPath)"
                 let kustomization = "\(repo)/contents/\(Drafts.kustomizationPath)"
-                #expect(await fake.lines() == [
-                    "GET \(repo)/git/ref/heads/main",
-                    "POST \(repo)/git/refs",
-                    "GET \(manifest)?ref=homeport/web-1a2b3c",
-                    "PUT \(manifest)",
-                    "GET \(kustomization)?ref=homeport/web-1a2b3c",
-                    "PUT \(kustomization)",
-                    "GET \(repo)/pulls?head=homelab:homeport/web-1a2b3c&state=open",
-                    "POST \(repo)/pulls",
-                ])
+                #expect(
+                    await fake.lines() == [
+                        "GET \(repo)/git/ref/heads/main",
+                        "POST \(repo)/git/refs",
+                        "GET \(manifest)?ref=homeport/web-1a2b3c",
+                        "PUT \(manifest)",
+                        "GET \(kustomization)?ref=homeport/web-1a2b3c",
+                        "PUT \(kustomization)",
+                        "GET \(repo)/pulls?head=homelab:homeport/web-1a2b3c&state=open",
+                        "POST \(repo)/pulls",
+                    ])
 
                 let requests = await fake.recorded()
-                #expect(requests[1].body == [
-                    "ref": "refs/heads/homeport/web-1a2b3c",
-                    "sha": "1000000000000000000000000000000000000001",
-                ])
-                #expect(requests[3].body == [
-                    "branch": "homeport/web-1a2b3c",
-                    "content": .string(Drafts.base64(Drafts.manifest)),
-                    "message": .string(Drafts.message),
-                ])
+                #expect(
+                    requests[1].body == [
+                        "ref": "refs/heads/homeport/web-1a2b3c",
+                        "sha": "1000000000000000000000000000000000000001",
+                    ])
+                #expect(
+                    requests[3].body == [
+                        "branch": "homeport/web-1a2b3c",
+                        "content": .string(Drafts.base64(Drafts.manifest)),
+                        "message": .string(Drafts.message),
+                    ])
                 #expect(requests[5].body?["content"] == .string(Drafts.base64(Drafts.kustomization)))
-                #expect(requests[7].body == [
-                    "base": "main",
-                    "body": .string(Drafts.body),
-                    "head": "homeport/web-1a2b3c",
-                    "title": .string(Drafts.title),
-                ])
+                #expect(
+                    requests[7].body == [
+                        "base": "main",
+                        "body": .string(Drafts.body),
+                        "head": "homeport/web-1a2b3c",
+                        "title": .string(Drafts.title),
+                    ])
                 for request in requests {
                     #expect(request.headers["authorization"] == "Bearer \(Self.token)")
                     #expect(request.headers["accept"] == "application/vnd.github+json")
@@ -65,20 +70,26 @@ extension ForgeTests {
                 }
 
                 let branchHead = await fake.refs["homeport/web-1a2b3c"]
-                #expect(result == PullRequestResult(
-                    url: "https://github.com/homelab/platform/pull/1347",
-                    number: 1347,
-                    branch: "homeport/web-1a2b3c",
-                    commit: branchHead,
-                    diff: nil,
-                    reused: false
-                ))
+                #expect(
+                    result
+                        == PullRequestResult(
+                            url: "https://github.com/homelab/platform/pull/1347",
+                            number: 1347,
+                            branch: "homeport/web-1a2b3c",
+                            commit: branchHead,
+                            diff: nil,
+                            reused: false
+                        ))
                 #expect(await fake.file(Drafts.manifestPath, on: "homeport/web-1a2b3c") == Drafts.manifest)
                 #expect(await fake.file(Drafts.manifestPath, on: "main") == nil)
                 let pull = try #require(await fake.pull(1347))
-                #expect(pull.title == Drafts.title && pull.body == Drafts.body && pull.head == Drafts.branch && pull.base == "main")
+                #expect(
+                    pull.title == Drafts.title && pull.body == Drafts.body && pull.head == Drafts.branch
+                        && pull.base == "main")
                 #expect(trace.lines.count == 8)
-                #expect(trace.lines.first?.hasPrefix("GET http://127.0.0.1:\(port)\(repo)/git/ref/heads/main -> 200 (") == true)
+                #expect(
+                    trace.lines.first?.hasPrefix("GET http://127.0.0.1:\(port)\(repo)/git/ref/heads/main -> 200 (")
+                        == true)
                 expectNoLeak(of: Self.token, traces: trace.lines, requests: requests)
             }
         }
@@ -97,13 +108,14 @@ extension ForgeTests {
                 #expect(second.reused == true)
                 #expect(second.url == first.url && second.number == first.number && second.commit == first.commit)
                 let retry = await fake.lines().dropFirst(before)
-                #expect(Array(retry) == [
-                    "GET \(repo)/git/ref/heads/main",
-                    "POST \(repo)/git/refs",
-                    "GET \(repo)/contents/\(Drafts.manifestPath)?ref=homeport/web-1a2b3c",
-                    "GET \(repo)/contents/\(Drafts.kustomizationPath)?ref=homeport/web-1a2b3c",
-                    "GET \(repo)/pulls?head=homelab:homeport/web-1a2b3c&state=open",
-                ])
+                #expect(
+                    Array(retry) == [
+                        "GET \(repo)/git/ref/heads/main",
+                        "POST \(repo)/git/refs",
+                        "GET \(repo)/contents/\(Drafts.manifestPath)?ref=homeport/web-1a2b3c",
+                        "GET \(repo)/contents/\(Drafts.kustomizationPath)?ref=homeport/web-1a2b3c",
+                        "GET \(repo)/pulls?head=homelab:homeport/web-1a2b3c&state=open",
+                    ])
                 #expect(await fake.commitCount() == 2)
             }
         }
@@ -147,12 +159,13 @@ extension ForgeTests {
             try await serve(fake) { port in
                 _ = try await provider(port: port).openPullRequest(Drafts.web())
                 let manifestRequests = await fake.lines().filter { $0.contains("manifest.yaml") }
-                #expect(manifestRequests == [
-                    "GET \(repo)/contents/\(Drafts.manifestPath)?ref=homeport/web-1a2b3c",
-                    "PUT \(repo)/contents/\(Drafts.manifestPath)",
-                    "GET \(repo)/contents/\(Drafts.manifestPath)?ref=homeport/web-1a2b3c",
-                    "PUT \(repo)/contents/\(Drafts.manifestPath)",
-                ])
+                #expect(
+                    manifestRequests == [
+                        "GET \(repo)/contents/\(Drafts.manifestPath)?ref=homeport/web-1a2b3c",
+                        "PUT \(repo)/contents/\(Drafts.manifestPath)",
+                        "GET \(repo)/contents/\(Drafts.manifestPath)?ref=homeport/web-1a2b3c",
+                        "PUT \(repo)/contents/\(Drafts.manifestPath)",
+                    ])
                 #expect(await fake.pulls.count == 1)
             }
         }
@@ -169,11 +182,12 @@ extension ForgeTests {
                 #expect(result.reused == true)
                 #expect(result.number == number)
                 #expect(await fake.pulls.count == 1)
-                #expect(await fake.lines().suffix(3) == [
-                    "GET \(repo)/pulls?head=homelab:homeport/web-1a2b3c&state=open",
-                    "POST \(repo)/pulls",
-                    "GET \(repo)/pulls?head=homelab:homeport/web-1a2b3c&state=open",
-                ])
+                #expect(
+                    await fake.lines().suffix(3) == [
+                        "GET \(repo)/pulls?head=homelab:homeport/web-1a2b3c&state=open",
+                        "POST \(repo)/pulls",
+                        "GET \(repo)/pulls?head=homelab:homeport/web-1a2b3c&state=open",
+                    ])
             }
         }
 
@@ -200,20 +214,30 @@ extension ForgeTests {
             var testDescription: String { "\(status) \(headers.keys.sorted().joined(separator: ",")) -> \(kind)" }
         }
 
-        @Test("upstream statuses become classified errors", arguments: [
-            StatusCase(status: 401, fixtureName: "github/error-bad-credentials.json", kind: .unauthorized, messageContains: "the token was refused (401)"),
-            StatusCase(status: 403, fixtureName: "github/error-forbidden.json", kind: .forbidden,
-                       messageContains: "Resource not accessible by personal access token"),
-            StatusCase(status: 404, fixtureName: "github/error-not-found.json", kind: .notFound,
-                       messageContains: "repository homelab/platform or branch main not found"),
-            StatusCase(status: 403, headers: ["x-ratelimit-remaining": "0", "x-ratelimit-limit": "5000"],
-                       fixtureName: "github/error-rate-limit-exceeded.json", kind: .rateLimited, messageContains: "rate limit",
-                       retryAfter: 3500...3600),
-            StatusCase(status: 403, headers: ["Retry-After": "60"], fixtureName: "github/error-rate-limit-exceeded.json",
-                       kind: .rateLimited, messageContains: "resets in 60 s", retryAfter: 60...60),
-            StatusCase(status: 429, headers: ["Retry-After": "120"], fixtureName: "github/error-rate-limit-exceeded.json",
-                       kind: .rateLimited, messageContains: "resets in 120 s", retryAfter: 120...120),
-        ])
+        @Test(
+            "upstream statuses become classified errors",
+            arguments: [
+                StatusCase(
+                    status: 401, fixtureName: "github/error-bad-credentials.json", kind: .unauthorized,
+                    messageContains: "the token was refused (401)"),
+                StatusCase(
+                    status: 403, fixtureName: "github/error-forbidden.json", kind: .forbidden,
+                    messageContains: "Resource not accessible by personal access token"),
+                StatusCase(
+                    status: 404, fixtureName: "github/error-not-found.json", kind: .notFound,
+                    messageContains: "repository homelab/platform or branch main not found"),
+                StatusCase(
+                    status: 403, headers: ["x-ratelimit-remaining": "0", "x-ratelimit-limit": "5000"],
+                    fixtureName: "github/error-rate-limit-exceeded.json", kind: .rateLimited,
+                    messageContains: "rate limit",
+                    retryAfter: 3500...3600),
+                StatusCase(
+                    status: 403, headers: ["Retry-After": "60"], fixtureName: "github/error-rate-limit-exceeded.json",
+                    kind: .rateLimited, messageContains: "resets in 60 s", retryAfter: 60...60),
+                StatusCase(
+                    status: 429, headers: ["Retry-After": "120"], fixtureName: "github/error-rate-limit-exceeded.json",
+                    kind: .rateLimited, messageContains: "resets in 120 s", retryAfter: 120...120),
+            ])
         func statuses(_ item: StatusCase) async throws {
             let fake = FakeGitHub()
             var headers = item.headers
@@ -223,7 +247,8 @@ extension ForgeTests {
             await fake.inject(item.status, headers: headers, body: fixture(item.fixtureName), times: .max)
             try await serve(fake) { port in
                 let trace = TraceLog()
-                let error = try #require(await failure { try await provider(port: port, trace: trace).openPullRequest(Drafts.web()) })
+                let error = try #require(
+                    await failure { try await provider(port: port, trace: trace).openPullRequest(Drafts.web()) })
                 #expect(error.kind == item.kind)
                 #expect(error.message.contains(item.messageContains), "\(error.message)")
                 #expect(await fake.requests.count == 1, "no retry for \(item.status)")
@@ -240,7 +265,8 @@ extension ForgeTests {
         @Test("a missing base branch is notFound and names it")
         func missingBase() async throws {
             try await serve(FakeGitHub()) { port in
-                let error = try #require(await failure { try await provider(port: port).openPullRequest(Drafts.web(base: "develop")) })
+                let error = try #require(
+                    await failure { try await provider(port: port).openPullRequest(Drafts.web(base: "develop")) })
                 #expect(error.kind == .notFound)
                 #expect(error.message.hasPrefix("repository homelab/platform or branch develop not found"))
             }
@@ -249,7 +275,9 @@ extension ForgeTests {
         @Test("a short rate limit is waited out once, then the request is sent again")
         func waitsOutShortRateLimit() async throws {
             let fake = FakeGitHub()
-            await fake.inject(429, method: "POST", path: "/pulls", headers: ["Retry-After": "1"], body: fixture("github/error-rate-limit-exceeded.json"))
+            await fake.inject(
+                429, method: "POST", path: "/pulls", headers: ["Retry-After": "1"],
+                body: fixture("github/error-rate-limit-exceeded.json"))
             try await serve(fake) { port in
                 let patient = RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05, maxRateLimitWait: 5)
                 let started = ContinuousClock.now
@@ -264,10 +292,12 @@ extension ForgeTests {
         @Test("a rate limit is waited out only once")
         func rateLimitOnlyOnce() async throws {
             let fake = FakeGitHub()
-            await fake.inject(429, headers: ["Retry-After": "0"], body: fixture("github/error-rate-limit-exceeded.json"), times: .max)
+            await fake.inject(
+                429, headers: ["Retry-After": "0"], body: fixture("github/error-rate-limit-exceeded.json"), times: .max)
             try await serve(fake) { port in
                 let patient = RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05, maxRateLimitWait: 5)
-                let error = try #require(await failure { try await provider(port: port, retry: patient).openPullRequest(Drafts.web()) })
+                let error = try #require(
+                    await failure { try await provider(port: port, retry: patient).openPullRequest(Drafts.web()) })
                 #expect(error.kind == .rateLimited)
                 #expect(error.retryAfter == 0)
                 #expect(await fake.requests.count == 2)
@@ -285,7 +315,10 @@ extension ForgeTests {
                 #expect(result.number == 1347)
                 #expect(await fake.lines().filter { $0 == "POST \(repo)/git/refs" }.count == 2)
                 #expect(await fake.lines().filter { $0.hasPrefix("GET \(repo)/pulls") }.count == 3)
-                #expect(trace.lines.contains { $0.contains("/pulls?head=") && $0.contains("-> 502") && $0.hasSuffix("attempt 2") })
+                #expect(
+                    trace.lines.contains {
+                        $0.contains("/pulls?head=") && $0.contains("-> 502") && $0.hasSuffix("attempt 2")
+                    })
             }
         }
 
@@ -296,7 +329,10 @@ extension ForgeTests {
             try await serve(fake) { port in
                 let error = try #require(await failure { try await provider(port: port).openPullRequest(Drafts.web()) })
                 #expect(error.kind == .upstream)
-                #expect(error.message == "GitHub answered 503 Service Unavailable to GET \(repo)/git/ref/heads/main after 3 attempts: Service Unavailable")
+                #expect(
+                    error.message
+                        == "GitHub answered 503 Service Unavailable to GET \(repo)/git/ref/heads/main after 3 attempts: Service Unavailable"
+                )
                 #expect(await fake.requests.count == fastRetry.maxAttempts)
             }
         }
@@ -308,7 +344,10 @@ extension ForgeTests {
             let github = try provider(port: port, trace: trace)
             let error = try #require(await failure { try await github.openPullRequest(Drafts.web()) })
             #expect(error.kind == .upstream)
-            #expect(error.message.hasPrefix("could not reach GitHub at 127.0.0.1:\(port) for GET \(repo)/git/ref/heads/main after 3 attempts: connection refused"))
+            #expect(
+                error.message.hasPrefix(
+                    "could not reach GitHub at 127.0.0.1:\(port) for GET \(repo)/git/ref/heads/main after 3 attempts: connection refused"
+                ))
             #expect(trace.lines.count == 3)
             expectNoLeak(of: Self.token, errors: [error], traces: trace.lines)
         }
@@ -327,14 +366,24 @@ extension ForgeTests {
         @Test("an unexpected validation failure is invalidResponse with GitHub's words")
         func unexpectedValidation() async throws {
             let fake = FakeGitHub()
-            await fake.inject(422, method: "POST", path: "/pulls", body: [
-                "message": "Validation Failed",
-                "errors": [["resource": "PullRequest", "code": "custom", "message": "No commits between main and homeport/web-1a2b3c"]],
-            ])
+            await fake.inject(
+                422, method: "POST", path: "/pulls",
+                body: [
+                    "message": "Validation Failed",
+                    "errors": [
+                        [
+                            "resource": "PullRequest", "code": "custom",
+                            "message": "No commits between main and homeport/web-1a2b3c",
+                        ]
+                    ],
+                ])
             try await serve(fake) { port in
                 let error = try #require(await failure { try await provider(port: port).openPullRequest(Drafts.web()) })
                 #expect(error.kind == .invalidResponse)
-                #expect(error.message == "GitHub answered 422 Unprocessable Entity to POST \(repo)/pulls: Validation Failed; No commits between main and homeport/web-1a2b3c")
+                #expect(
+                    error.message
+                        == "GitHub answered 422 Unprocessable Entity to POST \(repo)/pulls: Validation Failed; No commits between main and homeport/web-1a2b3c"
+                )
             }
         }
 
@@ -343,21 +392,25 @@ extension ForgeTests {
             let fake = FakeGitHub()
             try await serve(fake) { port in
                 // The fake answers under /repos; a GHE root adds /api/v3, which the fake rejects with 404.
-                let ghe = try GitHubProvider(apiURL: "http://127.0.0.1:\(port)/api/v3/", repository: "homelab/platform", token: Self.token, retry: fastRetry)
+                let ghe = try GitHubProvider(
+                    apiURL: "http://127.0.0.1:\(port)/api/v3/", repository: "homelab/platform", token: Self.token,
+                    retry: fastRetry)
                 let error = try #require(await failure { try await ghe.openPullRequest(Drafts.web()) })
                 #expect(error.kind == .notFound)
                 #expect(await fake.lines() == ["GET /api/v3\(repo)/git/ref/heads/main"])
             }
         }
 
-        @Test("bad settings fail at construction", arguments: [
-            ("https://api.github.com", "homelab", "t0ken-value"),
-            ("https://api.github.com", "homelab/platform/extra", "t0ken-value"),
-            ("https://api.github.com", "../platform", "t0ken-value"),
-            ("https://api.github.com", "homelab/platform", "  "),
-            ("ftp://api.github.com", "homelab/platform", "t0ken-value"),
-            ("https://user:secret@api.github.com", "homelab/platform", "t0ken-value"),
-        ])
+        @Test(
+            "bad settings fail at construction",
+            arguments: [
+                ("https://api.github.com", "homelab", "t0ken-value"),
+                ("https://api.github.com", "homelab/platform/extra", "t0ken-value"),
+                ("https://api.github.com", "../platform", "t0ken-value"),
+                ("https://api.github.com", "homelab/platform", "  "),
+                ("ftp://api.github.com", "homelab/platform", "t0ken-value"),
+                ("https://user:secret@api.github.com", "homelab/platform", "t0ken-value"),
+            ])
         func configuration(_ url: String, _ repository: String, _ token: String) {
             #expect(throws: GitProviderError.self) {
                 try GitHubProvider(apiURL: url, repository: repository, token: token)
@@ -370,15 +423,17 @@ extension ForgeTests {
             }
         }
 
-        @Test("drafts that cannot be committed are refused before any request", arguments: [
-            Drafts.web(branch: "-rf"),
-            Drafts.web(branch: "homeport/..web"),
-            Drafts.web(branch: "main"),
-            Drafts.web(files: [.init(path: "../escape.yaml", content: "x")]),
-            Drafts.web(files: [.init(path: "/etc/passwd", content: "x")]),
-            Drafts.web(files: [.init(path: ".git/config", content: "x")]),
-            Drafts.web(files: []),
-        ])
+        @Test(
+            "drafts that cannot be committed are refused before any request",
+            arguments: [
+                Drafts.web(branch: "-rf"),
+                Drafts.web(branch: "homeport/..web"),
+                Drafts.web(branch: "main"),
+                Drafts.web(files: [.init(path: "../escape.yaml", content: "x")]),
+                Drafts.web(files: [.init(path: "/etc/passwd", content: "x")]),
+                Drafts.web(files: [.init(path: ".git/config", content: "x")]),
+                Drafts.web(files: []),
+            ])
         func invalidDrafts(_ draft: PullRequestDraft) async throws {
             let fake = FakeGitHub()
             try await serve(fake) { port in

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
 import Testing
+
 @testable import GitOps
 
 extension ForgeTests {
@@ -10,7 +11,9 @@ extension ForgeTests {
         let repo = "/api/v1/repos/homelab/platform"
         let branch = "homeport/web-1a2b3c"
 
-        func provider(port: Int, repository: String = "homelab/platform", retry: RetryPolicy = fastRetry, trace: TraceLog? = nil) throws -> GiteaProvider {
+        func provider(
+            port: Int, repository: String = "homelab/platform", retry: RetryPolicy = fastRetry, trace: TraceLog? = nil
+        ) throws -> GiteaProvider {
             try GiteaProvider(
                 apiURL: "http://127.0.0.1:\(port)/api/v1",
                 repository: repository,
@@ -27,30 +30,39 @@ extension ForgeTests {
                 let trace = TraceLog()
                 let result = try await provider(port: port, trace: trace).openPullRequest(Drafts.web())
 
-                #expect(await fake.lines() == [
-                    "GET \(repo)/branches/homeport/web-1a2b3c",
-                    "GET \(repo)/contents/\(Drafts.manifestPath)?ref=main",
-                    "GET \(repo)/contents/\(Drafts.kustomizationPath)?ref=main",
-                    "POST \(repo)/contents",
-                    "GET \(repo)/pulls?state=open&page=1&limit=50",
-                    "POST \(repo)/pulls",
-                ])
+                #expect(
+                    await fake.lines() == [
+                        "GET \(repo)/branches/homeport/web-1a2b3c",
+                        "GET \(repo)/contents/\(Drafts.manifestPath)?ref=main",
+                        "GET \(repo)/contents/\(Drafts.kustomizationPath)?ref=main",
+                        "POST \(repo)/contents",
+                        "GET \(repo)/pulls?state=open&page=1&limit=50",
+                        "POST \(repo)/pulls",
+                    ])
                 let requests = await fake.recorded()
-                #expect(requests[3].body == [
-                    "branch": "main",
-                    "new_branch": "homeport/web-1a2b3c",
-                    "message": .string(Drafts.message),
-                    "files": [
-                        ["operation": "create", "path": .string(Drafts.manifestPath), "content": .string(Drafts.base64(Drafts.manifest))],
-                        ["operation": "create", "path": .string(Drafts.kustomizationPath), "content": .string(Drafts.base64(Drafts.kustomization))],
-                    ],
-                ])
-                #expect(requests[5].body == [
-                    "base": "main",
-                    "body": .string(Drafts.body),
-                    "head": "homeport/web-1a2b3c",
-                    "title": .string(Drafts.title),
-                ])
+                #expect(
+                    requests[3].body == [
+                        "branch": "main",
+                        "new_branch": "homeport/web-1a2b3c",
+                        "message": .string(Drafts.message),
+                        "files": [
+                            [
+                                "operation": "create", "path": .string(Drafts.manifestPath),
+                                "content": .string(Drafts.base64(Drafts.manifest)),
+                            ],
+                            [
+                                "operation": "create", "path": .string(Drafts.kustomizationPath),
+                                "content": .string(Drafts.base64(Drafts.kustomization)),
+                            ],
+                        ],
+                    ])
+                #expect(
+                    requests[5].body == [
+                        "base": "main",
+                        "body": .string(Drafts.body),
+                        "head": "homeport/web-1a2b3c",
+                        "title": .string(Drafts.title),
+                    ])
                 for request in requests {
                     #expect(request.headers["authorization"] == "token \(Self.token)")
                     #expect(request.headers["accept"] == "application/json")
@@ -59,18 +71,22 @@ extension ForgeTests {
                 }
 
                 let commit = await fake.refs[branch]
-                #expect(result == PullRequestResult(
-                    url: "https://gitea.homelab.local/homelab/platform/pulls/1",
-                    number: 1,
-                    branch: branch,
-                    commit: commit,
-                    diff: nil,
-                    reused: false
-                ))
+                #expect(
+                    result
+                        == PullRequestResult(
+                            url: "https://gitea.homelab.local/homelab/platform/pulls/1",
+                            number: 1,
+                            branch: branch,
+                            commit: commit,
+                            diff: nil,
+                            reused: false
+                        ))
                 #expect(await fake.file(Drafts.manifestPath, on: branch) == Drafts.manifest)
                 #expect(await fake.file(Drafts.manifestPath, on: "main") == nil)
                 let pull = try #require(await fake.pull(1))
-                #expect(pull.title == Drafts.title && pull.body == Drafts.body && pull.head == branch && pull.base == "main")
+                #expect(
+                    pull.title == Drafts.title && pull.body == Drafts.body && pull.head == branch && pull.base == "main"
+                )
                 expectNoLeak(of: Self.token, traces: trace.lines, requests: requests)
             }
         }
@@ -87,22 +103,26 @@ extension ForgeTests {
                 #expect(await fake.pulls.count == 1)
                 #expect(first.reused == false && second.reused == true)
                 #expect(second.url == first.url && second.number == first.number && second.commit == first.commit)
-                #expect(Array(await fake.lines().dropFirst(before)) == [
-                    "GET \(repo)/branches/homeport/web-1a2b3c",
-                    "GET \(repo)/contents/\(Drafts.manifestPath)?ref=homeport/web-1a2b3c",
-                    "GET \(repo)/contents/\(Drafts.kustomizationPath)?ref=homeport/web-1a2b3c",
-                    "GET \(repo)/pulls?state=open&page=1&limit=50",
-                ])
+                #expect(
+                    Array(await fake.lines().dropFirst(before)) == [
+                        "GET \(repo)/branches/homeport/web-1a2b3c",
+                        "GET \(repo)/contents/\(Drafts.manifestPath)?ref=homeport/web-1a2b3c",
+                        "GET \(repo)/contents/\(Drafts.kustomizationPath)?ref=homeport/web-1a2b3c",
+                        "GET \(repo)/pulls?state=open&page=1&limit=50",
+                    ])
             }
         }
 
         @Test("an existing branch gets one update commit, with the blob sha of changed files only")
         func updatesExistingBranch() async throws {
             let fake = FakeGitea()
-            await fake.seed(branch: branch, files: [Drafts.manifestPath: "kind: Old\n", Drafts.kustomizationPath: Drafts.kustomization])
+            await fake.seed(
+                branch: branch,
+                files: [Drafts.manifestPath: "kind: Old\n", Drafts.kustomizationPath: Drafts.kustomization])
             try await serve(fake) { port in
                 _ = try await provider(port: port).openPullRequest(Drafts.web())
-                let change = try #require(await fake.recorded().first { $0.method == "POST" && $0.path == "\(repo)/contents" })
+                let change = try #require(
+                    await fake.recorded().first { $0.method == "POST" && $0.path == "\(repo)/contents" })
                 #expect(change.body?.keys == ["branch", "files", "message"])
                 #expect(change.body?["branch"] == .string(branch))
                 let files = try #require(change.body?["files"]?.array)
@@ -117,7 +137,9 @@ extension ForgeTests {
         @Test("409 on create: the existing pull request is found and reused")
         func conflictReusesPull() async throws {
             let fake = FakeGitea()
-            await fake.seed(branch: branch, files: [Drafts.manifestPath: Drafts.manifest, Drafts.kustomizationPath: Drafts.kustomization])
+            await fake.seed(
+                branch: branch,
+                files: [Drafts.manifestPath: Drafts.manifest, Drafts.kustomizationPath: Drafts.kustomization])
             let number = await fake.seedPull(head: branch, title: "Earlier attempt")
             await fake.inject(200, method: "GET", path: "/pulls", headers: ["X-Total-Count": "0"], body: [])
             try await serve(fake) { port in
@@ -125,11 +147,12 @@ extension ForgeTests {
                 #expect(result.reused == true)
                 #expect(result.number == number)
                 #expect(await fake.pulls.count == 1)
-                #expect(await fake.lines().suffix(3) == [
-                    "GET \(repo)/pulls?state=open&page=1&limit=50",
-                    "POST \(repo)/pulls",
-                    "GET \(repo)/pulls?state=open&page=1&limit=50",
-                ])
+                #expect(
+                    await fake.lines().suffix(3) == [
+                        "GET \(repo)/pulls?state=open&page=1&limit=50",
+                        "POST \(repo)/pulls",
+                        "GET \(repo)/pulls?state=open&page=1&limit=50",
+                    ])
             }
         }
 
@@ -139,7 +162,9 @@ extension ForgeTests {
             await fake.seed(branch: branch, files: [:])
             let number = await fake.seedPull(head: branch)
             await fake.inject(200, method: "GET", path: "/pulls", headers: ["X-Total-Count": "0"], body: [])
-            await fake.inject(422, method: "POST", path: "/pulls", body: ["message": "pull request already exists for these targets", "url": ""])
+            await fake.inject(
+                422, method: "POST", path: "/pulls",
+                body: ["message": "pull request already exists for these targets", "url": ""])
             try await serve(fake) { port in
                 let result = try await provider(port: port).openPullRequest(Drafts.web())
                 #expect(result.reused == true && result.number == number)
@@ -152,16 +177,19 @@ extension ForgeTests {
             for index in 0..<45 {
                 await fake.seedPull(head: "feature/\(index)")
             }
-            await fake.seed(branch: branch, files: [Drafts.manifestPath: Drafts.manifest, Drafts.kustomizationPath: Drafts.kustomization])
+            await fake.seed(
+                branch: branch,
+                files: [Drafts.manifestPath: Drafts.manifest, Drafts.kustomizationPath: Drafts.kustomization])
             let number = await fake.seedPull(head: branch)
             try await serve(fake) { port in
                 let result = try await provider(port: port).openPullRequest(Drafts.web())
                 #expect(result.reused == true && result.number == number)
-                #expect(await fake.lines().filter { $0.contains("/pulls") } == [
-                    "GET \(repo)/pulls?state=open&page=1&limit=50",
-                    "GET \(repo)/pulls?state=open&page=2&limit=50",
-                    "GET \(repo)/pulls?state=open&page=3&limit=50",
-                ])
+                #expect(
+                    await fake.lines().filter { $0.contains("/pulls") } == [
+                        "GET \(repo)/pulls?state=open&page=1&limit=50",
+                        "GET \(repo)/pulls?state=open&page=2&limit=50",
+                        "GET \(repo)/pulls?state=open&page=3&limit=50",
+                    ])
             }
         }
 
@@ -180,13 +208,17 @@ extension ForgeTests {
 
         @Test("files already on the base: the branch is created from it, then the pull request is opened")
         func nothingToCommit() async throws {
-            let fake = FakeGitea(files: [Drafts.manifestPath: Drafts.manifest, Drafts.kustomizationPath: Drafts.kustomization])
+            let fake = FakeGitea(files: [
+                Drafts.manifestPath: Drafts.manifest, Drafts.kustomizationPath: Drafts.kustomization,
+            ])
             try await serve(fake) { port in
                 let result = try await provider(port: port).openPullRequest(Drafts.web())
                 #expect(result.reused == false)
-                let create = try #require(await fake.recorded().first { $0.method == "POST" && $0.path == "\(repo)/branches" })
+                let create = try #require(
+                    await fake.recorded().first { $0.method == "POST" && $0.path == "\(repo)/branches" })
                 #expect(create.body == ["new_branch_name": "homeport/web-1a2b3c", "old_branch_name": "main"])
-                #expect(await fake.recorded().contains { $0.path == "\(repo)/contents" && $0.method == "POST" } == false)
+                #expect(
+                    await fake.recorded().contains { $0.path == "\(repo)/contents" && $0.method == "POST" } == false)
             }
         }
 
@@ -211,10 +243,14 @@ extension ForgeTests {
         @Test("a missing repository or base branch is notFound and names both")
         func missingRepository() async throws {
             try await serve(FakeGitea()) { port in
-                let error = try #require(await failure { try await provider(port: port, repository: "homelab/nope").openPullRequest(Drafts.web()) })
+                let error = try #require(
+                    await failure {
+                        try await provider(port: port, repository: "homelab/nope").openPullRequest(Drafts.web())
+                    })
                 #expect(error.kind == .notFound)
                 #expect(error.message.hasPrefix("repository homelab/nope or branch main not found"))
-                let base = try #require(await failure { try await provider(port: port).openPullRequest(Drafts.web(base: "develop")) })
+                let base = try #require(
+                    await failure { try await provider(port: port).openPullRequest(Drafts.web(base: "develop")) })
                 #expect(base.kind == .notFound)
                 #expect(base.message.hasPrefix("repository homelab/platform or branch develop not found"))
             }
@@ -228,25 +264,33 @@ extension ForgeTests {
             var testDescription: String { "\(status) -> \(kind)" }
         }
 
-        @Test("upstream statuses become classified errors", arguments: [
-            StatusCase(status: 401, fixtureName: "gitea/error-unauthorized.json", kind: .unauthorized),
-            StatusCase(status: 403, fixtureName: "gitea/error-forbidden.json", kind: .forbidden),
-            StatusCase(status: 429, headers: ["Retry-After": "30"], fixtureName: "gitea/error-forbidden.json", kind: .rateLimited),
-            StatusCase(status: 500, fixtureName: "gitea/error-not-found.json", kind: .upstream),
-        ])
+        @Test(
+            "upstream statuses become classified errors",
+            arguments: [
+                StatusCase(status: 401, fixtureName: "gitea/error-unauthorized.json", kind: .unauthorized),
+                StatusCase(status: 403, fixtureName: "gitea/error-forbidden.json", kind: .forbidden),
+                StatusCase(
+                    status: 429, headers: ["Retry-After": "30"], fixtureName: "gitea/error-forbidden.json",
+                    kind: .rateLimited),
+                StatusCase(status: 500, fixtureName: "gitea/error-not-found.json", kind: .upstream),
+            ])
         func statuses(_ item: StatusCase) async throws {
             let fake = FakeGitea()
             await fake.inject(item.status, headers: item.headers, body: fixture(item.fixtureName), times: .max)
             try await serve(fake) { port in
                 let trace = TraceLog()
-                let error = try #require(await failure { try await provider(port: port, trace: trace).openPullRequest(Drafts.web()) })
+                let error = try #require(
+                    await failure { try await provider(port: port, trace: trace).openPullRequest(Drafts.web()) })
                 #expect(error.kind == item.kind)
                 #expect(await fake.requests.count == (item.status == 500 ? fastRetry.maxAttempts : 1))
                 if item.status == 429 {
                     #expect(error.retryAfter == 30)
                 }
                 if item.status == 401 {
-                    #expect(error.message == "Gitea: the token was refused (401) for GET /repos/homelab/platform/branches/homeport/web-1a2b3c")
+                    #expect(
+                        error.message
+                            == "Gitea: the token was refused (401) for GET /repos/homelab/platform/branches/homeport/web-1a2b3c"
+                    )
                 }
                 expectNoLeak(of: Self.token, errors: [error], traces: trace.lines, requests: await fake.recorded())
             }

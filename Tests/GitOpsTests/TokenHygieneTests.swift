@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GitOps
 
 extension ForgeTests {
@@ -24,7 +25,9 @@ extension ForgeTests {
         static let scenarios: [Scenario] = [
             Scenario(name: "401", status: 401),
             Scenario(name: "403", status: 403),
-            Scenario(name: "403 rate limit", status: 403, headers: ["x-ratelimit-remaining": "0", "x-ratelimit-reset": "4102444800"]),
+            Scenario(
+                name: "403 rate limit", status: 403,
+                headers: ["x-ratelimit-remaining": "0", "x-ratelimit-reset": "4102444800"]),
             Scenario(name: "404", status: 404),
             Scenario(name: "409 on pull", status: 409, method: "POST", path: "/pulls"),
             Scenario(name: "422 on pull", status: 422, method: "POST", path: "/pulls"),
@@ -44,8 +47,9 @@ extension ForgeTests {
         @Test("GitHub failure paths", arguments: scenarios)
         func github(_ scenario: Scenario) async throws {
             let fake = FakeGitHub()
-            await fake.inject(scenario.status, method: scenario.method, path: scenario.path, headers: scenario.headers,
-                              body: scenario.echo ? echoBody() : nil, times: .max)
+            await fake.inject(
+                scenario.status, method: scenario.method, path: scenario.path, headers: scenario.headers,
+                body: scenario.echo ? echoBody() : nil, times: .max)
             try await serve(fake) { port in
                 let trace = TraceLog()
                 let provider = try GitHubProvider(
@@ -64,8 +68,9 @@ extension ForgeTests {
         @Test("Gitea failure paths", arguments: scenarios)
         func gitea(_ scenario: Scenario) async throws {
             let fake = FakeGitea()
-            await fake.inject(scenario.status, method: scenario.method, path: scenario.path, headers: scenario.headers,
-                              body: scenario.echo ? echoBody() : nil, times: .max)
+            await fake.inject(
+                scenario.status, method: scenario.method, path: scenario.path, headers: scenario.headers,
+                body: scenario.echo ? echoBody() : nil, times: .max)
             try await serve(fake) { port in
                 let trace = TraceLog()
                 let provider = try GiteaProvider(
@@ -84,8 +89,12 @@ extension ForgeTests {
         func unreachable() async throws {
             let port = try closedPort()
             let trace = TraceLog()
-            let github = try GitHubProvider(apiURL: "http://127.0.0.1:\(port)", repository: "o/r", token: Self.token, retry: fastRetry, trace: handler(trace))
-            let gitea = try GiteaProvider(apiURL: "http://127.0.0.1:\(port)/api/v1", repository: "o/r", token: Self.token, retry: fastRetry, trace: handler(trace))
+            let github = try GitHubProvider(
+                apiURL: "http://127.0.0.1:\(port)", repository: "o/r", token: Self.token, retry: fastRetry,
+                trace: handler(trace))
+            let gitea = try GiteaProvider(
+                apiURL: "http://127.0.0.1:\(port)/api/v1", repository: "o/r", token: Self.token, retry: fastRetry,
+                trace: handler(trace))
             let errors = [
                 await failure { try await github.openPullRequest(Drafts.web()) },
                 await failure { try await gitea.openPullRequest(Drafts.web()) },

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GitOps
 
 /// A loopback server that misbehaves below HTTP: it resets every connection after reading the
@@ -21,8 +22,12 @@ private final class MisbehavingServer: @unchecked Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
         _ = listen(listener, 16)
         descriptor = listener
         port = Int(UInt16(bigEndian: address.sin_port))
@@ -59,8 +64,15 @@ struct TransportFaultTests {
     private func forges(scheme: String, port: Int) throws -> [(name: String, provider: any GitProvider)] {
         let url = "\(scheme)://127.0.0.1:\(port)"
         return [
-            ("GitHub", try GitHubProvider(apiURL: url, repository: "homelab/platform", token: Self.token, retry: fastRetry)),
-            ("Gitea", try GiteaProvider(apiURL: url + "/api/v1", repository: "homelab/platform", token: Self.token, retry: fastRetry)),
+            (
+                "GitHub",
+                try GitHubProvider(apiURL: url, repository: "homelab/platform", token: Self.token, retry: fastRetry)
+            ),
+            (
+                "Gitea",
+                try GiteaProvider(
+                    apiURL: url + "/api/v1", repository: "homelab/platform", token: Self.token, retry: fastRetry)
+            ),
         ]
     }
 

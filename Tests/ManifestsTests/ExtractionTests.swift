@@ -1,6 +1,7 @@
 import Testing
-@testable import Manifests
 import YAML
+
+@testable import Manifests
 
 @Suite("Extracting manifests from model answers")
 struct ExtractionTests {
@@ -10,22 +11,24 @@ struct ExtractionTests {
         var testDescription: String { file }
     }
 
-    @Test("every recorded and realistic answer shape gives its objects", arguments: [
-        Answer(file: "generate-stream-deployment.txt", objects: ["Deployment/nginx-deployment"]),
-        Answer(file: "chat-schema-content.txt", objects: ["Deployment/nginx-deployment"]),
-        Answer(file: "prose-around-fence.txt", objects: ["Deployment/web"]),
-        Answer(file: "yml-fence-two-documents.txt", objects: ["Deployment/web", "Service/web"]),
-        Answer(file: "bare-fence-no-separator.txt", objects: ["Deployment/web", "Service/web"]),
-        Answer(file: "tilde-fence.txt", objects: ["ConfigMap/web-config"]),
-        Answer(file: "two-fenced-blocks.txt", objects: ["Deployment/web", "Service/web"]),
-        Answer(file: "unfenced-prose.txt", objects: ["StatefulSet/cache", "Service/cache"]),
-        Answer(file: "unfenced-prose-between.txt", objects: ["ConfigMap/settings", "Job/migrate"]),
-        Answer(file: "json-object-fenced.txt", objects: ["Service/api"]),
-        Answer(file: "json-array.txt", objects: ["ConfigMap/api-config", "Service/api"]),
-        Answer(file: "json-yaml-wrapper.txt", objects: ["ConfigMap/api-config", "Service/api"]),
-        Answer(file: "list-kind.txt", objects: ["ConfigMap/api-config", "Service/api"]),
-        Answer(file: "unterminated-fence.txt", objects: ["ConfigMap/truncated"]),
-    ])
+    @Test(
+        "every recorded and realistic answer shape gives its objects",
+        arguments: [
+            Answer(file: "generate-stream-deployment.txt", objects: ["Deployment/nginx-deployment"]),
+            Answer(file: "chat-schema-content.txt", objects: ["Deployment/nginx-deployment"]),
+            Answer(file: "prose-around-fence.txt", objects: ["Deployment/web"]),
+            Answer(file: "yml-fence-two-documents.txt", objects: ["Deployment/web", "Service/web"]),
+            Answer(file: "bare-fence-no-separator.txt", objects: ["Deployment/web", "Service/web"]),
+            Answer(file: "tilde-fence.txt", objects: ["ConfigMap/web-config"]),
+            Answer(file: "two-fenced-blocks.txt", objects: ["Deployment/web", "Service/web"]),
+            Answer(file: "unfenced-prose.txt", objects: ["StatefulSet/cache", "Service/cache"]),
+            Answer(file: "unfenced-prose-between.txt", objects: ["ConfigMap/settings", "Job/migrate"]),
+            Answer(file: "json-object-fenced.txt", objects: ["Service/api"]),
+            Answer(file: "json-array.txt", objects: ["ConfigMap/api-config", "Service/api"]),
+            Answer(file: "json-yaml-wrapper.txt", objects: ["ConfigMap/api-config", "Service/api"]),
+            Answer(file: "list-kind.txt", objects: ["ConfigMap/api-config", "Service/api"]),
+            Answer(file: "unterminated-fence.txt", objects: ["ConfigMap/truncated"]),
+        ])
     func shapes(_ answer: Answer) throws {
         let output = try modelOutput(answer.file)
         let report = check(output)
@@ -45,7 +48,10 @@ struct ExtractionTests {
         let report = check(try modelOutput("generate-stream-deployment.txt"), appName: "nginx")
         #expect(report.passed)
         let image = "spec.template.spec.containers[0].image"
-        #expect(report.warnings.contains { $0.path == image && $0.message == "image 'nginx:latest' uses the latest tag; pin a version" })
+        #expect(
+            report.warnings.contains {
+                $0.path == image && $0.message == "image 'nginx:latest' uses the latest tag; pin a version"
+            })
         #expect(report.warnings.contains { $0.path == "spec.template.spec.containers[0].resources.requests" })
         let deployment = try #require(try report.documents().first)
         #expect(deployment[path: ["metadata", "namespace"]]?.string == "ai-generated")
@@ -61,12 +67,15 @@ struct ExtractionTests {
         let report = check(output, appName: "nginx")
         #expect(report.passed)
         let deployment = try #require(try report.documents().first)
-        #expect(deployment[path: ["spec", "template", "spec", "containers"]]?.sequence?.first?["image"]?.string == "nginx:latest")
+        #expect(
+            deployment[path: ["spec", "template", "spec", "containers"]]?.sequence?.first?["image"]?.string
+                == "nginx:latest")
     }
 
     @Test("a fenced block comes out as its body, without the fences and prose")
     func fencedBody() {
-        let output = "Here is the ConfigMap:\n\n```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n```\n\nThis YAML defines a ConfigMap."
+        let output =
+            "Here is the ConfigMap:\n\n```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n```\n\nThis YAML defines a ConfigMap."
         #expect(ManifestExtractor.extract(output) == "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
     }
 
@@ -84,17 +93,20 @@ struct ExtractionTests {
 
     @Test("code blocks in other languages are not manifests")
     func otherLanguages() {
-        let output = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n\nApply it:\n\n```bash\nkubectl apply -f a.yaml\n```\n"
+        let output =
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n\nApply it:\n\n```bash\nkubectl apply -f a.yaml\n```\n"
         #expect(ManifestExtractor.extract(output) == "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
     }
 
-    @Test("plain YAML goes through unchanged", arguments: [
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n",
-        "---\napiVersion: v1\nkind: ConfigMap\n---\napiVersion: v1\nkind: Service\n",
-        "apiVersion: v1\n# generated\nkind: List\nitems:\n- kind: ConfigMap\n- kind: Secret\n",
-        "\"apiVersion\": \"v1\"\n'kind': ConfigMap\n",
-        "- apiVersion: v1\n  kind: ConfigMap\n- apiVersion: v1\n  kind: Service\n",
-    ])
+    @Test(
+        "plain YAML goes through unchanged",
+        arguments: [
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n",
+            "---\napiVersion: v1\nkind: ConfigMap\n---\napiVersion: v1\nkind: Service\n",
+            "apiVersion: v1\n# generated\nkind: List\nitems:\n- kind: ConfigMap\n- kind: Secret\n",
+            "\"apiVersion\": \"v1\"\n'kind': ConfigMap\n",
+            "- apiVersion: v1\n  kind: ConfigMap\n- apiVersion: v1\n  kind: Service\n",
+        ])
     func plainYAML(_ text: String) {
         #expect(ManifestExtractor.extract(text) == text)
     }
@@ -107,8 +119,11 @@ struct ExtractionTests {
 
     @Test("JSON after prose is cut where its brackets close")
     func jsonAfterProse() {
-        let output = "The object:\n{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\",\n \"metadata\": {\"name\": \"a\"}} Hope this helps!\n"
-        #expect(ManifestExtractor.extract(output) == "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\",\n \"metadata\": {\"name\": \"a\"}}\n")
+        let output =
+            "The object:\n{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\",\n \"metadata\": {\"name\": \"a\"}} Hope this helps!\n"
+        #expect(
+            ManifestExtractor.extract(output)
+                == "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\",\n \"metadata\": {\"name\": \"a\"}}\n")
     }
 
     @Test("wrappers holding objects rather than text are opened too")
@@ -119,18 +134,24 @@ struct ExtractionTests {
 
     @Test("Windows line endings and a byte-order mark")
     func lineEndings() {
-        let output = "\u{FEFF}Here:\r\n```yaml\r\napiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: a\r\n```\r\n"
+        let output =
+            "\u{FEFF}Here:\r\n```yaml\r\napiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: a\r\n```\r\n"
         #expect(ManifestExtractor.extract(output) == "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
     }
 
-    @Test("answers without a manifest extract to nothing", arguments: [
-        "", "   \n\n", "I'm sorry, I can't help with that.", "Here is the YAML:\n\n```yaml\n```\n",
-        "Note: a Deployment needs a selector.\nExplanation: see the docs.",
-    ])
+    @Test(
+        "answers without a manifest extract to nothing",
+        arguments: [
+            "", "   \n\n", "I'm sorry, I can't help with that.", "Here is the YAML:\n\n```yaml\n```\n",
+            "Note: a Deployment needs a selector.\nExplanation: see the docs.",
+        ])
     func nothing(_ output: String) {
         #expect(ManifestExtractor.extract(output) == "")
         let report = check(output)
         #expect(report.yaml == nil)
-        #expect(report.findings == [PolicyFinding(severity: .error, object: "", path: "", message: "the output holds no Kubernetes object")])
+        #expect(
+            report.findings == [
+                PolicyFinding(severity: .error, object: "", path: "", message: "the output holds no Kubernetes object")
+            ])
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Manifests
 
 /// `homeport lint`'s mode of the checker: the flow's rules on files as written.
@@ -7,7 +8,8 @@ struct LintModeTests {
     /// Placed and labelled as the flow would leave it, so normalization has nothing to say.
     static func placed(_ yaml: String) throws -> String {
         var text = try editing(yaml, "metadata.namespace", "ai-generated")
-        text = try editing(text, "metadata.labels", "{app.kubernetes.io/name: web, app.kubernetes.io/managed-by: homeport}")
+        text = try editing(
+            text, "metadata.labels", "{app.kubernetes.io/name: web, app.kubernetes.io/managed-by: homeport}")
         return text
     }
 
@@ -48,20 +50,22 @@ struct LintModeTests {
             data: {a: b}
             """
         let found = ManifestChecker.lint(text, policy: ManifestPolicy(), level: .baseline)
-        #expect(found.map { "\($0.line): \($0.finding.object): \($0.finding.path): \($0.finding.message)" } == [
-            "5: ConfigMap/settings: metadata.namespace: namespace is 'default'; objects go in namespace 'ai-generated'",
-            "3: ConfigMap/settings: metadata.labels[\"app.kubernetes.io/name\"]: label app.kubernetes.io/name is missing",
-            "3: ConfigMap/settings: metadata.labels[\"app.kubernetes.io/managed-by\"]: label app.kubernetes.io/managed-by is missing",
-            "10: ConfigMap/: metadata.name: metadata.name is missing: every object needs a name",
-            "10: ConfigMap/: metadata.namespace: namespace is missing; objects go in namespace 'ai-generated'",
-            "11: ConfigMap/: metadata.labels[\"app.kubernetes.io/managed-by\"]: label app.kubernetes.io/managed-by is missing",
-        ])
+        #expect(
+            found.map { "\($0.line): \($0.finding.object): \($0.finding.path): \($0.finding.message)" } == [
+                "5: ConfigMap/settings: metadata.namespace: namespace is 'default'; objects go in namespace 'ai-generated'",
+                "3: ConfigMap/settings: metadata.labels[\"app.kubernetes.io/name\"]: label app.kubernetes.io/name is missing",
+                "3: ConfigMap/settings: metadata.labels[\"app.kubernetes.io/managed-by\"]: label app.kubernetes.io/managed-by is missing",
+                "10: ConfigMap/: metadata.name: metadata.name is missing: every object needs a name",
+                "10: ConfigMap/: metadata.namespace: namespace is missing; objects go in namespace 'ai-generated'",
+                "11: ConfigMap/: metadata.labels[\"app.kubernetes.io/managed-by\"]: label app.kubernetes.io/managed-by is missing",
+            ])
         #expect(found.allSatisfy { $0.finding.severity == .error })
     }
 
     @Test("restricted level: the flow's restricted warnings become errors; baseline keeps them warnings")
     func restrictedLevel() throws {
-        let text = try Self.placed(try editing(hardenedDeployment, "spec.template.spec.securityContext.runAsNonRoot", nil))
+        let text = try Self.placed(
+            try editing(hardenedDeployment, "spec.template.spec.securityContext.runAsNonRoot", nil))
         let baseline = ManifestChecker.lint(text, policy: ManifestPolicy(), level: .baseline)
         let restricted = ManifestChecker.lint(text, policy: ManifestPolicy(), level: .restricted)
         let warning = try #require(baseline.first { $0.finding.path.contains("runAsNonRoot") })
@@ -89,21 +93,24 @@ struct LintModeTests {
             rules: []
             """
         let refused = ManifestChecker.lint(text, policy: ManifestPolicy(namespace: "homeport"), level: .restricted)
-        #expect(refused.map(\.finding.message) == [
-            "Namespace is cluster-scoped: generated apps only hold objects in namespace 'homeport'",
-            "ClusterRole grants permissions across the cluster: generated apps hold no RBAC and nothing cluster-scoped",
-        ])
+        #expect(
+            refused.map(\.finding.message) == [
+                "Namespace is cluster-scoped: generated apps only hold objects in namespace 'homeport'",
+                "ClusterRole grants permissions across the cluster: generated apps hold no RBAC and nothing cluster-scoped",
+            ])
         #expect(refused.map(\.line) == [2, 8])
         var policy = ManifestPolicy(namespace: "homeport")
         policy.admittedKinds = ["Namespace", "ClusterRole", "Secret"]
         #expect(ManifestChecker.lint(text, policy: policy, level: .restricted).isEmpty)
-        let secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: homeport\n  labels: {app.kubernetes.io/name: s, app.kubernetes.io/managed-by: me}\ndata:\n  token: c2VjcmV0\n"
+        let secret =
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: homeport\n  labels: {app.kubernetes.io/name: s, app.kubernetes.io/managed-by: me}\ndata:\n  token: c2VjcmV0\n"
         #expect(ManifestChecker.lint(secret, policy: policy, level: .baseline).map(\.line) == [7])
     }
 
     @Test("a YAML error is reported on its line")
     func yamlError() {
-        let found = ManifestChecker.lint("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n", policy: ManifestPolicy(), level: .baseline)
+        let found = ManifestChecker.lint(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n", policy: ManifestPolicy(), level: .baseline)
         #expect(found.count == 1)
         #expect(found.first?.finding.severity == .error)
         #expect(found.first?.finding.message.hasPrefix("line ") == true)

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import Manifests
 import YAML
+
+@testable import Manifests
 
 /// Recorded and realistic model answers.
 let modelOutputFolder = URL(fileURLWithPath: #filePath)
@@ -78,16 +79,28 @@ private func edited(_ node: YAMLNode, _ path: ArraySlice<String>, _ value: YAMLN
     guard let step = path.first else { return value ?? node }
     let rest = path.dropFirst()
     switch node.value {
-    case var .sequence(items):
+    case .sequence(var items):
         let index = Int(step)!
-        if index == items.count, let value { items.append(rest.isEmpty ? value : edited(.emptyMapping(at: node.mark), rest, value)) }
-        else { items[index] = edited(items[index], rest, value) }
+        if index == items.count, let value {
+            items.append(rest.isEmpty ? value : edited(.emptyMapping(at: node.mark), rest, value))
+        } else {
+            items[index] = edited(items[index], rest, value)
+        }
         return YAMLNode(.sequence(items), mark: node.mark)
-    case var .mapping(pairs):
+    case .mapping(var pairs):
         if let index = pairs.firstIndex(where: { $0.key.string == step }) {
-            if rest.isEmpty && value == nil { pairs.remove(at: index) } else { pairs[index].value = edited(pairs[index].value, rest, value) }
+            if rest.isEmpty && value == nil {
+                pairs.remove(at: index)
+            } else {
+                pairs[index].value = edited(pairs[index].value, rest, value)
+            }
         } else if let value {
-            let child = rest.isEmpty ? value : edited(Int(rest.first!) != nil ? YAMLNode(.sequence([]), mark: node.mark) : .emptyMapping(at: node.mark), rest, value)
+            let child =
+                rest.isEmpty
+                ? value
+                : edited(
+                    Int(rest.first!) != nil ? YAMLNode(.sequence([]), mark: node.mark) : .emptyMapping(at: node.mark),
+                    rest, value)
             pairs.append((YAMLNode(.scalar(step, quoted: false), mark: node.mark), child))
         }
         return YAMLNode(.mapping(pairs), mark: node.mark)

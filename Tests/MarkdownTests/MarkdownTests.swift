@@ -1,12 +1,14 @@
 import Foundation
 import Testing
+
 @testable import Markdown
 
 @Suite("Markdown rendering")
 struct MarkdownTests {
     @Test("GitHub extensions: tables, strikethrough, autolinks, task lists")
     func extensions() {
-        let html = Markdown.renderHTML("""
+        let html = Markdown.renderHTML(
+            """
             | Option | Chosen |
             |---|---|
             | k3s | yes |
@@ -32,13 +34,21 @@ struct MarkdownTests {
         #expect(html.components(separatedBy: "</table></div>").count == 3)
     }
 
-    @Test("a title's code spans become code, everything else escaped text", arguments: [
-        ("Issue certificates from `homelab-ca`", "Issue certificates from <code>homelab-ca</code>", "Issue certificates from homelab-ca"),
-        ("Use k3s", "Use k3s", "Use k3s"),
-        ("Compare `a<b` & *c*", "Compare <code>a&lt;b</code> &amp; *c*", "Compare a<b & *c*"),
-        ("Next \"<quoted>\" & decision", "Next &quot;&lt;quoted&gt;&quot; &amp; decision", "Next \"<quoted>\" & decision"),
-        ("One ` unpaired", "One ` unpaired", "One ` unpaired"),
-    ])
+    @Test(
+        "a title's code spans become code, everything else escaped text",
+        arguments: [
+            (
+                "Issue certificates from `homelab-ca`", "Issue certificates from <code>homelab-ca</code>",
+                "Issue certificates from homelab-ca"
+            ),
+            ("Use k3s", "Use k3s", "Use k3s"),
+            ("Compare `a<b` & *c*", "Compare <code>a&lt;b</code> &amp; *c*", "Compare a<b & *c*"),
+            (
+                "Next \"<quoted>\" & decision", "Next &quot;&lt;quoted&gt;&quot; &amp; decision",
+                "Next \"<quoted>\" & decision"
+            ),
+            ("One ` unpaired", "One ` unpaired", "One ` unpaired"),
+        ])
     func title(markdown: String, html: String, text: String) {
         #expect(Markdown.titleHTML(markdown) == html)
         #expect(Markdown.titleText(markdown) == text)
@@ -46,7 +56,8 @@ struct MarkdownTests {
 
     @Test("raw HTML never reaches the output")
     func rawHTML() {
-        let html = Markdown.renderHTML("""
+        let html = Markdown.renderHTML(
+            """
             <script>alert(1)</script>
 
             Inline <img src=x onerror=alert(1)> and <b onclick="x()">bold</b>.
@@ -57,14 +68,16 @@ struct MarkdownTests {
         #expect(html.contains("raw HTML omitted"))
     }
 
-    @Test("dangerous link and image targets are emptied", arguments: [
-        "[x](javascript:alert(1))",
-        "[x](JavaScript:alert(1))",
-        "[x](data:text/html;base64,PHNjcmlwdD4=)",
-        "![x](data:image/svg+xml;base64,PHN2Zz4=)",
-        "[x](vbscript:msgbox)",
-        "[x](file:///etc/passwd)",
-    ])
+    @Test(
+        "dangerous link and image targets are emptied",
+        arguments: [
+            "[x](javascript:alert(1))",
+            "[x](JavaScript:alert(1))",
+            "[x](data:text/html;base64,PHNjcmlwdD4=)",
+            "![x](data:image/svg+xml;base64,PHN2Zz4=)",
+            "[x](vbscript:msgbox)",
+            "[x](file:///etc/passwd)",
+        ])
     func dangerousLinks(_ markdown: String) {
         let html = Markdown.renderHTML(markdown)
         #expect(!html.lowercased().contains("javascript:"))
@@ -74,13 +87,23 @@ struct MarkdownTests {
         #expect(html.contains(#"href="""#) || html.contains(#"src="about:blank""#))
     }
 
-    @Test("safe links survive", arguments: ["https://a.example/x", "mailto:team@homelab.local", "002-k3s.md", "#context", "../docs/x.md", "/catalog?x=a:b"])
+    @Test(
+        "safe links survive",
+        arguments: [
+            "https://a.example/x", "mailto:team@homelab.local", "002-k3s.md", "#context", "../docs/x.md",
+            "/catalog?x=a:b",
+        ])
     func safeLinks(_ url: String) {
         #expect(Markdown.isSafeURL(url))
-        #expect(Markdown.renderHTML("[x](\(url))").contains("href=\"\(url.replacingOccurrences(of: "&", with: "&amp;"))\""))
+        #expect(
+            Markdown.renderHTML("[x](\(url))").contains("href=\"\(url.replacingOccurrences(of: "&", with: "&amp;"))\""))
     }
 
-    @Test("malformed URLs are not safe", arguments: ["https://x.example/\"><script>", "https://x.example/a b", "https://x.example/<x>", "https://x.example/{y}"])
+    @Test(
+        "malformed URLs are not safe",
+        arguments: [
+            "https://x.example/\"><script>", "https://x.example/a b", "https://x.example/<x>", "https://x.example/{y}",
+        ])
     func malformed(_ url: String) {
         #expect(!Markdown.isSafeURL(url))
     }
@@ -96,7 +119,8 @@ struct MarkdownTests {
 
     @Test("concurrent renders give the same result (cmark-gfm is behind one lock)")
     func concurrency() async {
-        let source = (1...50).map { "| a\($0) | b |\n|---|---|\n| ~~c~~ | https://x\($0).example |\n" }.joined(separator: "\n")
+        let source = (1...50).map { "| a\($0) | b |\n|---|---|\n| ~~c~~ | https://x\($0).example |\n" }.joined(
+            separator: "\n")
         let expected = Markdown.renderHTML(source)
         let results = await withTaskGroup(of: String.self) { group in
             for _ in 0..<32 { group.addTask { Markdown.renderHTML(source) } }
@@ -108,7 +132,8 @@ struct MarkdownTests {
 
     @Test("plain text keeps the words and drops the markup: link targets, emphasis, code marks")
     func plainText() {
-        let text = Markdown.plainText("Superseded by [ADR 6](006-ghcr.md), **not** `helm`.\n\n# Heading\n\nA [site](https://example.org).")
+        let text = Markdown.plainText(
+            "Superseded by [ADR 6](006-ghcr.md), **not** `helm`.\n\n# Heading\n\nA [site](https://example.org).")
         #expect(text == "Superseded by ADR 6, not helm.\n\nHeading\n\nA site.")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Ollama
 
 @Suite("Chat stream decoder")
@@ -47,22 +48,32 @@ struct ChatStreamDecoderTests {
         #expect(decoder.outcome == .done(promptTokens: 3, outputTokens: 2))
     }
 
-    @Test("the final line of the documented format may have no message", arguments: [
-        #"{"model":"llama3.2","created_at":"2023-08-04T19:22:45.499127Z","done":true,"total_duration":4883583458,"load_duration":1334875,"prompt_eval_count":26,"prompt_eval_duration":342546000,"eval_count":282,"eval_duration":4535599000}"#,
-    ])
+    @Test(
+        "the final line of the documented format may have no message",
+        arguments: [
+            #"{"model":"llama3.2","created_at":"2023-08-04T19:22:45.499127Z","done":true,"total_duration":4883583458,"load_duration":1334875,"prompt_eval_count":26,"prompt_eval_duration":342546000,"eval_count":282,"eval_duration":4535599000}"#
+        ])
     func finalLineWithoutMessage(line: String) {
         var decoder = ChatStreamDecoder()
         #expect(decoder.feed(Array((line + "\n").utf8)).isEmpty)
         #expect(decoder.outcome == .done(promptTokens: 26, outputTokens: 282))
     }
 
-    @Test("a stream ends at an error line, a line that is not JSON, or JSON that is not a chat line", arguments: [
-        (#"{"error":"llama runner process has terminated"}"#, ChatStreamDecoder.Outcome.upstreamError("llama runner process has terminated")),
-        (#"{"model":"m","created_at":"2026-11-26T19"#, .malformed(lineNumber: 2, line: #"{"model":"m","created_at":"2026-11-26T19"#)),
-        ("<html>502 Bad Gateway</html>", .malformed(lineNumber: 2, line: "<html>502 Bad Gateway</html>")),
-        (#"{"status":"pulling manifest"}"#, .malformed(lineNumber: 2, line: #"{"status":"pulling manifest"}"#)),
-        ("[1, 2]", .malformed(lineNumber: 2, line: "[1, 2]")),
-    ])
+    @Test(
+        "a stream ends at an error line, a line that is not JSON, or JSON that is not a chat line",
+        arguments: [
+            (
+                #"{"error":"llama runner process has terminated"}"#,
+                ChatStreamDecoder.Outcome.upstreamError("llama runner process has terminated")
+            ),
+            (
+                #"{"model":"m","created_at":"2026-11-26T19"#,
+                .malformed(lineNumber: 2, line: #"{"model":"m","created_at":"2026-11-26T19"#)
+            ),
+            ("<html>502 Bad Gateway</html>", .malformed(lineNumber: 2, line: "<html>502 Bad Gateway</html>")),
+            (#"{"status":"pulling manifest"}"#, .malformed(lineNumber: 2, line: #"{"status":"pulling manifest"}"#)),
+            ("[1, 2]", .malformed(lineNumber: 2, line: "[1, 2]")),
+        ])
     func endingLines(line: String, outcome: ChatStreamDecoder.Outcome) {
         let first = #"{"model":"m","message":{"role":"assistant","content":"kind:"},"done":false}"#
         let after = #"{"model":"m","message":{"role":"assistant","content":" Service"},"done":false}"#

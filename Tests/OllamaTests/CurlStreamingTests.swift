@@ -22,12 +22,14 @@ struct CurlStreamingTests {
         let router = Router()
         // One line, then (once the client has seen it and opened the gate) another.
         router.get("/two-lines") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain"], body: ResponseBody { writer in
-                try await writer.write(ByteBuffer(string: "first\n"))
-                await gate.wait()
-                try await writer.write(ByteBuffer(string: "second\n"))
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok, headers: [.contentType: "text/plain"],
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: "first\n"))
+                    await gate.wait()
+                    try await writer.write(ByteBuffer(string: "second\n"))
+                    try await writer.finish(nil)
+                })
         }
         // Nothing at all until the gate opens.
         router.get("/late") { _, _ -> String in
@@ -37,21 +39,25 @@ struct CurlStreamingTests {
         }
         // One line, then silence with the connection open.
         router.get("/stall") { _, _ in
-            Response(status: .ok, body: ResponseBody { writer in
-                try await writer.write(ByteBuffer(string: "first\n"))
-                await gate.wait()
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: "first\n"))
+                    await gate.wait()
+                    try await writer.finish(nil)
+                })
         }
         // A steady trickle, never silent for long.
         router.get("/trickle") { _, _ in
-            Response(status: .ok, body: ResponseBody { writer in
-                for index in 0..<200 where !gate.isOpen {
-                    try await writer.write(ByteBuffer(string: "line \(index)\n"))
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    for index in 0..<200 where !gate.isOpen {
+                        try await writer.write(ByteBuffer(string: "line \(index)\n"))
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    try await writer.finish(nil)
+                })
         }
         router.get("/missing") { _, _ in
             Response(
@@ -122,7 +128,8 @@ struct CurlStreamingTests {
                 let lastEvent = Shared(ContinuousClock.now)
                 let error = await transferError {
                     try await CurlHTTPClient().stream(
-                        UpstreamRequest(url: "http://127.0.0.1:\(port)\(path)", timeout: 60), firstByteTimeout: firstByte, idleTimeout: idle
+                        UpstreamRequest(url: "http://127.0.0.1:\(port)\(path)", timeout: 60),
+                        firstByteTimeout: firstByte, idleTimeout: idle
                     ) { _ in lastEvent.update { $0 = .now } }
                 }
                 return (error, seconds(since: lastEvent.current))
@@ -144,7 +151,8 @@ struct CurlStreamingTests {
                 let start = ContinuousClock.now
                 let error = await transferError {
                     try await CurlHTTPClient().stream(
-                        UpstreamRequest(url: "http://127.0.0.1:\(port)/trickle", timeout: 0.8), firstByteTimeout: 30, idleTimeout: 30
+                        UpstreamRequest(url: "http://127.0.0.1:\(port)/trickle", timeout: 0.8), firstByteTimeout: 30,
+                        idleTimeout: 30
                     ) { _ in }
                 }
                 return (error, seconds(since: start))
@@ -163,7 +171,8 @@ struct CurlStreamingTests {
         let (error, elapsed) = await onOwnThread {
             let start = ContinuousClock.now
             let error = await transferError {
-                try await CurlHTTPClient().send(UpstreamRequest(url: "http://127.0.0.1:\(listener.port)/", connectTimeout: 0.5))
+                try await CurlHTTPClient().send(
+                    UpstreamRequest(url: "http://127.0.0.1:\(listener.port)/", connectTimeout: 0.5))
             }
             return (error, seconds(since: start))
         }
@@ -182,7 +191,8 @@ struct CurlStreamingTests {
             let streaming = Task(executorPreference: OwnThreadExecutor.shared) {
                 await transferError {
                     try await CurlHTTPClient().stream(
-                        UpstreamRequest(url: "http://127.0.0.1:\(port)/stall", timeout: 30), firstByteTimeout: nil, idleTimeout: nil
+                        UpstreamRequest(url: "http://127.0.0.1:\(port)/stall", timeout: 30), firstByteTimeout: nil,
+                        idleTimeout: nil
                     ) { _ in chunks.update { $0 += 1 } }
                 }
             }
@@ -196,7 +206,9 @@ struct CurlStreamingTests {
             #expect(streamSeconds < quickEnough)
 
             let sending = Task(executorPreference: OwnThreadExecutor.shared) {
-                await transferError { try await CurlHTTPClient().send(UpstreamRequest(url: "http://127.0.0.1:\(port)/late", timeout: 30)) }
+                await transferError {
+                    try await CurlHTTPClient().send(UpstreamRequest(url: "http://127.0.0.1:\(port)/late", timeout: 30))
+                }
             }
             // Cancelled while the server holds the request.
             await eventually { lateCalls.current == 1 }

@@ -3,6 +3,7 @@ import HTTPClient
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import Ollama
 
 /// The error a call ended with, or nil when it succeeded.
@@ -39,7 +40,9 @@ final class TokenLog: Sendable {
 
 @Suite("Ollama client against a fake Ollama on a real socket")
 struct OllamaClientTests {
-    func client(_ port: Int, _ timeouts: OllamaTimeouts = OllamaTimeouts(connect: 2, firstToken: 10, total: 30, stall: 10)) -> OllamaClient {
+    func client(
+        _ port: Int, _ timeouts: OllamaTimeouts = OllamaTimeouts(connect: 2, firstToken: 10, total: 30, stall: 10)
+    ) -> OllamaClient {
         OllamaClient(baseURL: "http://127.0.0.1:\(port)/", timeouts: timeouts)
     }
 
@@ -50,7 +53,8 @@ struct OllamaClientTests {
             let port = try #require(http.port)
             let log = TokenLog()
             let result = try await client(port).chat(
-                model: recordedModel, messages: draftMessages, options: ChatOptions(temperature: 0.1, seed: 42), onToken: log.record
+                model: recordedModel, messages: draftMessages, options: ChatOptions(temperature: 0.1, seed: 42),
+                onToken: log.record
             )
 
             let request = try #require(fake.requests.current.only)
@@ -62,10 +66,11 @@ struct OllamaClientTests {
             #expect(body["model"] as? String == recordedModel)
             #expect(body["stream"] as? Bool == true)
             let messages = try #require(body["messages"] as? [[String: String]])
-            #expect(messages == [
-                ["role": "system", "content": "You write Kubernetes manifests. Answer with YAML only."],
-                ["role": "user", "content": "Write a Kubernetes Deployment YAML for nginx with 2 replicas"],
-            ])
+            #expect(
+                messages == [
+                    ["role": "system", "content": "You write Kubernetes manifests. Answer with YAML only."],
+                    ["role": "user", "content": "Write a Kubernetes Deployment YAML for nginx with 2 replicas"],
+                ])
             let options = try #require(body["options"] as? [String: Any])
             #expect(Set(options.keys) == ["temperature", "seed"])
             #expect(options["temperature"] as? Double == 0.1)
@@ -90,7 +95,8 @@ struct OllamaClientTests {
         try await fake.application().test(.live) { http in
             let port = try #require(http.port)
             _ = try await client(port).chat(
-                model: recordedModel, messages: draftMessages, options: ChatOptions(temperature: 0, seed: 7, numPredict: 600), onToken: { _ in }
+                model: recordedModel, messages: draftMessages,
+                options: ChatOptions(temperature: 0, seed: 7, numPredict: 600), onToken: { _ in }
             )
             let options = try #require(fake.requests.current.only?.json["options"] as? [String: Any])
             #expect(options["temperature"] as? Double == 0)
@@ -101,14 +107,17 @@ struct OllamaClientTests {
 
     @Test(
         "model output is passed on verbatim, whatever it holds",
-        arguments: ["chat-stream-prose-fences.ndjson", "chat-stream-several-documents.ndjson", "chat-stream-broken-yaml.ndjson"]
+        arguments: [
+            "chat-stream-prose-fences.ndjson", "chat-stream-several-documents.ndjson", "chat-stream-broken-yaml.ndjson",
+        ]
     )
     func adversarialOutput(transcript: String) async throws {
         let fake = FakeOllama(.replay(transcript, pause: .zero))
         try await fake.application().test(.live) { http in
             let port = try #require(http.port)
             let log = TokenLog()
-            let result = try await client(port).chat(model: recordedModel, messages: draftMessages, options: ChatOptions(), onToken: log.record)
+            let result = try await client(port).chat(
+                model: recordedModel, messages: draftMessages, options: ChatOptions(), onToken: log.record)
             let expected = try transcriptTokens(transcript)
             #expect(log.all == expected)
             #expect(result.content == expected.joined())
@@ -123,7 +132,8 @@ struct OllamaClientTests {
         try await fake.application().test(.live) { http in
             let port = try #require(http.port)
             let log = TokenLog()
-            let result = try await client(port).chat(model: recordedModel, messages: draftMessages, options: ChatOptions(), onToken: log.record)
+            let result = try await client(port).chat(
+                model: recordedModel, messages: draftMessages, options: ChatOptions(), onToken: log.record)
             #expect(log.all == (try transcriptTokens("chat-stream-deployment.ndjson")))
             #expect(result.outputTokens == 89)
         }
@@ -135,10 +145,11 @@ struct OllamaClientTests {
         try await fake.application().test(.live) { http in
             let port = try #require(http.port)
             let models = try await client(port).models()
-            #expect(models == [
-                OllamaModel(name: "qwen2.5-coder:0.5b", sizeBytes: 397_821_319, parameterSize: "494.03M"),
-                OllamaModel(name: "llama3.2:1b", sizeBytes: 1_321_098_329, parameterSize: "1.2B"),
-            ])
+            #expect(
+                models == [
+                    OllamaModel(name: "qwen2.5-coder:0.5b", sizeBytes: 397_821_319, parameterSize: "494.03M"),
+                    OllamaModel(name: "llama3.2:1b", sizeBytes: 1_321_098_329, parameterSize: "1.2B"),
+                ])
             let request = try #require(fake.requests.current.only)
             #expect(request.method == "GET")
             #expect(request.path == "/api/tags")

@@ -3,6 +3,7 @@ import HTTPClient
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import Ollama
 
 @Suite("Ollama client: every failure has its kind, its message and the partial text")
@@ -11,7 +12,9 @@ struct OllamaErrorTests {
     /// take seconds, so they are far longer than any scheduling delay.
     let patient = OllamaTimeouts(connect: 30, firstToken: 30, total: 60, stall: 30)
 
-    func chat(_ port: Int, _ timeouts: OllamaTimeouts, model: String = recordedModel, log: TokenLog = TokenLog()) async -> OllamaError? {
+    func chat(_ port: Int, _ timeouts: OllamaTimeouts, model: String = recordedModel, log: TokenLog = TokenLog()) async
+        -> OllamaError?
+    {
         await ollamaError {
             try await OllamaClient(baseURL: "http://127.0.0.1:\(port)", timeouts: timeouts)
                 .chat(model: model, messages: draftMessages, options: ChatOptions(), onToken: log.record)
@@ -25,7 +28,10 @@ struct OllamaErrorTests {
             let port = try #require(http.port)
             let error = try #require(await chat(port, patient, log: log))
             #expect(error.kind == .upstream)
-            #expect(error.message == "Ollama reported an error: an error was encountered while running the model: llama runner process has terminated: signal: killed")
+            #expect(
+                error.message
+                    == "Ollama reported an error: an error was encountered while running the model: llama runner process has terminated: signal: killed"
+            )
             #expect(error.partialContent == "```yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name:")
             #expect(log.all.joined() == error.partialContent)
         }
@@ -40,7 +46,10 @@ struct OllamaErrorTests {
             let tokens = try transcriptTokens("chat-stream-invalid-json.ndjson")
             #expect(tokens.count == 8)
             #expect(error.kind == .malformedStream)
-            #expect(error.message == #"line 9 of Ollama's stream is not a chat line: {"model":"qwen2.5-coder:0.5b","created_at":"2026-11-26T19"#)
+            #expect(
+                error.message
+                    == #"line 9 of Ollama's stream is not a chat line: {"model":"qwen2.5-coder:0.5b","created_at":"2026-11-26T19"#
+            )
             #expect(error.partialContent == tokens.joined())
             #expect(log.all == tokens)
         }
@@ -64,18 +73,32 @@ struct OllamaErrorTests {
             let port = try #require(http.port)
             let error = try #require(await chat(port, patient, model: "llama3.1:70b"))
             #expect(error.kind == .modelNotFound)
-            #expect(error.message == #"model "llama3.1:70b" is not on Ollama at http://127.0.0.1:\#(port): pull it first (ollama pull llama3.1:70b)"#)
+            #expect(
+                error.message
+                    == #"model "llama3.1:70b" is not on Ollama at http://127.0.0.1:\#(port): pull it first (ollama pull llama3.1:70b)"#
+            )
             #expect(error.partialContent.isEmpty)
             #expect(fake.requests.current.only?.json["model"] as? String == "llama3.1:70b")
         }
     }
 
-    @Test("other error statuses are upstream errors with Ollama's text", arguments: [
-        (500, #"{"error":"llama runner process has terminated: exit status 2"}"#, "Ollama answered 500: llama runner process has terminated: exit status 2"),
-        (400, #"{"error":"json: cannot unmarshal string into Go struct field"}"#, "Ollama answered 400: json: cannot unmarshal string into Go struct field"),
-        (404, "404 page not found", "Ollama answered 404: 404 page not found"),
-        (502, "<html><body>Bad Gateway</body></html>", "Ollama answered 502: <html><body>Bad Gateway</body></html>"),
-    ])
+    @Test(
+        "other error statuses are upstream errors with Ollama's text",
+        arguments: [
+            (
+                500, #"{"error":"llama runner process has terminated: exit status 2"}"#,
+                "Ollama answered 500: llama runner process has terminated: exit status 2"
+            ),
+            (
+                400, #"{"error":"json: cannot unmarshal string into Go struct field"}"#,
+                "Ollama answered 400: json: cannot unmarshal string into Go struct field"
+            ),
+            (404, "404 page not found", "Ollama answered 404: 404 page not found"),
+            (
+                502, "<html><body>Bad Gateway</body></html>",
+                "Ollama answered 502: <html><body>Bad Gateway</body></html>"
+            ),
+        ])
     func errorStatus(status: Int, body: String, message: String) async throws {
         try await FakeOllama(.status(status, body)).application().test(.live) { http in
             let port = try #require(http.port)
@@ -91,7 +114,9 @@ struct OllamaErrorTests {
         let error = try #require(await chat(port, patient))
         #expect(error.kind == .unreachable)
         #expect(error.message == "Ollama at http://127.0.0.1:\(port) is not reachable: connection refused")
-        let listing = await ollamaError { try await OllamaClient(baseURL: "http://127.0.0.1:\(port)", timeouts: patient).models() }
+        let listing = await ollamaError {
+            try await OllamaClient(baseURL: "http://127.0.0.1:\(port)", timeouts: patient).models()
+        }
         #expect(listing == error)
     }
 
@@ -135,13 +160,15 @@ struct OllamaErrorTests {
     @Test("tokens that stop coming trip the stall limit, near its value, keeping the text so far")
     func stall() async throws {
         let gate = Gate()
-        try await FakeOllama(.replayThenStall("chat-stream-stall.ndjson", gate: gate)).application().test(.live) { http in
+        try await FakeOllama(.replayThenStall("chat-stream-stall.ndjson", gate: gate)).application().test(.live) {
+            http in
             let port = try #require(http.port)
             let log = TokenLog()
             let (failure, silence) = await onOwnThread {
                 // The fake sends the whole transcript in one write, then nothing until the gate opens:
                 // the stall limit can only count the silence after the last token.
-                let error = await chat(port, OllamaTimeouts(connect: 30, firstToken: 30, total: 60, stall: 0.5), log: log)
+                let error = await chat(
+                    port, OllamaTimeouts(connect: 30, firstToken: 30, total: 60, stall: 0.5), log: log)
                 return (error, log.lastTokenAt.map { seconds(since: $0) } ?? 0)
             }
             gate.open()
@@ -157,33 +184,36 @@ struct OllamaErrorTests {
     @Test("a generation longer than total is a total timeout, near its value, keeping the text so far")
     func totalTimeout() async throws {
         let gate = Gate()
-        try await FakeOllama(.drip("chat-stream-deployment.ndjson", pause: .milliseconds(50), gate: gate)).application().test(.live) { http in
-            let port = try #require(http.port)
-            let log = TokenLog()
-            let (failure, elapsed) = await onOwnThread {
-                let start = ContinuousClock.now
-                // The drip never pauses near the stall limit and needs over 4 s for the whole transcript;
-                // the total limit leaves the first tokens seconds to arrive on a loaded machine.
-                let error = await chat(port, OllamaTimeouts(connect: 30, firstToken: 30, total: 3, stall: 30), log: log)
-                return (error, seconds(since: start))
+        try await FakeOllama(.drip("chat-stream-deployment.ndjson", pause: .milliseconds(50), gate: gate)).application()
+            .test(.live) { http in
+                let port = try #require(http.port)
+                let log = TokenLog()
+                let (failure, elapsed) = await onOwnThread {
+                    let start = ContinuousClock.now
+                    // The drip never pauses near the stall limit and needs over 4 s for the whole transcript;
+                    // the total limit leaves the first tokens seconds to arrive on a loaded machine.
+                    let error = await chat(
+                        port, OllamaTimeouts(connect: 30, firstToken: 30, total: 3, stall: 30), log: log)
+                    return (error, seconds(since: start))
+                }
+                gate.open()
+                let error = try #require(failure)
+                #expect(error.kind == .totalTimeout)
+                #expect(error.message == #"model "qwen2.5-coder:0.5b" did not finish within 3 s"#)
+                let tokens = try transcriptTokens("chat-stream-deployment.ndjson")
+                #expect(!error.partialContent.isEmpty)
+                #expect(log.all.count < tokens.count)
+                #expect(log.all == Array(tokens.prefix(log.all.count)))
+                #expect(error.partialContent == log.all.joined())
+                expectFired(after: elapsed, limit: 3)
             }
-            gate.open()
-            let error = try #require(failure)
-            #expect(error.kind == .totalTimeout)
-            #expect(error.message == #"model "qwen2.5-coder:0.5b" did not finish within 3 s"#)
-            let tokens = try transcriptTokens("chat-stream-deployment.ndjson")
-            #expect(!error.partialContent.isEmpty)
-            #expect(log.all.count < tokens.count)
-            #expect(log.all == Array(tokens.prefix(log.all.count)))
-            #expect(error.partialContent == log.all.joined())
-            expectFired(after: elapsed, limit: 3)
-        }
     }
 
     @Test("cancelling the task ends the chat fast, well before the stall limit, keeping the text so far")
     func cancellation() async throws {
         let gate = Gate()
-        try await FakeOllama(.replayThenStall("chat-stream-stall.ndjson", gate: gate)).application().test(.live) { http in
+        try await FakeOllama(.replayThenStall("chat-stream-stall.ndjson", gate: gate)).application().test(.live) {
+            http in
             let port = try #require(http.port)
             let log = TokenLog()
             let expected = try transcriptTokens("chat-stream-stall.ndjson")
@@ -204,29 +234,51 @@ struct OllamaErrorTests {
         }
     }
 
-    @Test("transfer failures map to kinds", arguments: [
-        (HTTPClientError(kind: .connectionRefused, message: "Failed to connect"), "", OllamaError.Kind.unreachable,
-         "Ollama at http://ollama:11434 is not reachable: connection refused"),
-        (HTTPClientError(kind: .dns, message: "Could not resolve host: ollama"), "", .unreachable,
-         "Ollama at http://ollama:11434 is not reachable: host not found"),
-        (HTTPClientError(kind: .tls, message: "SSL certificate problem"), "", .unreachable,
-         "Ollama at http://ollama:11434 is not reachable: TLS failure: SSL certificate problem"),
-        (HTTPClientError(kind: .connectionReset, message: "Recv failure"), "", .unreachable,
-         "Ollama at http://ollama:11434 is not reachable: connection reset (Recv failure)"),
-        (HTTPClientError(kind: .connectionReset, message: "Recv failure"), "kind:", .upstream,
-         "Ollama at http://ollama:11434 dropped the connection mid-stream (Recv failure)"),
-        (HTTPClientError(kind: .timeout, message: "", timeoutLimit: .connect), "", .connectTimeout,
-         "Ollama at http://ollama:11434 did not accept a connection within 5 s"),
-        (HTTPClientError(kind: .timeout, message: "", timeoutLimit: .firstByte), "", .firstTokenTimeout,
-         #"model "m" sent no token within 120 s"#),
-        (HTTPClientError(kind: .timeout, message: "", timeoutLimit: .idle), "kind:", .totalTimeout,
-         #"model "m" stalled: no token for 60 s"#),
-        (HTTPClientError(kind: .timeout, message: "", timeoutLimit: .total), "kind:", .totalTimeout,
-         #"model "m" did not finish within 600 s"#),
-        (HTTPClientError(kind: .cancelled, message: ""), "kind:", .cancelled, "cancelled"),
-    ])
+    @Test(
+        "transfer failures map to kinds",
+        arguments: [
+            (
+                HTTPClientError(kind: .connectionRefused, message: "Failed to connect"), "",
+                OllamaError.Kind.unreachable,
+                "Ollama at http://ollama:11434 is not reachable: connection refused"
+            ),
+            (
+                HTTPClientError(kind: .dns, message: "Could not resolve host: ollama"), "", .unreachable,
+                "Ollama at http://ollama:11434 is not reachable: host not found"
+            ),
+            (
+                HTTPClientError(kind: .tls, message: "SSL certificate problem"), "", .unreachable,
+                "Ollama at http://ollama:11434 is not reachable: TLS failure: SSL certificate problem"
+            ),
+            (
+                HTTPClientError(kind: .connectionReset, message: "Recv failure"), "", .unreachable,
+                "Ollama at http://ollama:11434 is not reachable: connection reset (Recv failure)"
+            ),
+            (
+                HTTPClientError(kind: .connectionReset, message: "Recv failure"), "kind:", .upstream,
+                "Ollama at http://ollama:11434 dropped the connection mid-stream (Recv failure)"
+            ),
+            (
+                HTTPClientError(kind: .timeout, message: "", timeoutLimit: .connect), "", .connectTimeout,
+                "Ollama at http://ollama:11434 did not accept a connection within 5 s"
+            ),
+            (
+                HTTPClientError(kind: .timeout, message: "", timeoutLimit: .firstByte), "", .firstTokenTimeout,
+                #"model "m" sent no token within 120 s"#
+            ),
+            (
+                HTTPClientError(kind: .timeout, message: "", timeoutLimit: .idle), "kind:", .totalTimeout,
+                #"model "m" stalled: no token for 60 s"#
+            ),
+            (
+                HTTPClientError(kind: .timeout, message: "", timeoutLimit: .total), "kind:", .totalTimeout,
+                #"model "m" did not finish within 600 s"#
+            ),
+            (HTTPClientError(kind: .cancelled, message: ""), "kind:", .cancelled, "cancelled"),
+        ])
     func transferFailures(error: HTTPClientError, partial: String, kind: OllamaError.Kind, message: String) {
-        let failure = OllamaClient(baseURL: "http://ollama:11434/", timeouts: OllamaTimeouts()).failure(error, model: "m", partialContent: partial)
+        let failure = OllamaClient(baseURL: "http://ollama:11434/", timeouts: OllamaTimeouts()).failure(
+            error, model: "m", partialContent: partial)
         #expect(failure.kind == kind)
         #expect(failure.message == message)
         #expect(failure.partialContent == partial)

@@ -1,17 +1,15 @@
+@_exported import FakeUpstreams
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
-@_exported import FakeUpstreams
-
 
 let quietLogger: Logger = {
     var logger = Logger(label: "ollama-tests")
     logger.logLevel = .critical
     return logger
 }()
-
 
 /// Seconds since `start`.
 func seconds(since start: ContinuousClock.Instant) -> Double {
@@ -65,7 +63,9 @@ func onOwnThread<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
 /// The upper bound is not a speed measurement: on a machine loaded by parallel builds a thread can
 /// wait seconds to run, so it only separates "fired" from "never fired".
 func expectFired(after elapsed: Double, limit: Double, sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(elapsed >= limit - 0.05 && elapsed < limit + quickEnough, "fired after \(elapsed) s for a \(limit) s limit", sourceLocation: sourceLocation)
+    #expect(
+        elapsed >= limit - 0.05 && elapsed < limit + quickEnough, "fired after \(elapsed) s for a \(limit) s limit",
+        sourceLocation: sourceLocation)
 }
 
 /// Allowance for "promptly" (a limit that fires, a cancellation that ends a transfer): well under the
@@ -80,4 +80,3 @@ func eventually(limit: Duration = .seconds(30), _ condition: () -> Bool) async {
         try? await Task.sleep(for: .milliseconds(10))
     }
 }
-

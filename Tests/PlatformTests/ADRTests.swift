@@ -1,11 +1,13 @@
 import Testing
+
 @testable import Platform
 
 @Suite("Architecture decision records")
 struct ADRTests {
     @Test("MADR front matter gives status, date and deciders")
     func madr() throws {
-        let header = try ADRParser.parse("""
+        let header = try ADRParser.parse(
+            """
             ---
             status: proposed
             date: 2024-05-01
@@ -24,7 +26,8 @@ struct ADRTests {
 
     @Test("Nygard style gives status from its section and date from its line")
     func nygard() throws {
-        let header = try ADRParser.parse("""
+        let header = try ADRParser.parse(
+            """
             # 4. Self-host Gitea
 
             Date: 2024-03-20
@@ -44,7 +47,8 @@ struct ADRTests {
 
     @Test("MADR 2 bullet fields")
     func madrBullets() throws {
-        let header = try ADRParser.parse("""
+        let header = try ADRParser.parse(
+            """
             # Use k3s
 
             * Status: accepted
@@ -59,14 +63,16 @@ struct ADRTests {
         #expect(header.supersedes == ["0002"])
     }
 
-    @Test("numbering is stripped from titles", arguments: [
-        ("3. Use a private CA", "Use a private CA"),
-        ("ADR-0003: Use a private CA", "Use a private CA"),
-        ("0003 - Use a private CA", "Use a private CA"),
-        ("Use a private CA", "Use a private CA"),
-        ("2024 plans", "plans"),
-        ("42", "42"),
-    ])
+    @Test(
+        "numbering is stripped from titles",
+        arguments: [
+            ("3. Use a private CA", "Use a private CA"),
+            ("ADR-0003: Use a private CA", "Use a private CA"),
+            ("0003 - Use a private CA", "Use a private CA"),
+            ("Use a private CA", "Use a private CA"),
+            ("2024 plans", "plans"),
+            ("42", "42"),
+        ])
     func numbering(_ title: String, _ expected: String) {
         #expect(ADRParser.stripNumbering(title) == expected)
     }
@@ -77,7 +83,8 @@ struct ADRTests {
         #expect {
             try ADRParser.parse("---\nstatus: [oops\n---\n# T")
         } throws: { error in
-            (error as? ADRParser.Failure)?.line == 3 && (error as? ADRParser.Failure)?.reason.hasPrefix("front matter:") == true
+            (error as? ADRParser.Failure)?.line == 3
+                && (error as? ADRParser.Failure)?.reason.hasPrefix("front matter:") == true
         }
         #expect(throws: ADRParser.Failure.self) { try ADRParser.parse("---\nstatus: x\n# never closed") }
     }
@@ -87,7 +94,8 @@ struct ADRTests {
         let root = try temporaryPlatform([
             "docs/adr/README.md": "# Index, not a record",
             "docs/adr/template.md": "# Template",
-            "docs/adr/0001-first.md": "# 1. First\n\n## Status\n\nAccepted\n\nSee [the second](0002-second.md#context) and [web](https://example.com).",
+            "docs/adr/0001-first.md":
+                "# 1. First\n\n## Status\n\nAccepted\n\nSee [the second](0002-second.md#context) and [web](https://example.com).",
             "docs/adr/0002-second.md": "---\nstatus: accepted\nsupersedes: 0001-first\n---\n# Second\n\n## Context\nx",
             "docs/adr/0003-broken.md": "---\nstatus: [x\n---\n# Broken",
             "docs/adr/0004-dangling.md": "# Dangling\n\nSuperseded by [nine](0009-missing.md)",
@@ -98,6 +106,9 @@ struct ADRTests {
         #expect(first.supersededBy == ["0002-second"], "declared only on the newer record")
         #expect(first.html.contains(#"<a href="/adr/0002-second#context">the second</a>"#))
         #expect(first.html.contains(#"<a href="https://example.com">web</a>"#))
-        #expect(snapshot.problems.map(\.file).filter { $0.hasPrefix("docs/") } == ["docs/adr/0003-broken.md", "docs/adr/0004-dangling.md"])
+        #expect(
+            snapshot.problems.map(\.file).filter { $0.hasPrefix("docs/") } == [
+                "docs/adr/0003-broken.md", "docs/adr/0004-dangling.md",
+            ])
     }
 }

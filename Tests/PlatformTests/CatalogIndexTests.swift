@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Platform
 
 /// The precomputed catalog index must give exactly what filtering and sorting every entity gave.
@@ -13,7 +14,8 @@ struct CatalogIndexTests {
             let kind = ["Component", "Component", "Resource", "API"][index % 4]
             let tags = ["[web]", "[web, python]", "[]", "[go, web]", "[python]"][index % 5]
             let lifecycle = index % 7 == 0 ? "" : "lifecycle: \(["production", "experimental"][index % 2]), "
-            documents.append("""
+            documents.append(
+                """
                 apiVersion: backstage.io/v1alpha1
                 kind: \(kind)
                 metadata: {name: item-\(index * 7919 % 1000), tags: \(tags), description: "Item \(index % 13) of the lot"}
@@ -21,7 +23,8 @@ struct CatalogIndexTests {
                 """)
         }
         let root = try! temporaryPlatform([
-            "catalog/locations.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {target: ./all.yaml}",
+            "catalog/locations.yaml":
+                "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {target: ./all.yaml}",
             "catalog/all.yaml": documents.joined(separator: "\n---\n"),
         ])
         return try! loadPlatform(root).catalog
@@ -30,7 +33,9 @@ struct CatalogIndexTests {
     /// The catalog's former algorithm: filter every entity and stable-sort the matches (the pages
     /// are slices of this).
     static func reference(_ catalog: Catalog, _ query: CatalogQuery) -> [String] {
-        let owner = query.owner.flatMap { try? EntityRef.parse($0, defaultKind: "group", defaultNamespace: EntityRef.defaultNamespace).get() }
+        let owner = query.owner.flatMap {
+            try? EntityRef.parse($0, defaultKind: "group", defaultNamespace: EntityRef.defaultNamespace).get()
+        }
         let matches = catalog.entities.filter { entity in
             if let kind = query.kind, entity.ref.kind != kind { return false }
             if let type = query.type, entity.type != type { return false }
@@ -38,7 +43,11 @@ struct CatalogIndexTests {
             if query.owner != nil, entity.owner != owner { return false }
             if let tag = query.tag, !entity.tags.contains(tag) { return false }
             if let text = query.text?.lowercased(),
-               !([entity.name, entity.title ?? "", entity.description ?? ""] + entity.tags).joined(separator: "\n").lowercased().contains(text) { return false }
+                !([entity.name, entity.title ?? "", entity.description ?? ""] + entity.tags).joined(separator: "\n")
+                    .lowercased().contains(text)
+            {
+                return false
+            }
             return true
         }
         let key: (Entity) -> String = { entity in
@@ -83,8 +92,12 @@ struct CatalogIndexTests {
                     // Past the last page, the last page.
                     let start = (min(page, pageCount) - 1) * CatalogQuery.pageSize
                     let actual = Self.catalog.page(for: query)
-                    #expect(actual.entities.map(\.name) == Array(expected[start..<min(start + CatalogQuery.pageSize, expected.count)]), "\(query)")
-                    #expect(actual.total == expected.count && actual.page == min(page, pageCount) && actual.pageCount == pageCount, "\(query)")
+                    #expect(
+                        actual.entities.map(\.name)
+                            == Array(expected[start..<min(start + CatalogQuery.pageSize, expected.count)]), "\(query)")
+                    #expect(
+                        actual.total == expected.count && actual.page == min(page, pageCount)
+                            && actual.pageCount == pageCount, "\(query)")
                 }
             }
         }

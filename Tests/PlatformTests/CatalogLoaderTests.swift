@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Platform
 
 @Suite("Catalog loading")
@@ -6,18 +7,22 @@ struct CatalogLoaderTests {
     @Test("a broken repository lists each failure with file and line, and serves the rest")
     func brokenRepository() throws {
         let snapshot = try loadPlatform(repositoryRoot + "/Tests/Fixtures/platforms/broken")
-        let catalogProblems = snapshot.problems.filter { $0.file.hasPrefix("catalog/") }.map { "\($0.file):\($0.line ?? 0)" }
-        #expect(catalogProblems == [
-            "catalog/bad-name.yaml:4",
-            "catalog/dangling.yaml:10",
-            "catalog/locations.yaml:11",
-            "catalog/locations.yaml:12",
-            "catalog/locations.yaml:13",
-            "catalog/yaml-error.yaml:8",
-        ])
+        let catalogProblems = snapshot.problems.filter { $0.file.hasPrefix("catalog/") }.map {
+            "\($0.file):\($0.line ?? 0)"
+        }
+        #expect(
+            catalogProblems == [
+                "catalog/bad-name.yaml:4",
+                "catalog/dangling.yaml:10",
+                "catalog/locations.yaml:11",
+                "catalog/locations.yaml:12",
+                "catalog/locations.yaml:13",
+                "catalog/yaml-error.yaml:8",
+            ])
         let reasons = snapshot.problems.map(\.reason)
         #expect(reasons.contains { $0.contains("metadata.name 'bad name!' is not a valid name") })
-        #expect(reasons.contains { $0.contains("refers to component:default/does-not-exist, which is not in the catalog") })
+        #expect(
+            reasons.contains { $0.contains("refers to component:default/does-not-exist, which is not in the catalog") })
         #expect(reasons.contains { $0.contains("unexpected end of stream") && $0.contains("started at line 5") })
         #expect(reasons.contains { $0.contains("outside the platform repository") })
         #expect(reasons.contains { $0.contains("remote location") })
@@ -25,19 +30,23 @@ struct CatalogLoaderTests {
         let names = Set(snapshot.catalog.entities.map(\.name))
         #expect(names == ["broken-root", "team-a", "good-service", "dangling-service"])
         let dangling = try #require(snapshot.catalog.relations[EntityRef(kind: "component", name: "dangling-service")])
-        #expect(dangling.contains(Relation(type: .dependsOn, target: EntityRef(kind: "component", name: "does-not-exist"), targetExists: false)))
+        #expect(
+            dangling.contains(
+                Relation(
+                    type: .dependsOn, target: EntityRef(kind: "component", name: "does-not-exist"), targetExists: false)
+            ))
     }
 
     @Test("targets are relative to their file, globs and ** included, and each file is read once")
     func locations() throws {
         let root = try temporaryPlatform([
             "catalog/locations.yaml": """
-                apiVersion: backstage.io/v1alpha1
-                kind: Location
-                metadata: {name: root}
-                spec:
-                  targets: [./team.yaml, ../services/*/catalog-info.yaml, ../deep/**/catalog-info.yaml, ./team.yaml]
-                """,
+            apiVersion: backstage.io/v1alpha1
+            kind: Location
+            metadata: {name: root}
+            spec:
+              targets: [./team.yaml, ../services/*/catalog-info.yaml, ../deep/**/catalog-info.yaml, ./team.yaml]
+            """,
             "catalog/team.yaml": teamGroup,
             "services/a/catalog-info.yaml": component("svc-a"),
             "services/b/catalog-info.yaml": component("svc-b"),
@@ -46,14 +55,18 @@ struct CatalogLoaderTests {
         ])
         let snapshot = try loadPlatform(root)
         #expect(snapshot.problems == [])
-        #expect(Set(snapshot.catalog.entities.map(\.name)) == ["root", "team", "svc-a", "svc-b", "svc-deep", "svc-shallow"])
-        #expect(snapshot.catalog[EntityRef(kind: "component", name: "svc-deep")]?.source == SourceLocation(file: "deep/x/y/z/catalog-info.yaml", line: 1))
+        #expect(
+            Set(snapshot.catalog.entities.map(\.name)) == ["root", "team", "svc-a", "svc-b", "svc-deep", "svc-shallow"])
+        #expect(
+            snapshot.catalog[EntityRef(kind: "component", name: "svc-deep")]?.source
+                == SourceLocation(file: "deep/x/y/z/catalog-info.yaml", line: 1))
     }
 
     @Test("an entity declared twice keeps the first and reports the second")
     func duplicates() throws {
         let root = try temporaryPlatform([
-            "catalog/locations.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {targets: [./a.yaml, ./b.yaml]}",
+            "catalog/locations.yaml":
+                "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {targets: [./a.yaml, ./b.yaml]}",
             "catalog/a.yaml": teamGroup + "\n---\n" + component("svc"),
             "catalog/b.yaml": component("SVC", extra: "  # same entity, other case"),
         ])
@@ -67,59 +80,91 @@ struct CatalogLoaderTests {
     @Test("unknown kinds are kept and shown; namespaces and ref defaults follow Backstage")
     func kindsAndNamespaces() throws {
         let root = try temporaryPlatform([
-            "catalog/locations.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {target: ./all.yaml}",
+            "catalog/locations.yaml":
+                "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {target: ./all.yaml}",
             "catalog/all.yaml": """
-                \(teamGroup)
-                ---
-                apiVersion: backstage.io/v1alpha1
-                kind: Group
-                metadata: {name: team, namespace: payments}
-                spec: {type: team, children: []}
-                ---
-                apiVersion: backstage.io/v1alpha1
-                kind: Component
-                metadata: {name: billing, namespace: payments}
-                spec: {type: service, lifecycle: production, owner: team, dependsOn: ["resource:default/db"]}
-                ---
-                apiVersion: backstage.io/v1alpha1
-                kind: Resource
-                metadata: {name: db}
-                spec: {type: database, owner: group:default/team}
-                ---
-                apiVersion: scaffolder.backstage.io/v1beta3
-                kind: Template
-                metadata: {name: new-service}
-                spec: {type: service}
-                """,
+            \(teamGroup)
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {name: team, namespace: payments}
+            spec: {type: team, children: []}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: billing, namespace: payments}
+            spec: {type: service, lifecycle: production, owner: team, dependsOn: ["resource:default/db"]}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Resource
+            metadata: {name: db}
+            spec: {type: database, owner: group:default/team}
+            ---
+            apiVersion: scaffolder.backstage.io/v1beta3
+            kind: Template
+            metadata: {name: new-service}
+            spec: {type: service}
+            """,
         ])
         let snapshot = try loadPlatform(root)
         #expect(snapshot.problems == [])
-        let billing = try #require(snapshot.catalog[EntityRef(kind: "component", namespace: "payments", name: "billing")])
-        #expect(billing.owner == EntityRef(kind: "group", namespace: "payments", name: "team"), "a bare owner takes the holder's namespace")
-        #expect(snapshot.catalog.relations[EntityRef(kind: "resource", name: "db")]?.contains(
-            Relation(type: .dependencyOf, target: billing.ref, targetExists: true)) == true)
+        let billing = try #require(
+            snapshot.catalog[EntityRef(kind: "component", namespace: "payments", name: "billing")])
+        #expect(
+            billing.owner == EntityRef(kind: "group", namespace: "payments", name: "team"),
+            "a bare owner takes the holder's namespace")
+        #expect(
+            snapshot.catalog.relations[EntityRef(kind: "resource", name: "db")]?.contains(
+                Relation(type: .dependencyOf, target: billing.ref, targetExists: true)) == true)
         let template = try #require(snapshot.catalog[EntityRef(kind: "template", name: "new-service")])
         #expect(!template.isCoreKind)
         #expect(template.kind == "Template")
     }
 
-    @Test("entities that break Backstage's rules are refused with the reason", arguments: [
-        ("kind: Component\nmetadata: {name: x}\nspec: {type: s, lifecycle: l, owner: o}", "apiVersion is required"),
-        ("apiVersion: v1\nkind: Component\nmetadata: {name: x}\nspec: {type: s, lifecycle: l, owner: o}", "apiVersion 'v1' is not of the form group/version"),
-        ("apiVersion: backstage.io/v1alpha1\nkind: 9Lives\nmetadata: {name: x}", "kind '9Lives' must be a letter"),
-        ("apiVersion: backstage.io/v1alpha1\nkind: Component\nspec: {}", "metadata is required"),
-        ("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: -x}\nspec: {type: s, lifecycle: l, owner: o}", "metadata.name '-x' is not a valid name"),
-        ("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: \(String(repeating: "a", count: 64))}\nspec: {type: s, lifecycle: l, owner: o}", "is not a valid name"),
-        ("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: x, namespace: Team_A}\nspec: {type: s, lifecycle: l, owner: o}", "metadata.namespace 'Team_A' is not a valid namespace"),
-        ("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: x, tags: [Has Space]}\nspec: {type: s, lifecycle: l, owner: o}", "tag 'Has Space' is not valid"),
-        ("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: x}\nspec: {type: s, owner: o}", "spec.lifecycle is required for a Component"),
-        ("apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata: {name: x}\nspec: {type: s, lifecycle: l, owner: o}", "spec.definition is required for an API"),
-        ("apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: x}\nspec: {}", "a Location needs spec.target or spec.targets"),
-        ("- just\n- a list", "a catalog entity must be a mapping"),
-    ])
+    @Test(
+        "entities that break Backstage's rules are refused with the reason",
+        arguments: [
+            ("kind: Component\nmetadata: {name: x}\nspec: {type: s, lifecycle: l, owner: o}", "apiVersion is required"),
+            (
+                "apiVersion: v1\nkind: Component\nmetadata: {name: x}\nspec: {type: s, lifecycle: l, owner: o}",
+                "apiVersion 'v1' is not of the form group/version"
+            ),
+            ("apiVersion: backstage.io/v1alpha1\nkind: 9Lives\nmetadata: {name: x}", "kind '9Lives' must be a letter"),
+            ("apiVersion: backstage.io/v1alpha1\nkind: Component\nspec: {}", "metadata is required"),
+            (
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: -x}\nspec: {type: s, lifecycle: l, owner: o}",
+                "metadata.name '-x' is not a valid name"
+            ),
+            (
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: \(String(repeating: "a", count: 64))}\nspec: {type: s, lifecycle: l, owner: o}",
+                "is not a valid name"
+            ),
+            (
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: x, namespace: Team_A}\nspec: {type: s, lifecycle: l, owner: o}",
+                "metadata.namespace 'Team_A' is not a valid namespace"
+            ),
+            (
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: x, tags: [Has Space]}\nspec: {type: s, lifecycle: l, owner: o}",
+                "tag 'Has Space' is not valid"
+            ),
+            (
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: x}\nspec: {type: s, owner: o}",
+                "spec.lifecycle is required for a Component"
+            ),
+            (
+                "apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata: {name: x}\nspec: {type: s, lifecycle: l, owner: o}",
+                "spec.definition is required for an API"
+            ),
+            (
+                "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: x}\nspec: {}",
+                "a Location needs spec.target or spec.targets"
+            ),
+            ("- just\n- a list", "a catalog entity must be a mapping"),
+        ])
     func invalidEntities(_ document: String, _ reason: String) throws {
         let root = try temporaryPlatform([
-            "catalog/locations.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {target: ./bad.yaml}",
+            "catalog/locations.yaml":
+                "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {target: ./bad.yaml}",
             "catalog/bad.yaml": document,
         ])
         let snapshot = try loadPlatform(root)
@@ -129,32 +174,39 @@ struct CatalogLoaderTests {
         #expect(snapshot.problems.first?.reason.contains(reason) == true, "got \(snapshot.problems)")
     }
 
-    @Test("references parse with Backstage's defaults", arguments: [
-        ("team", "group", "default", "group:default/team"),
-        ("user:alex", "group", "default", "user:default/alex"),
-        ("payments/team", "group", "default", "group:payments/team"),
-        ("Component:Default/Grafana", nil, "default", "component:default/grafana"),
-        ("team", "group", "payments", "group:payments/team"),
-    ] as [(String, String?, String, String)])
+    @Test(
+        "references parse with Backstage's defaults",
+        arguments: [
+            ("team", "group", "default", "group:default/team"),
+            ("user:alex", "group", "default", "user:default/alex"),
+            ("payments/team", "group", "default", "group:payments/team"),
+            ("Component:Default/Grafana", nil, "default", "component:default/grafana"),
+            ("team", "group", "payments", "group:payments/team"),
+        ] as [(String, String?, String, String)])
     func refs(_ text: String, _ defaultKind: String?, _ namespace: String, _ expected: String) throws {
-        #expect(try EntityRef.parse(text, defaultKind: defaultKind, defaultNamespace: namespace).get().description == expected)
+        #expect(
+            try EntityRef.parse(text, defaultKind: defaultKind, defaultNamespace: namespace).get().description
+                == expected)
     }
 
     @Test("a dependsOn without a kind is reported, as Backstage requires one")
     func refNeedsKind() throws {
         let root = try temporaryPlatform([
-            "catalog/locations.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {targets: [./all.yaml]}",
+            "catalog/locations.yaml":
+                "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {targets: [./all.yaml]}",
             "catalog/all.yaml": teamGroup + "\n---\n" + component("svc", extra: "  dependsOn: [postgres]"),
         ])
         let snapshot = try loadPlatform(root)
-        #expect(snapshot.problems.map(\.reason) == ["spec.dependsOn: 'postgres' needs a kind, such as component:postgres"])
+        #expect(
+            snapshot.problems.map(\.reason) == ["spec.dependsOn: 'postgres' needs a kind, such as component:postgres"])
         #expect(snapshot.catalog[EntityRef(kind: "component", name: "svc")] != nil)
     }
 
     @Test("a remote $text definition is not fetched: the API loads without it; mcp-server APIs need none")
     func remoteDefinition() throws {
         let root = try temporaryPlatform([
-            "catalog/locations.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {targets: [./api.yaml]}",
+            "catalog/locations.yaml":
+                "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {targets: [./api.yaml]}",
             "catalog/api.yaml": teamGroup + """
 
                 ---
@@ -175,7 +227,10 @@ struct CatalogLoaderTests {
                 """,
         ])
         let snapshot = try loadPlatform(root)
-        #expect(snapshot.problems.map(\.reason) == ["spec.definition $text: remote definition https://example.com/openapi.yaml is not fetched; the API is shown without it"])
+        #expect(
+            snapshot.problems.map(\.reason) == [
+                "spec.definition $text: remote definition https://example.com/openapi.yaml is not fetched; the API is shown without it"
+            ])
         #expect(snapshot.catalog[EntityRef(kind: "api", name: "remote")]?.definition == nil)
         #expect(snapshot.catalog[EntityRef(kind: "api", name: "mcp")] != nil)
     }
@@ -183,8 +238,10 @@ struct CatalogLoaderTests {
     @Test("a $text definition outside the repository is refused")
     func placeholderOutside() throws {
         let root = try temporaryPlatform([
-            "catalog/locations.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {targets: [./api.yaml]}",
-            "catalog/api.yaml": teamGroup + "\n---\napiVersion: backstage.io/v1alpha1\nkind: API\nmetadata: {name: api}\nspec:\n  type: openapi\n  lifecycle: production\n  owner: team\n  definition:\n    $text: ../../../../etc/passwd\n",
+            "catalog/locations.yaml":
+                "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {targets: [./api.yaml]}",
+            "catalog/api.yaml": teamGroup
+                + "\n---\napiVersion: backstage.io/v1alpha1\nkind: API\nmetadata: {name: api}\nspec:\n  type: openapi\n  lifecycle: production\n  owner: team\n  definition:\n    $text: ../../../../etc/passwd\n",
         ])
         let snapshot = try loadPlatform(root)
         #expect(snapshot.problems.first?.reason.contains("outside the platform repository") == true)

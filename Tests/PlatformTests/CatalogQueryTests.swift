@@ -1,16 +1,21 @@
 import Foundation
 import Testing
+
 @testable import Platform
 
 @Suite("Catalog filters, sort and pages")
 struct CatalogQueryTests {
     /// 250 components over two owners and lifecycles, with every tenth tagged `python`.
     static let catalog: Catalog = {
-        var files = ["catalog/locations.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {target: ./all.yaml}"]
+        var files = [
+            "catalog/locations.yaml":
+                "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {target: ./all.yaml}"
+        ]
         var documents = [teamGroup, teamGroup.replacingOccurrences(of: "name: team", with: "name: other-team")]
         for index in 1...250 {
             let tags = index % 10 == 0 ? "[python, web]" : "[web]"
-            documents.append("""
+            documents.append(
+                """
                 apiVersion: backstage.io/v1alpha1
                 kind: Component
                 metadata: {name: svc-\(String(format: "%03d", index)), tags: \(tags), description: "Service number \(index)"}
@@ -38,17 +43,19 @@ struct CatalogQueryTests {
         #expect(page.entities.count == 53)
     }
 
-    @Test("filters combine", arguments: [
-        (CatalogQuery(kind: "component"), 250),
-        (CatalogQuery(kind: "group"), 2),
-        (CatalogQuery(type: "service"), 125),
-        (CatalogQuery(owner: "other-team"), 83),
-        (CatalogQuery(owner: "group:default/team"), 167),
-        (CatalogQuery(lifecycle: "production", tag: "python"), 10),
-        (CatalogQuery(tag: "python", text: "number 25"), 1),
-        (CatalogQuery(text: "SVC-24"), 10),
-        (CatalogQuery(kind: "api"), 0),
-    ])
+    @Test(
+        "filters combine",
+        arguments: [
+            (CatalogQuery(kind: "component"), 250),
+            (CatalogQuery(kind: "group"), 2),
+            (CatalogQuery(type: "service"), 125),
+            (CatalogQuery(owner: "other-team"), 83),
+            (CatalogQuery(owner: "group:default/team"), 167),
+            (CatalogQuery(lifecycle: "production", tag: "python"), 10),
+            (CatalogQuery(tag: "python", text: "number 25"), 1),
+            (CatalogQuery(text: "SVC-24"), 10),
+            (CatalogQuery(kind: "api"), 0),
+        ])
     func filters(_ query: CatalogQuery, _ expected: Int) {
         #expect(Self.catalog.page(for: query).total == expected)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Platform
 
 @Suite("The example homelab")
@@ -18,8 +19,13 @@ struct ExampleHomelabTests {
     func everyKind() {
         let kinds = Set(snapshot.catalog.entities.map(\.ref.kind))
         #expect(kinds == Set(EntityKind.allCases.map(\.rawValue)))
-        #expect(snapshot.catalog[EntityRef(kind: "component", name: "hello-platform")]?.source.file == "apps/hello-platform/catalog-info.yaml")
-        #expect(snapshot.catalog.entities.filter { $0.ref.kind == "system" }.map(\.name).sorted() == ["ai", "gitops", "observability", "source-control"])
+        #expect(
+            snapshot.catalog[EntityRef(kind: "component", name: "hello-platform")]?.source.file
+                == "apps/hello-platform/catalog-info.yaml")
+        #expect(
+            snapshot.catalog.entities.filter { $0.ref.kind == "system" }.map(\.name).sorted() == [
+                "ai", "gitops", "observability", "source-control",
+            ])
     }
 
     @Test("the API's $text definition is read from the file beside it")
@@ -29,25 +35,29 @@ struct ExampleHomelabTests {
         #expect(api.definition?.contains("/generate/manifest") == true)
     }
 
-    @Test("relations show in both directions", arguments: [
-        ("component:default/grafana", RelationType.dependsOn, "component:default/prometheus"),
-        ("component:default/prometheus", .dependencyOf, "component:default/grafana"),
-        ("component:default/ai-gateway", .providesApi, "api:default/ai-gateway-api"),
-        ("api:default/ai-gateway-api", .apiProvidedBy, "component:default/ai-gateway"),
-        ("component:default/hello-platform", .consumesApi, "api:default/ai-gateway-api"),
-        ("api:default/ai-gateway-api", .apiConsumedBy, "component:default/hello-platform"),
-        ("component:default/grafana", .ownedBy, "group:default/platform-team"),
-        ("group:default/platform-team", .ownerOf, "component:default/grafana"),
-        ("component:default/grafana", .partOf, "system:default/observability"),
-        ("system:default/observability", .hasPart, "component:default/grafana"),
-        ("system:default/ai", .partOf, "domain:default/homelab"),
-        ("user:default/alex", .memberOf, "group:default/platform-team"),
-        ("group:default/platform-team", .hasMember, "user:default/alex"),
-    ])
+    @Test(
+        "relations show in both directions",
+        arguments: [
+            ("component:default/grafana", RelationType.dependsOn, "component:default/prometheus"),
+            ("component:default/prometheus", .dependencyOf, "component:default/grafana"),
+            ("component:default/ai-gateway", .providesApi, "api:default/ai-gateway-api"),
+            ("api:default/ai-gateway-api", .apiProvidedBy, "component:default/ai-gateway"),
+            ("component:default/hello-platform", .consumesApi, "api:default/ai-gateway-api"),
+            ("api:default/ai-gateway-api", .apiConsumedBy, "component:default/hello-platform"),
+            ("component:default/grafana", .ownedBy, "group:default/platform-team"),
+            ("group:default/platform-team", .ownerOf, "component:default/grafana"),
+            ("component:default/grafana", .partOf, "system:default/observability"),
+            ("system:default/observability", .hasPart, "component:default/grafana"),
+            ("system:default/ai", .partOf, "domain:default/homelab"),
+            ("user:default/alex", .memberOf, "group:default/platform-team"),
+            ("group:default/platform-team", .hasMember, "user:default/alex"),
+        ])
     func relations(_ from: String, _ type: RelationType, _ to: String) throws {
         let source = try EntityRef.parse(from, defaultKind: nil, defaultNamespace: "default").get()
         let target = try EntityRef.parse(to, defaultKind: nil, defaultNamespace: "default").get()
-        #expect(snapshot.catalog.relations[source, default: []].contains(Relation(type: type, target: target, targetExists: true)))
+        #expect(
+            snapshot.catalog.relations[source, default: []].contains(
+                Relation(type: type, target: target, targetExists: true)))
     }
 
     @Test("the seven ADRs in both styles, with status, date and supersession both ways")
@@ -64,7 +74,9 @@ struct ExampleHomelabTests {
         #expect(monorepo.status.kind == .accepted)
         #expect(monorepo.title == "Use a single mono-repo for the homelab platform")
         #expect(monorepo.html.contains("<table>"))
-        #expect(snapshot.adrs.contains { $0.html.contains(#"href="/adr/"#) }, "links between ADR files point to portal pages")
+        #expect(
+            snapshot.adrs.contains { $0.html.contains(#"href="/adr/"#) },
+            "links between ADR files point to portal pages")
     }
 
     @Test("inventory: the five machines and the three k3s VMs on the HP Mini PC")
@@ -85,6 +97,9 @@ struct ExampleHomelabTests {
         #expect(services.contains { $0.name == "Argo CD" && $0.url == "https://argocd.homelab.local" })
         #expect(snapshot.service(ofType: "grafana")?.url == "https://grafana.homelab.local")
         #expect(snapshot.dashboards.count == 2)
-        #expect(snapshot.argoApplications.contains { $0.name == "ai-generated" && $0.destinationNamespace == "ai-generated" && $0.automated })
+        #expect(
+            snapshot.argoApplications.contains {
+                $0.name == "ai-generated" && $0.destinationNamespace == "ai-generated" && $0.automated
+            })
     }
 }

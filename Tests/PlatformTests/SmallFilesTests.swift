@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Platform
 
 @Suite("Inventory, services, dashboards and Argo CD files")
@@ -8,22 +9,28 @@ struct SmallFilesTests {
         let snapshot = try loadPlatform(repositoryRoot + "/Tests/Fixtures/platforms/broken")
         let problems = snapshot.problems.filter { $0.file == "platform/inventory.yaml" }
         #expect(problems.map(\.line) == [3, 4, 7])
-        #expect(problems.map(\.reason) == [
-            "hardware 'box': cpu must be a whole number, found 'many'",
-            "hardware 'box': unknown key 'memroy_gb'",
-            "node 'node-1': host 'no-such-host' is not in the hardware list",
-        ])
+        #expect(
+            problems.map(\.reason) == [
+                "hardware 'box': cpu must be a whole number, found 'many'",
+                "hardware 'box': unknown key 'memroy_gb'",
+                "node 'node-1': host 'no-such-host' is not in the hardware list",
+            ])
         #expect(snapshot.inventory.hardware.map(\.name) == ["box"])
         #expect(snapshot.inventory.nodes.map(\.name) == ["node-1"])
     }
 
-    @Test("inventory numbers that are not finite, or absurdly large, are refused with the reason", arguments: [".inf", ".nan", "1e308"])
+    @Test(
+        "inventory numbers that are not finite, or absurdly large, are refused with the reason",
+        arguments: [".inf", ".nan", "1e308"])
     func inventoryNonFinite(_ value: String) throws {
         let root = try temporaryPlatform([
-            "platform/inventory.yaml": "hardware:\n  - {name: box, cpu: 4, memory_gb: \(value)}\n",
+            "platform/inventory.yaml": "hardware:\n  - {name: box, cpu: 4, memory_gb: \(value)}\n"
         ])
         let snapshot = try loadPlatform(root)
-        #expect(snapshot.problems.filter { $0.file == "platform/inventory.yaml" }.map(\.reason) == ["hardware 'box': memory_gb must be a number from 0 to 10^12, found '\(value)'"])
+        #expect(
+            snapshot.problems.filter { $0.file == "platform/inventory.yaml" }.map(\.reason) == [
+                "hardware 'box': memory_gb must be a number from 0 to 10^12, found '\(value)'"
+            ])
         #expect(snapshot.inventory.hardware.first?.memoryGB == nil)
     }
 
@@ -31,30 +38,30 @@ struct SmallFilesTests {
     func observabilityFiles() throws {
         let root = try temporaryPlatform([
             "platform/services.yaml": """
-                groups:
-                  - name: Tools
-                    services:
-                      - {name: Good, url: "https://good.homelab.local", type: Grafana}
-                      - {name: Bad, url: "javascript:alert(1)"}
-                      - {name: NoURL}
-                extra: true
-                """,
+            groups:
+              - name: Tools
+                services:
+                  - {name: Good, url: "https://good.homelab.local", type: Grafana}
+                  - {name: Bad, url: "javascript:alert(1)"}
+                  - {name: NoURL}
+            extra: true
+            """,
             "monitoring/dashboards/ok.json": #"{"uid": "abc", "title": "Nodes", "tags": ["k3s"], "panels": [{}, {}]}"#,
             "monitoring/dashboards/no-uid.json": #"{"title": "Nameless"}"#,
             "monitoring/dashboards/broken.json": #"{"uid": "#,
             "gitops/apps/apps.yaml": """
-                apiVersion: argoproj.io/v1alpha1
-                kind: Application
-                metadata: {name: loki, namespace: argocd}
-                spec:
-                  project: default
-                  source: {repoURL: "https://grafana.github.io/helm-charts", chart: loki, targetRevision: 6.6.2}
-                  destination: {namespace: monitoring}
-                ---
-                apiVersion: v1
-                kind: ConfigMap
-                metadata: {name: not-an-app}
-                """,
+            apiVersion: argoproj.io/v1alpha1
+            kind: Application
+            metadata: {name: loki, namespace: argocd}
+            spec:
+              project: default
+              source: {repoURL: "https://grafana.github.io/helm-charts", chart: loki, targetRevision: 6.6.2}
+              destination: {namespace: monitoring}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: not-an-app}
+            """,
         ])
         let snapshot = try loadPlatform(root)
         #expect(snapshot.serviceGroups.first?.services.map(\.name) == ["Good"])
@@ -70,27 +77,29 @@ struct SmallFilesTests {
         #expect(files.contains("monitoring/dashboards/broken.json"))
     }
 
-    @Test("service checks: defaults, codes and ranges, a CA bundle in the repository; mistakes are reported and the link still loads")
+    @Test(
+        "service checks: defaults, codes and ranges, a CA bundle in the repository; mistakes are reported and the link still loads"
+    )
     func serviceChecks() throws {
         let root = try temporaryPlatform([
             "platform/homelab-ca.crt": "-----BEGIN CERTIFICATE-----\n",
             "platform/services.yaml": """
-                groups:
-                  - name: Tools
-                    services:
-                      - {name: Plain, url: "https://plain.homelab.local", check: true}
-                      - name: Grafana
-                        url: https://grafana.homelab.local
-                        check:
-                          url: https://grafana.homelab.local/api/health
-                          expect: [200, 401-403]
-                          interval_seconds: 60
-                          timeout_seconds: 3
-                          ca_bundle: platform/homelab-ca.crt
-                      - {name: Lab, url: "https://lab.homelab.local", check: {insecure_skip_tls_verify: true}}
-                      - {name: Off, url: "https://off.homelab.local", check: false}
-                      - {name: Typos, url: "https://typos.homelab.local", check: {expect: [ok], ca_bundle: missing.pem, insecure_skip_tls_verify: maybe, intervall: 5}}
-                """,
+            groups:
+              - name: Tools
+                services:
+                  - {name: Plain, url: "https://plain.homelab.local", check: true}
+                  - name: Grafana
+                    url: https://grafana.homelab.local
+                    check:
+                      url: https://grafana.homelab.local/api/health
+                      expect: [200, 401-403]
+                      interval_seconds: 60
+                      timeout_seconds: 3
+                      ca_bundle: platform/homelab-ca.crt
+                  - {name: Lab, url: "https://lab.homelab.local", check: {insecure_skip_tls_verify: true}}
+                  - {name: Off, url: "https://off.homelab.local", check: false}
+                  - {name: Typos, url: "https://typos.homelab.local", check: {expect: [ok], ca_bundle: missing.pem, insecure_skip_tls_verify: maybe, intervall: 5}}
+            """,
         ])
         let snapshot = try loadPlatform(root)
         let checks = Dictionary(uniqueKeysWithValues: snapshot.serviceGroups[0].services.map { ($0.name, $0.check) })
@@ -104,11 +113,12 @@ struct SmallFilesTests {
         #expect(checks["Lab"]!?.skipTLSVerify == true)
         #expect(checks["Off"]! == nil)
         #expect(checks["Typos"]!?.url == "https://typos.homelab.local")
-        #expect(snapshot.problems.filter { $0.file == "platform/services.yaml" }.map(\.reason) == [
-            "service 'Typos' check: expect must list status codes (200) or ranges (200-299)",
-            "service 'Typos' check: ca_bundle missing.pem is not a readable file",
-            "service 'Typos' check: insecure_skip_tls_verify must be true or false",
-            "service 'Typos' check: unknown key 'intervall'",
-        ])
+        #expect(
+            snapshot.problems.filter { $0.file == "platform/services.yaml" }.map(\.reason) == [
+                "service 'Typos' check: expect must list status codes (200) or ranges (200-299)",
+                "service 'Typos' check: ca_bundle missing.pem is not a readable file",
+                "service 'Typos' check: insecure_skip_tls_verify must be true or false",
+                "service 'Typos' check: unknown key 'intervall'",
+            ])
     }
 }

@@ -5,12 +5,15 @@ import Hummingbird
 import HummingbirdTesting
 import Store
 import Testing
+
 @testable import Portal
 
 /// Tokens `ci-secret` (owner `ci`) and `ops-secret` (owner `ops`), by their hashes.
 private func tokenAuthenticator(readRequiresUser: Bool = false) throws -> Authenticator {
     let hashes = "ci:\(SHA256.hex(Array("ci-secret".utf8))),ops:\(SHA256.hex(Array("ops-secret".utf8)))"
-    return Authenticator(mode: .token, tokens: TokenStore(inline: try APITokens.parse(hashes), file: nil), readRequiresUser: readRequiresUser)
+    return Authenticator(
+        mode: .token, tokens: TokenStore(inline: try APITokens.parse(hashes), file: nil),
+        readRequiresUser: readRequiresUser)
 }
 
 private let newAppJSON = ByteBuffer(string: #"{"app_name": "web", "image": "nginx:1.27", "engine": "template"}"#)
@@ -25,12 +28,17 @@ private func errorCode(_ response: TestResponse) -> String? {
 
 @Suite("Authentication: token mode")
 struct TokenModeTests {
-    @Test("anonymous, spoofed-header and revoked-token writes are refused with 401 and create nothing", arguments: [
-        ("anonymous", [HTTPField.Name: String]()),
-        ("spoofed proxy header", [HTTPField.Name("X-Forwarded-User")!: "alice", HTTPField.Name("Remote-User")!: "alice"]),
-        ("unknown token", [.authorization: "Bearer not-a-token"]),
-        ("a token's hash instead of the token", [.authorization: "Bearer \(SHA256.hex(Array("ci-secret".utf8)))"]),
-    ] as [(String, [HTTPField.Name: String])])
+    @Test(
+        "anonymous, spoofed-header and revoked-token writes are refused with 401 and create nothing",
+        arguments: [
+            ("anonymous", [HTTPField.Name: String]()),
+            (
+                "spoofed proxy header",
+                [HTTPField.Name("X-Forwarded-User")!: "alice", HTTPField.Name("Remote-User")!: "alice"]
+            ),
+            ("unknown token", [.authorization: "Bearer not-a-token"]),
+            ("a token's hash instead of the token", [.authorization: "Bearer \(SHA256.hex(Array("ci-secret".utf8)))"]),
+        ] as [(String, [HTTPField.Name: String])])
     func refused(_ label: String, _ extra: [HTTPField.Name: String]) async throws {
         let (app, _, provisioning) = try await portalWithProvisioning(authenticator: try tokenAuthenticator())
         try await app.test(.router) { client in
@@ -39,7 +47,9 @@ struct TokenModeTests {
             for path in ["/api/v1/requests", "/generate/manifest"] {
                 try await client.execute(uri: path, method: .post, headers: headers, body: newAppJSON) { response in
                     #expect(response.status == .unauthorized, "\(label) \(path)")
-                    #expect(errorCode(response) == (extra[.authorization] == nil ? "unauthenticated" : "invalid_token"), "\(label)")
+                    #expect(
+                        errorCode(response) == (extra[.authorization] == nil ? "unauthenticated" : "invalid_token"),
+                        "\(label)")
                     #expect(response.headers[.wwwAuthenticate] == "Bearer realm=\"homeport\"")
                 }
             }
@@ -51,8 +61,10 @@ struct TokenModeTests {
     func accepted() async throws {
         let (app, _, provisioning) = try await portalWithProvisioning(authenticator: try tokenAuthenticator())
         try await app.test(.router) { client in
-            let id = try await client.execute(uri: "/api/v1/requests", method: .post,
-                                              headers: [.contentType: "application/json", .authorization: "Bearer ci-secret"], body: newAppJSON) { response in
+            let id = try await client.execute(
+                uri: "/api/v1/requests", method: .post,
+                headers: [.contentType: "application/json", .authorization: "Bearer ci-secret"], body: newAppJSON
+            ) { response in
                 #expect(response.status == .accepted)
                 #expect(json(response)["requested_by"] as? String == "ci")
                 return try #require(json(response)["id"] as? String)
@@ -92,8 +104,10 @@ struct TokenModeTests {
         let (app, _, provisioning) = try await portalWithProvisioning(authenticator: try tokenAuthenticator())
         try await app.test(.router) { client in
             let body = ByteBuffer(string: #"{"prompt": "deploy nginx on port 80", "app_name": "nginx-demo"}"#)
-            try await client.execute(uri: "/generate/manifest", method: .post,
-                                     headers: [.contentType: "application/json", .authorization: "Bearer ops-secret"], body: body) { response in
+            try await client.execute(
+                uri: "/generate/manifest", method: .post,
+                headers: [.contentType: "application/json", .authorization: "Bearer ops-secret"], body: body
+            ) { response in
                 #expect(response.status == .badGateway, "Ollama is down in this test: the request fails, but it exists")
             }
             let rows = try provisioning.store.list(RequestQuery(requestedBy: "ops")).requests
@@ -107,7 +121,9 @@ struct TokenModeTests {
         let (app, _, provisioning) = try await portalWithProvisioning(authenticator: try tokenAuthenticator())
         try await app.test(.router) { client in
             let session = try await BrowserSession(client)
-            try await session.post(client, "/apps/new", ["app_name": "web", "owner": "group:default/platform-team", "image": "nginx:1.27"]) { response in
+            try await session.post(
+                client, "/apps/new", ["app_name": "web", "owner": "group:default/platform-team", "image": "nginx:1.27"]
+            ) { response in
                 #expect(response.status == .unauthorized)
                 #expect(String(buffer: response.body).contains("<h1>Sign-in needed</h1>"))
             }
@@ -125,13 +141,16 @@ struct TokenModeTests {
             let page = try await client.page("/catalog")
             #expect(page.status == .ok)
         }
-        let (closed, _, _) = try await portalWithProvisioning(authenticator: try tokenAuthenticator(readRequiresUser: true))
+        let (closed, _, _) = try await portalWithProvisioning(
+            authenticator: try tokenAuthenticator(readRequiresUser: true))
         try await closed.test(.router) { client in
             let page = try await client.page("/catalog")
             #expect(page.status == .unauthorized)
             #expect(page.body.contains("Sign in with an API token"))
             try await client.execute(uri: "/api/v1/requests", method: .get) { #expect($0.status == .unauthorized) }
-            try await client.execute(uri: "/api/v1/requests", method: .get, headers: [.authorization: "Bearer ops-secret"]) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: "/api/v1/requests", method: .get, headers: [.authorization: "Bearer ops-secret"]
+            ) { #expect($0.status == .ok) }
             for path in ["/healthz", "/readyz", "/metrics", "/static/homeport.css"] {
                 let open = try await client.page(path)
                 #expect(open.status == .ok, "\(path)")
@@ -139,13 +158,19 @@ struct TokenModeTests {
         }
     }
 
-    @Test("per-user limit: beyond jobs.per_user_limit active requests a user gets 429 with the reason; others still get in")
+    @Test(
+        "per-user limit: beyond jobs.per_user_limit active requests a user gets 429 with the reason; others still get in"
+    )
     func perUserLimit() async throws {
-        let (app, _, provisioning) = try await portalWithProvisioning(authenticator: try tokenAuthenticator(), perUserLimit: 2, startRunner: false)
+        let (app, _, provisioning) = try await portalWithProvisioning(
+            authenticator: try tokenAuthenticator(), perUserLimit: 2, startRunner: false)
         try await app.test(.router) { client in
             func submit(_ name: String, token: String) async throws -> TestResponse {
-                try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json", .authorization: "Bearer \(token)"],
-                                         body: ByteBuffer(string: #"{"app_name": "\#(name)", "image": "nginx:1.27", "engine": "template"}"#)) { $0 }
+                try await client.execute(
+                    uri: "/api/v1/requests", method: .post,
+                    headers: [.contentType: "application/json", .authorization: "Bearer \(token)"],
+                    body: ByteBuffer(string: #"{"app_name": "\#(name)", "image": "nginx:1.27", "engine": "template"}"#)
+                ) { $0 }
             }
             #expect(try await submit("one", token: "ci-secret").status == .accepted)
             #expect(try await submit("two", token: "ci-secret").status == .accepted)
@@ -153,7 +178,9 @@ struct TokenModeTests {
             #expect(third.status == .tooManyRequests)
             #expect(errorCode(third) == "user_limit")
             #expect(third.headers[.retryAfter] == "30")
-            #expect(((json(third)["error"] as? [String: Any])?["message"] as? String)?.contains("You (ci) already have 2 requests waiting or running") == true)
+            #expect(
+                ((json(third)["error"] as? [String: Any])?["message"] as? String)?.contains(
+                    "You (ci) already have 2 requests waiting or running") == true)
             #expect(try await submit("four", token: "ops-secret").status == .accepted)
             #expect(try provisioning.store.activeCount(requestedBy: "ci") == 2)
         }
@@ -163,25 +190,34 @@ struct TokenModeTests {
 @Suite("Authentication: proxy mode")
 struct ProxyModeTests {
     /// A form post over a real socket (the peer is 127.0.0.1) with the proxy's user header.
-    private func postForm(_ client: some TestClientProtocol, user: String, appName: String) async throws -> HTTPResponse.Status {
+    private func postForm(_ client: some TestClientProtocol, user: String, appName: String) async throws
+        -> HTTPResponse.Status
+    {
         let session = try await BrowserSession(client)
-        let body = "app_name=\(appName)&owner=group%3Adefault%2Fplatform-team&image=nginx%3A1.27&engine=template&csrf_token=\(session.token)"
-        return try await client.execute(uri: "/apps/new", method: .post, headers: [
-            .contentType: "application/x-www-form-urlencoded", .cookie: "homeport_csrf=\(session.token)",
-            HTTPField.Name("X-Forwarded-User")!: user, HTTPField.Name("X-Forwarded-Email")!: "\(user)@home.lab",
-        ], body: ByteBuffer(string: body)) { $0.status }
+        let body =
+            "app_name=\(appName)&owner=group%3Adefault%2Fplatform-team&image=nginx%3A1.27&engine=template&csrf_token=\(session.token)"
+        return try await client.execute(
+            uri: "/apps/new", method: .post,
+            headers: [
+                .contentType: "application/x-www-form-urlencoded", .cookie: "homeport_csrf=\(session.token)",
+                HTTPField.Name("X-Forwarded-User")!: user, HTTPField.Name("X-Forwarded-Email")!: "\(user)@home.lab",
+            ], body: ByteBuffer(string: body)
+        ) { $0.status }
     }
 
     @Test("user headers from the trusted proxy sign the user in: stored, shown, and /requests?mine=1 lists only theirs")
     func trusted() async throws {
-        let authenticator = Authenticator(mode: .proxy, trustedProxies: [AddressRange("127.0.0.1")!, AddressRange("::1")!])
+        let authenticator = Authenticator(
+            mode: .proxy, trustedProxies: [AddressRange("127.0.0.1")!, AddressRange("::1")!])
         let (app, _, provisioning) = try await portalWithProvisioning(authenticator: authenticator, startRunner: false)
         try await app.test(.live) { client in
             #expect(try await postForm(client, user: "alice", appName: "alice-app") == .seeOther)
             #expect(try await postForm(client, user: "bob", appName: "bob-app") == .seeOther)
             let rows = try provisioning.store.list(.init()).requests
             #expect(Set(rows.map { "\($0.appName)=\($0.requestedBy ?? "")" }) == ["alice-app=alice", "bob-app=bob"])
-            let mine = try await client.execute(uri: "/requests?mine=1", method: .get, headers: [HTTPField.Name("X-Forwarded-User")!: "alice"]) {
+            let mine = try await client.execute(
+                uri: "/requests?mine=1", method: .get, headers: [HTTPField.Name("X-Forwarded-User")!: "alice"]
+            ) {
                 String(buffer: $0.body)
             }
             #expect(mine.contains("alice-app"))
@@ -199,9 +235,12 @@ struct ProxyModeTests {
         let (app, _, provisioning) = try await portalWithProvisioning(authenticator: authenticator, startRunner: false)
         try await app.test(.live) { client in
             #expect(try await postForm(client, user: "alice", appName: "spoofed") == .unauthorized)
-            let api = try await client.execute(uri: "/api/v1/requests", method: .post, headers: [
-                .contentType: "application/json", HTTPField.Name("X-Forwarded-User")!: "alice",
-            ], body: newAppJSON) { $0 }
+            let api = try await client.execute(
+                uri: "/api/v1/requests", method: .post,
+                headers: [
+                    .contentType: "application/json", HTTPField.Name("X-Forwarded-User")!: "alice",
+                ], body: newAppJSON
+            ) { $0 }
             #expect(api.status == .unauthorized)
             #expect(errorCode(api) == "unauthenticated")
             #expect(try provisioning.store.list(.init()).total == 0)
@@ -215,9 +254,13 @@ struct NoAuthModeTests {
     func anonymous() async throws {
         let (app, _, provisioning) = try await portalWithProvisioning(startRunner: false)
         try await app.test(.router) { client in
-            try await client.execute(uri: "/api/v1/requests", method: .post, headers: [
-                .contentType: "application/json", HTTPField.Name("X-Forwarded-User")!: "mallory", .authorization: "Bearer whatever",
-            ], body: newAppJSON) { response in
+            try await client.execute(
+                uri: "/api/v1/requests", method: .post,
+                headers: [
+                    .contentType: "application/json", HTTPField.Name("X-Forwarded-User")!: "mallory",
+                    .authorization: "Bearer whatever",
+                ], body: newAppJSON
+            ) { response in
                 #expect(response.status == .accepted)
             }
             let row = try #require(try provisioning.store.list(.init()).requests.first)

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Store
 import Testing
+
 @testable import Portal
 
 /// What escaping must prevent, found by reading the page's real tags (escaped text such as
@@ -22,10 +23,13 @@ func unescapedMarkup(in page: String) -> [String] {
         if ["script", "iframe", "object", "embed", "base"].contains(name), !ownScript { found.append("<\(name)>") }
         for pair in attributes.matches(of: attribute) {
             let key = String(attributes[pair.output[1].range!]).lowercased()
-            let value = String(attributes[pair.output[2].range!]).trimmingCharacters(in: CharacterSet(charactersIn: "\"' ")).lowercased()
+            let value = String(attributes[pair.output[2].range!]).trimmingCharacters(
+                in: CharacterSet(charactersIn: "\"' ")
+            ).lowercased()
             if key.hasPrefix("on") { found.append("\(key) on <\(name)>") }
             if ["href", "src", "action", "formaction", "xlink:href"].contains(key),
-               ["javascript:", "data:", "vbscript:"].contains(where: { value.hasPrefix($0) }) {
+                ["javascript:", "data:", "vbscript:"].contains(where: { value.hasPrefix($0) })
+            {
                 found.append("\(key)=\(value.prefix(30)) on <\(name)>")
             }
         }
@@ -51,21 +55,29 @@ struct HostileSubmission: Sendable, CustomTestStringConvertible {
                 let parts = prompt.split(separator: ":")
                 fields["prompt"] = String(repeating: String(parts[1]), count: Int(parts[2]) ?? 1)
             }
-            return HostileSubmission(name: item["case"] as? String ?? "?", fields: fields, status: item["status"] as? Int ?? 0, field: item["field"] as? String)
+            return HostileSubmission(
+                name: item["case"] as? String ?? "?", fields: fields, status: item["status"] as? Int ?? 0,
+                field: item["field"] as? String)
         }
     }
 }
 
 @Suite("Hostile input corpus (Tests/Fixtures/hostile-input)")
 struct HostileInputTests {
-    @Test("hostile submissions get their clear answer through the API and the form, and every page stays escaped", arguments: HostileSubmission.corpus())
+    @Test(
+        "hostile submissions get their clear answer through the API and the form, and every page stays escaped",
+        arguments: HostileSubmission.corpus())
     func submissions(_ submission: HostileSubmission) async throws {
         let (app, _, provisioning) = try await portalWithProvisioning(startRunner: false)
         try await app.test(.router) { client in
             let json = try JSONSerialization.data(withJSONObject: submission.fields)
-            let id = try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(data: json)) { response in
+            let id = try await client.execute(
+                uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(data: json)
+            ) { response in
                 #expect(response.status.code == submission.status, "\(String(buffer: response.body))")
-                let object = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]) ?? [:]
+                let object =
+                    (try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]) ?? [:]
                 if let field = submission.field {
                     #expect((object["error"] as? [String: Any])?["field"] as? String == field)
                 }
@@ -86,34 +98,47 @@ struct HostileInputTests {
             let session = try await BrowserSession(client)
             try await session.post(client, "/apps/new", fields) { response in
                 let body = String(buffer: response.body)
-                #expect(response.status == (submission.status == 202 ? .seeOther : .unprocessableContent), "\(body.prefix(300))")
+                #expect(
+                    response.status == (submission.status == 202 ? .seeOther : .unprocessableContent),
+                    "\(body.prefix(300))")
                 #expect(unescapedMarkup(in: body).isEmpty, "\(unescapedMarkup(in: body))")
             }
         }
     }
 
-    @Test("hostile model output ends in a clear state, and the request page shows it escaped", arguments: [
-        ("hostile-markup.ndjson", RequestStatus.rejected, "not an image reference"),
-        ("hostile-billion-laughs.ndjson", .rejected, "aliases expand to more than"),
-        ("hostile-deep-nesting.ndjson", .rejected, "nest"),
-        ("hostile-huge-scalar.ndjson", .rejected, "more than the limit of 262144"),
-        ("hostile-duplicate-keys.ndjson", .rejected, "duplicate key"),
-        // Bytes that are not UTF-8 become U+FFFD, and the name is then refused.
-        ("hostile-invalid-utf8.ndjson", .rejected, "is not a DNS-1123 subdomain"),
-        // A Service aliasing kubernetes.default: the policy escapes of hostile-input/policy-escapes.
-        ("hostile-policy-escape.ndjson", .rejected, "a Service of type ExternalName makes the app's Service name an alias"),
-    ])
+    @Test(
+        "hostile model output ends in a clear state, and the request page shows it escaped",
+        arguments: [
+            ("hostile-markup.ndjson", RequestStatus.rejected, "not an image reference"),
+            ("hostile-billion-laughs.ndjson", .rejected, "aliases expand to more than"),
+            ("hostile-deep-nesting.ndjson", .rejected, "nest"),
+            ("hostile-huge-scalar.ndjson", .rejected, "more than the limit of 262144"),
+            ("hostile-duplicate-keys.ndjson", .rejected, "duplicate key"),
+            // Bytes that are not UTF-8 become U+FFFD, and the name is then refused.
+            ("hostile-invalid-utf8.ndjson", .rejected, "is not a DNS-1123 subdomain"),
+            // A Service aliasing kubernetes.default: the policy escapes of hostile-input/policy-escapes.
+            (
+                "hostile-policy-escape.ndjson", .rejected,
+                "a Service of type ExternalName makes the app's Service name an alias"
+            ),
+        ])
     func modelOutput(_ transcript: String, _ expected: RequestStatus, _ reason: String) async throws {
         try await FakeOllama(.replay(transcript, pause: .zero)).application().test(.live) { fake in
-            let (app, _, provisioning) = try await portalWithProvisioning(ollamaURL: "http://127.0.0.1:\(try #require(fake.port))", model: "qwen2.5-coder:0.5b")
+            let (app, _, provisioning) = try await portalWithProvisioning(
+                ollamaURL: "http://127.0.0.1:\(try #require(fake.port))", model: "qwen2.5-coder:0.5b")
             try await app.test(.router) { client in
                 let body = ByteBuffer(string: #"{"app_name": "web", "engine": "ollama", "prompt": "a web server"}"#)
-                let id = try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: body) { response in
-                    (try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["id"] as? String
+                let id = try await client.execute(
+                    uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: body
+                ) { response in
+                    (try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["id"]
+                        as? String
                 }
                 let request = try await provisioning.waitUntilSettled(try #require(id), timeout: 60)
                 #expect(request.status == expected, "\(request.failureReason ?? "")")
-                #expect(request.failureReason?.lowercased().contains(reason.lowercased()) == true, "\(request.failureReason ?? "no reason")")
+                #expect(
+                    request.failureReason?.lowercased().contains(reason.lowercased()) == true,
+                    "\(request.failureReason ?? "no reason")")
                 let page = try await client.page("/requests/\(request.id)")
                 #expect(page.status == .ok)
                 #expect(unescapedMarkup(in: page.body).isEmpty, "\(unescapedMarkup(in: page.body))")
@@ -147,14 +172,19 @@ struct HostileInputTests {
         try await app.test(.router) { client in
             let page = try await client.page(path)
             #expect((400..<500).contains(page.status.code), "\(path) answered \(page.status)")
-            #expect(!page.body.contains("swift-tools-version") && !page.body.contains("root:x:0:0"), "\(path) leaked a file")
+            #expect(
+                !page.body.contains("swift-tools-version") && !page.body.contains("root:x:0:0"), "\(path) leaked a file"
+            )
             #expect(unescapedMarkup(in: page.body).isEmpty)
         }
     }
 
-    @Test("static files come with their type and nosniff", arguments: [
-        ("/static/homeport.css", "text/css"), ("/static/favicon.svg", "image/svg+xml"), ("/static/openapi.json", "application/json"),
-    ])
+    @Test(
+        "static files come with their type and nosniff",
+        arguments: [
+            ("/static/homeport.css", "text/css"), ("/static/favicon.svg", "image/svg+xml"),
+            ("/static/openapi.json", "application/json"),
+        ])
     func staticTypes(_ path: String, _ type: String) async throws {
         let (app, _, _) = try await portalWithProvisioning(startRunner: false)
         try await app.test(.router) { client in

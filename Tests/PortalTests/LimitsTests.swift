@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import Portal
 
 @Suite("Limits on what clients send")
@@ -13,7 +14,8 @@ struct LimitsTests {
     private func servedAsConfigured(idleTimeoutSeconds: Double) async throws -> some ApplicationProtocol {
         let (_, state, provisioning) = try await portalWithProvisioning(startRunner: false)
         let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot)
-        return Application(router: router, server: httpServer(idleTimeoutSeconds: idleTimeoutSeconds), logger: quietLogger)
+        return Application(
+            router: router, server: httpServer(idleTimeoutSeconds: idleTimeoutSeconds), logger: quietLogger)
     }
 
     @Test("a body over 64 KiB gets 413: JSON for the API, and nothing is created")
@@ -21,15 +23,19 @@ struct LimitsTests {
         let (app, _, provisioning) = try await portalWithProvisioning(startRunner: false)
         try await app.test(.router) { client in
             let padding = String(repeating: "x", count: 70 * 1024)
-            let json = ByteBuffer(string: #"{"app_name": "web", "image": "nginx:1.27", "engine": "template", "prompt": "\#(padding)"}"#)
+            let json = ByteBuffer(
+                string: #"{"app_name": "web", "image": "nginx:1.27", "engine": "template", "prompt": "\#(padding)"}"#)
             for path in ["/api/v1/requests", "/generate/manifest"] {
-                try await client.execute(uri: path, method: .post, headers: [.contentType: "application/json"], body: json) { response in
+                try await client.execute(
+                    uri: path, method: .post, headers: [.contentType: "application/json"], body: json
+                ) { response in
                     #expect(response.status == .contentTooLarge, "\(path)")
                     #expect(String(buffer: response.body).contains(#""code":"body_too_large""#))
                 }
             }
             let session = try await BrowserSession(client)
-            try await session.post(client, "/apps/new", ["app_name": "web", "image": "nginx:1.27", "prompt": padding]) { response in
+            try await session.post(client, "/apps/new", ["app_name": "web", "image": "nginx:1.27", "prompt": padding]) {
+                response in
                 #expect(response.status == .contentTooLarge)
             }
             #expect(try provisioning.store.list(.init()).total == 0)
@@ -40,8 +46,12 @@ struct LimitsTests {
     func promptTooLong() async throws {
         let (app, _, provisioning) = try await portalWithProvisioning(startRunner: false)
         try await app.test(.router) { client in
-            let json = ByteBuffer(string: #"{"app_name": "web", "engine": "ollama", "prompt": "\#(String(repeating: "a", count: 4001))"}"#)
-            try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: json) { response in
+            let json = ByteBuffer(
+                string: #"{"app_name": "web", "engine": "ollama", "prompt": "\#(String(repeating: "a", count: 4001))"}"#
+            )
+            try await client.execute(
+                uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: json
+            ) { response in
                 #expect(response.status == .badRequest)
                 let body = String(buffer: response.body)
                 #expect(body.contains(#""field":"prompt""#) && body.contains("under 4000 characters"))
@@ -55,9 +65,13 @@ struct LimitsTests {
         try await servedAsConfigured(idleTimeoutSeconds: 30).test(.live) { client in
             let port = try #require(client.port)
             let curl = CurlHTTPClient()
-            let huge = try await curl.send(UpstreamRequest(url: "http://127.0.0.1:\(port)/", headers: [("X-Padding", String(repeating: "a", count: 9 * 1024))]))
+            let huge = try await curl.send(
+                UpstreamRequest(
+                    url: "http://127.0.0.1:\(port)/", headers: [("X-Padding", String(repeating: "a", count: 9 * 1024))])
+            )
             #expect(huge.status == 400)
-            let many = try await curl.send(UpstreamRequest(url: "http://127.0.0.1:\(port)/", headers: (0..<120).map { ("X-Field-\($0)", "1") }))
+            let many = try await curl.send(
+                UpstreamRequest(url: "http://127.0.0.1:\(port)/", headers: (0..<120).map { ("X-Field-\($0)", "1") }))
             #expect(many.status == 400)
             #expect(try await curl.send(UpstreamRequest(url: "http://127.0.0.1:\(port)/healthz")).status == 200)
         }
@@ -71,7 +85,9 @@ struct LimitsTests {
             defer { close(descriptor) }
             var address = LoopbackSocket.address(port: port)
             let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             #expect(connected == 0)
             // Half a request head, then silence (a slowloris client).
@@ -81,7 +97,9 @@ struct LimitsTests {
             setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
             var buffer = [UInt8](repeating: 0, count: 1024)
             let received = recv(descriptor, &buffer, buffer.count, 0)
-            #expect(received == 0, "the server closed the connection (0), rather than answering or waiting for the 20 s limit (-1)")
+            #expect(
+                received == 0,
+                "the server closed the connection (0), rather than answering or waiting for the 20 s limit (-1)")
         }
     }
 }

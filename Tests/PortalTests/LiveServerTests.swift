@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import Portal
 
 @Suite("Live server through the libcurl client")
@@ -19,10 +20,12 @@ struct LiveServerTests {
             #expect(overview.status == 200)
             #expect(overview.header("content-type") == "text/html; charset=utf-8")
             #expect(overview.text.contains("<h1>Homelab platform</h1>"))
-            let missing = try await curl.send(UpstreamRequest(url: "http://127.0.0.1:\(port)/catalog/component/default/nope"))
+            let missing = try await curl.send(
+                UpstreamRequest(url: "http://127.0.0.1:\(port)/catalog/component/default/nope"))
             #expect(missing.status == 404)
             // A form post without the page's CSRF token is refused, over a real socket too.
-            let forged = try await curl.send(UpstreamRequest(method: "POST", url: "http://127.0.0.1:\(port)/-/reload", body: []))
+            let forged = try await curl.send(
+                UpstreamRequest(method: "POST", url: "http://127.0.0.1:\(port)/-/reload", body: []))
             #expect(forged.status == 403)
             #expect(forged.text.contains("This form has expired or came from another site"))
         }
@@ -54,16 +57,18 @@ struct CurlHTTPClientTests {
     func exchange() async throws {
         try await upstream().test(.live) { client in
             let port = try #require(client.port)
-            let response = try await CurlHTTPClient().send(UpstreamRequest(
-                method: "POST", url: "http://127.0.0.1:\(port)/echo",
-                headers: [("Authorization", "Bearer t0ken"), ("Content-Type", "application/json")],
-                body: Array(#"{"prompt": "nginx"}"#.utf8)
-            ))
+            let response = try await CurlHTTPClient().send(
+                UpstreamRequest(
+                    method: "POST", url: "http://127.0.0.1:\(port)/echo",
+                    headers: [("Authorization", "Bearer t0ken"), ("Content-Type", "application/json")],
+                    body: Array(#"{"prompt": "nginx"}"#.utf8)
+                ))
             #expect(response.status == 201)
             #expect(response.text == #"{"prompt": "nginx"}"#)
             #expect(response.header("x-seen-authorization") == "Bearer t0ken")
             #expect(response.header("Content-Type") == "application/json")
-            let put = try await CurlHTTPClient().send(UpstreamRequest(method: "PUT", url: "http://127.0.0.1:\(port)/echo", body: []))
+            let put = try await CurlHTTPClient().send(
+                UpstreamRequest(method: "PUT", url: "http://127.0.0.1:\(port)/echo", body: []))
             #expect(put.status == 404)
             let teapot = try await CurlHTTPClient().send(UpstreamRequest(url: "http://127.0.0.1:\(port)/teapot"))
             #expect(teapot.status == 418)

@@ -6,12 +6,14 @@ import Logging
 import Platform
 import Status
 import Testing
+
 @testable import Portal
 
 /// The example homelab with `platform/services.yaml` replaced by checks of the given services.
 func platformWithChecks(_ services: [(name: String, check: String)]) throws -> PlatformState {
     let root = try copyOfFolder(repositoryRoot + "/examples/homelab")
-    var yaml = "groups:\n  - name: Delivery\n    services:\n      - {name: Argo CD, url: \"https://argocd.homelab.local\", type: argocd, entity: component:default/argocd}\n"
+    var yaml =
+        "groups:\n  - name: Delivery\n    services:\n      - {name: Argo CD, url: \"https://argocd.homelab.local\", type: argocd, entity: component:default/argocd}\n"
     yaml += "  - name: Checked\n    services:\n"
     for service in services {
         yaml += "      - name: \(service.name)\n        url: https://example.invalid\n        check: \(service.check)\n"
@@ -30,10 +32,14 @@ func eventually(_ condition: () -> Bool) async {
 
 @Suite("Live status on the pages, from real servers")
 struct LiveStatusPagesTests {
-    @Test("health, certificates, nodes, alerts, Argo CD and k8sgpt show on the pages; a stale cluster is marked; /metrics counts it")
+    @Test(
+        "health, certificates, nodes, alerts, Argo CD and k8sgpt show on the pages; a stale cluster is marked; /metrics counts it"
+    )
     func livePages() async throws {
         let servers = try TLSTestServers()
-        let (certificates, valid, soon, selfSigned) = (servers.certificates, servers.valid, servers.expiringSoon, servers.selfSigned)
+        let (certificates, valid, soon, selfSigned) = (
+            servers.certificates, servers.valid, servers.expiringSoon, servers.selfSigned
+        )
         let hung = UnansweredListener()
         defer {
             servers.stop()
@@ -58,21 +64,29 @@ struct LiveStatusPagesTests {
             let metrics = UpstreamMetrics()
             let settings = StatusSettings(
                 interval: 0.2, timeout: 5, windowSize: 10, serviceChecks: true,
-                kubernetes: KubernetesClient(apiURL: api, tokenFile: tokenFile, caFile: "", timeout: 5, metrics: metrics),
+                kubernetes: KubernetesClient(
+                    apiURL: api, tokenFile: tokenFile, caFile: "", timeout: 5, metrics: metrics),
                 prometheus: PrometheusClient(url: api, caFile: nil, timeout: 5, metrics: metrics),
                 alertmanager: AlertmanagerClient(url: api, caFile: nil, timeout: 5, metrics: metrics),
                 argocd: ArgoCDClient(url: api, caFile: nil, timeout: 5, metrics: metrics) { "test-token" }
             )
-            let monitor = StatusMonitor(settings: settings, metrics: metrics, logger: quietLogger) { state.snapshot.serviceGroups.flatMap(\.services) }
+            let monitor = StatusMonitor(settings: settings, metrics: metrics, logger: quietLogger) {
+                state.snapshot.serviceGroups.flatMap(\.services)
+            }
             let polling = Task { await monitor.run() }
             defer { polling.cancel() }
             let services = state.snapshot.serviceGroups.flatMap(\.services)
-            func window(_ name: String) -> HealthWindow? { monitor.board.current.health(of: services.first { $0.name == name }!) }
+            func window(_ name: String) -> HealthWindow? {
+                monitor.board.current.health(of: services.first { $0.name == name }!)
+            }
             let answering = ["Plain", "Private CA", "Expiring", "Self-signed", "Self-signed skipped", "Hung"]
             await eventually {
                 let status = monitor.board.current
                 return answering.allSatisfy { window($0) != nil } && (window("Plain")?.samples.count ?? 0) >= 2
-                    && [status.nodes?.fetchedAt, status.diagnostics?.fetchedAt, status.nodeUsage?.fetchedAt, status.alerts?.fetchedAt, status.applications?.fetchedAt].allSatisfy { $0 != nil }
+                    && [
+                        status.nodes?.fetchedAt, status.diagnostics?.fetchedAt, status.nodeUsage?.fetchedAt,
+                        status.alerts?.fetchedAt, status.applications?.fetchedAt,
+                    ].allSatisfy { $0 != nil }
             }
             let (portalApp, _, _) = try await portalWithProvisioning(state: state, monitor: monitor)
             try await portalApp.test(.router) { portal in
@@ -96,13 +110,18 @@ struct LiveStatusPagesTests {
                 let critical = try #require(overview.range(of: "severity-critical"))
                 let warning = try #require(overview.range(of: "severity-warning"))
                 #expect(critical.lowerBound < warning.lowerBound)
-                #expect(overview.contains("<strong>NodeFilesystemAlmostOutOfSpace</strong>: Filesystem has less than 5% space left."))
+                #expect(
+                    overview.contains(
+                        "<strong>NodeFilesystemAlmostOutOfSpace</strong>: Filesystem has less than 5% space left."))
                 #expect(overview.contains("<strong>KubePodCrashLooping</strong>: Pod is crash looping."))
 
                 let inventory = try await portal.page("/inventory").body
-                #expect(row(inventory, "k3s-agent-pi-01")?.contains(#"<span class="flag">not in the inventory</span>"#) == true)
+                #expect(
+                    row(inventory, "k3s-agent-pi-01")?.contains(#"<span class="flag">not in the inventory</span>"#)
+                        == true)
                 #expect(row(inventory, "k3s-agent-pi-01")?.contains("NotReady") == true)
-                #expect(row(inventory, "k3s-worker-02")?.contains(#"<span class="flag">not in the cluster</span>"#) == true)
+                #expect(
+                    row(inventory, "k3s-worker-02")?.contains(#"<span class="flag">not in the cluster</span>"#) == true)
                 let server = try #require(row(inventory, "k3s-server-01"))
                 #expect(server.contains(">Ready<") && server.contains("v1.31.4+k3s1") && server.contains("<td>3</td>"))
                 #expect(server.contains("<td>control-plane, worker (cluster: control-plane, master)</td>"))
@@ -111,12 +130,19 @@ struct LiveStatusPagesTests {
 
                 let observability = try await portal.page("/observability").body
                 #expect(row(observability, "hello-platform")?.contains("OutOfSync") == true)
-                #expect(row(observability, #"rel="noopener">ai-gateway<"#)?.contains(#"<span class="badge state-error">Degraded</span>"#) == true)
+                #expect(
+                    row(observability, #"rel="noopener">ai-gateway<"#)?.contains(
+                        #"<span class="badge state-error">Degraded</span>"#) == true)
                 #expect(row(observability, "scratch-nginx")?.contains("not in the GitOps folder") == true)
 
                 let entity = try await portal.page("/catalog/component/default/ai-gateway").body
-                #expect(entity.contains(#"<span class="badge state-ok">Synced</span> <span class="badge state-error">Degraded</span>"#))
-                #expect(entity.contains(#"<a href="/diagnostics#result-aigatewayaigateway5c8d9f7b6x2k4q">Pod ai-gateway/ai-gateway-5c8d9f7b6-x2k4q: back-off 5m0s"#))
+                #expect(
+                    entity.contains(
+                        #"<span class="badge state-ok">Synced</span> <span class="badge state-error">Degraded</span>"#))
+                #expect(
+                    entity.contains(
+                        #"<a href="/diagnostics#result-aigatewayaigateway5c8d9f7b6x2k4q">Pod ai-gateway/ai-gateway-5c8d9f7b6-x2k4q: back-off 5m0s"#
+                    ))
 
                 let diagnostics = try await portal.page("/diagnostics").body
                 #expect(diagnostics.contains(#"id="result-aigatewayaigateway5c8d9f7b6x2k4q""#))
@@ -129,20 +155,32 @@ struct LiveStatusPagesTests {
                 fake.down.update { $0 = true }
                 await eventually { monitor.board.current.nodes?.isStale == true }
                 let stale = try await portal.page("/inventory").body
-                #expect(stale.contains("Kubernetes API unreachable: HTTP 503: no healthy upstream. Showing the last known state,"))
+                #expect(
+                    stale.contains(
+                        "Kubernetes API unreachable: HTTP 503: no healthy upstream. Showing the last known state,"))
                 #expect(row(stale, "k3s-agent-pi-01")?.contains("not in the inventory") == true)
                 // Pages kept by the page cache follow the status board: the overview and the entity
                 // page, both rendered before the outage, now say so.
-                await eventually { monitor.board.current.alerts?.isStale == true && monitor.board.current.applications?.isStale == true }
-                #expect(try await portal.page("/").body.contains("Alertmanager unreachable: HTTP 503: no healthy upstream."))
-                #expect(try await portal.page("/catalog/component/default/ai-gateway").body.contains("Argo CD unreachable: HTTP 503: no healthy upstream."))
+                await eventually {
+                    monitor.board.current.alerts?.isStale == true && monitor.board.current.applications?.isStale == true
+                }
+                #expect(
+                    try await portal.page("/").body.contains("Alertmanager unreachable: HTTP 503: no healthy upstream.")
+                )
+                #expect(
+                    try await portal.page("/catalog/component/default/ai-gateway").body.contains(
+                        "Argo CD unreachable: HTTP 503: no healthy upstream."))
 
                 let samples = try parsePrometheus(try await portal.page("/metrics").body)
                 func value(_ name: String, _ labels: [String: String]) -> Double? {
-                    samples.first { sample in sample.name == name && labels.allSatisfy { sample.labels[$0.key] == $0.value } }?.value
+                    samples.first { sample in
+                        sample.name == name && labels.allSatisfy { sample.labels[$0.key] == $0.value }
+                    }?.value
                 }
-                #expect((value("homeport_upstream_requests_total", ["target": "kubernetes", "outcome": "ok"]) ?? 0) >= 2)
-                #expect((value("homeport_upstream_requests_total", ["target": "kubernetes", "outcome": "error"]) ?? 0) >= 1)
+                #expect(
+                    (value("homeport_upstream_requests_total", ["target": "kubernetes", "outcome": "ok"]) ?? 0) >= 2)
+                #expect(
+                    (value("homeport_upstream_requests_total", ["target": "kubernetes", "outcome": "error"]) ?? 0) >= 1)
                 #expect((value("homeport_upstream_request_duration_seconds_count", ["target": "prometheus"]) ?? 0) >= 2)
                 #expect(value("homeport_service_up", ["service": "Plain"]) == 1)
                 #expect(value("homeport_service_up", ["service": "Self-signed"]) == 0)
@@ -162,7 +200,9 @@ struct LiveStatusPagesTests {
             interval: 30, timeout: 2, windowSize: 10,
             kubernetes: KubernetesClient(apiURL: closed, tokenFile: "", caFile: "", timeout: 2, metrics: metrics),
             alertmanager: AlertmanagerClient(url: closed, caFile: nil, timeout: 2, metrics: metrics),
-            argocd: ArgoCDClient(url: closed, caFile: nil, timeout: 2, metrics: metrics) { throw UpstreamFailure("no token: set the environment variable ARGOCD_TOKEN or argocd.token_file") }
+            argocd: ArgoCDClient(url: closed, caFile: nil, timeout: 2, metrics: metrics) {
+                throw UpstreamFailure("no token: set the environment variable ARGOCD_TOKEN or argocd.token_file")
+            }
         )
         let monitor = StatusMonitor(settings: settings, metrics: metrics, logger: quietLogger) { [] }
         let (app, _, _) = try await portalWithProvisioning(state: state, monitor: monitor)
@@ -173,7 +213,8 @@ struct LiveStatusPagesTests {
             defer { polling.cancel() }
             await eventually {
                 let status = monitor.board.current
-                return status.nodes?.failure != nil && status.diagnostics?.failure != nil && status.alerts?.failure != nil && status.applications?.failure != nil
+                return status.nodes?.failure != nil && status.diagnostics?.failure != nil
+                    && status.alerts?.failure != nil && status.applications?.failure != nil
             }
             let inventory = try await portal.page("/inventory").body
             let diagnostics = try await portal.page("/diagnostics").body
@@ -225,10 +266,16 @@ struct UpstreamEscapingTests {
         let monitor = StatusMonitor(settings: StatusSettings(), metrics: UpstreamMetrics(), logger: quietLogger) { [] }
         monitor.board.update { status in
             status.alerts = Observed()
-            status.alerts?.record(.success([FiringAlert(name: hostile, severity: hostile, summary: hostile, startsAt: nil, labels: [:])]), at: Date())
+            status.alerts?.record(
+                .success([FiringAlert(name: hostile, severity: hostile, summary: hostile, startsAt: nil, labels: [:])]),
+                at: Date())
             status.diagnostics = Observed()
-            status.diagnostics?.record(.success([DiagnosticResult(id: hostile, kind: hostile, name: hostile, parentObject: hostile,
-                                                                  errors: [hostile], details: hostile, backend: nil)]), at: Date())
+            status.diagnostics?.record(
+                .success([
+                    DiagnosticResult(
+                        id: hostile, kind: hostile, name: hostile, parentObject: hostile,
+                        errors: [hostile], details: hostile, backend: nil)
+                ]), at: Date())
         }
         let (app, _, _) = try await portalWithProvisioning(monitor: monitor)
         try await app.test(.router) { client in
@@ -247,13 +294,17 @@ struct PollerLogTests {
     func failingOnce() async throws {
         let captured = CapturedLog()
         let metrics = UpstreamMetrics()
-        let settings = StatusSettings(interval: 0.05, timeout: 2,
-                                      alertmanager: AlertmanagerClient(url: "http://127.0.0.1:\(closedPort())", caFile: nil, timeout: 2, metrics: metrics))
+        let settings = StatusSettings(
+            interval: 0.05, timeout: 2,
+            alertmanager: AlertmanagerClient(
+                url: "http://127.0.0.1:\(closedPort())", caFile: nil, timeout: 2, metrics: metrics))
         let monitor = StatusMonitor(settings: settings, metrics: metrics, logger: captured.logger) { [] }
         let polling = Task { await monitor.run() }
         await eventually {
             let samples = try? parsePrometheus(metrics.families().map(\.text).joined())
-            return (samples?.first { $0.name == "homeport_upstream_requests_total" && $0.labels["outcome"] == "error" }?.value ?? 0) >= 5
+            return
+                (samples?.first { $0.name == "homeport_upstream_requests_total" && $0.labels["outcome"] == "error" }?
+                .value ?? 0) >= 5
         }
         polling.cancel()
         let failures = captured.all.filter { $0.message == "poll failed" }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import Portal
 
 @Suite("Load errors and reload")
@@ -41,11 +42,11 @@ struct LoadErrorsAndReloadTests {
         try await app.test(.router) { client in
             #expect(try await client.page("/catalog/component/default/late-service").status == .notFound)
             try """
-                apiVersion: backstage.io/v1alpha1
-                kind: Component
-                metadata: {name: late-service}
-                spec: {type: service, lifecycle: production, owner: team-a}
-                """.write(toFile: root + "/catalog/bad-name.yaml", atomically: true, encoding: .utf8)
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: late-service}
+            spec: {type: service, lifecycle: production, owner: team-a}
+            """.write(toFile: root + "/catalog/bad-name.yaml", atomically: true, encoding: .utf8)
             try await BrowserSession(client).post(client, "/-/reload") { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/-/errors")
@@ -73,18 +74,24 @@ struct LoadErrorsAndReloadTests {
 
 @Suite("Escaping")
 struct EscapingTests {
-    @Test("markup from every field of a hostile platform reaches pages escaped", arguments: [
-        "/", "/catalog", "/catalog/component/default/xss-service", "/catalog/api/default/xss-api",
-        "/catalog/group/default/team-x", "/catalog/template/default/unknown-kind", "/catalog/location/default/hostile-root",
-        "/adr", "/adr/001-raw-html", "/adr/002-next", "/inventory", "/observability", "/-/errors",
-    ])
+    @Test(
+        "markup from every field of a hostile platform reaches pages escaped",
+        arguments: [
+            "/", "/catalog", "/catalog/component/default/xss-service", "/catalog/api/default/xss-api",
+            "/catalog/group/default/team-x", "/catalog/template/default/unknown-kind",
+            "/catalog/location/default/hostile-root",
+            "/adr", "/adr/001-raw-html", "/adr/002-next", "/inventory", "/observability", "/-/errors",
+        ])
     func hostile(_ path: String) async throws {
         let (app, _) = try await portal(root: repositoryRoot + "/Tests/Fixtures/platforms/hostile")
         try await app.test(.router) { client in
             let page = try await client.page(path)
             #expect(page.status == .ok)
             let body = page.body.lowercased()
-            for forbidden in ["<script", "<img src=x", "<iframe", "<svg onload", "<b onmouseover", "<div onclick", "href=\"javascript:", "src=\"data:", "href=\"data:"] {
+            for forbidden in [
+                "<script", "<img src=x", "<iframe", "<svg onload", "<b onmouseover", "<div onclick",
+                "href=\"javascript:", "src=\"data:", "href=\"data:",
+            ] {
                 #expect(!body.contains(forbidden), "\(path) contains \(forbidden)")
             }
         }
@@ -96,9 +103,14 @@ struct EscapingTests {
         try await app.test(.router) { client in
             let page = try await client.page("/catalog/component/default/xss-service")
             #expect(page.body.contains("&lt;img src=x onerror=alert(&#39;description&#39;)&gt; &amp; friends"))
-            #expect(!page.body.contains("example.invalid"), "a malformed link URL is left out, and listed on the errors page")
+            #expect(
+                !page.body.contains("example.invalid"),
+                "a malformed link URL is left out, and listed on the errors page")
             let errors = try await client.page("/-/errors")
-            #expect(errors.body.contains("metadata.links: &#39;https://example.invalid/?q=&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&#39; is not an http, https or mailto URL"))
+            #expect(
+                errors.body.contains(
+                    "metadata.links: &#39;https://example.invalid/?q=&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&#39; is not an http, https or mailto URL"
+                ))
             let adr = try await client.page("/adr/002-next")
             #expect(adr.body.contains("Next &quot;&lt;quoted&gt;&quot; &amp; decision"))
             #expect(adr.body.contains(#"href="/adr/001-raw-html#decision""#))
@@ -110,14 +122,21 @@ struct EscapingTests {
 struct CatalogPagingTests {
     @Test("past 100 rows the catalog pages, keeping the filters in the links")
     func paging() async throws {
-        var documents = ["apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team}\nspec: {type: team, children: []}"]
+        var documents = [
+            "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team}\nspec: {type: team, children: []}"
+        ]
         for index in 1...230 {
-            documents.append("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: svc-\(String(format: "%03d", index)), tags: [c++]}\nspec: {type: service, lifecycle: production, owner: team}")
+            documents.append(
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: svc-\(String(format: "%03d", index)), tags: [c++]}\nspec: {type: service, lifecycle: production, owner: team}"
+            )
         }
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-paging-\(UUID().uuidString)").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-paging-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: root + "/catalog", withIntermediateDirectories: true)
-        try "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {target: ./all.yaml}".write(toFile: root + "/catalog/locations.yaml", atomically: true, encoding: .utf8)
-        try documents.joined(separator: "\n---\n").write(toFile: root + "/catalog/all.yaml", atomically: true, encoding: .utf8)
+        try "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {target: ./all.yaml}"
+            .write(toFile: root + "/catalog/locations.yaml", atomically: true, encoding: .utf8)
+        try documents.joined(separator: "\n---\n").write(
+            toFile: root + "/catalog/all.yaml", atomically: true, encoding: .utf8)
 
         let (app, _) = try await portal(root: root)
         try await app.test(.router) { client in

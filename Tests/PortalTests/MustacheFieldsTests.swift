@@ -1,6 +1,7 @@
 import Mustache
 import Platform
 import Testing
+
 @testable import Portal
 
 /// View models that name their fields for Mustache (`MustacheFields.swift`) answer nil for a name
@@ -9,11 +10,15 @@ import Testing
 @Suite("View models that name their fields for Mustache")
 struct MustacheFieldsTests {
     /// Every stored property that holds a value is answered by `child(named:)`.
-    private func expectEveryFieldNamed(_ model: some MustacheParent, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        for case let (label?, value) in Mirror(reflecting: model).children {
+    private func expectEveryFieldNamed(
+        _ model: some MustacheParent, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
+        for case (let label?, let value) in Mirror(reflecting: model).children {
             let mirror = Mirror(reflecting: value)
             if mirror.displayStyle == .optional, mirror.children.isEmpty { continue }
-            #expect(model.child(named: label) != nil, "\(type(of: model)).\(label) is not named for Mustache", sourceLocation: sourceLocation)
+            #expect(
+                model.child(named: label) != nil, "\(type(of: model)).\(label) is not named for Mustache",
+                sourceLocation: sourceLocation)
         }
     }
 

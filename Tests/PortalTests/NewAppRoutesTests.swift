@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Provisioning
 import Store
 import Testing
+
 @testable import Portal
 
 func json(_ body: ByteBuffer) -> [String: Any] {
@@ -13,7 +14,9 @@ func json(_ body: ByteBuffer) -> [String: Any] {
 }
 
 /// Waits until the request's JSON status is one of `statuses`, for at most a minute (a loaded machine is slow).
-func waitForStatus(_ client: some TestClientProtocol, _ id: String, _ statuses: Set<String>) async throws -> [String: Any] {
+func waitForStatus(_ client: some TestClientProtocol, _ id: String, _ statuses: Set<String>) async throws -> [String:
+    Any]
+{
     for _ in 0..<3000 {
         let body = try await client.execute(uri: "/api/v1/requests/\(id)", method: .get) { json($0.body) }
         if statuses.contains(body["status"] as? String ?? "") { return body }
@@ -24,8 +27,11 @@ func waitForStatus(_ client: some TestClientProtocol, _ id: String, _ statuses: 
 
 @Suite("New app form and request pages")
 struct NewAppPagesTests {
-    let form = ["app_name": "web", "owner": "group:default/platform-team", "image": "ghcr.io/homelab/web:1.2.0", "engine": "template",
-                "prompt": "Serve the team's <site>"]
+    let form = [
+        "app_name": "web", "owner": "group:default/platform-team", "image": "ghcr.io/homelab/web:1.2.0",
+        "engine": "template",
+        "prompt": "Serve the team's <site>",
+    ]
 
     @Test("the form lists the catalog's groups and says when Ollama is down")
     func formPage() async throws {
@@ -119,7 +125,9 @@ struct NewAppPagesTests {
             // The name is taken now: the form says by which request, and links it.
             try await session.post(client, "/apps/new", form) { response in
                 #expect(response.status == .unprocessableContent)
-                #expect(String(buffer: response.body).contains(#"is already open for web. <a href="/requests/\#(id)">See request \#(id)</a></p>"#))
+                #expect(
+                    String(buffer: response.body).contains(
+                        #"is already open for web. <a href="/requests/\#(id)">See request \#(id)</a></p>"#))
             }
             try await session.post(client, "\(location)/pull-request") { #expect($0.status == .seeOther) }
             _ = try await waitForStatus(client, id, ["pr_opened"])
@@ -150,7 +158,9 @@ struct NewAppPagesTests {
             #expect(stream.contains("\"message\":\"Request received (form, template engine)\""))
             #expect(stream.hasSuffix("event: done\ndata: {\"status\":\"ready\"}\n\n"))
             let events = try provisioning.store.events(of: id)
-            let resumed = try await client.execute(uri: "/requests/\(id)/events", method: .get, headers: [.lastEventID: "e\(events[1].id!)-a0-o0"]) {
+            let resumed = try await client.execute(
+                uri: "/requests/\(id)/events", method: .get, headers: [.lastEventID: "e\(events[1].id!)-a0-o0"]
+            ) {
                 String(buffer: $0.body)
             }
             #expect(resumed.components(separatedBy: "event: status").count - 1 == 2)
@@ -165,12 +175,19 @@ struct APIRoutesTests {
     func requests() async throws {
         let (app, _, _) = try await portalWithProvisioning()
         try await app.test(.router) { client in
-            let body = ByteBuffer(string: #"{"app_name": "api-web", "image": "nginx:1.27", "engine": "template", "replicas": 2, "env": {"MODE": "demo"}}"#)
-            let id = try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: body) { response in
+            let body = ByteBuffer(
+                string:
+                    #"{"app_name": "api-web", "image": "nginx:1.27", "engine": "template", "replicas": 2, "env": {"MODE": "demo"}}"#
+            )
+            let id = try await client.execute(
+                uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: body
+            ) { response in
                 #expect(response.status == .accepted)
                 let object = json(response.body)
                 #expect(response.headers[.location] == "/api/v1/requests/\(object["id"] as? String ?? "")")
-                #expect((object["spec"] as? [String: Any])?["owner"] as? String == "group:default/platform-team", "owner defaults to the catalog's first group")
+                #expect(
+                    (object["spec"] as? [String: Any])?["owner"] as? String == "group:default/platform-team",
+                    "owner defaults to the catalog's first group")
                 return object["id"] as? String ?? ""
             }
             let ready = try await waitForStatus(client, id, ["ready"])
@@ -179,12 +196,16 @@ struct APIRoutesTests {
             #expect((ready["attempts"] as? [[String: Any]])?.first?["engine"] as? String == "template")
             let list = try await client.execute(uri: "/api/v1/requests?status=ready", method: .get) { json($0.body) }
             #expect(list["total"] as? Int == 1)
-            let cancelled = try await client.execute(uri: "/api/v1/requests/\(id)/cancel", method: .post, headers: [.contentType: "application/json"]) { response in
+            let cancelled = try await client.execute(
+                uri: "/api/v1/requests/\(id)/cancel", method: .post, headers: [.contentType: "application/json"]
+            ) { response in
                 #expect(response.status == .accepted)
                 return json(response.body)
             }
             #expect(cancelled["status"] as? String == "cancelled")
-            try await client.execute(uri: "/api/v1/requests/\(id)/pull-request", method: .post, headers: [.contentType: "application/json"]) { response in
+            try await client.execute(
+                uri: "/api/v1/requests/\(id)/pull-request", method: .post, headers: [.contentType: "application/json"]
+            ) { response in
                 #expect(response.status == .conflict)
                 #expect((json(response.body)["error"] as? [String: Any])?["code"] as? String == "conflict")
             }
@@ -192,17 +213,28 @@ struct APIRoutesTests {
         }
     }
 
-    @Test("bad input answers a JSON error with the reason and the field", arguments: [
-        (#"{"app_name": "Bad Name", "image": "nginx:1.27"}"#, HTTPResponse.Status.badRequest, "invalid_field", "app_name"),
-        (#"{"app_name": "ok", "engine": "template"}"#, .badRequest, "invalid_field", "image"),
-        (#"not json"#, .badRequest, "invalid_json", nil),
-        (#"{"app_name": ["a"]}"#, .badRequest, "invalid_field", "app_name"),
-        (#"{"app_name": "x", "prompt": ""# + String(repeating: "a", count: 70_000) + #""}"#, .contentTooLarge, "body_too_large", nil),
-    ] as [(String, HTTPResponse.Status, String, String?)])
+    @Test(
+        "bad input answers a JSON error with the reason and the field",
+        arguments: [
+            (
+                #"{"app_name": "Bad Name", "image": "nginx:1.27"}"#, HTTPResponse.Status.badRequest, "invalid_field",
+                "app_name"
+            ),
+            (#"{"app_name": "ok", "engine": "template"}"#, .badRequest, "invalid_field", "image"),
+            (#"not json"#, .badRequest, "invalid_json", nil),
+            (#"{"app_name": ["a"]}"#, .badRequest, "invalid_field", "app_name"),
+            (
+                #"{"app_name": "x", "prompt": ""# + String(repeating: "a", count: 70_000) + #""}"#, .contentTooLarge,
+                "body_too_large", nil
+            ),
+        ] as [(String, HTTPResponse.Status, String, String?)])
     func errors(_ body: String, _ status: HTTPResponse.Status, _ code: String, _ field: String?) async throws {
         let (app, _, _) = try await portalWithProvisioning()
         try await app.test(.router) { client in
-            try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body)) { response in
+            try await client.execute(
+                uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: body)
+            ) { response in
                 #expect(response.status == status)
                 #expect(response.headers[.contentType] == "application/json; charset=utf-8")
                 let error = json(response.body)["error"] as? [String: Any]
@@ -213,18 +245,28 @@ struct APIRoutesTests {
         }
     }
 
-    @Test("the seed's call: POST /generate/manifest answers the four fields, against a fake Ollama and the git provider")
+    @Test(
+        "the seed's call: POST /generate/manifest answers the four fields, against a fake Ollama and the git provider")
     func generateManifest() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-git-\(UUID().uuidString)").path
-        let provider = GitCLIProvider(repositoryPath: folder + "/gitops.git", seedPath: repositoryRoot + "/examples/homelab")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-git-\(UUID().uuidString)")
+            .path
+        let provider = GitCLIProvider(
+            repositoryPath: folder + "/gitops.git", seedPath: repositoryRoot + "/examples/homelab")
         try await FakeOllama(.replay("chat-stream-deployment.ndjson")).application().test(.live) { fake in
             let state = try platformState(root: repositoryRoot + "/examples/homelab")
-            let provisioning = try await testProvisioning(ollamaURL: "http://127.0.0.1:\(try #require(fake.port))", provider: provider, autoPR: false,
-                                                          model: "qwen2.5-coder:0.5b")
-            let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot)
+            let provisioning = try await testProvisioning(
+                ollamaURL: "http://127.0.0.1:\(try #require(fake.port))", provider: provider, autoPR: false,
+                model: "qwen2.5-coder:0.5b")
+            let router = try await buildRouter(
+                state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot)
             try await Application(router: router, logger: quietLogger).test(.router) { client in
-                let body = ByteBuffer(string: #"{"prompt": "deploy nginx with 2 replicas and expose it on port 80", "app_name": "nginx-demo"}"#)
-                try await client.execute(uri: "/generate/manifest", method: .post, headers: [.contentType: "application/json"], body: body) { response in
+                let body = ByteBuffer(
+                    string:
+                        #"{"prompt": "deploy nginx with 2 replicas and expose it on port 80", "app_name": "nginx-demo"}"#
+                )
+                try await client.execute(
+                    uri: "/generate/manifest", method: .post, headers: [.contentType: "application/json"], body: body
+                ) { response in
                     #expect(response.status == .ok)
                     let object = json(response.body)
                     #expect(object["app_name"] as? String == "nginx-demo")
@@ -245,8 +287,11 @@ struct APIRoutesTests {
         try await app.test(.router) { client in
             let document = try await client.execute(uri: "/openapi.json", method: .get) { json($0.body) }
             let paths = try #require(document["paths"] as? [String: Any])
-            #expect(Set(paths.keys) == ["/generate/manifest", "/api/v1/requests", "/api/v1/requests/{id}", "/api/v1/requests/{id}/retry",
-                                        "/api/v1/requests/{id}/cancel", "/api/v1/requests/{id}/pull-request"])
+            #expect(
+                Set(paths.keys) == [
+                    "/generate/manifest", "/api/v1/requests", "/api/v1/requests/{id}", "/api/v1/requests/{id}/retry",
+                    "/api/v1/requests/{id}/cancel", "/api/v1/requests/{id}/pull-request",
+                ])
             let docs = try await client.page("/docs")
             #expect(docs.status == .ok)
             #expect(docs.body.contains("<code>POST /generate/manifest</code>"))
@@ -261,21 +306,29 @@ struct QueueLimitTests {
     func queueFull() async throws {
         let state = try platformState(root: repositoryRoot + "/examples/homelab")
         // The runner is not started, so the first request stays queued and fills the queue.
-        let provisioning = try await testProvisioning(ollamaURL: "http://127.0.0.1:9", provider: RecordingGitProvider(), autoPR: false,
-                                                      queueLimit: 1, startRunner: false)
+        let provisioning = try await testProvisioning(
+            ollamaURL: "http://127.0.0.1:9", provider: RecordingGitProvider(), autoPR: false,
+            queueLimit: 1, startRunner: false)
         let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot)
         try await Application(router: router, logger: quietLogger).test(.router) { client in
             let first = ByteBuffer(string: #"{"app_name": "one", "image": "nginx:1.27"}"#)
-            try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: first) {
+            try await client.execute(
+                uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: first
+            ) {
                 #expect($0.status == .accepted)
             }
             let second = ByteBuffer(string: #"{"app_name": "two", "image": "nginx:1.27"}"#)
-            try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: second) { response in
+            try await client.execute(
+                uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: second
+            ) { response in
                 #expect(response.status == .tooManyRequests)
                 #expect(response.headers[.retryAfter] == "30")
                 #expect((json(response.body)["error"] as? [String: Any])?["code"] as? String == "queue_full")
             }
-            let fields = ["app_name": "three", "owner": "group:default/platform-team", "image": "nginx:1.27", "engine": "template"]
+            let fields = [
+                "app_name": "three", "owner": "group:default/platform-team", "image": "nginx:1.27",
+                "engine": "template",
+            ]
             try await BrowserSession(client).post(client, "/apps/new", fields) { response in
                 #expect(response.status == .tooManyRequests)
                 #expect(response.headers[.retryAfter] == "30")

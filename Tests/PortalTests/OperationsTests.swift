@@ -1,9 +1,10 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
 import Logging
 import Testing
+
 @testable import Portal
 
 /// A sample of the Prometheus text format: metric name, labels, value.
@@ -20,11 +21,16 @@ func parsePrometheus(_ text: String) throws -> [Sample] {
     let line = try Regex(#"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (-?[0-9.eE+]+|NaN|\+Inf)$"#)
     let label = try Regex(#"([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)""#)
     for raw in text.split(separator: "\n") {
-        if raw.hasPrefix("# TYPE ") { typed.insert(String(raw.split(separator: " ")[2])); continue }
+        if raw.hasPrefix("# TYPE ") {
+            typed.insert(String(raw.split(separator: " ")[2]))
+            continue
+        }
         if raw.hasPrefix("#") { continue }
         guard let match = try line.wholeMatch(in: String(raw)) else { throw ParseError(line: String(raw)) }
         let name = String(match.output[1].substring!)
-        guard typed.contains(where: { name == $0 || name.hasPrefix($0 + "_") }) else { throw ParseError(line: "no TYPE for \(name)") }
+        guard typed.contains(where: { name == $0 || name.hasPrefix($0 + "_") }) else {
+            throw ParseError(line: "no TYPE for \(name)")
+        }
         var labels: [String: String] = [:]
         if let body = match.output[3].substring {
             for pair in String(body).matches(of: label) {
@@ -58,26 +64,38 @@ struct OperationsTests {
             _ = try await client.page("/catalog?kind=api")
             _ = try await client.page("/catalog/component/default/grafana")
             _ = try await client.page("/nowhere")
-            let created = try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"],
-                                                   body: ByteBuffer(string: #"{"app_name": "web", "image": "nginx:1.27"}"#)) { response in
+            let created = try await client.execute(
+                uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"app_name": "web", "image": "nginx:1.27"}"#)
+            ) { response in
                 #expect(response.status == .accepted)
                 return json(response.body)["id"] as? String
             }
             _ = try await waitForStatus(client, try #require(created), ["ready"])
-            let (contentType, text) = try await client.execute(uri: "/metrics", method: .get) { ($0.headers[.contentType], String(buffer: $0.body)) }
+            let (contentType, text) = try await client.execute(uri: "/metrics", method: .get) {
+                ($0.headers[.contentType], String(buffer: $0.body))
+            }
             #expect(contentType == "text/plain; version=0.0.4; charset=utf-8")
             let samples = try parsePrometheus(text)
             func value(_ name: String, _ labels: [String: String]) -> Double? {
-                samples.first { sample in sample.name == name && labels.allSatisfy { sample.labels[$0.key] == $0.value } }?.value
+                samples.first { sample in sample.name == name && labels.allSatisfy { sample.labels[$0.key] == $0.value }
+                }?.value
             }
-            #expect(value("homeport_http_requests_total", ["route": "/catalog", "method": "GET", "status": "200"]) == 2)
-            #expect(value("homeport_http_requests_total", ["route": "/catalog/{kind}/{namespace}/{name}", "status": "200"]) == 1)
+            #expect(
+                value("homeport_http_requests_total", ["route": "/catalog", "method": "GET", "status": "200"]) == 2)
+            #expect(
+                value("homeport_http_requests_total", ["route": "/catalog/{kind}/{namespace}/{name}", "status": "200"])
+                    == 1)
             #expect(value("homeport_http_requests_total", ["route": "NotFound", "status": "404"]) == 1)
-            #expect(value("homeport_http_requests_total", ["route": "/api/v1/requests", "method": "POST", "status": "202"]) == 1)
+            #expect(
+                value("homeport_http_requests_total", ["route": "/api/v1/requests", "method": "POST", "status": "202"])
+                    == 1)
             #expect(value("homeport_app_requests", ["status": "ready"]) == 1)
             #expect(value("homeport_platform_entities", [:]) == 31)
             // Histogram buckets are cumulative and end with +Inf equal to the count.
-            let buckets = samples.filter { $0.name == "homeport_http_request_duration_seconds_bucket" && $0.labels["route"] == "/catalog" }
+            let buckets = samples.filter {
+                $0.name == "homeport_http_request_duration_seconds_bucket" && $0.labels["route"] == "/catalog"
+            }
             #expect(buckets.map(\.value) == buckets.map(\.value).sorted())
             #expect(buckets.last?.labels["le"] == "+Inf")
             #expect(buckets.last?.value == value("homeport_http_request_duration_seconds_count", ["route": "/catalog"]))
@@ -118,7 +136,10 @@ final class CapturedLog: @unchecked Sendable {
             set { metadata[key] = newValue }
         }
 
-        func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        func log(
+            level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
+            file: String, function: String, line: UInt
+        ) {
             log.append("\(message)", metadata.merging(explicit ?? [:]) { $1 })
         }
     }
@@ -129,15 +150,20 @@ struct RequestLogTests {
     @Test("each request logs one line with its route and status, under the id the response carries as X-Request-Id")
     func requestID() async throws {
         let state = try platformState(root: repositoryRoot + "/examples/homelab")
-        let provisioning = try await testProvisioning(ollamaURL: "http://127.0.0.1:9", provider: RecordingGitProvider(), autoPR: false)
+        let provisioning = try await testProvisioning(
+            ollamaURL: "http://127.0.0.1:9", provider: RecordingGitProvider(), autoPR: false)
         let captured = CapturedLog()
-        let app = Application(router: try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot), logger: captured.logger)
+        let app = Application(
+            router: try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot),
+            logger: captured.logger)
         try await app.test(.router) { client in
             let id = try await client.execute(uri: "/catalog/component/default/grafana", method: .get) { response in
                 response.headers[HTTPField.Name("X-Request-Id")!]
             }
             let requestID = try #require(id)
-            let line = try #require(captured.all.first { $0.message == "request" && $0.metadata["hb.request.id"]?.description == requestID })
+            let line = try #require(
+                captured.all.first { $0.message == "request" && $0.metadata["hb.request.id"]?.description == requestID }
+            )
             #expect(line.metadata["route"]?.description == "/catalog/{kind}/{namespace}/{name}")
             #expect(line.metadata["status"]?.description == "200")
             #expect(line.metadata["method"]?.description == "GET")

@@ -3,38 +3,103 @@ import Hummingbird
 import HummingbirdTesting
 import Platform
 import Testing
+
 @testable import Portal
 
 @Suite("Pages of the example homelab")
 struct PageRoutesTests {
-    @Test("every page answers 200 with its data", arguments: [
-        ("/", ["<h1>Homelab platform</h1>", "Observability", "Argo CD", "Use GitHub Actions and GHCR", #"href="/catalog?kind=component""#]),
-        // The catalog opens on Components, as Backstage does; every kind is one tab away.
-        ("/catalog", ["Showing 1–19 of 19 entities", "hello-platform", #"aria-current="page">Component <span class="meta">(19)</span>"#,
-                      #"<input type="hidden" name="kind" value="component">"#, #"aria-sort="ascending""#]),
-        ("/catalog?kind=all", ["Showing 1–31 of 31 entities", "hello-platform", "ai-gateway-api", #"<input type="hidden" name="kind" value="all">"#]),
-        ("/catalog?kind=component&owner=group%3Adefault%2Fplatform-team&tag=python", ["hello-platform", "Showing 1–"]),
-        ("/catalog?q=grafana", ["Grafana", "Clear filters", #"<td><a href="/catalog/system/default/observability">Observability</a></td>"#]),
-        // The kind switcher: Components first, counts, the current kind kept by the filter form; labels bound to their fields.
-        ("/catalog?kind=api", [#"<li><a href="/catalog?kind=component">Component <span class="meta">(19)</span></a></li><li><a href="/catalog?kind=api" aria-current="page">API <span class="meta">(1)</span></a>"#,
-                               #"<a href="/catalog?kind=all">All <span class="meta">(31)</span></a>"#, #"<input type="hidden" name="kind" value="api">"#,
-                               #"<label for="filter-owner">Owner</label>"#, #"<select id="filter-owner" name="owner">"#]),
-        ("/catalog/component/default/grafana", ["Depends on", "Owned by", "Part of", #"href="/catalog/component/default/prometheus""#, "catalog/platform-components.yaml:", "argocd.homelab.local/applications/"]),
-        ("/catalog/component/default/prometheus", ["Dependency of", #"href="/catalog/component/default/grafana""#]),
-        ("/catalog/api/default/ai-gateway-api", ["API definition", "openapi:", "API provided by", "API consumed by"]),
-        // What a team owns is a table (name, kind, type, lifecycle, description), not a run-on line of links.
-        ("/catalog/group/default/platform-team", [#"<h2 id="owned-heading">Owns</h2>"#, #"aria-label="Owned entities table""#,
-                                                  #"<td><a href="/catalog/component/default/grafana">Grafana</a></td><td>Component</td><td>service</td>"#,
-                                                  "Has member", #"href="/catalog/user/default/alex""#]),
-        ("/catalog/domain/default/homelab", ["Has part"]),
-        ("/adr", ["001", "Use a single mono-repo", "status-superseded", "2024-"]),
-        ("/adr/004-gitea-mirror", ["Superseded by", #"href="/adr/006-github-actions-ghcr""#, #"rel="next""#, #"rel="prev""#]),
-        ("/adr/006-github-actions-ghcr", ["Supersedes", #"href="/adr/004-gitea-mirror""#, "<table>"]),
-        ("/inventory", ["HP Mini PC", "k3s-server-01", "12 of 28 vCPU allocated (43%)", "24 of 31 GB allocated (77%)", "<svg", "RTX 4080 Super", "×3"]),
-        ("/observability", ["Grafana dashboards", "https://grafana.homelab.local/d/", "Argo CD applications", "ai-generated"]),
-        ("/-/errors", ["Every file loaded.", "Reload the platform"]),
-        ("/healthz", ["ok"]),
-    ])
+    @Test(
+        "every page answers 200 with its data",
+        arguments: [
+            (
+                "/",
+                [
+                    "<h1>Homelab platform</h1>", "Observability", "Argo CD", "Use GitHub Actions and GHCR",
+                    #"href="/catalog?kind=component""#,
+                ]
+            ),
+            // The catalog opens on Components, as Backstage does; every kind is one tab away.
+            (
+                "/catalog",
+                [
+                    "Showing 1–19 of 19 entities", "hello-platform",
+                    #"aria-current="page">Component <span class="meta">(19)</span>"#,
+                    #"<input type="hidden" name="kind" value="component">"#, #"aria-sort="ascending""#,
+                ]
+            ),
+            (
+                "/catalog?kind=all",
+                [
+                    "Showing 1–31 of 31 entities", "hello-platform", "ai-gateway-api",
+                    #"<input type="hidden" name="kind" value="all">"#,
+                ]
+            ),
+            (
+                "/catalog?kind=component&owner=group%3Adefault%2Fplatform-team&tag=python",
+                ["hello-platform", "Showing 1–"]
+            ),
+            (
+                "/catalog?q=grafana",
+                [
+                    "Grafana", "Clear filters",
+                    #"<td><a href="/catalog/system/default/observability">Observability</a></td>"#,
+                ]
+            ),
+            // The kind switcher: Components first, counts, the current kind kept by the filter form; labels bound to their fields.
+            (
+                "/catalog?kind=api",
+                [
+                    #"<li><a href="/catalog?kind=component">Component <span class="meta">(19)</span></a></li><li><a href="/catalog?kind=api" aria-current="page">API <span class="meta">(1)</span></a>"#,
+                    #"<a href="/catalog?kind=all">All <span class="meta">(31)</span></a>"#,
+                    #"<input type="hidden" name="kind" value="api">"#,
+                    #"<label for="filter-owner">Owner</label>"#, #"<select id="filter-owner" name="owner">"#,
+                ]
+            ),
+            (
+                "/catalog/component/default/grafana",
+                [
+                    "Depends on", "Owned by", "Part of", #"href="/catalog/component/default/prometheus""#,
+                    "catalog/platform-components.yaml:", "argocd.homelab.local/applications/",
+                ]
+            ),
+            (
+                "/catalog/component/default/prometheus",
+                ["Dependency of", #"href="/catalog/component/default/grafana""#]
+            ),
+            (
+                "/catalog/api/default/ai-gateway-api",
+                ["API definition", "openapi:", "API provided by", "API consumed by"]
+            ),
+            // What a team owns is a table (name, kind, type, lifecycle, description), not a run-on line of links.
+            (
+                "/catalog/group/default/platform-team",
+                [
+                    #"<h2 id="owned-heading">Owns</h2>"#, #"aria-label="Owned entities table""#,
+                    #"<td><a href="/catalog/component/default/grafana">Grafana</a></td><td>Component</td><td>service</td>"#,
+                    "Has member", #"href="/catalog/user/default/alex""#,
+                ]
+            ),
+            ("/catalog/domain/default/homelab", ["Has part"]),
+            ("/adr", ["001", "Use a single mono-repo", "status-superseded", "2024-"]),
+            (
+                "/adr/004-gitea-mirror",
+                ["Superseded by", #"href="/adr/006-github-actions-ghcr""#, #"rel="next""#, #"rel="prev""#]
+            ),
+            ("/adr/006-github-actions-ghcr", ["Supersedes", #"href="/adr/004-gitea-mirror""#, "<table>"]),
+            (
+                "/inventory",
+                [
+                    "HP Mini PC", "k3s-server-01", "12 of 28 vCPU allocated (43%)", "24 of 31 GB allocated (77%)",
+                    "<svg", "RTX 4080 Super", "×3",
+                ]
+            ),
+            (
+                "/observability",
+                ["Grafana dashboards", "https://grafana.homelab.local/d/", "Argo CD applications", "ai-generated"]
+            ),
+            ("/-/errors", ["Every file loaded.", "Reload the platform"]),
+            ("/healthz", ["ok"]),
+        ])
     func pages(_ path: String, _ snippets: [String]) async throws {
         let (app, _) = try await portal()
         try await app.test(.router) { client in
@@ -61,9 +126,12 @@ struct PageRoutesTests {
         }
     }
 
-    @Test("unknown addresses get the 404 page inside the layout", arguments: [
-        "/nothing-here", "/catalog/component/default/nope", "/adr/999-missing", "/catalog/a/b", "/static/missing.css",
-    ])
+    @Test(
+        "unknown addresses get the 404 page inside the layout",
+        arguments: [
+            "/nothing-here", "/catalog/component/default/nope", "/adr/999-missing", "/catalog/a/b",
+            "/static/missing.css",
+        ])
     func notFound(_ path: String) async throws {
         let (app, _) = try await portal()
         try await app.test(.router) { client in
@@ -75,9 +143,12 @@ struct PageRoutesTests {
         }
     }
 
-    @Test("static files never leave Public/", arguments: [
-        "/static/../Package.swift", "/static/%2e%2e/Package.swift", "/static/..%2fPackage.swift", "/static/../../etc/passwd",
-    ])
+    @Test(
+        "static files never leave Public/",
+        arguments: [
+            "/static/../Package.swift", "/static/%2e%2e/Package.swift", "/static/..%2fPackage.swift",
+            "/static/../../etc/passwd",
+        ])
     func traversal(_ path: String) async throws {
         let (app, _) = try await portal()
         try await app.test(.router) { client in
@@ -103,10 +174,13 @@ struct PageRoutesTests {
         }
     }
 
-    @Test("HEAD answers every page route like GET, without the body (monitors and link checkers use it)", arguments: [
-        "/", "/catalog", "/catalog/component/default/grafana", "/adr", "/adr/003-private-ca", "/inventory", "/observability",
-        "/diagnostics", "/search?q=argo", "/apps/new", "/requests", "/docs", "/-/errors", "/healthz",
-    ])
+    @Test(
+        "HEAD answers every page route like GET, without the body (monitors and link checkers use it)",
+        arguments: [
+            "/", "/catalog", "/catalog/component/default/grafana", "/adr", "/adr/003-private-ca", "/inventory",
+            "/observability",
+            "/diagnostics", "/search?q=argo", "/apps/new", "/requests", "/docs", "/-/errors", "/healthz",
+        ])
     func head(_ path: String) async throws {
         let (app, _) = try await portal()
         try await app.test(.router) { client in
@@ -122,11 +196,14 @@ struct PageRoutesTests {
         }
     }
 
-    @Test("a page with a form's CSRF token is never gzipped (BREACH), even when the browser accepts it", arguments: ["/apps/new"])
+    @Test(
+        "a page with a form's CSRF token is never gzipped (BREACH), even when the browser accepts it",
+        arguments: ["/apps/new"])
     func formPagesPlain(_ path: String) async throws {
         let (app, _) = try await portal()
         try await app.test(.router) { client in
-            try await client.execute(uri: path, method: .get, headers: [.acceptEncoding: "gzip, deflate, br"]) { response in
+            try await client.execute(uri: path, method: .get, headers: [.acceptEncoding: "gzip, deflate, br"]) {
+                response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentEncoding] == nil)
                 #expect(String(buffer: response.body).contains("csrf_token"))
@@ -134,7 +211,9 @@ struct PageRoutesTests {
         }
     }
 
-    @Test("pages come gzipped to a browser that accepts it, also from the page cache, and plain otherwise", arguments: ["/catalog", "/adr", "/inventory"])
+    @Test(
+        "pages come gzipped to a browser that accepts it, also from the page cache, and plain otherwise",
+        arguments: ["/catalog", "/adr", "/inventory"])
     func gzippedPages(_ path: String) async throws {
         let (app, _) = try await portal()
         try await app.test(.router) { client in
@@ -142,7 +221,8 @@ struct PageRoutesTests {
             #expect(plain.headers[.contentEncoding] == nil)
             #expect(plain.headers[.vary] == "Accept-Encoding")
             for _ in 0..<2 {
-                try await client.execute(uri: path, method: .get, headers: [.acceptEncoding: "gzip, deflate, br"]) { response in
+                try await client.execute(uri: path, method: .get, headers: [.acceptEncoding: "gzip, deflate, br"]) {
+                    response in
                     #expect(response.status == .ok)
                     #expect(response.headers[.contentEncoding] == "gzip")
                     #expect(response.headers[.vary] == "Accept-Encoding")
@@ -153,24 +233,32 @@ struct PageRoutesTests {
         }
     }
 
-    @Test("API answers come gzipped to a client that asks, once they are large enough to gain; small ones and other clients get plain JSON")
+    @Test(
+        "API answers come gzipped to a client that asks, once they are large enough to gain; small ones and other clients get plain JSON"
+    )
     func gzippedJSON() async throws {
         let (app, _, provisioning) = try await portalWithProvisioning()
         try await app.test(.router) { client in
             let body = ByteBuffer(string: #"{"app_name": "web", "image": "nginx:1.27", "engine": "template"}"#)
-            let id = try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: body) { response in
-                try #require((try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["id"] as? String)
+            let id = try await client.execute(
+                uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: body
+            ) { response in
+                try #require(
+                    (try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["id"]
+                        as? String)
             }
             _ = try await provisioning.waitUntilSettled(id, timeout: 60)
             let plain = try await client.page("/api/v1/requests/\(id)")
             #expect(plain.headers[.contentEncoding] == nil && plain.headers[.vary] == "Accept-Encoding")
             #expect(plain.body.utf8.count >= JSONBody.smallestCompressed, "the manifest and the attempt make it large")
-            try await client.execute(uri: "/api/v1/requests/\(id)", method: .get, headers: [.acceptEncoding: "gzip"]) { response in
+            try await client.execute(uri: "/api/v1/requests/\(id)", method: .get, headers: [.acceptEncoding: "gzip"]) {
+                response in
                 #expect(response.headers[.contentEncoding] == "gzip")
                 #expect(Array(response.body.readableBytesView.prefix(2)) == [0x1f, 0x8b])
                 #expect(response.body.readableBytes < plain.body.utf8.count / 2)
             }
-            try await client.execute(uri: "/api/v1/requests/nope", method: .get, headers: [.acceptEncoding: "gzip"]) { response in
+            try await client.execute(uri: "/api/v1/requests/nope", method: .get, headers: [.acceptEncoding: "gzip"]) {
+                response in
                 #expect(response.status == .notFound)
                 #expect(response.headers[.contentEncoding] == nil, "a small error stays plain")
             }
@@ -186,7 +274,10 @@ struct PageRoutesTests {
                 #expect(page.body.contains("ClusterIssuer <code>homelab-ca</code>"), "\(path)")
                 #expect(!page.body.contains("`homelab-ca`"), "\(path)")
             }
-            #expect(try await client.page("/adr/003-private-ca").body.contains("<title>Issue TLS certificates from a private CA (cert-manager ClusterIssuer homelab-ca) · Homeport</title>"))
+            #expect(
+                try await client.page("/adr/003-private-ca").body.contains(
+                    "<title>Issue TLS certificates from a private CA (cert-manager ClusterIssuer homelab-ca) · Homeport</title>"
+                ))
         }
     }
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import Portal
 
 @Suite("Search page")
@@ -13,17 +14,21 @@ struct SearchRoutesTests {
         try await app.test(.router) { client in
             for path in ["/", "/catalog", "/adr"] {
                 let page = try await client.page(path)
-                #expect(page.body.contains(#"<form class="site-search" method="get" action="/search" role="search""#), "\(path)")
+                #expect(
+                    page.body.contains(#"<form class="site-search" method="get" action="/search" role="search""#),
+                    "\(path)")
                 #expect(page.body.contains(#"<input id="site-search" name="q" type="search""#), "\(path)")
             }
         }
     }
 
-    @Test("the beginning of a word and a tag find entities, with the match marked", arguments: [
-        ("/search?q=promethe", #"<a href="/catalog/component/default/prometheus"><mark>Promethe</mark>us</a>"#),
-        ("/search?q=fastapi", #"<a href="/catalog/component/default/ai-gateway">AI Gateway</a>"#),
-        ("/search?q=multicast", #"reserved for <mark>multicast</mark>"#),
-    ])
+    @Test(
+        "the beginning of a word and a tag find entities, with the match marked",
+        arguments: [
+            ("/search?q=promethe", #"<a href="/catalog/component/default/prometheus"><mark>Promethe</mark>us</a>"#),
+            ("/search?q=fastapi", #"<a href="/catalog/component/default/ai-gateway">AI Gateway</a>"#),
+            ("/search?q=multicast", #"reserved for <mark>multicast</mark>"#),
+        ])
     func finds(_ path: String, _ expected: String) async throws {
         let (app, _) = try await portal()
         try await app.test(.router) { client in
@@ -56,7 +61,8 @@ struct SearchRoutesTests {
         try await app.test(.router) { client in
             let page = try await client.page("/search?q=friends")
             #expect(page.status == .ok)
-            #expect(page.body.contains("&lt;img src=x onerror=alert(&#39;description&#39;)&gt; &amp; <mark>friends</mark>"))
+            #expect(
+                page.body.contains("&lt;img src=x onerror=alert(&#39;description&#39;)&gt; &amp; <mark>friends</mark>"))
             #expect(page.body.contains("&quot;&gt;&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;"))
             let scripts = try await client.page("/search?q=%3Cscript%3E+alert")
             #expect(!scripts.body.contains("<script"))
@@ -68,13 +74,21 @@ struct SearchRoutesTests {
     func requests() async throws {
         let (app, _, _) = try await portalWithProvisioning()
         try await app.test(.router) { client in
-            let body = ByteBuffer(string: #"{"app_name": "zebra-tracker", "image": "nginx:1.27", "engine": "template", "description": "Counts zebras"}"#)
-            let id = try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: body) { response in
+            let body = ByteBuffer(
+                string:
+                    #"{"app_name": "zebra-tracker", "image": "nginx:1.27", "engine": "template", "description": "Counts zebras"}"#
+            )
+            let id = try await client.execute(
+                uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: body
+            ) { response in
                 #expect(response.status == .accepted)
                 return json(response.body)["id"] as? String ?? ""
             }
             let page = try await client.page("/search?q=zebra")
-            #expect(page.body.contains(#"<a href="/requests/\#(id)"><mark>zebra</mark>-tracker</a> <span class="badge kind">Request</span>"#))
+            #expect(
+                page.body.contains(
+                    #"<a href="/requests/\#(id)"><mark>zebra</mark>-tracker</a> <span class="badge kind">Request</span>"#
+                ))
             _ = try await waitForStatus(client, id, ["ready"])
             let narrowed = try await client.page("/search?q=zebra&kind=request")
             #expect(narrowed.body.contains("/requests/\(id)"))
@@ -95,18 +109,21 @@ struct StaticAssetsAndCacheTests {
             #expect(plain.headers[.cacheControl] == "public, max-age=300")
             #expect(plain.headers[.contentEncoding] == nil)
             #expect(plain.headers[.setCookie] == nil, "a static file sets no cookie, so shared caches may keep it")
-            try await client.execute(uri: "/static/homeport.css", method: .get, headers: [.ifNoneMatch: etag]) { response in
+            try await client.execute(uri: "/static/homeport.css", method: .get, headers: [.ifNoneMatch: etag]) {
+                response in
                 #expect(response.status == .notModified)
                 #expect(response.body.readableBytes == 0)
             }
-            try await client.execute(uri: "/static/homeport.css", method: .get, headers: [.acceptEncoding: "br, gzip"]) { response in
+            try await client.execute(uri: "/static/homeport.css", method: .get, headers: [.acceptEncoding: "br, gzip"])
+            { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentEncoding] == "gzip")
                 #expect(response.headers[.vary] == "Accept-Encoding")
                 #expect(Array(response.body.readableBytesView.prefix(2)) == [0x1f, 0x8b])
                 #expect(response.body.readableBytes < plain.body.utf8.count / 2)
             }
-            try await client.execute(uri: "/static/homeport.css", method: .get, headers: [.acceptEncoding: "gzip;q=0"]) { response in
+            try await client.execute(uri: "/static/homeport.css", method: .get, headers: [.acceptEncoding: "gzip;q=0"])
+            { response in
                 #expect(response.headers[.contentEncoding] == nil)
             }
         }
@@ -119,11 +136,11 @@ struct StaticAssetsAndCacheTests {
         try await app.test(.router) { client in
             #expect(try await client.page("/catalog?kind=component").body.contains("late-service") == false)
             try """
-                apiVersion: backstage.io/v1alpha1
-                kind: Component
-                metadata: {name: late-service}
-                spec: {type: service, lifecycle: production, owner: platform-team}
-                """.write(toFile: root + "/apps/hello-platform/catalog-info.yaml", atomically: true, encoding: .utf8)
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {name: late-service}
+            spec: {type: service, lifecycle: production, owner: platform-team}
+            """.write(toFile: root + "/apps/hello-platform/catalog-info.yaml", atomically: true, encoding: .utf8)
             state.reload()
             #expect(try await client.page("/catalog?kind=component").body.contains("late-service"))
         }
@@ -144,13 +161,15 @@ struct StaticAssetsAndCacheTests {
     @Test("pages keep answering while the snapshot is rebuilt again and again")
     func reloadUnderLoad() async throws {
         let (app, state) = try await portal()
-        let paths = ["/", "/catalog", "/catalog?kind=component&sort=owner", "/catalog/component/default/argocd",
-                     "/adr/001-monorepo", "/search?q=argo", "/static/homeport.css"]
+        let paths = [
+            "/", "/catalog", "/catalog?kind=component&sort=owner", "/catalog/component/default/argocd",
+            "/adr/001-monorepo", "/search?q=argo", "/static/homeport.css",
+        ]
         try await app.test(.router) { client in
             let failures = try await withThrowingTaskGroup(of: [String].self) { group in
                 group.addTask {
                     for _ in 0..<8 {
-                        if case let .failure(error) = state.reload() { return ["reload: \(error)"] }
+                        if case .failure(let error) = state.reload() { return ["reload: \(error)"] }
                         try await Task.sleep(for: .milliseconds(5))
                     }
                     return []

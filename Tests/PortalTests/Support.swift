@@ -1,19 +1,21 @@
 import Auth
 import Foundation
+import GitOps
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import GitOps
 import Ollama
 import Platform
 import Provisioning
 import Status
 import Store
 import Synchronization
+
 @testable import Portal
 
 /// The repository's root folder (it holds Templates/, Public/ and the fixtures).
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
 
 let quietLogger: Logger = {
     var logger = Logger(label: "homeport-tests")
@@ -22,14 +24,18 @@ let quietLogger: Logger = {
 }()
 
 func platformState(root: String) throws -> PlatformState {
-    try PlatformState(loader: PlatformLoader(paths: PlatformPaths(
-        root: root, catalog: "catalog/locations.yaml", adrDir: "docs/adr", inventory: "platform/inventory.yaml",
-        services: "platform/services.yaml", dashboardsDir: "monitoring/dashboards", gitopsAppsDir: "gitops/apps"
-    )), logger: quietLogger)
+    try PlatformState(
+        loader: PlatformLoader(
+            paths: PlatformPaths(
+                root: root, catalog: "catalog/locations.yaml", adrDir: "docs/adr", inventory: "platform/inventory.yaml",
+                services: "platform/services.yaml", dashboardsDir: "monitoring/dashboards", gitopsAppsDir: "gitops/apps"
+            )), logger: quietLogger)
 }
 
 /// The portal's router over a platform repository, as the server builds it.
-func portal(root: String = repositoryRoot + "/examples/homelab") async throws -> (Application<RouterResponder<PortalRequestContext>>, PlatformState) {
+func portal(root: String = repositoryRoot + "/examples/homelab") async throws -> (
+    Application<RouterResponder<PortalRequestContext>>, PlatformState
+) {
     let (app, state, _) = try await portalWithProvisioning(root: root)
     return (app, state)
 }
@@ -37,32 +43,43 @@ func portal(root: String = repositoryRoot + "/examples/homelab") async throws ->
 /// The portal with its new-app flow on a fresh database, an Ollama at `ollamaURL` (by default a
 /// closed port) and a Git provider that records what it is asked.
 func portalWithProvisioning(
-    root: String = repositoryRoot + "/examples/homelab", ollamaURL: String = "http://127.0.0.1:9", provider: RecordingGitProvider = RecordingGitProvider(),
+    root: String = repositoryRoot + "/examples/homelab", ollamaURL: String = "http://127.0.0.1:9",
+    provider: RecordingGitProvider = RecordingGitProvider(),
     autoPR: Bool = false, authenticator: Authenticator = .anonymous, perUserLimit: Int = 3, startRunner: Bool = true,
     model: String = "qwen2.5-coder:7b", state givenState: PlatformState? = nil, monitor: StatusMonitor? = nil
 ) async throws -> (Application<RouterResponder<PortalRequestContext>>, PlatformState, ProvisioningService) {
     let state = try givenState ?? platformState(root: root)
-    let provisioning = try await testProvisioning(ollamaURL: ollamaURL, provider: provider, autoPR: autoPR, model: model,
-                                                  perUserLimit: perUserLimit, startRunner: startRunner)
-    let router = if let monitor {
-        try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot, authenticator: authenticator, monitor: monitor)
-    } else {
-        try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot, authenticator: authenticator)
-    }
+    let provisioning = try await testProvisioning(
+        ollamaURL: ollamaURL, provider: provider, autoPR: autoPR, model: model,
+        perUserLimit: perUserLimit, startRunner: startRunner)
+    let router =
+        if let monitor {
+            try await buildRouter(
+                state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot,
+                authenticator: authenticator, monitor: monitor)
+        } else {
+            try await buildRouter(
+                state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot,
+                authenticator: authenticator)
+        }
     return (Application(router: router, logger: quietLogger), state, provisioning)
 }
 
-func testProvisioning(ollamaURL: String, provider: any GitProvider, autoPR: Bool, model: String = "qwen2.5-coder:7b",
-                      queueLimit: Int = 50, perUserLimit: Int = 3, startRunner: Bool = true) async throws -> ProvisioningService {
+func testProvisioning(
+    ollamaURL: String, provider: any GitProvider, autoPR: Bool, model: String = "qwen2.5-coder:7b",
+    queueLimit: Int = 50, perUserLimit: Int = 3, startRunner: Bool = true
+) async throws -> ProvisioningService {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-db-\(UUID().uuidString)").path
     let database = try HomeportDatabase(path: folder + "/homeport.sqlite")
     try database.migrate(folder: repositoryRoot + "/migrations")
     let store = RequestStore(database: database)
     let feed = LiveFeed()
-    let settings = ProvisioningSettings(model: model, autoPR: autoPR, generationTimeout: 20, queueLimit: queueLimit, perUserLimit: perUserLimit)
+    let settings = ProvisioningSettings(
+        model: model, autoPR: autoPR, generationTimeout: 20, queueLimit: queueLimit, perUserLimit: perUserLimit)
     // Limits no test waits for: far longer than any delay of a loaded machine.
     let ollama = OllamaClient(baseURL: ollamaURL, timeouts: OllamaTimeouts(connect: 30, firstToken: 30, total: 60))
-    let runner = JobRunner(store: store, ollama: ollama, provider: provider, settings: settings, feed: feed, logger: quietLogger)
+    let runner = JobRunner(
+        store: store, ollama: ollama, provider: provider, settings: settings, feed: feed, logger: quietLogger)
     if startRunner { try await runner.start() }
     return ProvisioningService(store: store, runner: runner, feed: feed, ollama: ollama, settings: settings)
 }
@@ -78,7 +95,9 @@ final class RecordingGitProvider: GitProvider, Sendable {
             drafts.append(draft)
             return drafts.count
         }
-        return PullRequestResult(url: "https://git.example/pulls/\(number)", number: number, branch: draft.branch, commit: "abc123", diff: nil, reused: false)
+        return PullRequestResult(
+            url: "https://git.example/pulls/\(number)", number: number, branch: draft.branch, commit: "abc123",
+            diff: nil, reused: false)
     }
 }
 
@@ -111,13 +130,16 @@ struct BrowserSession {
 
     /// Posts a form as the browser would: the cookie, and the token in a hidden field.
     func post<Client: TestClientProtocol, Result>(
-        _ client: Client, _ path: String, _ fields: [String: String] = [:], _ check: @escaping @Sendable (TestResponse) async throws -> Result
+        _ client: Client, _ path: String, _ fields: [String: String] = [:],
+        _ check: @escaping @Sendable (TestResponse) async throws -> Result
     ) async throws -> Result {
         var fields = fields
         fields["csrf_token"] = token
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        let body = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        let body = fields.sorted { $0.key < $1.key }.map {
+            "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+        }.joined(separator: "&")
         return try await client.execute(
             uri: path, method: .post,
             headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "homeport_csrf=\(token)"],

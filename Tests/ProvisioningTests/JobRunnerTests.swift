@@ -6,6 +6,7 @@ import Manifests
 import Store
 import Testing
 import YAML
+
 @testable import Provisioning
 
 @Suite("The new-app flow, against a fake Ollama on 127.0.0.1")
@@ -28,7 +29,10 @@ struct JobRunnerTests {
         let draft = try #require(forge.calls.first)
         #expect(draft.branch == "homeport/web-\(created.id.prefix(8))")
         #expect(draft.baseBranch == "main")
-        #expect(draft.files.map(\.path) == ["gitops/apps/ai-generated/web/manifest.yaml", "gitops/apps/ai-generated/web/catalog-info.yaml"])
+        #expect(
+            draft.files.map(\.path) == [
+                "gitops/apps/ai-generated/web/manifest.yaml", "gitops/apps/ai-generated/web/catalog-info.yaml",
+            ])
         #expect(draft.files[0].content == manifest)
         #expect(draft.title == "Add web (drafted by Homeport)")
         #expect(draft.body.contains("http://portal.test/requests/\(created.id)"))
@@ -45,14 +49,16 @@ struct JobRunnerTests {
     func recordedModelAnswer() async throws {
         let ollama = FakeOllama(.replay("chat-stream-deployment.ndjson"))
         try await ollama.application().test(.live) { client in
-            let flow = try await Flow(store: try freshStore(), ollamaPort: try #require(client.port), provider: FakeForge())
+            let flow = try await Flow(
+                store: try freshStore(), ollamaPort: try #require(client.port), provider: FakeForge())
             let created = try await flow.submit(ollamaFields())
             let ready = try await flow.wait(created.id, for: [.ready, .failed, .rejected])
             #expect(ready.status == .ready, "\(ready.failureReason ?? "")")
             let documents = try YAML.parseDocuments(try #require(ready.manifest))
             #expect(documents.first?["metadata"]?["namespace"]?.string == "ai-generated")
             #expect(documents.first?["metadata"]?["labels"]?["app.kubernetes.io/managed-by"]?.string == "homeport")
-            let findings = try JSONDecoder().decode([PolicyFinding].self, from: Data(try #require(ready.findingsJSON).utf8))
+            let findings = try JSONDecoder().decode(
+                [PolicyFinding].self, from: Data(try #require(ready.findingsJSON).utf8))
             #expect(findings.allSatisfy { $0.severity == .warning })
             #expect(findings.contains { $0.message.contains("latest") })
             let attempt = try #require(try flow.store.attempts(of: created.id).first)
@@ -73,7 +79,8 @@ struct JobRunnerTests {
     func repairThenReject() async throws {
         let ollama = FakeOllama(.replay("chat-stream-broken-yaml.ndjson"))
         try await ollama.application().test(.live) { client in
-            let flow = try await Flow(store: try freshStore(), ollamaPort: try #require(client.port), provider: FakeForge())
+            let flow = try await Flow(
+                store: try freshStore(), ollamaPort: try #require(client.port), provider: FakeForge())
             let created = try await flow.submit(ollamaFields())
             let rejected = try await flow.wait(created.id, for: [.rejected, .ready, .failed])
             #expect(rejected.status == .rejected)
@@ -82,36 +89,48 @@ struct JobRunnerTests {
             let messages = try #require(repair["messages"] as? [[String: Any]])
             #expect(messages.map { $0["role"] as? String } == ["system", "user", "assistant", "user"])
             #expect((messages.last?["content"] as? String)?.contains("These manifests were refused") == true)
-            let findings = try JSONDecoder().decode([PolicyFinding].self, from: Data(try #require(rejected.findingsJSON).utf8))
+            let findings = try JSONDecoder().decode(
+                [PolicyFinding].self, from: Data(try #require(rejected.findingsJSON).utf8))
             #expect(findings.contains { $0.severity == .error && $0.message.contains("line") })
         }
     }
 
-    @Test("a model answer with a Service aliasing kubernetes.default is rejected with the reason, even with auto PR: no branch, no pull request")
+    @Test(
+        "a model answer with a Service aliasing kubernetes.default is rejected with the reason, even with auto PR: no branch, no pull request"
+    )
     func policyEscapeRejected() async throws {
         let ollama = FakeOllama(.replay("hostile-policy-escape.ndjson", pause: .zero))
         try await ollama.application().test(.live) { client in
             let forge = FakeForge()
-            let flow = try await Flow(store: try freshStore(), ollamaPort: try #require(client.port), provider: forge, autoPR: true)
+            let flow = try await Flow(
+                store: try freshStore(), ollamaPort: try #require(client.port), provider: forge, autoPR: true)
             let created = try await flow.submit(ollamaFields(), autoPR: true)
             let rejected = try await flow.wait(created.id, for: [.rejected, .ready, .failed, .prOpened])
             #expect(rejected.status == .rejected)
-            #expect(rejected.failureReason?.contains("ExternalName") == true, "\(rejected.failureReason ?? "no reason")")
-            let findings = try JSONDecoder().decode([PolicyFinding].self, from: Data(try #require(rejected.findingsJSON).utf8))
-            #expect(findings.contains { $0.severity == .error && $0.object == "Service/nginx-demo" && $0.path == "spec.type" })
+            #expect(
+                rejected.failureReason?.contains("ExternalName") == true, "\(rejected.failureReason ?? "no reason")")
+            let findings = try JSONDecoder().decode(
+                [PolicyFinding].self, from: Data(try #require(rejected.findingsJSON).utf8))
+            #expect(
+                findings.contains {
+                    $0.severity == .error && $0.object == "Service/nginx-demo" && $0.path == "spec.type"
+                })
             #expect(rejected.branch == nil && rejected.prURL == nil)
             #expect(forge.calls.isEmpty)
         }
     }
 
-    @Test("upstream failures end failed with the reason, keeping what streamed", arguments: [
-        ("chat-stream-error-midway.ndjson", "Ollama reported an error"),
-        ("chat-stream-invalid-json.ndjson", "is not a chat line"),
-    ])
+    @Test(
+        "upstream failures end failed with the reason, keeping what streamed",
+        arguments: [
+            ("chat-stream-error-midway.ndjson", "Ollama reported an error"),
+            ("chat-stream-invalid-json.ndjson", "is not a chat line"),
+        ])
     func upstreamFailures(_ transcript: String, _ reason: String) async throws {
         let ollama = FakeOllama(.replay(transcript))
         try await ollama.application().test(.live) { client in
-            let flow = try await Flow(store: try freshStore(), ollamaPort: try #require(client.port), provider: FakeForge())
+            let flow = try await Flow(
+                store: try freshStore(), ollamaPort: try #require(client.port), provider: FakeForge())
             let created = try await flow.submit(ollamaFields())
             let failed = try await flow.wait(created.id, for: [.failed, .ready, .rejected])
             #expect(failed.status == .failed)
@@ -126,7 +145,9 @@ struct JobRunnerTests {
     func unknownModelAndRefused() async throws {
         let ollama = FakeOllama(.replay("chat-stream-deployment.ndjson"))
         try await ollama.application().test(.live) { client in
-            let flow = try await Flow(store: try freshStore(), ollamaPort: try #require(client.port), provider: FakeForge(), model: "no-such-model:1b")
+            let flow = try await Flow(
+                store: try freshStore(), ollamaPort: try #require(client.port), provider: FakeForge(),
+                model: "no-such-model:1b")
             let created = try await flow.submit(ollamaFields())
             let failed = try await flow.wait(created.id, for: [.failed, .ready, .rejected])
             #expect(failed.failureReason?.contains("pull it first") == true, "\(failed.failureReason ?? "")")
@@ -143,7 +164,8 @@ struct JobRunnerTests {
         defer { gate.open() }
         let ollama = FakeOllama(.drip("chat-stream-deployment.ndjson", pause: .milliseconds(200), gate: gate))
         try await ollama.application().test(.live) { client in
-            let flow = try await Flow(store: try freshStore(), ollamaPort: try #require(client.port), provider: FakeForge())
+            let flow = try await Flow(
+                store: try freshStore(), ollamaPort: try #require(client.port), provider: FakeForge())
             let created = try await flow.submit(ollamaFields())
             _ = try await flow.wait(created.id, for: [.generating])
             // Cancel mid-stream: once the first token has arrived.
@@ -153,7 +175,8 @@ struct JobRunnerTests {
             #expect(cancelled.status == .cancelled)
             // The job has stopped and recorded its attempt: it has nothing left to write.
             try await flow.waitForEndedAttempts(of: created.id)
-            #expect(try flow.store.request(id: created.id)?.status == .cancelled, "the job does not overwrite the cancel")
+            #expect(
+                try flow.store.request(id: created.id)?.status == .cancelled, "the job does not overwrite the cancel")
             _ = try await flow.service.retry(created.id, by: .anonymous)
             let events = try flow.store.events(of: created.id).map(\.message)
             #expect(events.contains("Cancelled"))
@@ -163,11 +186,22 @@ struct JobRunnerTests {
         }
     }
 
-    @Test("a forge error ends the request failed with the reason; retry keeps the manifests and opens the PR", arguments: [
-        (GitProviderError(kind: .unauthorized, message: "the token was refused (401)"), "the token was refused (401)"),
-        (GitProviderError(kind: .rateLimited, message: "GitHub's rate limit is exhausted", retryAfter: 600), "rate limited (limit resets in 600 s)"),
-        (GitProviderError(kind: .notFound, message: "repository o/r or branch main not found"), "repository o/r or branch main not found"),
-    ])
+    @Test(
+        "a forge error ends the request failed with the reason; retry keeps the manifests and opens the PR",
+        arguments: [
+            (
+                GitProviderError(kind: .unauthorized, message: "the token was refused (401)"),
+                "the token was refused (401)"
+            ),
+            (
+                GitProviderError(kind: .rateLimited, message: "GitHub's rate limit is exhausted", retryAfter: 600),
+                "rate limited (limit resets in 600 s)"
+            ),
+            (
+                GitProviderError(kind: .notFound, message: "repository o/r or branch main not found"),
+                "repository o/r or branch main not found"
+            ),
+        ])
     func forgeErrors(_ error: GitProviderError, _ reason: String) async throws {
         let forge = FakeForge(failFirstCall: error)
         let flow = try await Flow(store: try freshStore(), ollamaPort: closedPort(), provider: forge, autoPR: true)
@@ -188,7 +222,10 @@ struct JobRunnerTests {
         let flow = try await Flow(store: try freshStore(), ollamaPort: closedPort(), provider: FakeForge())
         _ = try await flow.submit(templateFields)
         let context = ValidationContext(groups: ["group:default/platform-team"], componentNames: []) { _ in nil }
-        guard case let .failure(errors) = try await flow.service.submit(templateFields, source: "test", autoPR: false, requestedBy: nil, context: context) else {
+        guard
+            case .failure(let errors) = try await flow.service.submit(
+                templateFields, source: "test", autoPR: false, requestedBy: nil, context: context)
+        else {
             Issue.record("a second request for web was accepted")
             return
         }
@@ -207,7 +244,8 @@ struct CrashRecoveryTests {
         let stalling = FakeOllama(.replayThenStall("chat-stream-stall.ndjson", gate: stall))
         let submitted = Shared("")
         try await stalling.application().test(.live) { client in
-            let flow = try await Flow(store: store, ollamaPort: try #require(client.port), provider: forge, autoPR: true)
+            let flow = try await Flow(
+                store: store, ollamaPort: try #require(client.port), provider: forge, autoPR: true)
             let id = try await flow.submit(ollamaFields(), autoPR: true).id
             submitted.update { $0 = id }
             _ = try await flow.wait(id, for: [.generating])
@@ -220,7 +258,8 @@ struct CrashRecoveryTests {
         }
         let id = submitted.current
         try await FakeOllama(.replay("chat-stream-prose-fences.ndjson")).application().test(.live) { client in
-            let flow = try await Flow(store: store, ollamaPort: try #require(client.port), provider: forge, autoPR: true)
+            let flow = try await Flow(
+                store: store, ollamaPort: try #require(client.port), provider: forge, autoPR: true)
             let done = try await flow.wait(id, for: [.prOpened, .failed, .rejected])
             #expect(done.status == .prOpened, "\(done.failureReason ?? "")")
             await flow.runner.shutdown()
@@ -233,7 +272,9 @@ struct CrashRecoveryTests {
         let statuses = try store.events(of: id).map(\.status)
         #expect(statuses.first == .queued)
         #expect(statuses.last == .prOpened)
-        #expect(statuses.contains(.queued) && statuses.filter { $0 == .queued }.count == 2, "requeued once after the restart")
+        #expect(
+            statuses.contains(.queued) && statuses.filter { $0 == .queued }.count == 2,
+            "requeued once after the restart")
     }
 
     @Test("killed while opening the pull request: the next start finds it and never opens a second")

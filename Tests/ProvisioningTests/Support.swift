@@ -5,6 +5,8 @@ import Logging
 import Ollama
 import Store
 import Synchronization
+import Testing
+
 @testable import Provisioning
 
 let quietLogger: Logger = {
@@ -13,11 +15,13 @@ let quietLogger: Logger = {
     return logger
 }()
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
 
 /// A fresh database with the project's migrations.
 func freshStore() throws -> RequestStore {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-flow-\(UUID().uuidString)").path
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-flow-\(UUID().uuidString)")
+        .path
     let database = try HomeportDatabase(path: folder + "/homeport.sqlite")
     try database.migrate(folder: repositoryRoot + "/migrations")
     return RequestStore(database: database)
@@ -31,27 +35,35 @@ struct Flow {
     /// What the running generation has streamed so far, as the request page shows it.
     let feed: LiveFeed
 
-    init(store: RequestStore, ollamaPort: Int, provider: any GitProvider, autoPR: Bool = false, model: String = "qwen2.5-coder:0.5b",
-         // No test here waits for a limit to fire: they are far longer than any delay of a loaded machine.
-         timeouts: OllamaTimeouts = OllamaTimeouts(connect: 30, firstToken: 30, total: 60)) async throws {
+    init(
+        store: RequestStore, ollamaPort: Int, provider: any GitProvider, autoPR: Bool = false,
+        model: String = "qwen2.5-coder:0.5b",
+        // No test here waits for a limit to fire: they are far longer than any delay of a loaded machine.
+        timeouts: OllamaTimeouts = OllamaTimeouts(connect: 30, firstToken: 30, total: 60)
+    ) async throws {
         self.store = store
-        let settings = ProvisioningSettings(model: model, publicURL: "http://portal.test", autoPR: autoPR, generationTimeout: 20)
+        let settings = ProvisioningSettings(
+            model: model, publicURL: "http://portal.test", autoPR: autoPR, generationTimeout: 20)
         let ollama = OllamaClient(baseURL: "http://127.0.0.1:\(ollamaPort)", timeouts: timeouts)
         feed = LiveFeed()
-        runner = JobRunner(store: store, ollama: ollama, provider: provider, settings: settings, feed: feed, logger: quietLogger)
+        runner = JobRunner(
+            store: store, ollama: ollama, provider: provider, settings: settings, feed: feed, logger: quietLogger)
         service = ProvisioningService(store: store, runner: runner, feed: feed, ollama: ollama, settings: settings)
         try await runner.start()
     }
 
     func submit(_ fields: [String: String], autoPR: Bool = false) async throws -> AppRequest {
-        let context = ValidationContext(groups: ["group:default/platform-team"], componentNames: ["grafana"]) { [store] name in
+        let context = ValidationContext(groups: ["group:default/platform-team"], componentNames: ["grafana"]) {
+            [store] name in
             (try? store.holder(ofApp: name))?.id
         }
-        return try await service.submit(fields, source: "test", autoPR: autoPR, requestedBy: "alex", context: context).get()
+        return try await service.submit(fields, source: "test", autoPR: autoPR, requestedBy: "alex", context: context)
+            .get()
     }
 
     /// Waits until the request reaches `status` (or another final one), for at most `limit`.
-    func wait(_ id: String, for statuses: Set<RequestStatus>, limit: Duration = .seconds(60)) async throws -> AppRequest {
+    func wait(_ id: String, for statuses: Set<RequestStatus>, limit: Duration = .seconds(60)) async throws -> AppRequest
+    {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             let request = try #require(try store.request(id: id))
@@ -83,15 +95,16 @@ struct Flow {
     }
 }
 
-import Testing
-
 let templateFields: [String: String] = [
     "app_name": "web", "owner": "group:default/platform-team", "image": "ghcr.io/homelab/web:1.2.0", "port": "3000",
     "prompt": "Serve the team's static site", "engine": "template",
 ]
 
 func ollamaFields(_ name: String = "nginx-demo") -> [String: String] {
-    ["app_name": name, "owner": "group:default/platform-team", "prompt": "deploy nginx with 2 replicas and expose it on port 80", "engine": "ollama"]
+    [
+        "app_name": name, "owner": "group:default/platform-team",
+        "prompt": "deploy nginx with 2 replicas and expose it on port 80", "engine": "ollama",
+    ]
 }
 
 /// A Git provider that behaves like a forge: one PR per branch, found again on a second call.
@@ -125,6 +138,8 @@ final class FakeForge: GitProvider, Sendable {
             state.pulls[draft.branch] = state.pulls.count + 1
             return (state.pulls.count, false)
         }
-        return PullRequestResult(url: "https://forge.test/pulls/\(number)", number: number, branch: draft.branch, commit: "c0ffee\(number)", diff: nil, reused: reused)
+        return PullRequestResult(
+            url: "https://forge.test/pulls/\(number)", number: number, branch: draft.branch, commit: "c0ffee\(number)",
+            diff: nil, reused: reused)
     }
 }

@@ -1,24 +1,32 @@
 import Manifests
 import Testing
 import YAML
+
 @testable import Provisioning
 
 @Suite("Template engine")
 struct TemplateGeneratorTests {
-    let spec = AppSpec(name: "web", description: "The team's site", owner: "group:default/platform-team", image: "ghcr.io/homelab/web:1.2.0",
-                       port: 3000, replicas: 2, size: .medium, environment: [.init(name: "MODE", value: "8080")], volumeSize: "5Gi",
-                       prompt: "Serve the site", engine: .template)
+    let spec = AppSpec(
+        name: "web", description: "The team's site", owner: "group:default/platform-team",
+        image: "ghcr.io/homelab/web:1.2.0",
+        port: 3000, replicas: 2, size: .medium, environment: [.init(name: "MODE", value: "8080")], volumeSize: "5Gi",
+        prompt: "Serve the site", engine: .template)
 
     @Test("same input, byte-identical output")
     func deterministic() {
-        #expect(TemplateGenerator.manifests(for: spec, namespace: "ai-generated") == TemplateGenerator.manifests(for: spec, namespace: "ai-generated"))
+        #expect(
+            TemplateGenerator.manifests(for: spec, namespace: "ai-generated")
+                == TemplateGenerator.manifests(for: spec, namespace: "ai-generated"))
         #expect(TemplateGenerator.catalogEntry(for: spec) == TemplateGenerator.catalogEntry(for: spec))
     }
 
     @Test("Deployment, Service, Ingress, ConfigMap and PVC, all in the namespace, labelled")
     func objects() throws {
         let documents = try YAML.parseDocuments(TemplateGenerator.manifests(for: spec, namespace: "ai-generated"))
-        #expect(documents.map { $0["kind"]?.string } == ["Deployment", "Service", "Ingress", "ConfigMap", "PersistentVolumeClaim"])
+        #expect(
+            documents.map { $0["kind"]?.string } == [
+                "Deployment", "Service", "Ingress", "ConfigMap", "PersistentVolumeClaim",
+            ])
         for document in documents {
             #expect(document["metadata"]?["namespace"]?.string == "ai-generated")
             #expect(document["metadata"]?["labels"]?["app.kubernetes.io/managed-by"]?.string == "homeport")
@@ -39,9 +47,12 @@ struct TemplateGeneratorTests {
         #expect(documents[4]["spec"]?["resources"]?["requests"]?["storage"]?.string == "5Gi")
     }
 
-    @Test("homeport lint finds in the template's manifests exactly what the flow's checker finds", arguments: [
-        (ResourceSize.medium, "ghcr.io/homelab/web:1.2.0"), (.small, "nginx"), (.large, "ghcr.io/homelab/web:latest"),
-    ])
+    @Test(
+        "homeport lint finds in the template's manifests exactly what the flow's checker finds",
+        arguments: [
+            (ResourceSize.medium, "ghcr.io/homelab/web:1.2.0"), (.small, "nginx"),
+            (.large, "ghcr.io/homelab/web:latest"),
+        ])
     func lintAgreesWithTheFlow(_ size: ResourceSize, _ image: String) {
         var spec = self.spec
         spec.size = size

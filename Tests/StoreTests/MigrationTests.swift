@@ -1,12 +1,15 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import Store
 
 @Suite("Database migrations")
 struct MigrationTests {
     func folder(_ files: [String: String]) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-store-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "homeport-store-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(atPath: folder + "/migrations", withIntermediateDirectories: true)
         for (name, sql) in files {
             try sql.write(toFile: folder + "/migrations/" + name, atomically: true, encoding: .utf8)
@@ -42,7 +45,8 @@ struct MigrationTests {
 
     @Test("the project's own migrations folder applies cleanly")
     func projectMigrations() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
         let folder = try folder([:])
         let database = try HomeportDatabase(path: folder + "/homeport.sqlite")
         _ = try database.migrate(folder: root + "/migrations")
@@ -54,8 +58,11 @@ struct MigrationTests {
 struct BackupTests {
     @Test("a backup taken while rows are being written is a consistent, checked copy")
     func backupWhileWriting() async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-backup-\(UUID().uuidString)").path
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "homeport-backup-\(UUID().uuidString)"
+        ).path
         let database = try HomeportDatabase(path: folder + "/homeport.sqlite")
         try database.migrate(folder: root + "/migrations")
         try await database.pool.write { try $0.execute(sql: "CREATE TABLE counter (n INTEGER NOT NULL)") }

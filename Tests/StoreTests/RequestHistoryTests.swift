@@ -1,18 +1,23 @@
 import Foundation
 import Testing
+
 @testable import Store
 
 @Suite("A request's history")
 struct RequestHistoryTests {
     @Test("read while the job moves it on, its status always matches the timeline's last step")
     func statusAgreesWithTimeline() async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-history-\(UUID().uuidString)").path
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "homeport-history-\(UUID().uuidString)"
+        ).path
         let database = try HomeportDatabase(path: folder + "/homeport.sqlite")
         try database.migrate(folder: root + "/migrations")
         let store = RequestStore(database: database)
-        let request = AppRequest(id: "abc123", appName: "web", engine: "template", model: nil, source: "form", specJSON: "{}",
-                                 autoPR: false, requestedBy: nil, at: Date())
+        let request = AppRequest(
+            id: "abc123", appName: "web", engine: "template", model: nil, source: "form", specJSON: "{}",
+            autoPR: false, requestedBy: nil, at: Date())
         _ = try store.create(request, message: "Request received", actedBy: "alex")
         let steps: [RequestStatus] = [.generating, .validating, .ready, .cancelled]
         let writer = Task {

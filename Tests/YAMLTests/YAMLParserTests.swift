@@ -1,17 +1,20 @@
 import Testing
+
 @testable import YAML
 
 @Suite("YAML parser")
 struct YAMLParserTests {
     @Test("mappings, sequences and scalars keep their order and their place")
     func structureAndMarks() throws {
-        let node = try #require(try YAML.parse("""
-            name: grafana
-            ports:
-              - 80
-              - "443"
-            enabled: true
-            """))
+        let node = try #require(
+            try YAML.parse(
+                """
+                name: grafana
+                ports:
+                  - 80
+                  - "443"
+                enabled: true
+                """))
         #expect(node.mapping?.map { $0.key.string } == ["name", "ports", "enabled"])
         #expect(node["name"]?.string == "grafana")
         #expect(node["ports"]?.sequence?.map(\.string) == ["80", "443"])
@@ -36,7 +39,8 @@ struct YAMLParserTests {
 
     @Test("every document of a stream, skipping empty ones")
     func documents() throws {
-        let documents = try YAML.parseDocuments("""
+        let documents = try YAML.parseDocuments(
+            """
             ---
             a: 1
             ---
@@ -50,10 +54,12 @@ struct YAMLParserTests {
 
     @Test("anchors and aliases are expanded")
     func aliases() throws {
-        let node = try #require(try YAML.parse("""
-            base: &base {cpu: 1, memory: 2}
-            copy: *base
-            """))
+        let node = try #require(
+            try YAML.parse(
+                """
+                base: &base {cpu: 1, memory: 2}
+                copy: *base
+                """))
         #expect(node["copy"] == node["base"])
     }
 
@@ -85,7 +91,9 @@ struct YAMLParserTests {
 
     @Test("inputs over the byte limit and streams over the document limit are refused")
     func sizeLimits() {
-        #expect(throws: YAMLError.self) { try YAML.parse(String(repeating: "a", count: 101), limits: YAMLLimits(maxBytes: 100)) }
+        #expect(throws: YAMLError.self) {
+            try YAML.parse(String(repeating: "a", count: 101), limits: YAMLLimits(maxBytes: 100))
+        }
         let stream = (1...5).map { "---\nn: \($0)" }.joined(separator: "\n")
         #expect(throws: YAMLError.self) { try YAML.parseDocuments(stream, limits: YAMLLimits(maxDocuments: 4)) }
     }
@@ -120,18 +128,20 @@ struct YAMLParserTests {
 
 @Suite("YAML writer")
 struct YAMLWriterTests {
-    @Test("core-schema tags are resolved: the value means what its tag says, and is written back that way", arguments: [
-        ("!!bool true", YAMLNode.Value.scalar("true", quoted: false), "true"),
-        ("!!bool FALSE", .scalar("false", quoted: false), "false"),
-        ("!!int 0x1F", .scalar("31", quoted: false), "31"),
-        ("!!int -12", .scalar("-12", quoted: false), "-12"),
-        ("!!float 2", .scalar("2.0", quoted: false), "2.0"),
-        ("!!float 1.5e3", .scalar("1.5e3", quoted: false), "1.5e3"),
-        ("!!null ''", .scalar("null", quoted: false), "null"),
-        ("!!str true", .scalar("true", quoted: true), "\"true\""),
-        ("!!str 8080", .scalar("8080", quoted: true), "\"8080\""),
-        ("! 42", .scalar("42", quoted: true), "\"42\""),
-    ])
+    @Test(
+        "core-schema tags are resolved: the value means what its tag says, and is written back that way",
+        arguments: [
+            ("!!bool true", YAMLNode.Value.scalar("true", quoted: false), "true"),
+            ("!!bool FALSE", .scalar("false", quoted: false), "false"),
+            ("!!int 0x1F", .scalar("31", quoted: false), "31"),
+            ("!!int -12", .scalar("-12", quoted: false), "-12"),
+            ("!!float 2", .scalar("2.0", quoted: false), "2.0"),
+            ("!!float 1.5e3", .scalar("1.5e3", quoted: false), "1.5e3"),
+            ("!!null ''", .scalar("null", quoted: false), "null"),
+            ("!!str true", .scalar("true", quoted: true), "\"true\""),
+            ("!!str 8080", .scalar("8080", quoted: true), "\"8080\""),
+            ("! 42", .scalar("42", quoted: true), "\"42\""),
+        ])
     func coreTags(_ value: String, _ expected: YAMLNode.Value, _ written: String) throws {
         let node = try #require(try YAML.parse("key: \(value)"))
         #expect(node["key"]?.value == expected)
@@ -144,18 +154,20 @@ struct YAMLWriterTests {
         #expect(node["key"]?["a"]?.sequence?.first?.string == "b")
     }
 
-    @Test("other tags, and values their core tag does not allow, are errors with the place", arguments: [
-        ("!!binary dHJ1ZQ==", "tag !!binary is not supported"),
-        ("!!timestamp 2026-12-03", "tag !!timestamp is not supported"),
-        ("!custom yes", "tag !custom is not supported"),
-        ("!!set {a: null}", "tag !!set is not supported"),
-        ("!!omap [{a: 1}]", "tag !!omap is not supported"),
-        ("!!bool yes", "!!bool 'yes' is not a boolean (true or false)"),
-        ("!!int 010", "!!int '010' is not an integer"),
-        ("!!int 1.5", "!!int '1.5' is not an integer"),
-        ("!!float abc", "!!float 'abc' is not a number"),
-        ("!!null nothing", "!!null 'nothing' is not null"),
-    ])
+    @Test(
+        "other tags, and values their core tag does not allow, are errors with the place",
+        arguments: [
+            ("!!binary dHJ1ZQ==", "tag !!binary is not supported"),
+            ("!!timestamp 2026-12-03", "tag !!timestamp is not supported"),
+            ("!custom yes", "tag !custom is not supported"),
+            ("!!set {a: null}", "tag !!set is not supported"),
+            ("!!omap [{a: 1}]", "tag !!omap is not supported"),
+            ("!!bool yes", "!!bool 'yes' is not a boolean (true or false)"),
+            ("!!int 010", "!!int '010' is not an integer"),
+            ("!!int 1.5", "!!int '1.5' is not an integer"),
+            ("!!float abc", "!!float 'abc' is not a number"),
+            ("!!null nothing", "!!null 'nothing' is not null"),
+        ])
     func unsupportedTags(_ value: String, _ reason: String) {
         #expect {
             try YAML.parse("a: 1\nkey: \(value)")
@@ -165,13 +177,15 @@ struct YAMLWriterTests {
         }
     }
 
-    @Test("written YAML parses back to the same value", arguments: [
-        "a: 1\nb: [x, y]\nc: {d: e}",
-        "list:\n  - name: one\n    ports: [80, 443]\n  - name: two",
-        "text: \"has: colon\"\nquoted: '123'\nempty: []\nnone: {}\nnull:",
-        "script: |\n  line one\n  line two\nnested:\n  deeper:\n    block: |\n      a\n      b",
-        "odd: \"-leading dash\"\nhash: \"a #comment\"\nquote: 'say \"hi\"'",
-    ])
+    @Test(
+        "written YAML parses back to the same value",
+        arguments: [
+            "a: 1\nb: [x, y]\nc: {d: e}",
+            "list:\n  - name: one\n    ports: [80, 443]\n  - name: two",
+            "text: \"has: colon\"\nquoted: '123'\nempty: []\nnone: {}\nnull:",
+            "script: |\n  line one\n  line two\nnested:\n  deeper:\n    block: |\n      a\n      b",
+            "odd: \"-leading dash\"\nhash: \"a #comment\"\nquote: 'say \"hi\"'",
+        ])
     func roundTrip(_ text: String) throws {
         let node = try #require(try YAML.parse(text))
         let written = YAMLWriter.string(node)
@@ -183,8 +197,9 @@ struct YAMLWriterTests {
     static func strip(_ node: YAMLNode) -> String {
         switch node.value {
         case .scalar: return node.isNull ? "~" : "'\(node.string ?? "")'"
-        case let .sequence(items): return "[" + items.map(strip).joined(separator: ",") + "]"
-        case let .mapping(pairs): return "{" + pairs.map { strip($0.key) + ":" + strip($0.value) }.joined(separator: ",") + "}"
+        case .sequence(let items): return "[" + items.map(strip).joined(separator: ",") + "]"
+        case .mapping(let pairs):
+            return "{" + pairs.map { strip($0.key) + ":" + strip($0.value) }.joined(separator: ",") + "}"
         }
     }
 }

@@ -4,10 +4,13 @@ import HTTPClient
 import Testing
 
 /// The repository's root folder.
-private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
 
 /// The `homeport` executable SwiftPM built beside this test bundle.
-let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("homeport").path
+let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+    "homeport"
+).path
 
 struct Run {
     var status: Int32
@@ -21,15 +24,20 @@ func homeport(_ arguments: [String], environment: [String: String] = [:]) throws
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-    process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HOMEPORT_") }.merging(environment) { $1 }
-    let output = Pipe(), errors = Pipe()
+    process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HOMEPORT_") }.merging(
+        environment
+    ) { $1 }
+    let output = Pipe()
+    let errors = Pipe()
     process.standardOutput = output
     process.standardError = errors
     try process.run()
     let outputData = output.fileHandleForReading.readDataToEndOfFile()
     let errorData = errors.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return Run(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self), errors: String(decoding: errorData, as: UTF8.self))
+    return Run(
+        status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+        errors: String(decoding: errorData, as: UTF8.self))
 }
 
 private func temporaryFolder() throws -> String {
@@ -46,9 +54,15 @@ struct CommandLineTests {
         #expect(run.status == 1)
         let lines = run.output.split(separator: "\n").map(String.init)
         #expect(lines.count == 10)
-        #expect(lines.contains("catalog/bad-name.yaml:4: metadata.name 'bad name!' is not a valid name: 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"))
+        #expect(
+            lines.contains(
+                "catalog/bad-name.yaml:4: metadata.name 'bad name!' is not a valid name: 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"
+            ))
         #expect(lines.contains { $0.hasPrefix("catalog/yaml-error.yaml:8:1: found unexpected end of stream") })
-        #expect(lines.contains("catalog/dangling.yaml:10: spec.dependsOn of component:default/dangling-service refers to component:default/does-not-exist, which is not in the catalog"))
+        #expect(
+            lines.contains(
+                "catalog/dangling.yaml:10: spec.dependsOn of component:default/dangling-service refers to component:default/does-not-exist, which is not in the catalog"
+            ))
         #expect(run.errors.contains("4 entities, 1 decision records, 10 problems"))
     }
 
@@ -76,14 +90,27 @@ struct CommandLineTests {
         #expect(second.output == "database is up to date\n")
     }
 
-    @Test("a bad configuration stops the start with the key path and the reason", arguments: [
-        (["HOMEPORT_SERVER_PORT": "eighty"], "HOMEPORT_SERVER_PORT: server.port: expected a port number from 1 to 65535, got 'eighty'"),
-        (["HOMEPORT_SERVER_PROT": "80"], "HOMEPORT_SERVER_PROT: unknown variable"),
-        (["HOMEPORT_CONFIG": "/no/such.yaml"], "/no/such.yaml: cannot read the configuration file"),
-        (["HOMEPORT_SERVER_HOST": "0.0.0.0"], "server.host: 0.0.0.0 would let anyone who reaches it open pull requests without signing in"),
-        (["HOMEPORT_AUTH_MODE": "token", "HOMEPORT_AUTH_TOKENS_FILE": "/no/such/tokens", "HOMEPORT_DATA_DIR": NSTemporaryDirectory() + "homeport-cli-tokens"],
-         "auth.tokens_file: cannot read the token file /no/such/tokens"),
-    ])
+    @Test(
+        "a bad configuration stops the start with the key path and the reason",
+        arguments: [
+            (
+                ["HOMEPORT_SERVER_PORT": "eighty"],
+                "HOMEPORT_SERVER_PORT: server.port: expected a port number from 1 to 65535, got 'eighty'"
+            ),
+            (["HOMEPORT_SERVER_PROT": "80"], "HOMEPORT_SERVER_PROT: unknown variable"),
+            (["HOMEPORT_CONFIG": "/no/such.yaml"], "/no/such.yaml: cannot read the configuration file"),
+            (
+                ["HOMEPORT_SERVER_HOST": "0.0.0.0"],
+                "server.host: 0.0.0.0 would let anyone who reaches it open pull requests without signing in"
+            ),
+            (
+                [
+                    "HOMEPORT_AUTH_MODE": "token", "HOMEPORT_AUTH_TOKENS_FILE": "/no/such/tokens",
+                    "HOMEPORT_DATA_DIR": NSTemporaryDirectory() + "homeport-cli-tokens",
+                ],
+                "auth.tokens_file: cannot read the token file /no/such/tokens"
+            ),
+        ])
     func badConfiguration(_ environment: [String: String], _ message: String) throws {
         let run = try homeport(["serve"], environment: environment)
         #expect(run.status != 0)
@@ -100,11 +127,15 @@ struct CommandLineTests {
         process.arguments = ["serve"]
         process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HOMEPORT_") }.merging([
-            "HOMEPORT_SERVER_PORT": "\(port)", "HOMEPORT_DATA_DIR": try temporaryFolder(), "HOMEPORT_PLATFORM_ROOT": platform,
+            "HOMEPORT_SERVER_PORT": "\(port)", "HOMEPORT_DATA_DIR": try temporaryFolder(),
+            "HOMEPORT_PLATFORM_ROOT": platform,
         ]) { $1 }
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer { process.terminate(); process.waitUntilExit() }
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
 
         let client = CurlHTTPClient()
         let errorsPage = UpstreamRequest(url: "http://127.0.0.1:\(port)/-/errors", timeout: 2)
@@ -117,13 +148,16 @@ struct CommandLineTests {
         #expect(first?.status == 200)
         #expect(first?.text.contains("catalog/bad-name.yaml") == true)
 
-        try "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: fixed}\nspec: {type: service, lifecycle: production, owner: team-a}\n"
+        try
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: fixed}\nspec: {type: service, lifecycle: production, owner: team-a}\n"
             .write(toFile: platform + "/catalog/bad-name.yaml", atomically: true, encoding: .utf8)
         kill(process.processIdentifier, SIGHUP)
         var reloaded = false
         for _ in 0..<600 where !reloaded {
             try await Task.sleep(for: .milliseconds(100))
-            reloaded = try await client.send(UpstreamRequest(url: "http://127.0.0.1:\(port)/catalog/component/default/fixed")).status == 200
+            reloaded =
+                try await client.send(UpstreamRequest(url: "http://127.0.0.1:\(port)/catalog/component/default/fixed"))
+                .status == 200
         }
         #expect(reloaded)
         #expect(process.isRunning)

@@ -25,12 +25,16 @@ private func heldRemote() throws -> (path: String, release: String) {
 }
 
 private func branches(in repository: String) throws -> [String] {
-    try git(["for-each-ref", "--format=%(refname:short)", "refs/heads/homeport/"], in: repository).split(separator: "\n").map(String.init)
+    try git(["for-each-ref", "--format=%(refname:short)", "refs/heads/homeport/"], in: repository).split(
+        separator: "\n"
+    ).map(String.init)
 }
 
 @Suite("Crash safety of the real server", .serialized)
 struct CrashSafetyTests {
-    @Test("SIGKILL during generation and during PR opening: after a restart every request is accounted for, with exactly one PR each, and the database is sound")
+    @Test(
+        "SIGKILL during generation and during PR opening: after a restart every request is accounted for, with exactly one PR each, and the database is sound"
+    )
     func killAndRestart() async throws {
         let data = try freshFolder("data")
         let (remote, release) = try heldRemote()
@@ -39,16 +43,24 @@ struct CrashSafetyTests {
         try await FakeOllama(.silent(gate: stalled)).application().test(.live) { silentOllama in
             try await FakeOllama(.replay("chat-stream-deployment.ndjson")).application().test(.live) { ollama in
                 let environment = [
-                    "HOMEPORT_DATA_DIR": data, "HOMEPORT_GITOPS_GIT_REMOTE": remote, "HOMEPORT_OLLAMA_MODEL": "qwen2.5-coder:0.5b",
+                    "HOMEPORT_DATA_DIR": data, "HOMEPORT_GITOPS_GIT_REMOTE": remote,
+                    "HOMEPORT_OLLAMA_MODEL": "qwen2.5-coder:0.5b",
                     "HOMEPORT_PLATFORM_ROOT": checkoutRoot + "/examples/homelab",
                 ]
                 // First life: the model never answers; the template request's push is held.
-                let first = try ServerProcess(environment: environment.merging(["HOMEPORT_OLLAMA_URL": "http://127.0.0.1:\(try #require(silentOllama.port))"]) { $1 },
-                                              port: closedPort())
+                let first = try ServerProcess(
+                    environment: environment.merging([
+                        "HOMEPORT_OLLAMA_URL": "http://127.0.0.1:\(try #require(silentOllama.port))"
+                    ]) { $1 },
+                    port: closedPort())
                 #expect(await first.waitUntilServing(), "\(first.log)")
-                let generating = try await first.submit(#"{"app_name": "killed-generating", "engine": "ollama", "prompt": "deploy nginx with 2 replicas on port 80", "auto_pr": true}"#)
-                let opening = try await first.submit(#"{"app_name": "killed-opening", "engine": "template", "image": "nginx:1.27", "auto_pr": true}"#)
-                let finished = try await first.submit(#"{"app_name": "queued-behind", "engine": "template", "image": "nginx:1.27", "auto_pr": false}"#)
+                let generating = try await first.submit(
+                    #"{"app_name": "killed-generating", "engine": "ollama", "prompt": "deploy nginx with 2 replicas on port 80", "auto_pr": true}"#
+                )
+                let opening = try await first.submit(
+                    #"{"app_name": "killed-opening", "engine": "template", "image": "nginx:1.27", "auto_pr": true}"#)
+                let finished = try await first.submit(
+                    #"{"app_name": "queued-behind", "engine": "template", "image": "nginx:1.27", "auto_pr": false}"#)
                 #expect(try await first.waitFor(generating, ["generating"]) == "generating")
                 #expect(try await first.waitFor(opening, ["opening_pr"]) == "opening_pr")
                 first.signal(SIGKILL)
@@ -56,18 +68,25 @@ struct CrashSafetyTests {
 
                 // The orphaned push may now finish; the second life must not open a second PR.
                 _ = FileManager.default.createFile(atPath: release, contents: nil)
-                let second = try ServerProcess(environment: environment.merging(["HOMEPORT_OLLAMA_URL": "http://127.0.0.1:\(try #require(ollama.port))"]) { $1 },
-                                               port: closedPort())
+                let second = try ServerProcess(
+                    environment: environment.merging([
+                        "HOMEPORT_OLLAMA_URL": "http://127.0.0.1:\(try #require(ollama.port))"
+                    ]) { $1 },
+                    port: closedPort())
                 #expect(await second.waitUntilServing(), "\(second.log)")
                 #expect(try await second.waitFor(generating, ["pr_opened", "failed", "rejected"]) == "pr_opened")
                 #expect(try await second.waitFor(opening, ["pr_opened", "failed"]) == "pr_opened")
                 #expect(try await second.waitFor(finished, ["ready", "pr_opened", "failed"]) == "ready")
                 let list = try await second.send("GET", "/api/v1/requests")
-                let total = (try JSONSerialization.jsonObject(with: Data(list.body)) as? [String: Any])?["total"] as? Int
+                let total =
+                    (try JSONSerialization.jsonObject(with: Data(list.body)) as? [String: Any])?["total"] as? Int
                 #expect(total == 3, "every request is accounted for")
 
                 let events = try await second.request(generating)["events"] as? [[String: Any]] ?? []
-                #expect(events.contains { ($0["message"] as? String)?.contains("Homeport restarted during generating") == true })
+                #expect(
+                    events.contains {
+                        ($0["message"] as? String)?.contains("Homeport restarted during generating") == true
+                    })
                 let pushed = try branches(in: remote)
                 #expect(pushed.count == 2, "one PR branch per request that opened one: \(pushed)")
                 for id in [generating, opening] {
@@ -86,21 +105,28 @@ struct CrashSafetyTests {
     @Test("homeport backup copies the database while the server runs and writes, and the copy holds every request")
     func backupWhileServing() async throws {
         let data = try freshFolder("data")
-        let server = try ServerProcess(environment: ["HOMEPORT_DATA_DIR": data, "HOMEPORT_PLATFORM_ROOT": checkoutRoot + "/examples/homelab"], port: closedPort())
+        let server = try ServerProcess(
+            environment: ["HOMEPORT_DATA_DIR": data, "HOMEPORT_PLATFORM_ROOT": checkoutRoot + "/examples/homelab"],
+            port: closedPort())
         #expect(await server.waitUntilServing(), "\(server.log)")
         var ids: [String] = []
         for index in 0..<5 {
-            ids.append(try await server.submit(#"{"app_name": "backup-\#(index)", "engine": "template", "image": "nginx:1.27"}"#))
+            ids.append(
+                try await server.submit(
+                    #"{"app_name": "backup-\#(index)", "engine": "template", "image": "nginx:1.27"}"#))
         }
         let copy = data + "/copy.sqlite"
         let backup = Process()
         backup.executableURL = server.process.executableURL
         backup.arguments = ["backup", copy]
-        backup.environment = ["HOMEPORT_DATA_DIR": data, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]
+        backup.environment = [
+            "HOMEPORT_DATA_DIR": data, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin",
+        ]
         backup.currentDirectoryURL = URL(fileURLWithPath: checkoutRoot)
         try backup.run()
         // The server keeps writing while the copy is taken.
-        ids.append(try await server.submit(#"{"app_name": "backup-during", "engine": "template", "image": "nginx:1.27"}"#))
+        ids.append(
+            try await server.submit(#"{"app_name": "backup-during", "engine": "template", "image": "nginx:1.27"}"#))
         backup.waitUntilExit()
         #expect(backup.terminationStatus == 0)
         let store = RequestStore(database: try HomeportDatabase(path: copy))
@@ -116,47 +142,60 @@ struct CrashSafetyTests {
     func gracefulStop() async throws {
         let data = try freshFolder("data")
         let never = Gate()
-        try await FakeOllama(.drip("chat-stream-deployment.ndjson", pause: .milliseconds(40), gate: never)).application().test(.live) { ollama in
-            let server = try ServerProcess(environment: [
-                "HOMEPORT_DATA_DIR": data, "HOMEPORT_OLLAMA_MODEL": "qwen2.5-coder:0.5b", "HOMEPORT_OLLAMA_URL": "http://127.0.0.1:\(try #require(ollama.port))",
-                "HOMEPORT_JOBS_SHUTDOWN_GRACE_SECONDS": "60", "HOMEPORT_PLATFORM_ROOT": checkoutRoot + "/examples/homelab",
-            ], port: closedPort())
-            #expect(await server.waitUntilServing(), "\(server.log)")
-            let id = try await server.submit(#"{"app_name": "finishes-on-term", "engine": "ollama", "prompt": "deploy nginx on port 80", "auto_pr": true}"#)
-            #expect(try await server.waitFor(id, ["generating"]) == "generating")
-            server.signal(SIGTERM)
-            // New connections are refused while the generation still runs.
-            var refusedWhileRunning = false
-            for _ in 0..<100 where !refusedWhileRunning && server.process.isRunning {
-                refusedWhileRunning = (try? await server.send("GET", "/healthz")) == nil && server.process.isRunning
-                if !refusedWhileRunning { try await Task.sleep(for: .milliseconds(20)) }
+        try await FakeOllama(.drip("chat-stream-deployment.ndjson", pause: .milliseconds(40), gate: never))
+            .application().test(.live) { ollama in
+                let server = try ServerProcess(
+                    environment: [
+                        "HOMEPORT_DATA_DIR": data, "HOMEPORT_OLLAMA_MODEL": "qwen2.5-coder:0.5b",
+                        "HOMEPORT_OLLAMA_URL": "http://127.0.0.1:\(try #require(ollama.port))",
+                        "HOMEPORT_JOBS_SHUTDOWN_GRACE_SECONDS": "60",
+                        "HOMEPORT_PLATFORM_ROOT": checkoutRoot + "/examples/homelab",
+                    ], port: closedPort())
+                #expect(await server.waitUntilServing(), "\(server.log)")
+                let id = try await server.submit(
+                    #"{"app_name": "finishes-on-term", "engine": "ollama", "prompt": "deploy nginx on port 80", "auto_pr": true}"#
+                )
+                #expect(try await server.waitFor(id, ["generating"]) == "generating")
+                server.signal(SIGTERM)
+                // New connections are refused while the generation still runs.
+                var refusedWhileRunning = false
+                for _ in 0..<100 where !refusedWhileRunning && server.process.isRunning {
+                    refusedWhileRunning = (try? await server.send("GET", "/healthz")) == nil && server.process.isRunning
+                    if !refusedWhileRunning { try await Task.sleep(for: .milliseconds(20)) }
+                }
+                #expect(refusedWhileRunning)
+                #expect(await server.waitForExit(seconds: 60) == 0, "\(server.log)")
+                let store = RequestStore(database: try HomeportDatabase(path: data + "/homeport.sqlite"))
+                #expect(try store.request(id: id)?.status == .prOpened, "the job finished within the grace period")
             }
-            #expect(refusedWhileRunning)
-            #expect(await server.waitForExit(seconds: 60) == 0, "\(server.log)")
-            let store = RequestStore(database: try HomeportDatabase(path: data + "/homeport.sqlite"))
-            #expect(try store.request(id: id)?.status == .prOpened, "the job finished within the grace period")
-        }
     }
 
-    @Test("SIGTERM with a job longer than the grace period and a live page open: the feed ends, the job stops, the server exits 0, and the next start resumes it")
+    @Test(
+        "SIGTERM with a job longer than the grace period and a live page open: the feed ends, the job stops, the server exits 0, and the next start resumes it"
+    )
     func graceRunsOut() async throws {
         let data = try freshFolder("data")
         let stalled = Gate()
         defer { stalled.open() }
         try await FakeOllama(.silent(gate: stalled)).application().test(.live) { ollama in
             let environment = [
-                "HOMEPORT_DATA_DIR": data, "HOMEPORT_OLLAMA_MODEL": "qwen2.5-coder:0.5b", "HOMEPORT_OLLAMA_URL": "http://127.0.0.1:\(try #require(ollama.port))",
-                "HOMEPORT_JOBS_SHUTDOWN_GRACE_SECONDS": "0.5", "HOMEPORT_PLATFORM_ROOT": checkoutRoot + "/examples/homelab",
+                "HOMEPORT_DATA_DIR": data, "HOMEPORT_OLLAMA_MODEL": "qwen2.5-coder:0.5b",
+                "HOMEPORT_OLLAMA_URL": "http://127.0.0.1:\(try #require(ollama.port))",
+                "HOMEPORT_JOBS_SHUTDOWN_GRACE_SECONDS": "0.5",
+                "HOMEPORT_PLATFORM_ROOT": checkoutRoot + "/examples/homelab",
             ]
             let server = try ServerProcess(environment: environment, port: closedPort())
             #expect(await server.waitUntilServing(), "\(server.log)")
-            let id = try await server.submit(#"{"app_name": "outlives-grace", "engine": "ollama", "prompt": "deploy nginx on port 80"}"#)
+            let id = try await server.submit(
+                #"{"app_name": "outlives-grace", "engine": "ollama", "prompt": "deploy nginx on port 80"}"#)
             #expect(try await server.waitFor(id, ["generating"]) == "generating")
             // A browser follows the request live: its open feed must not hold the shutdown.
             let feedURL = server.url("/requests/\(id)/events")
             let following = Shared(false)
             let feed = Task {
-                try? await CurlHTTPClient().stream(UpstreamRequest(url: feedURL, timeout: 120), firstByteTimeout: nil, idleTimeout: nil) { _ in
+                try? await CurlHTTPClient().stream(
+                    UpstreamRequest(url: feedURL, timeout: 120), firstByteTimeout: nil, idleTimeout: nil
+                ) { _ in
                     following.update { $0 = true }
                 }
             }
@@ -173,7 +212,9 @@ struct CrashSafetyTests {
             let again = try ServerProcess(environment: environment, port: closedPort())
             #expect(await again.waitUntilServing(), "\(again.log)")
             let events = try await again.request(id)["events"] as? [[String: Any]] ?? []
-            #expect(events.contains { ($0["message"] as? String)?.contains("Homeport restarted during generating") == true })
+            #expect(
+                events.contains { ($0["message"] as? String)?.contains("Homeport restarted during generating") == true }
+            )
             again.signal(SIGTERM)
             #expect(await again.waitForExit() == 0)
         }

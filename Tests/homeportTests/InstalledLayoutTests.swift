@@ -14,11 +14,15 @@ struct InstalledLayoutTests {
             try FileManager.default.copyItem(atPath: executable, toPath: prefix + "/bin/homeport")
         }
         for folder in ["Templates", "Public", "migrations"] {
-            try FileManager.default.copyItem(atPath: checkoutRoot + "/" + folder, toPath: prefix + "/share/homeport/" + folder)
+            try FileManager.default.copyItem(
+                atPath: checkoutRoot + "/" + folder, toPath: prefix + "/share/homeport/" + folder)
         }
         let elsewhere = try freshFolder("cwd")
-        let server = try ServerProcess(environment: ["HOMEPORT_DATA_DIR": elsewhere + "/data", "HOMEPORT_PLATFORM_ROOT": checkoutRoot + "/examples/homelab"],
-                                       port: closedPort(), binary: prefix + "/bin/homeport", directory: elsewhere)
+        let server = try ServerProcess(
+            environment: [
+                "HOMEPORT_DATA_DIR": elsewhere + "/data", "HOMEPORT_PLATFORM_ROOT": checkoutRoot + "/examples/homelab",
+            ],
+            port: closedPort(), binary: prefix + "/bin/homeport", directory: elsewhere)
         #expect(await server.waitUntilServing(), "\(server.log)")
         let overview = try await server.send("GET", "/")
         #expect(overview.status == 200)

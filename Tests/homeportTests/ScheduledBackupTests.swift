@@ -8,17 +8,20 @@ import Testing
 struct ScheduledBackupTests {
     /// Scheduled copies in `folder`, oldest first.
     func copies(in folder: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasPrefix("homeport-") }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasPrefix("homeport-") }
+            .sorted()
     }
 
     @Test("copies are taken on schedule, each a sound database holding the requests; only backup.keep remain")
     func onSchedule() async throws {
-        let data = try freshFolder("bk-data"), backups = try freshFolder("bk") + "/copies"
-        let server = try ServerProcess(environment: [
-            "HOMEPORT_DATA_DIR": data, "HOMEPORT_BACKUP_DIR": backups,
-            // Every 1.8 s.
-            "HOMEPORT_BACKUP_INTERVAL_HOURS": "0.0005", "HOMEPORT_BACKUP_KEEP": "2",
-        ], port: closedPort())
+        let data = try freshFolder("bk-data")
+        let backups = try freshFolder("bk") + "/copies"
+        let server = try ServerProcess(
+            environment: [
+                "HOMEPORT_DATA_DIR": data, "HOMEPORT_BACKUP_DIR": backups,
+                // Every 1.8 s.
+                "HOMEPORT_BACKUP_INTERVAL_HOURS": "0.0005", "HOMEPORT_BACKUP_KEEP": "2",
+            ], port: closedPort())
         #expect(await server.waitUntilServing(), "\(server.log)")
         let id = try await server.submit(#"{"app_name": "kept", "engine": "template", "image": "nginx:1.27"}"#)
         let submitted = Date()
@@ -41,7 +44,8 @@ struct ScheduledBackupTests {
         #expect(try await server.send("GET", "/-/errors").text.contains("Database last backed up at"))
         let metrics = try await server.send("GET", "/metrics").text
         #expect(metrics.contains("homeport_backup_failures_total 0.0"))
-        let last = try #require(metrics.split(separator: "\n").first { $0.hasPrefix("homeport_backup_last_success_timestamp_seconds ") })
+        let last = try #require(
+            metrics.split(separator: "\n").first { $0.hasPrefix("homeport_backup_last_success_timestamp_seconds ") })
         #expect((Double(last.split(separator: " ")[1]) ?? 0) > submitted.timeIntervalSince1970)
     }
 
@@ -49,7 +53,9 @@ struct ScheduledBackupTests {
     func failing() async throws {
         let data = try freshFolder("bk-fail")
         FileManager.default.createFile(atPath: data + "/a-file", contents: Data("x".utf8))
-        let server = try ServerProcess(environment: ["HOMEPORT_DATA_DIR": data + "/db", "HOMEPORT_BACKUP_DIR": data + "/a-file"], port: closedPort())
+        let server = try ServerProcess(
+            environment: ["HOMEPORT_DATA_DIR": data + "/db", "HOMEPORT_BACKUP_DIR": data + "/a-file"],
+            port: closedPort())
         #expect(await server.waitUntilServing(), "\(server.log)")
         var metrics = ""
         for _ in 0..<300 where !metrics.contains("homeport_backup_failures_total 1.0") {

@@ -18,8 +18,11 @@ private func echoingGitHub(seen: Shared<[String]>) -> some ApplicationProtocol {
     @Sendable func echo(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let authorization = request.headers[.authorization] ?? ""
         seen.update { $0.append(authorization) }
-        let body = #"{"message": "Bad credentials: \#(authorization)", "documentation_url": "https://x:\#(forgeToken)@docs.github.com"}"#
-        return Response(status: .unauthorized, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        let body =
+            #"{"message": "Bad credentials: \#(authorization)", "documentation_url": "https://x:\#(forgeToken)@docs.github.com"}"#
+        return Response(
+            status: .unauthorized, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
     }
     return Application(router: router)
 }
@@ -31,20 +34,26 @@ private func leaks(in text: String) -> [String] {
 /// Every file under `folder` (the database and its WAL), as text.
 private func filesText(_ folder: String) throws -> String {
     let names = try FileManager.default.subpathsOfDirectory(atPath: folder).filter { $0.hasPrefix("homeport.sqlite") }
-    return try names.map { String(decoding: try Data(contentsOf: URL(fileURLWithPath: folder + "/" + $0)), as: UTF8.self) }.joined()
+    return try names.map {
+        String(decoding: try Data(contentsOf: URL(fileURLWithPath: folder + "/" + $0)), as: UTF8.self)
+    }.joined()
 }
 
 @Suite("Secrets never leak", .serialized)
 struct SecretsTests {
-    @Test("a planted forge token and API token appear in no page, API answer, /metrics, log line, stored error or pull request body")
+    @Test(
+        "a planted forge token and API token appear in no page, API answer, /metrics, log line, stored error or pull request body"
+    )
     func plantedTokens() async throws {
         let seen = Shared<[String]>([])
         try await echoingGitHub(seen: seen).test(.live) { github in
             for provider in ["github", "git"] {
                 let data = try freshFolder("secrets")
                 var environment = [
-                    "HOMEPORT_DATA_DIR": data, "HOMEPORT_LOG_LEVEL": "trace", "HOMEPORT_PLATFORM_ROOT": checkoutRoot + "/examples/homelab",
-                    "HOMEPORT_AUTH_MODE": "token", "HOMEPORT_AUTH_TOKENS": "ci:\(sha256(apiToken))", "HOMEPORT_GITOPS_PROVIDER": provider,
+                    "HOMEPORT_DATA_DIR": data, "HOMEPORT_LOG_LEVEL": "trace",
+                    "HOMEPORT_PLATFORM_ROOT": checkoutRoot + "/examples/homelab",
+                    "HOMEPORT_AUTH_MODE": "token", "HOMEPORT_AUTH_TOKENS": "ci:\(sha256(apiToken))",
+                    "HOMEPORT_GITOPS_PROVIDER": provider,
                     "GITHUB_TOKEN": forgeToken,
                 ]
                 if provider == "github" {
@@ -52,14 +61,21 @@ struct SecretsTests {
                     environment["HOMEPORT_GITOPS_GITHUB_REPOSITORY"] = "homelab/gitops"
                 } else {
                     // Credentials in a remote's URL are a token too: the push fails, its error is stored.
-                    environment["HOMEPORT_GITOPS_GIT_REMOTE"] = "http://oauth2:\(forgeToken)@127.0.0.1:\(closedPort())/gitops.git"
+                    environment["HOMEPORT_GITOPS_GIT_REMOTE"] =
+                        "http://oauth2:\(forgeToken)@127.0.0.1:\(closedPort())/gitops.git"
                 }
                 let server = try ServerProcess(environment: environment, port: closedPort())
                 #expect(await server.waitUntilServing(), "\(server.log)")
                 let bearer = [(name: "Authorization", value: "Bearer \(apiToken)")]
-                let created = try await server.send("POST", "/api/v1/requests", json: #"{"app_name": "canary-\#(provider)", "engine": "template", "image": "nginx:1.27", "auto_pr": true, "prompt": "a page"}"#, headers: bearer)
+                let created = try await server.send(
+                    "POST", "/api/v1/requests",
+                    json:
+                        #"{"app_name": "canary-\#(provider)", "engine": "template", "image": "nginx:1.27", "auto_pr": true, "prompt": "a page"}"#,
+                    headers: bearer)
                 #expect(created.status == 202, "\(created.text)")
-                let id = (try JSONSerialization.jsonObject(with: Data(created.body)) as? [String: Any])?["id"] as? String ?? "?"
+                let id =
+                    (try JSONSerialization.jsonObject(with: Data(created.body)) as? [String: Any])?["id"] as? String
+                    ?? "?"
                 for _ in 0..<300 {
                     let status = try await server.send("GET", "/api/v1/requests/\(id)", headers: bearer).text
                     if status.contains(#""status":"failed""#) { break }
@@ -69,7 +85,10 @@ struct SecretsTests {
                 #expect(request.contains(#""status":"failed""#), "the forge refused: \(request)")
                 #expect(request.contains(#""requested_by":"ci""#))
                 var everything = request
-                for path in ["/", "/requests", "/requests?mine=1", "/requests/\(id)", "/requests/\(id)/events", "/api/v1/requests", "/metrics", "/-/errors", "/apps/new"] {
+                for path in [
+                    "/", "/requests", "/requests?mine=1", "/requests/\(id)", "/requests/\(id)/events",
+                    "/api/v1/requests", "/metrics", "/-/errors", "/apps/new",
+                ] {
                     let page = try await server.send("GET", path, headers: bearer)
                     #expect(page.status == 200, "\(path)")
                     #expect(leaks(in: page.text).isEmpty, "\(provider): \(path) shows a token")
@@ -88,7 +107,9 @@ struct SecretsTests {
                 }
             }
         }
-        #expect(seen.current.contains { $0.contains(forgeToken) }, "the fake GitHub did get the token: the test is not vacuous")
+        #expect(
+            seen.current.contains { $0.contains(forgeToken) },
+            "the fake GitHub did get the token: the test is not vacuous")
     }
 }
 
@@ -97,7 +118,8 @@ private func sha256(_ text: String) -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["sha256sum"]
-    let input = Pipe(), output = Pipe()
+    let input = Pipe()
+    let output = Pipe()
     process.standardInput = input
     process.standardOutput = output
     try? process.run()

@@ -2,11 +2,13 @@ import Foundation
 import HTTPClient
 
 /// The repository's root folder.
-let checkoutRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let checkoutRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
 
 /// A fresh temporary folder.
 func freshFolder(_ label: String) throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-\(label)-\(UUID().uuidString)").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-\(label)-\(UUID().uuidString)")
+        .path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
@@ -22,7 +24,11 @@ final class ServerProcess {
     /// `binary` and `directory` default to the built executable, run from the checkout.
     init(environment: [String: String], port: Int, binary: String? = nil, directory: String = checkoutRoot) throws {
         self.port = port
-        let binary = binary ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("homeport").path
+        let binary =
+            binary
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+                "homeport"
+            ).path
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve"]
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
@@ -41,7 +47,11 @@ final class ServerProcess {
     /// Waits (bounded) until `/healthz` answers; false if it never does.
     func waitUntilServing() async -> Bool {
         for _ in 0..<300 {
-            if let response = try? await client.send(UpstreamRequest(url: url("/healthz"), timeout: 2)), response.status == 200 { return true }
+            if let response = try? await client.send(UpstreamRequest(url: url("/healthz"), timeout: 2)),
+                response.status == 200
+            {
+                return true
+            }
             if !process.isRunning { return false }
             try? await Task.sleep(for: .milliseconds(100))
         }
@@ -50,10 +60,14 @@ final class ServerProcess {
 
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
-    func send(_ method: String, _ path: String, json: String? = nil, headers: [(name: String, value: String)] = []) async throws -> UpstreamResponse {
+    func send(_ method: String, _ path: String, json: String? = nil, headers: [(name: String, value: String)] = [])
+        async throws -> UpstreamResponse
+    {
         var all = headers
         if json != nil { all.append((name: "Content-Type", value: "application/json")) }
-        return try await client.send(UpstreamRequest(method: method, url: url(path), headers: all, body: json.map { Array($0.utf8) }, timeout: 10))
+        return try await client.send(
+            UpstreamRequest(
+                method: method, url: url(path), headers: all, body: json.map { Array($0.utf8) }, timeout: 10))
     }
 
     /// The request's JSON from the API.

@@ -4,8 +4,11 @@
 enum APIVersions {
     static func check(_ object: ManifestObject, into findings: inout Findings) {
         guard let kind = object.kind, let served = served[kind],
-              let apiVersion = object.node["apiVersion"]?.string, !served.contains(apiVersion) else { return }
-        findings.error("\(kind) is served as \(served.joined(separator: " or ")), not \(apiVersion)", in: object, at: FieldPath(["apiVersion"]))
+            let apiVersion = object.node["apiVersion"]?.string, !served.contains(apiVersion)
+        else { return }
+        findings.error(
+            "\(kind) is served as \(served.joined(separator: " or ")), not \(apiVersion)", in: object,
+            at: FieldPath(["apiVersion"]))
     }
 
     private static let served: [String: [String]] = [

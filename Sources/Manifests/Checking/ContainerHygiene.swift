@@ -16,10 +16,13 @@ enum ContainerHygiene {
         for container in pod.containers where container.group != .ephemeralContainers {
             checkImage(container, of: object, into: &findings)
             for field in ["requests", "limits"] where isEmpty(container.node[path: ["resources", field]]) {
-                findings.warning("\(container.label) has no resource \(field)", in: object, at: container.path.key("resources").key(field))
+                findings.warning(
+                    "\(container.label) has no resource \(field)", in: object,
+                    at: container.path.key("resources").key(field))
             }
             guard container.group == .containers, !pod.runsToCompletion else { continue }
-            for (field, name) in [("readinessProbe", "readiness"), ("livenessProbe", "liveness")] where isEmpty(container.node[field]) {
+            for (field, name) in [("readinessProbe", "readiness"), ("livenessProbe", "liveness")]
+            where isEmpty(container.node[field]) {
                 findings.warning("\(container.label) has no \(name) probe", in: object, at: container.path.key(field))
             }
         }
@@ -33,7 +36,8 @@ enum ContainerHygiene {
         }
         // Small models copy placeholders ("<your-image>") into the field; the kubelet could not pull it.
         guard ImageReference.isValid(image) else {
-            findings.error("image '\(image)' is not an image reference ([registry/]name[:tag][@digest])", in: object, at: path)
+            findings.error(
+                "image '\(image)' is not an image reference ([registry/]name[:tag][@digest])", in: object, at: path)
             return
         }
         // A digest pins the image whatever the tag says.

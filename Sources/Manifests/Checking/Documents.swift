@@ -12,7 +12,9 @@ enum Documents {
         return objects
     }
 
-    private static func collect(_ node: YAMLNode, place: String, into objects: inout [ManifestObject], findings: inout Findings) {
+    private static func collect(
+        _ node: YAMLNode, place: String, into objects: inout [ManifestObject], findings: inout Findings
+    ) {
         if let items = node.sequence ?? listItems(node) {
             for (index, item) in items.enumerated() {
                 collect(item, place: "\(place), item \(index + 1)", into: &objects, findings: &findings)

@@ -24,13 +24,16 @@ enum FieldSpelling {
 
         /// Fields whose values the checks read as a whole.
         init(leaves: [String], _ more: [String: Shape] = [:]) {
-            self.init(Dictionary(uniqueKeysWithValues: leaves.map { ($0, Shape.leaf) }).merging(more) { _, nested in nested })
+            self.init(
+                Dictionary(uniqueKeysWithValues: leaves.map { ($0, Shape.leaf) }).merging(more) { _, nested in nested })
         }
 
         static let leaf = Shape([:])
     }
 
-    private static func walk(_ node: YAMLNode, _ shape: Shape, at path: FieldPath, object: ManifestObject, into findings: inout Findings) {
+    private static func walk(
+        _ node: YAMLNode, _ shape: Shape, at path: FieldPath, object: ManifestObject, into findings: inout Findings
+    ) {
         guard !shape.fields.isEmpty else { return }
         if let items = node.sequence {
             for (index, item) in items.enumerated() {
@@ -43,7 +46,9 @@ enum FieldSpelling {
             if let child = shape.fields[key] {
                 walk(pair.value, child, at: path.key(key), object: object, into: &findings)
             } else if let spelling = shape.spellings[key.lowercased()] {
-                findings.error("'\(key)' is not a Kubernetes field: field names are case-sensitive, so the checks would not read it while lenient tools might still apply it; write '\(spelling)'", in: object, at: path.key(key))
+                findings.error(
+                    "'\(key)' is not a Kubernetes field: field names are case-sensitive, so the checks would not read it while lenient tools might still apply it; write '\(spelling)'",
+                    in: object, at: path.key(key))
             }
         }
     }
@@ -60,44 +65,57 @@ enum FieldSpelling {
         case "Service":
             spec = Shape(leaves: ["type", "externalIPs", "externalName"])
         case "Ingress":
-            spec = Shape(leaves: ["defaultBackend"], ["rules": Shape(leaves: ["host"]), "tls": Shape(leaves: ["hosts"])])
+            spec = Shape(
+                leaves: ["defaultBackend"], ["rules": Shape(leaves: ["host"]), "tls": Shape(leaves: ["hosts"])])
         case "PersistentVolumeClaim":
             spec = claimSpec
         default:
             spec = .leaf
         }
-        return Shape(leaves: ["apiVersion", "kind", "automountServiceAccountToken"], ["metadata": metadata, "spec": spec])
+        return Shape(
+            leaves: ["apiVersion", "kind", "automountServiceAccountToken"], ["metadata": metadata, "spec": spec])
     }
 
     private static let metadata = Shape(leaves: ["name", "namespace", "labels", "annotations"])
 
-    private static let claimSpec = Shape(leaves: ["volumeName", "selector", "dataSource", "dataSourceRef", "storageClassName"])
+    private static let claimSpec = Shape(leaves: [
+        "volumeName", "selector", "dataSource", "dataSourceRef", "storageClassName",
+    ])
     private static let claim = Shape(["metadata": metadata, "spec": claimSpec])
 
     private static let securityContextFields = [
-        "runAsUser", "runAsGroup", "runAsNonRoot", "seccompProfile", "appArmorProfile", "seLinuxOptions", "windowsOptions",
+        "runAsUser", "runAsGroup", "runAsNonRoot", "seccompProfile", "appArmorProfile", "seLinuxOptions",
+        "windowsOptions",
     ]
 
-    private static let container = Shape(leaves: ["name", "image", "volumeMounts"], [
-        "securityContext": Shape(leaves: securityContextFields + ["privileged", "procMount", "allowPrivilegeEscalation"], [
-            "capabilities": Shape(leaves: ["add", "drop"]),
-        ]),
-        "ports": Shape(leaves: ["hostPort", "hostIP", "containerPort"]),
-    ])
+    private static let container = Shape(
+        leaves: ["name", "image", "volumeMounts"],
+        [
+            "securityContext": Shape(
+                leaves: securityContextFields + ["privileged", "procMount", "allowPrivilegeEscalation"],
+                [
+                    "capabilities": Shape(leaves: ["add", "drop"])
+                ]),
+            "ports": Shape(leaves: ["hostPort", "hostIP", "containerPort"]),
+        ])
 
-    private static let volume = Shape(leaves: ["name", "hostPath", "persistentVolumeClaim"] + PodIsolation.refusedVolumeTypes.sorted(), [
-        "ephemeral": Shape(["volumeClaimTemplate": claim]),
-    ])
+    private static let volume = Shape(
+        leaves: ["name", "hostPath", "persistentVolumeClaim"] + PodIsolation.refusedVolumeTypes.sorted(),
+        [
+            "ephemeral": Shape(["volumeClaimTemplate": claim])
+        ])
 
-    private static let podSpec = Shape(leaves: [
-        "hostNetwork", "hostPID", "hostIPC", "hostUsers", "nodeName", "serviceAccountName", "serviceAccount",
-        "automountServiceAccountToken", "shareProcessNamespace",
-    ], [
-        "containers": container, "initContainers": container, "ephemeralContainers": container,
-        "volumes": volume,
-        "tolerations": Shape(leaves: ["key", "operator", "effect"]),
-        "securityContext": Shape(leaves: securityContextFields + ["sysctls"]),
-    ])
+    private static let podSpec = Shape(
+        leaves: [
+            "hostNetwork", "hostPID", "hostIPC", "hostUsers", "nodeName", "serviceAccountName", "serviceAccount",
+            "automountServiceAccountToken", "shareProcessNamespace",
+        ],
+        [
+            "containers": container, "initContainers": container, "ephemeralContainers": container,
+            "volumes": volume,
+            "tolerations": Shape(leaves: ["key", "operator", "effect"]),
+            "securityContext": Shape(leaves: securityContextFields + ["sysctls"]),
+        ])
 
     private static let podTemplate = Shape(["metadata": metadata, "spec": podSpec])
 }

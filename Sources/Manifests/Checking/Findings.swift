@@ -8,17 +8,23 @@ struct Findings {
 
     /// About the answer as a whole, or a document that is not an object.
     mutating func error(_ message: String, at path: FieldPath = .root, line: Int = 1) {
-        located.append(LocatedFinding(PolicyFinding(severity: .error, object: "", path: path.description, message: message), line: line))
+        located.append(
+            LocatedFinding(
+                PolicyFinding(severity: .error, object: "", path: path.description, message: message), line: line))
     }
 
     mutating func error(_ message: String, in object: ManifestObject, at path: FieldPath) {
-        located.append(LocatedFinding(PolicyFinding(severity: .error, object: object.reference, path: path.description, message: message),
-                                      line: path.line(in: object.node)))
+        located.append(
+            LocatedFinding(
+                PolicyFinding(severity: .error, object: object.reference, path: path.description, message: message),
+                line: path.line(in: object.node)))
     }
 
     mutating func warning(_ message: String, in object: ManifestObject, at path: FieldPath) {
-        located.append(LocatedFinding(PolicyFinding(severity: .warning, object: object.reference, path: path.description, message: message),
-                                      line: path.line(in: object.node)))
+        located.append(
+            LocatedFinding(
+                PolicyFinding(severity: .warning, object: object.reference, path: path.description, message: message),
+                line: path.line(in: object.node)))
     }
 
     /// Makes the warnings found since `start` errors (Pod Security "restricted" enforced).

@@ -13,12 +13,16 @@ enum IngressRouting {
         guard let spec = object.node["spec"] else { return }
         let path = FieldPath(["spec"])
         if !YAMLNode.isAbsent(spec["defaultBackend"]) {
-            findings.error("a defaultBackend answers every request that no rule of the ingress controller matches, for every host; route by host rules", in: object, at: path.key("defaultBackend"))
+            findings.error(
+                "a defaultBackend answers every request that no rule of the ingress controller matches, for every host; route by host rules",
+                in: object, at: path.key("defaultBackend"))
         }
         for (index, rule) in spec["rules"]?.items ?? [] {
             let hostPath = path.key("rules").index(index).key("host")
             guard let host = rule["host"]?.string, !host.isEmpty else {
-                findings.error("a rule without a host answers for every host name the ingress controller serves; name the app's host", in: object, at: hostPath)
+                findings.error(
+                    "a rule without a host answers for every host name the ingress controller serves; name the app's host",
+                    in: object, at: hostPath)
                 continue
             }
             checkHost(host, policy: policy, object: object, at: hostPath, into: &findings)
@@ -26,21 +30,33 @@ enum IngressRouting {
         for (index, tls) in spec["tls"]?.items ?? [] {
             for (position, host) in tls["hosts"]?.items ?? [] {
                 guard let host = host.string else { continue }
-                checkHost(host, policy: policy, object: object, at: path.key("tls").index(index).key("hosts").index(position), into: &findings)
+                checkHost(
+                    host, policy: policy, object: object, at: path.key("tls").index(index).key("hosts").index(position),
+                    into: &findings)
             }
         }
     }
 
-    private static func checkHost(_ host: String, policy: ManifestPolicy, object: ManifestObject, at path: FieldPath, into findings: inout Findings) {
+    private static func checkHost(
+        _ host: String, policy: ManifestPolicy, object: ManifestObject, at path: FieldPath,
+        into findings: inout Findings
+    ) {
         if host.hasPrefix("*.") {
-            findings.error("wildcard host '\(host)' claims every name under \(host.dropFirst(2)), other services' included; name the app's own host", in: object, at: path)
+            findings.error(
+                "wildcard host '\(host)' claims every name under \(host.dropFirst(2)), other services' included; name the app's own host",
+                in: object, at: path)
         } else if !DNSNames.isSubdomain(host) {
-            findings.error("host '\(host)' is not a DNS name (lowercase letters, digits, '-' and '.')", in: object, at: path)
+            findings.error(
+                "host '\(host)' is not a DNS name (lowercase letters, digits, '-' and '.')", in: object, at: path)
         } else if !policy.ingressDomains.contains(where: { host.hasSuffix("." + $0.lowercased()) }) {
             let domains = policy.ingressDomains.map { "*.\($0)" }.joined(separator: ", ")
-            findings.error("host '\(host)' is not under an allowed domain (\(domains)); apps get names in the homelab's own domains", in: object, at: path)
+            findings.error(
+                "host '\(host)' is not under an allowed domain (\(domains)); apps get names in the homelab's own domains",
+                in: object, at: path)
         } else if policy.reservedHosts.contains(host) {
-            findings.error("host '\(host)' is already served by the platform; an Ingress for it would take over that service's traffic", in: object, at: path)
+            findings.error(
+                "host '\(host)' is already served by the platform; an Ingress for it would take over that service's traffic",
+                in: object, at: path)
         }
     }
 
@@ -50,11 +66,17 @@ enum IngressRouting {
             guard let key = pair.key.string else { continue }
             let path = annotationsPath.key(key)
             if key.lowercased().hasSuffix("-snippet") {
-                findings.error("annotation \(key) injects raw configuration into the shared ingress controller, where it can read other services' traffic and secrets (CVE-2021-25742); use the controller's named annotations", in: object, at: path)
+                findings.error(
+                    "annotation \(key) injects raw configuration into the shared ingress controller, where it can read other services' traffic and secrets (CVE-2021-25742); use the controller's named annotations",
+                    in: object, at: path)
             } else if key == middlewaresAnnotation {
-                let entries = (pair.value.string ?? "").split(separator: ",").map { String($0.filter { !$0.isWhitespace }) }
+                let entries = (pair.value.string ?? "").split(separator: ",").map {
+                    String($0.filter { !$0.isWhitespace })
+                }
                 for entry in entries where !isOwnMiddleware(entry, namespace: namespace) {
-                    findings.error("middleware '\(entry)' is not a middleware of namespace '\(namespace)' (\(namespace)-<name>@kubernetescrd); one from another namespace or provider belongs to another service (its authentication, its redirects)", in: object, at: path)
+                    findings.error(
+                        "middleware '\(entry)' is not a middleware of namespace '\(namespace)' (\(namespace)-<name>@kubernetescrd); one from another namespace or provider belongs to another service (its authentication, its redirects)",
+                        in: object, at: path)
                 }
             }
         }

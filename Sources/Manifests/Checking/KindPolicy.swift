@@ -10,13 +10,21 @@ enum KindPolicy {
         let isRBAC = rbacKinds.contains(kind) && !admitted
         let isClusterScoped = clusterScopedKinds.contains(kind) && !admitted
         if isRBAC && isClusterScoped {
-            findings.error("\(kind) grants permissions across the cluster: generated apps hold no RBAC and nothing cluster-scoped", in: object, at: kindPath)
+            findings.error(
+                "\(kind) grants permissions across the cluster: generated apps hold no RBAC and nothing cluster-scoped",
+                in: object, at: kindPath)
         } else if isRBAC {
-            findings.error("\(kind) is RBAC: generated apps must not grant permissions; ask a platform admin", in: object, at: kindPath)
+            findings.error(
+                "\(kind) is RBAC: generated apps must not grant permissions; ask a platform admin", in: object,
+                at: kindPath)
         } else if isClusterScoped {
-            findings.error("\(kind) is cluster-scoped: generated apps only hold objects in namespace '\(policy.namespace)'", in: object, at: kindPath)
+            findings.error(
+                "\(kind) is cluster-scoped: generated apps only hold objects in namespace '\(policy.namespace)'",
+                in: object, at: kindPath)
         } else if kind == "Secret", let field = secretValues(object) {
-            findings.error("secrets with values must not be committed to Git; create the Secret in the cluster (or use a sealed or external secret)", in: object, at: FieldPath([field]))
+            findings.error(
+                "secrets with values must not be committed to Git; create the Secret in the cluster (or use a sealed or external secret)",
+                in: object, at: FieldPath([field]))
         } else if !policy.allowedKinds.contains(kind) && !admitted {
             let allowed = policy.allowedKinds.sorted().joined(separator: ", ")
             findings.error("kind \(kind) is not allowed; allowed kinds: \(allowed)", in: object, at: kindPath)

@@ -19,7 +19,10 @@ public enum ManifestChecker {
             return ManifestReport(yaml: nil, objects: [], findings: findings.errorsFirst)
         }
         let extracted = ManifestExtractor.excerpt(of: text)
-        guard var objects = objects(parsing: extracted.text, answerLine: extracted.answerLine, policy: policy, findings: &findings) else {
+        guard
+            var objects = objects(
+                parsing: extracted.text, answerLine: extracted.answerLine, policy: policy, findings: &findings)
+        else {
             return ManifestReport(yaml: nil, objects: [], findings: findings.errorsFirst)
         }
         examine(&objects, mode: .normalize(appName: appName), policy: policy, findings: &findings)
@@ -27,7 +30,8 @@ public enum ManifestChecker {
         let yaml = objects.map { YAMLWriter.string($0.node) }.joined(separator: "---\n")
         let problem = rereadProblem(yaml, documents: objects.count)
         if let problem {
-            findings.error("the normalized YAML does not read back (\(problem)); the output holds text YAML cannot carry")
+            findings.error(
+                "the normalized YAML does not read back (\(problem)); the output holds text YAML cannot carry")
         }
         return ManifestReport(
             yaml: problem == nil ? yaml : nil,
@@ -45,7 +49,8 @@ public enum ManifestChecker {
     public static func lint(_ text: String, policy: ManifestPolicy, level: PodSecurityLevel) -> [LocatedFinding] {
         var findings = Findings()
         guard withinSizeCap(text, policy: policy, findings: &findings),
-              var objects = objects(parsing: text, answerLine: { $0 }, policy: policy, findings: &findings) else {
+            var objects = objects(parsing: text, answerLine: { $0 }, policy: policy, findings: &findings)
+        else {
             return findings.locatedErrorsFirst
         }
         examine(&objects, mode: .lint(level: level), policy: policy, findings: &findings)
@@ -103,7 +108,9 @@ public enum ManifestChecker {
     /// Every object is named and normalized (or, for lint, inspected) before any is checked, so
     /// that a check can see the whole set (a pod may use a ServiceAccount declared beside it);
     /// findings stay object by object.
-    private static func examine(_ objects: inout [ManifestObject], mode: Mode, policy: ManifestPolicy, findings: inout Findings) {
+    private static func examine(
+        _ objects: inout [ManifestObject], mode: Mode, policy: ManifestPolicy, findings: inout Findings
+    ) {
         let appName: String? = if case .normalize(let appName) = mode { appName } else { nil }
         var naming = Naming(objects: objects, appName: appName)
         var prepared: [Findings] = []

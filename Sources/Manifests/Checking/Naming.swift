@@ -20,20 +20,28 @@ struct Naming {
 
     mutating func name(_ object: inout ManifestObject, into findings: inout Findings) {
         // Without a kind there is no `Kind/name`; metadata that is not a mapping is a structure error.
-        guard let kind = object.kind, object.node["metadata"].map({ $0.isNull || $0.mapping != nil }) ?? true else { return }
+        guard let kind = object.kind, object.node["metadata"].map({ $0.isNull || $0.mapping != nil }) ?? true else {
+            return
+        }
         let namePath = FieldPath(["metadata", "name"])
         if let name = object.name {
             if !DNSNames.isSubdomain(name) {
-                findings.error("name '\(name)' is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)", in: object, at: namePath)
+                findings.error(
+                    "name '\(name)' is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)",
+                    in: object, at: namePath)
             } else if kind == "Service", !DNSNames.isLabel(name) {
-                findings.error("Service name '\(name)' is not a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)", in: object, at: namePath)
+                findings.error(
+                    "Service name '\(name)' is not a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)",
+                    in: object, at: namePath)
             }
         } else if let appName {
             let given = object.node[path: ["metadata", "name"]]
             let name = freeName(kind: kind, appName: appName)
             object.node.editMapping("metadata", after: "kind") { $0.set("name", .text(name, at: $0.mark)) }
             if let given, !given.isNull {
-                findings.error("metadata.name is a \(given.shapeName), not a name; replaced by '\(name)'", in: object, at: namePath)
+                findings.error(
+                    "metadata.name is a \(given.shapeName), not a name; replaced by '\(name)'", in: object, at: namePath
+                )
             }
         } else {
             findings.error("metadata.name is missing: every object needs a name", in: object, at: namePath)

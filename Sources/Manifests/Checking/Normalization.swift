@@ -18,13 +18,16 @@ struct Normalization {
         let metadataIsMapping = object.node.editMapping("metadata", after: "kind") { metadata in
             if let current = metadata["namespace"], !current.isNull, current.string != namespace {
                 let was = current.string.map { "namespace '\($0)'" } ?? "namespace"
-                findings.warning("\(was) replaced by '\(namespace)'", in: snapshot, at: FieldPath(["metadata", "namespace"]))
+                findings.warning(
+                    "\(was) replaced by '\(namespace)'", in: snapshot, at: FieldPath(["metadata", "namespace"]))
             }
             metadata.set("namespace", .text(namespace, at: metadata.mark), after: "name")
             // A Pod's own labels are its pod labels, which Services select.
             label(&metadata, at: FieldPath(["metadata"]), isPod: snapshot.kind == "Pod", of: snapshot, into: &findings)
         }
-        guard metadataIsMapping, let kind = object.kind, let templatePath = PodTemplates.templatePath(of: kind) else { return }
+        guard metadataIsMapping, let kind = object.kind, let templatePath = PodTemplates.templatePath(of: kind) else {
+            return
+        }
         object.node.editExisting(templatePath[...]) { template in
             let path = FieldPath(templatePath).key("metadata")
             let templateIsMapping = template.editMapping("metadata") { metadata in
@@ -40,13 +43,17 @@ struct Normalization {
     /// object outside `namespace`, an object without the `app.kubernetes.io/name` or
     /// `app.kubernetes.io/managed-by` label (any value: hand-written apps are not Homeport's).
     static func inspect(_ object: ManifestObject, namespace: String, into findings: inout Findings) {
-        guard let kind = object.kind, object.node["metadata"].map({ $0.isNull || $0.mapping != nil }) ?? true else { return }
+        guard let kind = object.kind, object.node["metadata"].map({ $0.isNull || $0.mapping != nil }) ?? true else {
+            return
+        }
         let metadata = object.node["metadata"]
         if !KindPolicy.clusterScopedKinds.contains(kind) {
             let current = metadata?["namespace"]?.string
             if current != namespace {
                 let was = current.map { "namespace is '\($0)'" } ?? "namespace is missing"
-                findings.error("\(was); objects go in namespace '\(namespace)'", in: object, at: FieldPath(["metadata", "namespace"]))
+                findings.error(
+                    "\(was); objects go in namespace '\(namespace)'", in: object,
+                    at: FieldPath(["metadata", "namespace"]))
             }
         }
         let labels = metadata?["labels"]
@@ -54,12 +61,16 @@ struct Normalization {
             findings.error("labels are not a mapping", in: object, at: FieldPath(["metadata", "labels"]))
             return
         }
-        for key in ["app.kubernetes.io/name", "app.kubernetes.io/managed-by"] where (labels?[key]?.string ?? "").isEmpty {
+        for key in ["app.kubernetes.io/name", "app.kubernetes.io/managed-by"] where (labels?[key]?.string ?? "").isEmpty
+        {
             findings.error("label \(key) is missing", in: object, at: FieldPath(["metadata", "labels"]).key(key))
         }
     }
 
-    private func label(_ metadata: inout YAMLNode, at path: FieldPath, isPod: Bool, of object: ManifestObject, into findings: inout Findings) {
+    private func label(
+        _ metadata: inout YAMLNode, at path: FieldPath, isPod: Bool, of object: ManifestObject,
+        into findings: inout Findings
+    ) {
         let labelsPath = path.key("labels")
         let labelsAreMapping = metadata.editMapping("labels", after: "namespace") { labels in
             for (key, value) in [("app.kubernetes.io/name", appName), ("app.kubernetes.io/managed-by", "homeport")] {
@@ -70,7 +81,9 @@ struct Normalization {
                 guard current.string != value else { continue }
                 let was = current.string.map { "'\($0)'" } ?? "a \(current.shapeName)"
                 if isPod {
-                    findings.warning("pod label \(key) is \(was), not '\(value)'; kept, as selectors may match it", in: object, at: labelsPath.key(key))
+                    findings.warning(
+                        "pod label \(key) is \(was), not '\(value)'; kept, as selectors may match it", in: object,
+                        at: labelsPath.key(key))
                 } else {
                     findings.warning("label \(key) \(was) replaced by '\(value)'", in: object, at: labelsPath.key(key))
                     labels.set(key, .text(value, at: current.mark))

@@ -46,7 +46,9 @@ struct Pod {
         self.spec = spec
         specPath = path.key("spec")
         containers = Container.Group.allCases.flatMap { group in
-            spec[group.rawValue]?.items.map { Container($0.element, group: group, at: path.key("spec").key(group.rawValue).index($0.offset)) } ?? []
+            spec[group.rawValue]?.items.map {
+                Container($0.element, group: group, at: path.key("spec").key(group.rawValue).index($0.offset))
+            } ?? []
         }
         runsToCompletion = kind == "Job" || kind == "CronJob"
     }

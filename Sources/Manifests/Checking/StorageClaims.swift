@@ -22,7 +22,9 @@ enum StorageClaims {
             return [(object.node, .root)]
         case "StatefulSet":
             let path = FieldPath(["spec", "volumeClaimTemplates"])
-            return (object.node[path: ["spec", "volumeClaimTemplates"]]?.items ?? []).map { ($0.element, path.index($0.offset)) }
+            return (object.node[path: ["spec", "volumeClaimTemplates"]]?.items ?? []).map {
+                ($0.element, path.index($0.offset))
+            }
         default:
             guard let pod = PodTemplates.pod(of: object) else { return [] }
             return (pod.spec["volumes"]?.items ?? []).compactMap { index, volume in
@@ -32,32 +34,52 @@ enum StorageClaims {
         }
     }
 
-    private static func checkClaim(_ claim: YAMLNode, at path: FieldPath, policy: ManifestPolicy, object: ManifestObject, into findings: inout Findings) {
+    private static func checkClaim(
+        _ claim: YAMLNode, at path: FieldPath, policy: ManifestPolicy, object: ManifestObject,
+        into findings: inout Findings
+    ) {
         let spec = claim["spec"]
         let specPath = path.key("spec")
         if let volume = spec?["volumeName"]?.string, !volume.isEmpty {
-            findings.error("the claim binds to the existing PersistentVolume '\(volume)' (volumeName), which may hold another app's data; let the storage class provision a new volume", in: object, at: specPath.key("volumeName"))
+            findings.error(
+                "the claim binds to the existing PersistentVolume '\(volume)' (volumeName), which may hold another app's data; let the storage class provision a new volume",
+                in: object, at: specPath.key("volumeName"))
         }
         if !YAMLNode.isAbsent(spec?["selector"]) {
-            findings.error("the claim picks existing PersistentVolumes by label (selector), which may hold another app's data; let the storage class provision a new volume", in: object, at: specPath.key("selector"))
+            findings.error(
+                "the claim picks existing PersistentVolumes by label (selector), which may hold another app's data; let the storage class provision a new volume",
+                in: object, at: specPath.key("selector"))
         }
         for field in ["dataSource", "dataSourceRef"] where !YAMLNode.isAbsent(spec?[field]) {
-            findings.error("the claim starts as a copy of another volume or snapshot (\(field)), which may be another app's data", in: object, at: specPath.key(field))
+            findings.error(
+                "the claim starts as a copy of another volume or snapshot (\(field)), which may be another app's data",
+                in: object, at: specPath.key(field))
         }
         if let name = spec?["storageClassName"], !name.isNull {
-            checkClass(name.string ?? "", policy: policy, object: object, at: specPath.key("storageClassName"), into: &findings)
+            checkClass(
+                name.string ?? "", policy: policy, object: object, at: specPath.key("storageClassName"), into: &findings
+            )
         }
         if let name = claim[path: ["metadata", "annotations", classAnnotation]]?.string {
-            checkClass(name, policy: policy, object: object, at: path.key("metadata").key("annotations").key(classAnnotation), into: &findings)
+            checkClass(
+                name, policy: policy, object: object, at: path.key("metadata").key("annotations").key(classAnnotation),
+                into: &findings)
         }
     }
 
-    private static func checkClass(_ name: String, policy: ManifestPolicy, object: ManifestObject, at path: FieldPath, into findings: inout Findings) {
+    private static func checkClass(
+        _ name: String, policy: ManifestPolicy, object: ManifestObject, at path: FieldPath,
+        into findings: inout Findings
+    ) {
         if name.isEmpty {
-            findings.error("an empty storage class turns provisioning off and binds the claim to an existing PersistentVolume, which may hold another app's data; leave storageClassName unset for the cluster's default class", in: object, at: path)
+            findings.error(
+                "an empty storage class turns provisioning off and binds the claim to an existing PersistentVolume, which may hold another app's data; leave storageClassName unset for the cluster's default class",
+                in: object, at: path)
         } else if !policy.storageClasses.contains(name) {
             let allowed = (policy.storageClasses.sorted() + ["unset for the cluster's default"]).joined(separator: ", ")
-            findings.error("storage class '\(name)' is not one the platform offers apps (allowed: \(allowed)); other classes may keep, share or expose data past the app", in: object, at: path)
+            findings.error(
+                "storage class '\(name)' is not one the platform offers apps (allowed: \(allowed)); other classes may keep, share or expose data past the app",
+                in: object, at: path)
         }
     }
 }

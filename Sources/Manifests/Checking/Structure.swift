@@ -14,10 +14,12 @@ enum Structure {
             }
         }
         if let metadata = object.node["metadata"], !metadata.isNull, metadata.mapping == nil {
-            findings.error("metadata is a \(metadata.shapeName), not a mapping", in: object, at: FieldPath(["metadata"]))
+            findings.error(
+                "metadata is a \(metadata.shapeName), not a mapping", in: object, at: FieldPath(["metadata"]))
         }
         for path in mergeKeys(in: object.node, at: .root) {
-            findings.error("merge keys (<<) are not allowed: the checks would not see the merged fields", in: object, at: path)
+            findings.error(
+                "merge keys (<<) are not allowed: the checks would not see the merged fields", in: object, at: path)
         }
     }
 
@@ -27,11 +29,11 @@ enum Structure {
         switch node.value {
         case .scalar:
             return []
-        case let .sequence(items):
+        case .sequence(let items):
             return items.enumerated().flatMap { mergeKeys(in: $0.element, at: path.index($0.offset)) }
-        case let .mapping(pairs):
+        case .mapping(let pairs):
             return pairs.flatMap { pair -> [FieldPath] in
-                guard case let .scalar(key, quoted) = pair.key.value else { return [] }
+                guard case .scalar(let key, let quoted) = pair.key.value else { return [] }
                 let child = path.key(key)
                 return key == "<<" && !quoted ? [child] : mergeKeys(in: pair.value, at: child)
             }

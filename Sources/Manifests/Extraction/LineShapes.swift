@@ -27,7 +27,8 @@ enum LineShapes {
             rest = line[colon...]
         }
         guard let initial = key.first, initial.isASCII, initial.isLowercase,
-              key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), rest.first == ":" else { return nil }
+            key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), rest.first == ":"
+        else { return nil }
         let value = rest.dropFirst()
         return value.isEmpty || value.first == " " || value.first == "\t" ? (key, value) : nil
     }
@@ -44,7 +45,8 @@ enum LineShapes {
     /// A line a manifest may start with: `---`, a top-level `key:`, or the first item of a
     /// sequence of objects (`- apiVersion: v1`).
     static func startsYAML(_ line: String) -> Bool {
-        isDocumentMarker(line) || topLevelKey(line) != nil || (isItem(line) && topLevelKey(String(line.dropFirst(2))) != nil)
+        isDocumentMarker(line) || topLevelKey(line) != nil
+            || (isItem(line) && topLevelKey(String(line.dropFirst(2))) != nil)
     }
 
     /// A top-level sequence item (`- name: web`).

@@ -18,8 +18,9 @@ public enum ManifestExtractor {
         let answer = Excerpt(answer: output)
         let fenced = CodeFences.manifestBlocks(in: answer)
         let parts = fenced.isEmpty ? ProseFilter.manifestParts(of: answer) : fenced
-        return Excerpt.documents(parts.map { part in
-            JSONAnswers.isJSON(part) ? JSONAnswers.resolve(part, depth: depth) : DocumentSeparators.separated(part)
-        })
+        return Excerpt.documents(
+            parts.map { part in
+                JSONAnswers.isJSON(part) ? JSONAnswers.resolve(part, depth: depth) : DocumentSeparators.separated(part)
+            })
     }
 }

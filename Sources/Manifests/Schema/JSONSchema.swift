@@ -27,9 +27,17 @@ final class JSONSchema: Sendable {
 
     /// Reads a schema from its JSON, parsed as YAML (JSON is YAML's flow style).
     init(_ node: YAMLNode) throws(SchemaFormatError) {
-        guard let pairs = node.mapping else { throw SchemaFormatError("a schema is a \(node.shapeName), not an object") }
-        var types: JSONTypes?, properties: [String: JSONSchema] = [:], additional: Additional?, required: [String] = []
-        var items: JSONSchema?, allowedValues: [String]?, reference: String?, exactlyOne: [JSONSchema] = []
+        guard let pairs = node.mapping else {
+            throw SchemaFormatError("a schema is a \(node.shapeName), not an object")
+        }
+        var types: JSONTypes?
+        var properties: [String: JSONSchema] = [:]
+        var additional: Additional?
+        var required: [String] = []
+        var items: JSONSchema?
+        var allowedValues: [String]?
+        var reference: String?
+        var exactlyOne: [JSONSchema] = []
         for (key, value) in pairs {
             switch key.keyText {
             case "type":
@@ -53,7 +61,9 @@ final class JSONSchema: Sendable {
             case "$ref":
                 reference = value.string
             case "oneOf":
-                exactlyOne = try (value.sequence ?? []).map { (branch) throws(SchemaFormatError) in try JSONSchema(branch) }
+                exactlyOne = try (value.sequence ?? []).map { (branch) throws(SchemaFormatError) in
+                    try JSONSchema(branch)
+                }
             default:
                 throw SchemaFormatError("keyword \(key.keyText) is not applied by the validator")
             }
@@ -71,7 +81,9 @@ final class JSONSchema: Sendable {
     private static func strings(_ node: YAMLNode, _ keyword: String) throws(SchemaFormatError) -> [String] {
         guard let items = node.sequence else { throw SchemaFormatError("\(keyword) is not an array") }
         return try items.map { (item) throws(SchemaFormatError) in
-            guard case let .scalar(text, quoted: true) = item.value else { throw SchemaFormatError("\(keyword) holds a value that is not a string") }
+            guard case .scalar(let text, quoted: true) = item.value else {
+                throw SchemaFormatError("\(keyword) holds a value that is not a string")
+            }
             return text
         }
     }

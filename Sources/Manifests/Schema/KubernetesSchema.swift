@@ -23,7 +23,8 @@ enum KubernetesSchema {
     /// no schema for them.
     static func violations(of object: YAMLNode) -> [SchemaViolation]? {
         guard let kind = object["kind"]?.string, let apiVersion = object["apiVersion"]?.string,
-              let schema = pinned.kinds["\(apiVersion)/\(kind)"] else { return nil }
+            let schema = pinned.kinds["\(apiVersion)/\(kind)"]
+        else { return nil }
         return pinned.validator.violations(of: object, against: schema, owner: kind)
     }
 
@@ -41,7 +42,8 @@ enum KubernetesSchema {
                 throw SchemaFormatError("the schemas are not JSON: \(error)")
             }
             guard let root, let version = root["kubernetesVersion"]?.string,
-                  let kinds = root["kinds"]?.mapping, let definitions = root["definitions"]?.mapping else {
+                let kinds = root["kinds"]?.mapping, let definitions = root["definitions"]?.mapping
+            else {
                 throw SchemaFormatError("the schemas lack kubernetesVersion, kinds or definitions")
             }
             kubernetesVersion = version
@@ -49,7 +51,9 @@ enum KubernetesSchema {
             validator = SchemaValidator(definitions: try Self.table(definitions))
         }
 
-        private static func table(_ pairs: [(key: YAMLNode, value: YAMLNode)]) throws(SchemaFormatError) -> [String: JSONSchema] {
+        private static func table(_ pairs: [(key: YAMLNode, value: YAMLNode)]) throws(SchemaFormatError) -> [String:
+            JSONSchema]
+        {
             var table: [String: JSONSchema] = [:]
             for (name, schema) in pairs {
                 table[name.keyText] = try JSONSchema(schema)
@@ -63,7 +67,9 @@ enum KubernetesSchema {
         do {
             return try Schemas(json: pinnedJSON)
         } catch {
-            preconditionFailure("the vendored Kubernetes schemas do not load (\(error)); run scripts/vendor-kubernetes-schemas.py again")
+            preconditionFailure(
+                "the vendored Kubernetes schemas do not load (\(error)); run scripts/vendor-kubernetes-schemas.py again"
+            )
         }
     }()
 }

@@ -19,7 +19,9 @@ struct SchemaValidator: Sendable {
         return found
     }
 
-    private func validate(_ node: YAMLNode, _ schema: JSONSchema, at path: FieldPath, owner: String, into found: inout [SchemaViolation]) {
+    private func validate(
+        _ node: YAMLNode, _ schema: JSONSchema, at path: FieldPath, owner: String, into found: inout [SchemaViolation]
+    ) {
         if let name = schema.reference {
             guard let definition = definitions[name] else {
                 return found.append(SchemaViolation(path: path, message: "the schema names no definition \(name)"))
@@ -28,23 +30,31 @@ struct SchemaValidator: Sendable {
         }
         let type = node.jsonType
         if let allowed = schema.types, !type.satisfies(allowed, node) {
-            return found.append(SchemaViolation(path: path, message: "expected \(allowed.subtracting(.null).description), got \(type.word(for: node))"))
+            return found.append(
+                SchemaViolation(
+                    path: path,
+                    message: "expected \(allowed.subtracting(.null).description), got \(type.word(for: node))"))
         }
         if let values = schema.allowedValues, !(type == .string && values.contains(node.string ?? "")) {
             let listed = values.map { "'\($0)'" }.joined(separator: ", ")
-            found.append(SchemaViolation(path: path, message: "must be \(values.count == 1 ? listed : "one of \(listed)"), not \(type.word(for: node))"))
+            found.append(
+                SchemaViolation(
+                    path: path,
+                    message: "must be \(values.count == 1 ? listed : "one of \(listed)"), not \(type.word(for: node))"))
         }
         if !schema.exactlyOne.isEmpty {
             let matches = schema.exactlyOne.count { violations(of: node, against: $0, owner: owner).isEmpty }
             if matches != 1 {
                 let expected = schema.exactlyOne.reduce(JSONTypes()) { $0.union($1.types ?? []) }.subtracting(.null)
-                found.append(SchemaViolation(path: path, message: "expected \(expected.description), got \(type.word(for: node))"))
+                found.append(
+                    SchemaViolation(
+                        path: path, message: "expected \(expected.description), got \(type.word(for: node))"))
             }
         }
         switch node.value {
-        case let .mapping(pairs):
+        case .mapping(let pairs):
             validateFields(pairs, schema, at: path, owner: owner, into: &found)
-        case let .sequence(items):
+        case .sequence(let items):
             guard let itemSchema = schema.items else { return }
             for (index, item) in items.enumerated() {
                 validate(item, itemSchema, at: path.index(index), owner: owner, into: &found)
@@ -54,7 +64,10 @@ struct SchemaValidator: Sendable {
         }
     }
 
-    private func validateFields(_ pairs: [(key: YAMLNode, value: YAMLNode)], _ schema: JSONSchema, at path: FieldPath, owner: String, into found: inout [SchemaViolation]) {
+    private func validateFields(
+        _ pairs: [(key: YAMLNode, value: YAMLNode)], _ schema: JSONSchema, at path: FieldPath, owner: String,
+        into found: inout [SchemaViolation]
+    ) {
         for name in schema.required where !pairs.contains(where: { $0.key.keyText == name }) {
             found.append(SchemaViolation(path: path.key(name), message: "required field missing"))
         }
@@ -66,10 +79,13 @@ struct SchemaValidator: Sendable {
             }
             switch schema.additionalProperties {
             case .forbidden:
-                let message = Self.suggestion(for: name, among: schema.properties.keys).map { "unknown field (did you mean \($0)?)" }
+                let message =
+                    Self.suggestion(for: name, among: schema.properties.keys).map {
+                        "unknown field (did you mean \($0)?)"
+                    }
                     ?? "unknown field (\(owner) has no such field)"
                 found.append(SchemaViolation(path: path.key(name), message: message))
-            case let .values(valueSchema):
+            case .values(let valueSchema):
                 validate(value, valueSchema, at: path.key(name), owner: owner, into: &found)
             case nil:
                 break
@@ -83,7 +99,8 @@ struct SchemaValidator: Sendable {
         let lowered = name.lowercased()
         if let sameLetters = fields.filter({ $0.lowercased() == lowered }).min() { return sameLetters }
         let tolerated = name.count >= 8 ? 2 : name.count >= 4 ? 1 : 0
-        return fields
+        return
+            fields
             .map { (field: $0, distance: typingDistance(lowered, $0.lowercased())) }
             .filter { $0.distance <= tolerated }
             .min { ($0.distance, $0.field) < ($1.distance, $1.field) }?.field
@@ -92,7 +109,8 @@ struct SchemaValidator: Sendable {
     /// Edits between two words: insertions, deletions, substitutions and swaps of neighbours
     /// (the optimal string alignment distance).
     private static func typingDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
         var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
         for i in 0...a.count { table[i][0] = i }
@@ -130,14 +148,15 @@ enum JSONValueType {
         case .null: return allowed.contains(.null)
         case .integer: return allowed.contains(.integer) || allowed.contains(.number)
         case .number:
-            return allowed.contains(.number) || (allowed.contains(.integer) && (node.double.map { $0.rounded() == $0 } ?? false))
+            return allowed.contains(.number)
+                || (allowed.contains(.integer) && (node.double.map { $0.rounded() == $0 } ?? false))
         }
     }
 
     /// The value as a finding names it: `string "three"`, `boolean true`, `mapping`.
     func word(for node: YAMLNode) -> String {
         let text: String
-        if case let .scalar(scalar, _) = node.value { text = scalar } else { text = "" }
+        if case .scalar(let scalar, _) = node.value { text = scalar } else { text = "" }
         switch self {
         case .object: return "mapping"
         case .array: return "sequence"
@@ -158,7 +177,7 @@ extension YAMLNode {
         switch value {
         case .mapping: return .object
         case .sequence: return .array
-        case let .scalar(text, quoted):
+        case .scalar(let text, let quoted):
             if quoted { return .string }
             if isNull { return .null }
             if kubernetesBool != nil { return .boolean }
@@ -170,7 +189,7 @@ extension YAMLNode {
 
     /// The text of a mapping key, whatever YAML would read it as.
     var keyText: String {
-        if case let .scalar(text, _) = value { return text }
+        if case .scalar(let text, _) = value { return text }
         return ""
     }
 
@@ -179,8 +198,12 @@ extension YAMLNode {
         var digits = Substring(text)
         if digits.first == "+" || digits.first == "-" { digits = digits.dropFirst() }
         guard let first = digits.first else { return false }
-        func all(_ rest: Substring, _ allowed: (Character) -> Bool) -> Bool { !rest.isEmpty && rest.allSatisfy { $0 == "_" || allowed($0) } }
-        if first != "0" { return first.isASCII && first.isNumber && digits.allSatisfy { $0 == "_" || ($0.isASCII && $0.isNumber) } }
+        func all(_ rest: Substring, _ allowed: (Character) -> Bool) -> Bool {
+            !rest.isEmpty && rest.allSatisfy { $0 == "_" || allowed($0) }
+        }
+        if first != "0" {
+            return first.isASCII && first.isNumber && digits.allSatisfy { $0 == "_" || ($0.isASCII && $0.isNumber) }
+        }
         if digits.count == 1 { return true }
         if digits.hasPrefix("0b") { return all(digits.dropFirst(2)) { $0 == "0" || $0 == "1" } }
         if digits.hasPrefix("0x") { return all(digits.dropFirst(2)) { $0.isHexDigit } }

@@ -13,7 +13,9 @@ enum DNSNames {
     }
 
     private static func isLabelShaped(_ part: Substring) -> Bool {
-        guard let first = part.first, let last = part.last, isAlphanumeric(first), isAlphanumeric(last) else { return false }
+        guard let first = part.first, let last = part.last, isAlphanumeric(first), isAlphanumeric(last) else {
+            return false
+        }
         return part.allSatisfy { isAlphanumeric($0) || $0 == "-" }
     }
 

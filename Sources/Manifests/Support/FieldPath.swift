@@ -29,7 +29,8 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         if name.contains(where: { $0 == "." || $0 == "/" || $0 == "[" || $0 == " " }) {
             return FieldPath(description: description + "[\"\(name)\"]", steps: steps + [.key(name)])
         }
-        return FieldPath(description: description.isEmpty ? name : description + "." + name, steps: steps + [.key(name)])
+        return FieldPath(
+            description: description.isEmpty ? name : description + "." + name, steps: steps + [.key(name)])
     }
 
     func index(_ position: Int) -> FieldPath {

@@ -6,7 +6,7 @@ extension YAMLNode {
     /// and `y` are true, so `privileged: yes` must count as privileged. Quoted text is a string,
     /// which the API server refuses for a boolean field.
     var kubernetesBool: Bool? {
-        guard case let .scalar(text, quoted) = value, !quoted else { return nil }
+        guard case .scalar(let text, let quoted) = value, !quoted else { return nil }
         if Self.yaml11True.contains(text) { return true }
         if Self.yaml11False.contains(text) { return false }
         return nil
@@ -33,12 +33,13 @@ extension YAMLNode {
     /// JSON answer comes out as the YAML people write (`image: nginx:1.27`, not `"image": "nginx:1.27"`).
     var plainWherePossible: YAMLNode {
         switch value {
-        case let .scalar(text, quoted):
+        case .scalar(let text, let quoted):
             return quoted && Self.readsAsString(text) ? YAMLNode(.scalar(text, quoted: false), mark: mark) : self
-        case let .sequence(items):
+        case .sequence(let items):
             return YAMLNode(.sequence(items.map(\.plainWherePossible)), mark: mark)
-        case let .mapping(pairs):
-            return YAMLNode(.mapping(pairs.map { ($0.key.plainWherePossible, $0.value.plainWherePossible) }), mark: mark)
+        case .mapping(let pairs):
+            return YAMLNode(
+                .mapping(pairs.map { ($0.key.plainWherePossible, $0.value.plainWherePossible) }), mark: mark)
         }
     }
 
@@ -48,7 +49,8 @@ extension YAMLNode {
     /// of what plain text cannot hold (`": "`, `" #"`, spaces at the ends).
     private static func readsAsString(_ text: String) -> Bool {
         guard let first = text.first, first.isASCII, first.isLetter, text.last != ":",
-              text.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else { return false }
+            text.utf8.allSatisfy({ (0x20...0x7E).contains($0) })
+        else { return false }
         return !yaml11True.contains(text) && !yaml11False.contains(text) && !["null", "Null", "NULL"].contains(text)
     }
 
@@ -59,11 +61,13 @@ extension YAMLNode {
     /// Sets `key` to `newValue`: in place when the key exists, else right after `anchor` when
     /// that key exists, else at the end. Does nothing to a node that is not a mapping.
     mutating func set(_ key: String, _ newValue: YAMLNode, after anchor: String? = nil) {
-        guard case var .mapping(pairs) = value else { return }
+        guard case .mapping(var pairs) = value else { return }
         if let index = pairs.firstIndex(where: { $0.key.string == key }) {
             pairs[index].value = newValue
         } else {
-            let position = anchor.flatMap { anchor in pairs.firstIndex { $0.key.string == anchor } }.map { $0 + 1 } ?? pairs.endIndex
+            let position =
+                anchor.flatMap { anchor in pairs.firstIndex { $0.key.string == anchor } }.map { $0 + 1 }
+                ?? pairs.endIndex
             pairs.insert((YAMLNode.text(key, at: mark), newValue), at: position)
         }
         value = .mapping(pairs)
@@ -94,6 +98,10 @@ extension YAMLNode {
         path.reduce(Optional(self)) { node, key in node?[key] }
     }
 
-    private static let yaml11True: Set<String> = ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]
-    private static let yaml11False: Set<String> = ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]
+    private static let yaml11True: Set<String> = [
+        "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON",
+    ]
+    private static let yaml11False: Set<String> = [
+        "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
+    ]
 }

@@ -30,12 +30,17 @@ struct ADRLoader {
         }
 
         let ids = Set(headers.map(\.id))
-        let byNumber = Dictionary(headers.compactMap { item in Self.number(of: item.id).map { ($0, item.id) } }, uniquingKeysWith: { first, _ in first })
+        let byNumber = Dictionary(
+            headers.compactMap { item in Self.number(of: item.id).map { ($0, item.id) } },
+            uniquingKeysWith: { first, _ in first })
         func resolve(_ reference: String, from file: String) -> String? {
-            let stem = ((reference.components(separatedBy: "#")[0] as NSString).lastPathComponent as NSString).deletingPathExtension
+            let stem = ((reference.components(separatedBy: "#")[0] as NSString).lastPathComponent as NSString)
+                .deletingPathExtension
             if ids.contains(stem) { return stem }
             if let number = Int(reference), let id = byNumber[number] { return id }
-            problems.append(LoadProblem(file: file, line: nil, reason: "supersession link '\(reference)' names no ADR in \(folder)"))
+            problems.append(
+                LoadProblem(file: file, line: nil, reason: "supersession link '\(reference)' names no ADR in \(folder)")
+            )
             return nil
         }
 

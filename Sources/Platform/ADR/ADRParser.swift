@@ -28,7 +28,8 @@ enum ADRParser {
         var front: YAMLNode?
         var lineOffset = 0
         if lines.first?.trimmingCharacters(in: .whitespaces) == "---" {
-            guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
+            guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" })
+            else {
                 throw Failure(line: 1, reason: "front matter starts with '---' but never ends")
             }
             let yaml = lines[1..<end].joined(separator: "\n")
@@ -93,7 +94,11 @@ enum ADRParser {
 
     /// The first non-empty line under a `## Status` heading (Nygard).
     private static func statusSection(_ lines: [String]) -> String? {
-        guard let heading = lines.firstIndex(where: { $0.range(of: #"^#{2,3}\s+Status\s*$"#, options: [.regularExpression, .caseInsensitive]) != nil }) else { return nil }
+        guard
+            let heading = lines.firstIndex(where: {
+                $0.range(of: #"^#{2,3}\s+Status\s*$"#, options: [.regularExpression, .caseInsensitive]) != nil
+            })
+        else { return nil }
         for line in lines[(heading + 1)...] {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("#") { return nil }

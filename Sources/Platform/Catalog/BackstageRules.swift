@@ -4,14 +4,20 @@ enum BackstageRules {
     /// `metadata.name`: 1–63 of `[A-Za-z0-9-_.]`, starting and ending alphanumeric.
     static func isValidName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
-        guard (1...63).contains(bytes.count), isAlphanumeric(bytes.first!), isAlphanumeric(bytes.last!) else { return false }
-        return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+        guard (1...63).contains(bytes.count), isAlphanumeric(bytes.first!), isAlphanumeric(bytes.last!) else {
+            return false
+        }
+        return bytes.allSatisfy {
+            isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+        }
     }
 
     /// `metadata.namespace`: a DNS label (lowercase alphanumerics and `-`, at most 63).
     static func isValidNamespace(_ namespace: String) -> Bool {
         let bytes = Array(namespace.utf8)
-        guard (1...63).contains(bytes.count), isLowerAlphanumeric(bytes.first!), isLowerAlphanumeric(bytes.last!) else { return false }
+        guard (1...63).contains(bytes.count), isLowerAlphanumeric(bytes.first!), isLowerAlphanumeric(bytes.last!) else {
+            return false
+        }
         return bytes.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }
     }
 
@@ -19,7 +25,8 @@ enum BackstageRules {
     /// `.`, at most 253), as Kubernetes requires of node names.
     static func isValidDNSName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
-        guard (1...253).contains(bytes.count), isLowerAlphanumeric(bytes.first!), isLowerAlphanumeric(bytes.last!) else { return false }
+        guard (1...253).contains(bytes.count), isLowerAlphanumeric(bytes.first!), isLowerAlphanumeric(bytes.last!)
+        else { return false }
         return bytes.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
     }
 

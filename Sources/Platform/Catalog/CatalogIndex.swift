@@ -26,8 +26,12 @@ struct CatalogIndex: Sendable {
         for field in CatalogQuery.SortField.allCases {
             let keys = entities.map { Self.sortKey(field, $0) }
             let positions = Array(0..<Int32(entities.count))
-            ascending[field] = positions.sorted { keys[Int($0)] != keys[Int($1)] ? keys[Int($0)] < keys[Int($1)] : $0 < $1 }
-            descending[field] = positions.sorted { keys[Int($0)] != keys[Int($1)] ? keys[Int($0)] > keys[Int($1)] : $0 < $1 }
+            ascending[field] = positions.sorted {
+                keys[Int($0)] != keys[Int($1)] ? keys[Int($0)] < keys[Int($1)] : $0 < $1
+            }
+            descending[field] = positions.sorted {
+                keys[Int($0)] != keys[Int($1)] ? keys[Int($0)] > keys[Int($1)] : $0 < $1
+            }
         }
     }
 
@@ -42,7 +46,9 @@ struct CatalogIndex: Sendable {
     }
 
     /// Positions of the requested page in display order, and how many entities match in all.
-    func page(for query: CatalogQuery, owner: EntityRef?, entities: [Entity]) -> (positions: [Int32], total: Int, page: Int) {
+    func page(for query: CatalogQuery, owner: EntityRef?, entities: [Entity]) -> (
+        positions: [Int32], total: Int, page: Int
+    ) {
         let entityCount = entities.count
         let order = (query.descending ? descending : ascending)[query.sort] ?? []
         // Each filter is a posting list; the text filter, rarer, narrows what they leave.
@@ -58,7 +64,9 @@ struct CatalogIndex: Sendable {
         if let needle = query.text?.lowercased() {
             matches = (matches ?? Array(0..<Int32(entityCount))).filter { position in
                 let entity = entities[Int(position)]
-                return ([entity.name, entity.title ?? "", entity.description ?? ""] + entity.tags).joined(separator: "\n").lowercased().contains(needle)
+                return ([entity.name, entity.title ?? "", entity.description ?? ""] + entity.tags).joined(
+                    separator: "\n"
+                ).lowercased().contains(needle)
             }
         }
 

@@ -43,13 +43,19 @@ struct CatalogLoader {
         while !queue.isEmpty {
             let level = queue.filter { visited.insert($0.file).inserted }
             queue = []
-            let results = level.concurrentMap { [files] item in Self.read(file: item.file, referrer: item.referrer, files: files) }
+            let results = level.concurrentMap { [files] item in
+                Self.read(file: item.file, referrer: item.referrer, files: files)
+            }
             for ((file, _), result) in zip(level, results) {
                 problems += result.problems
                 for entity in result.entities {
                     if let first = seen[entity.entity.ref] {
-                        problems.append(LoadProblem(file: file, line: entity.entity.source.line,
-                                                    reason: "\(entity.entity.ref) is declared again; the first declaration, at \(first), is kept"))
+                        problems.append(
+                            LoadProblem(
+                                file: file, line: entity.entity.source.line,
+                                reason:
+                                    "\(entity.entity.ref) is declared again; the first declaration, at \(first), is kept"
+                            ))
                         continue
                     }
                     seen[entity.entity.ref] = entity.entity.source
@@ -68,18 +74,32 @@ struct CatalogLoader {
     }
 
     /// Entities of one file; a file that is missing or is not valid YAML yields none and a problem.
-    private static func read(file: String, referrer: SourceLocation?, files: PlatformFiles) -> (entities: [ParsedEntity], problems: [LoadProblem]) {
+    private static func read(file: String, referrer: SourceLocation?, files: PlatformFiles) -> (
+        entities: [ParsedEntity], problems: [LoadProblem]
+    ) {
         let bytes: [UInt8]
         switch files.read(file) {
-        case let .success(read): bytes = read
+        case .success(let read): bytes = read
         case .failure(.missing):
             if let referrer {
-                return ([], [LoadProblem(file: referrer.file, line: referrer.line, reason: "location target \(file) does not exist")])
+                return (
+                    [],
+                    [
+                        LoadProblem(
+                            file: referrer.file, line: referrer.line, reason: "location target \(file) does not exist")
+                    ]
+                )
             }
             return ([], [LoadProblem(file: file, line: nil, reason: "the catalog root location file does not exist")])
-        case let .failure(.refused(refusal)):
+        case .failure(.refused(let refusal)):
             if let referrer {
-                return ([], [LoadProblem(file: referrer.file, line: referrer.line, reason: "location target \(file): \(refusal)")])
+                return (
+                    [],
+                    [
+                        LoadProblem(
+                            file: referrer.file, line: referrer.line, reason: "location target \(file): \(refusal)")
+                    ]
+                )
             }
             return ([], [refusal.problem(reading: file)])
         }
@@ -87,7 +107,14 @@ struct CatalogLoader {
         do {
             documents = try YAML.parseDocuments(bytes: bytes)
         } catch {
-            return ([], [LoadProblem(file: file, line: error.line, column: error.column, reason: "\(error.reason); no entity of this file is loaded")])
+            return (
+                [],
+                [
+                    LoadProblem(
+                        file: file, line: error.line, column: error.column,
+                        reason: "\(error.reason); no entity of this file is loaded")
+                ]
+            )
         }
         let folder = (file as NSString).deletingLastPathComponent
         var parser = EntityParser(file: file) { [files] target in
@@ -95,17 +122,18 @@ struct CatalogLoader {
                 return .failure(.init(line: 0, reason: "'\(target)' is outside the platform repository"))
             }
             switch files.read(folder + "/" + target) {
-            case let .success(bytes): return .success(String(decoding: bytes, as: UTF8.self))
+            case .success(let bytes): return .success(String(decoding: bytes, as: UTF8.self))
             case .failure(.missing): return .failure(.init(line: 0, reason: "cannot read '\(target)'"))
-            case let .failure(.refused(refusal)): return .failure(.init(line: 0, reason: refusal.description))
+            case .failure(.refused(let refusal)): return .failure(.init(line: 0, reason: refusal.description))
             }
         }
         var entities: [ParsedEntity] = []
         var problems: [LoadProblem] = []
         for document in documents {
             switch parser.parse(document) {
-            case let .success(entity): entities.append(entity)
-            case let .failure(failure): problems.append(LoadProblem(file: file, line: failure.line, reason: failure.reason))
+            case .success(let entity): entities.append(entity)
+            case .failure(let failure):
+                problems.append(LoadProblem(file: file, line: failure.line, reason: failure.reason))
             }
         }
         return (entities, problems + parser.problems)
@@ -113,21 +141,31 @@ struct CatalogLoader {
 
     private mutating func resolve(target: String, folder: String, from: SourceLocation) -> [String] {
         if target.contains("://") {
-            problems.append(LoadProblem(file: from.file, line: from.line, reason: "remote location \(target) is not followed: Homeport reads the catalog from the platform repository only"))
+            problems.append(
+                LoadProblem(
+                    file: from.file, line: from.line,
+                    reason:
+                        "remote location \(target) is not followed: Homeport reads the catalog from the platform repository only"
+                ))
             return []
         }
         let relative = folder.isEmpty ? target : folder + "/" + target
         guard files.absolute(relative) != nil else {
-            problems.append(LoadProblem(file: from.file, line: from.line, reason: "location target \(target) is outside the platform repository"))
+            problems.append(
+                LoadProblem(
+                    file: from.file, line: from.line,
+                    reason: "location target \(target) is outside the platform repository"))
             return []
         }
         if target.contains(where: { "*?[".contains($0) }) {
             let (matches, refused) = files.glob(relative)
             for refusal in refused {
-                problems.append(LoadProblem(file: from.file, line: from.line, reason: "location target \(target): \(refusal)"))
+                problems.append(
+                    LoadProblem(file: from.file, line: from.line, reason: "location target \(target): \(refusal)"))
             }
             if matches.isEmpty, refused.isEmpty {
-                problems.append(LoadProblem(file: from.file, line: from.line, reason: "location target \(target) matches no file"))
+                problems.append(
+                    LoadProblem(file: from.file, line: from.line, reason: "location target \(target) matches no file"))
             }
             return matches
         }
@@ -155,14 +193,22 @@ struct CatalogLoader {
                 let position = index[declared.target]
                 let exists = position != nil
                 let target = position.map { entities[$0].ref } ?? declared.target
-                edges[source, default: []].append(Edge(relation: Relation(type: declared.type, target: target, targetExists: exists),
-                                                       rank: rank[declared.type]!, position: position ?? .max))
+                edges[source, default: []].append(
+                    Edge(
+                        relation: Relation(type: declared.type, target: target, targetExists: exists),
+                        rank: rank[declared.type]!, position: position ?? .max))
                 if exists {
-                    edges[target, default: []].append(Edge(relation: Relation(type: declared.type.inverse, target: source, targetExists: true),
-                                                           rank: rank[declared.type.inverse]!, position: index[source]!))
+                    edges[target, default: []].append(
+                        Edge(
+                            relation: Relation(type: declared.type.inverse, target: source, targetExists: true),
+                            rank: rank[declared.type.inverse]!, position: index[source]!))
                 } else {
-                    problems.append(LoadProblem(file: item.entity.source.file, line: declared.line,
-                                                reason: "\(declared.field) of \(source) refers to \(declared.target), which is not in the catalog"))
+                    problems.append(
+                        LoadProblem(
+                            file: item.entity.source.file, line: declared.line,
+                            reason:
+                                "\(declared.field) of \(source) refers to \(declared.target), which is not in the catalog"
+                        ))
                 }
             }
         }

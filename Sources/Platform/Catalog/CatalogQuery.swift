@@ -19,8 +19,10 @@ public struct CatalogQuery: Sendable, Hashable {
         case name, kind, type, owner, lifecycle
     }
 
-    public init(kind: String? = nil, type: String? = nil, owner: String? = nil, lifecycle: String? = nil, tag: String? = nil,
-                text: String? = nil, sort: SortField = .name, descending: Bool = false, page: Int = 1) {
+    public init(
+        kind: String? = nil, type: String? = nil, owner: String? = nil, lifecycle: String? = nil, tag: String? = nil,
+        text: String? = nil, sort: SortField = .name, descending: Bool = false, page: Int = 1
+    ) {
         self.kind = kind
         self.type = type
         self.owner = owner
@@ -69,7 +71,9 @@ public struct CatalogPage: Sendable {
 extension Catalog {
     /// Applies `query`: filter, then sort, then cut out the requested page (clamped to the last one).
     public func page(for query: CatalogQuery) -> CatalogPage {
-        let owner = query.owner.flatMap { try? EntityRef.parse($0, defaultKind: "group", defaultNamespace: EntityRef.defaultNamespace).get() }
+        let owner = query.owner.flatMap {
+            try? EntityRef.parse($0, defaultKind: "group", defaultNamespace: EntityRef.defaultNamespace).get()
+        }
         let (positions, total, page) = pageIndex.page(for: query, owner: owner, entities: entities)
         return CatalogPage(
             entities: positions.map { entities[Int($0)] },

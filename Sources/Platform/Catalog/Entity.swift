@@ -1,4 +1,3 @@
-
 /// One catalog entity as its `catalog-info.yaml` declared it.
 public struct Entity: Sendable {
     public var ref: EntityRef

@@ -42,30 +42,47 @@ struct EntityParser {
 
     private mutating func parseEntity(_ document: YAMLNode) throws(Failure) -> ParsedEntity {
         guard document.mapping != nil else {
-            throw Failure(line: document.mark.line, reason: "a catalog entity must be a mapping, found a \(document.shapeName)")
+            throw Failure(
+                line: document.mark.line, reason: "a catalog entity must be a mapping, found a \(document.shapeName)")
         }
         let apiVersion = try requiredString(document, "apiVersion", in: document)
         guard BackstageRules.isValidAPIVersion(apiVersion) else {
-            throw Failure(line: document["apiVersion"]!.mark.line, reason: "apiVersion '\(apiVersion)' is not of the form group/version")
+            throw Failure(
+                line: document["apiVersion"]!.mark.line,
+                reason: "apiVersion '\(apiVersion)' is not of the form group/version")
         }
         let kind = try requiredString(document, "kind", in: document)
         guard BackstageRules.isValidKind(kind) else {
-            throw Failure(line: document["kind"]!.mark.line, reason: "kind '\(kind)' must be a letter followed by letters and digits")
+            throw Failure(
+                line: document["kind"]!.mark.line,
+                reason: "kind '\(kind)' must be a letter followed by letters and digits")
         }
         guard let metadata = document["metadata"], metadata.mapping != nil else {
             throw Failure(line: document.mark.line, reason: "metadata is required and must be a mapping")
         }
         let name = try requiredString(metadata, "name", in: document, prefix: "metadata.")
         guard BackstageRules.isValidName(name) else {
-            throw Failure(line: metadata["name"]!.mark.line, reason: "metadata.name '\(name)' is not a valid name: 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit")
+            throw Failure(
+                line: metadata["name"]!.mark.line,
+                reason:
+                    "metadata.name '\(name)' is not a valid name: 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"
+            )
         }
         let namespace = try optionalString(metadata, "namespace", prefix: "metadata.") ?? EntityRef.defaultNamespace
         guard BackstageRules.isValidNamespace(namespace) else {
-            throw Failure(line: metadata["namespace"]!.mark.line, reason: "metadata.namespace '\(namespace)' is not a valid namespace: lowercase letters, digits and '-', at most 63")
+            throw Failure(
+                line: metadata["namespace"]!.mark.line,
+                reason:
+                    "metadata.namespace '\(namespace)' is not a valid namespace: lowercase letters, digits and '-', at most 63"
+            )
         }
         let tags = try stringList(metadata, "tags", prefix: "metadata.")
         if let bad = tags.first(where: { !BackstageRules.isValidTag($0.value) }) {
-            throw Failure(line: bad.line, reason: "tag '\(bad.value)' is not valid: lowercase letters, digits, ':', '+', '#' in words joined by '-', at most 63")
+            throw Failure(
+                line: bad.line,
+                reason:
+                    "tag '\(bad.value)' is not valid: lowercase letters, digits, ':', '+', '#' in words joined by '-', at most 63"
+            )
         }
         let spec = document["spec"]
         if let spec, spec.mapping == nil, !spec.isNull {
@@ -74,8 +91,10 @@ struct EntityParser {
         let ref = EntityRef(kind: kind, namespace: namespace, name: name)
         let coreKind = EntityKind(rawValue: ref.kind)
         if let coreKind {
-            for field in BackstageRules.requiredSpecFields(for: coreKind, type: spec?["type"]?.string) where spec?[field] == nil || spec?[field]?.isNull == true {
-                throw Failure(line: (spec ?? document).mark.line, reason: "spec.\(field) is required for \(coreKind.withArticle)")
+            for field in BackstageRules.requiredSpecFields(for: coreKind, type: spec?["type"]?.string)
+            where spec?[field] == nil || spec?[field]?.isNull == true {
+                throw Failure(
+                    line: (spec ?? document).mark.line, reason: "spec.\(field) is required for \(coreKind.withArticle)")
             }
         }
 
@@ -92,7 +111,8 @@ struct EntityParser {
             tags: tags.map(\.value),
             links: try links(metadata),
             type: try spec.map { (spec) throws(Failure) in try optionalString(spec, "type", prefix: "spec.") } ?? nil,
-            lifecycle: try spec.map { (spec) throws(Failure) in try optionalString(spec, "lifecycle", prefix: "spec.") } ?? nil,
+            lifecycle: try spec.map { (spec) throws(Failure) in try optionalString(spec, "lifecycle", prefix: "spec.") }
+                ?? nil,
             owner: nil,
             specYAML: nil,
             definition: try coreKind == .api ? definition(spec?["definition"]) : nil,
@@ -100,7 +120,7 @@ struct EntityParser {
         )
         // The spec is kept as the text the entity page shows, not as a tree: far less memory.
         // A definition read from a file is shown on its own, so it leaves the spec.
-        if var spec, case let .mapping(pairs) = spec.value {
+        if var spec, case .mapping(let pairs) = spec.value {
             let shown = pairs.filter { $0.key.string != "definition" || entity.definition == nil }
             spec.value = .mapping(shown)
             entity.specYAML = shown.isEmpty ? nil : YAMLWriter.string(spec)
@@ -123,14 +143,20 @@ struct EntityParser {
             let values: [YAMLNode] = field.isList ? (node.sequence ?? [node]) : [node]
             for value in values {
                 guard let text = value.string else {
-                    problems.append(LoadProblem(file: file, line: value.mark.line, reason: "spec.\(field.path) must hold entity references, found a \(value.shapeName)"))
+                    problems.append(
+                        LoadProblem(
+                            file: file, line: value.mark.line,
+                            reason: "spec.\(field.path) must hold entity references, found a \(value.shapeName)"))
                     continue
                 }
                 switch EntityRef.parse(text, defaultKind: field.defaultKind, defaultNamespace: ref.namespace) {
-                case let .success(target):
-                    relations.append(DeclaredRelation(type: field.type, target: target, field: "spec.\(field.path)", line: value.mark.line))
-                case let .failure(error):
-                    problems.append(LoadProblem(file: file, line: value.mark.line, reason: "spec.\(field.path): \(error.reason)"))
+                case .success(let target):
+                    relations.append(
+                        DeclaredRelation(
+                            type: field.type, target: target, field: "spec.\(field.path)", line: value.mark.line))
+                case .failure(let error):
+                    problems.append(
+                        LoadProblem(file: file, line: value.mark.line, reason: "spec.\(field.path): \(error.reason)"))
                 }
             }
         }
@@ -140,7 +166,9 @@ struct EntityParser {
     private func locationTargets(_ spec: YAMLNode) throws(Failure) -> [(target: String, line: Int)] {
         var targets: [(String, Int)] = []
         if let target = spec["target"] {
-            guard let text = target.string else { throw Failure(line: target.mark.line, reason: "spec.target must be a string") }
+            guard let text = target.string else {
+                throw Failure(line: target.mark.line, reason: "spec.target must be a string")
+            }
             targets.append((text, target.mark.line))
         }
         targets.append(contentsOf: try stringList(spec, "targets", prefix: "spec.").map { ($0.value, $0.line) })
@@ -156,26 +184,37 @@ struct EntityParser {
     private mutating func definition(_ node: YAMLNode?) throws(Failure) -> String? {
         guard let node else { return nil }
         if let text = node.string { return text }
-        if let pairs = node.mapping, pairs.count == 1, let key = pairs[0].key.string, ["$text", "$json", "$yaml"].contains(key) {
+        if let pairs = node.mapping, pairs.count == 1, let key = pairs[0].key.string,
+            ["$text", "$json", "$yaml"].contains(key)
+        {
             guard let target = pairs[0].value.string else {
                 throw Failure(line: node.mark.line, reason: "spec.definition \(key) must name a file")
             }
             if target.contains("://") {
-                problems.append(LoadProblem(file: file, line: pairs[0].value.mark.line,
-                                            reason: "spec.definition \(key): remote definition \(target) is not fetched; the API is shown without it"))
+                problems.append(
+                    LoadProblem(
+                        file: file, line: pairs[0].value.mark.line,
+                        reason:
+                            "spec.definition \(key): remote definition \(target) is not fetched; the API is shown without it"
+                    ))
                 return nil
             }
             switch readPlaceholder(target) {
-            case let .success(text): return text
-            case let .failure(failure): throw Failure(line: pairs[0].value.mark.line, reason: "spec.definition \(key): \(failure.reason)")
+            case .success(let text): return text
+            case .failure(let failure):
+                throw Failure(line: pairs[0].value.mark.line, reason: "spec.definition \(key): \(failure.reason)")
             }
         }
-        throw Failure(line: node.mark.line, reason: "spec.definition must be text or a $text placeholder, found a \(node.shapeName)")
+        throw Failure(
+            line: node.mark.line,
+            reason: "spec.definition must be text or a $text placeholder, found a \(node.shapeName)")
     }
 
     // MARK: - Field readers
 
-    private func requiredString(_ node: YAMLNode, _ key: String, in document: YAMLNode, prefix: String = "") throws(Failure) -> String {
+    private func requiredString(_ node: YAMLNode, _ key: String, in document: YAMLNode, prefix: String = "")
+        throws(Failure) -> String
+    {
         guard let value = node[key], !value.isNull else {
             throw Failure(line: node.mark.line, reason: "\(prefix)\(key) is required")
         }
@@ -193,7 +232,9 @@ struct EntityParser {
         return text
     }
 
-    private func stringList(_ node: YAMLNode, _ key: String, prefix: String) throws(Failure) -> [(value: String, line: Int)] {
+    private func stringList(_ node: YAMLNode, _ key: String, prefix: String) throws(Failure) -> [(
+        value: String, line: Int
+    )] {
         guard let value = node[key], !value.isNull else { return [] }
         guard let items = value.sequence else {
             throw Failure(line: value.mark.line, reason: "\(prefix)\(key) must be a list, found a \(value.shapeName)")
@@ -201,7 +242,8 @@ struct EntityParser {
         var strings: [(String, Int)] = []
         for item in items {
             guard let text = item.string else {
-                throw Failure(line: item.mark.line, reason: "\(prefix)\(key) must hold strings, found a \(item.shapeName)")
+                throw Failure(
+                    line: item.mark.line, reason: "\(prefix)\(key) must hold strings, found a \(item.shapeName)")
             }
             strings.append((text, item.mark.line))
         }
@@ -211,7 +253,8 @@ struct EntityParser {
     private func keyValues(_ metadata: YAMLNode, _ key: String) throws(Failure) -> [KeyValue] {
         guard let value = metadata[key], !value.isNull else { return [] }
         guard let pairs = value.mapping else {
-            throw Failure(line: value.mark.line, reason: "metadata.\(key) must be a mapping, found a \(value.shapeName)")
+            throw Failure(
+                line: value.mark.line, reason: "metadata.\(key) must be a mapping, found a \(value.shapeName)")
         }
         var result: [KeyValue] = []
         for pair in pairs {
@@ -236,7 +279,10 @@ struct EntityParser {
                 throw Failure(line: item.mark.line, reason: "every entry of metadata.links needs a url")
             }
             guard Markdown.isSafeURL(url) else {
-                problems.append(LoadProblem(file: file, line: item.mark.line, reason: "metadata.links: '\(url)' is not an http, https or mailto URL; the link is left out"))
+                problems.append(
+                    LoadProblem(
+                        file: file, line: item.mark.line,
+                        reason: "metadata.links: '\(url)' is not an http, https or mailto URL; the link is left out"))
                 continue
             }
             links.append(EntityLink(url: url, title: item["title"]?.string, icon: item["icon"]?.string))

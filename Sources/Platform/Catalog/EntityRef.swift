@@ -32,7 +32,9 @@ public struct EntityRef: Hashable, Sendable, Comparable, CustomStringConvertible
     ///   - defaultKind: the kind a bare name means (`Group` for `spec.owner`); nil when the field
     ///     requires an explicit kind (`spec.dependsOn`).
     ///   - defaultNamespace: the namespace of the entity that holds the reference.
-    public static func parse(_ text: String, defaultKind: String?, defaultNamespace: String) -> Result<EntityRef, RefError> {
+    public static func parse(_ text: String, defaultKind: String?, defaultNamespace: String) -> Result<
+        EntityRef, RefError
+    > {
         // Spaces and tabs around a reference do not count (Foundation's trimming is slow at catalog scale).
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
         let start = text.firstIndex { !isSpace($0) } ?? text.endIndex

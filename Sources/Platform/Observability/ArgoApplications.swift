@@ -27,7 +27,8 @@ enum ArgoApplicationLoader {
             }
             for document in documents where document["kind"]?.string == "Application" {
                 guard let name = document["metadata"]?["name"]?.string else {
-                    problems.append(LoadProblem(file: file, line: document.mark.line, reason: "Application without metadata.name"))
+                    problems.append(
+                        LoadProblem(file: file, line: document.mark.line, reason: "Application without metadata.name"))
                     continue
                 }
                 let spec = document["spec"]
@@ -36,17 +37,19 @@ enum ArgoApplicationLoader {
                 if let chart = source?["chart"]?.string {
                     location = "\(source?["repoURL"]?.string ?? "") chart \(chart)"
                 } else {
-                    location = [source?["repoURL"]?.string, source?["path"]?.string].compactMap { $0 }.joined(separator: " ")
+                    location = [source?["repoURL"]?.string, source?["path"]?.string].compactMap { $0 }.joined(
+                        separator: " ")
                 }
-                applications.append(ArgoApplication(
-                    name: name,
-                    project: spec?["project"]?.string ?? "default",
-                    source: location,
-                    targetRevision: source?["targetRevision"]?.string,
-                    destinationNamespace: spec?["destination"]?["namespace"]?.string,
-                    automated: spec?["syncPolicy"]?["automated"] != nil,
-                    file: file
-                ))
+                applications.append(
+                    ArgoApplication(
+                        name: name,
+                        project: spec?["project"]?.string ?? "default",
+                        source: location,
+                        targetRevision: source?["targetRevision"]?.string,
+                        destinationNamespace: spec?["destination"]?["namespace"]?.string,
+                        automated: spec?["syncPolicy"]?["automated"] != nil,
+                        file: file
+                    ))
             }
         }
         return applications.sorted { $0.name < $1.name }

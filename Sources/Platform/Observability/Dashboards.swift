@@ -26,13 +26,16 @@ enum DashboardLoader {
             do {
                 let export = try JSONDecoder().decode(Export.self, from: Data(bytes))
                 guard let uid = export.uid, !uid.isEmpty, let title = export.title else {
-                    problems.append(LoadProblem(file: file, line: nil, reason: "a dashboard export needs a uid and a title"))
+                    problems.append(
+                        LoadProblem(file: file, line: nil, reason: "a dashboard export needs a uid and a title"))
                     return nil
                 }
-                return GrafanaDashboard(uid: uid, title: title, tags: export.tags ?? [], description: export.description,
-                                        panelCount: export.panels?.count ?? 0, file: file)
+                return GrafanaDashboard(
+                    uid: uid, title: title, tags: export.tags ?? [], description: export.description,
+                    panelCount: export.panels?.count ?? 0, file: file)
             } catch {
-                problems.append(LoadProblem(file: file, line: nil, reason: "not a Grafana dashboard export: \(describe(error))"))
+                problems.append(
+                    LoadProblem(file: file, line: nil, reason: "not a Grafana dashboard export: \(describe(error))"))
                 return nil
             }
         }
@@ -40,8 +43,9 @@ enum DashboardLoader {
 
     private static func describe(_ error: Error) -> String {
         switch error {
-        case let DecodingError.dataCorrupted(context): return context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription
-        case let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context):
+        case DecodingError.dataCorrupted(let context):
+            return context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
             return "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
         default: return "\(error)"
         }

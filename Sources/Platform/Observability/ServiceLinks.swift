@@ -35,8 +35,11 @@ public struct ServiceCheck: Sendable, Hashable {
 
     public static let defaultStatuses = [200...399]
 
-    public init(url: String, expectedStatuses: [ClosedRange<Int>] = defaultStatuses, intervalSeconds: Double = 30, timeoutSeconds: Double = 5,
-                caBundle: String? = nil, skipTLSVerify: Bool = false) {
+    public init(
+        url: String, expectedStatuses: [ClosedRange<Int>] = defaultStatuses, intervalSeconds: Double = 30,
+        timeoutSeconds: Double = 5,
+        caBundle: String? = nil, skipTLSVerify: Bool = false
+    ) {
         self.url = url
         self.expectedStatuses = expectedStatuses
         self.intervalSeconds = intervalSeconds
@@ -52,7 +55,10 @@ public struct ServiceCheck: Sendable, Hashable {
 
 enum ServiceLinksLoader {
     static func load(file: String, files: PlatformFiles, problems: inout [LoadProblem]) -> [ServiceGroup] {
-        guard let document = PlatformYAML.readDocument(file: file, files: files, topLevelKeys: ["groups"], problems: &problems) else { return [] }
+        guard
+            let document = PlatformYAML.readDocument(
+                file: file, files: files, topLevelKeys: ["groups"], problems: &problems)
+        else { return [] }
         var groups: [ServiceGroup] = []
         for item in PlatformYAML.list(document, "groups", file: file, problems: &problems) {
             var record = YAMLRecord(item, file: file, context: "group")
@@ -60,7 +66,9 @@ enum ServiceLinksLoader {
             let description = record.string("description")
             var services: [ServiceLink] = []
             for serviceNode in PlatformYAML.list(item, "services", file: file, problems: &problems) {
-                if let service = service(serviceNode, file: file, files: files, problems: &problems) { services.append(service) }
+                if let service = service(serviceNode, file: file, files: files, problems: &problems) {
+                    services.append(service)
+                }
             }
             problems += record.finish(ignoring: ["services"])
             groups.append(ServiceGroup(name: name, description: description, services: services))
@@ -68,22 +76,26 @@ enum ServiceLinksLoader {
         return groups
     }
 
-    private static func service(_ node: YAMLNode, file: String, files: PlatformFiles, problems: inout [LoadProblem]) -> ServiceLink? {
+    private static func service(_ node: YAMLNode, file: String, files: PlatformFiles, problems: inout [LoadProblem])
+        -> ServiceLink?
+    {
         var record = YAMLRecord(node, file: file, context: "service")
         defer { problems += record.finish() }
         guard let name = record.string("name") else {
             record.report(node, "a service needs a name")
             return nil
         }
-        guard let url = record.string("url"), url.hasPrefix("https://") || url.hasPrefix("http://"), Markdown.isSafeURL(url) else {
+        guard let url = record.string("url"), url.hasPrefix("https://") || url.hasPrefix("http://"),
+            Markdown.isSafeURL(url)
+        else {
             record.report(node, "service '\(name)' needs an http or https url")
             return nil
         }
         var entity: EntityRef?
         if let text = record.string("entity") {
             switch EntityRef.parse(text, defaultKind: "component", defaultNamespace: EntityRef.defaultNamespace) {
-            case let .success(ref): entity = ref
-            case let .failure(error): record.report(node["entity"]!, error.reason)
+            case .success(let ref): entity = ref
+            case .failure(let error): record.report(node["entity"]!, error.reason)
             }
         }
         var check: ServiceCheck?
@@ -91,21 +103,26 @@ enum ServiceLinksLoader {
             record.skip("check")
             check = self.check(checkNode, service: name, defaultURL: url, file: file, files: files, problems: &problems)
         }
-        return ServiceLink(name: name, url: url, description: record.string("description"), type: record.string("type")?.lowercased(),
-                           entity: entity, check: check)
+        return ServiceLink(
+            name: name, url: url, description: record.string("description"), type: record.string("type")?.lowercased(),
+            entity: entity, check: check)
     }
 
     /// `check: true` checks the service's own URL with the defaults; a mapping sets `url`, `expect`
     /// (codes or ranges such as `200-299`), `interval_seconds`, `timeout_seconds`, `ca_bundle`
     /// (relative to the platform root) and `insecure_skip_tls_verify`.
-    private static func check(_ node: YAMLNode, service: String, defaultURL: String, file: String, files: PlatformFiles,
-                              problems: inout [LoadProblem]) -> ServiceCheck? {
+    private static func check(
+        _ node: YAMLNode, service: String, defaultURL: String, file: String, files: PlatformFiles,
+        problems: inout [LoadProblem]
+    ) -> ServiceCheck? {
         if let flag = node.string, node.mapping == nil {
             if flag == "true" { return ServiceCheck(url: defaultURL) }
             if flag == "false" { return nil }
         }
         guard node.mapping != nil else {
-            problems.append(LoadProblem(file: file, line: node.mark.line, reason: "service '\(service)': check must be true or a mapping"))
+            problems.append(
+                LoadProblem(
+                    file: file, line: node.mark.line, reason: "service '\(service)': check must be true or a mapping"))
             return nil
         }
         var record = YAMLRecord(node, file: file, context: "service '\(service)' check")
@@ -144,7 +161,9 @@ enum ServiceLinksLoader {
 
     private static func statusRange(_ text: String) -> ClosedRange<Int>? {
         let bounds = text.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard (1...2).contains(bounds.count), let low = bounds.first!, let high = bounds.last!, 100 <= low, low <= high, high <= 599 else { return nil }
+        guard (1...2).contains(bounds.count), let low = bounds.first!, let high = bounds.last!, 100 <= low, low <= high,
+            high <= 599
+        else { return nil }
         return low...high
     }
 }

@@ -15,24 +15,33 @@ extension SearchIndex {
             for link in entity.links {
                 fields.append(.init((link.title.map { $0 + ": " } ?? "") + link.url, weight: 2))
             }
-            return SearchDocument(kind: entity.ref.kind, title: entity.displayName, href: entity.ref.path,
-                                  detail: entity.ref.description, fields: fields)
+            return SearchDocument(
+                kind: entity.ref.kind, title: entity.displayName, href: entity.ref.path,
+                detail: entity.ref.description, fields: fields)
         }
         for adr in adrs {
-            documents.append(SearchDocument(
-                kind: "adr", title: adr.title, href: "/adr/\(adr.id)",
-                detail: "\(adr.id) · \(Markdown.plainText(adr.status.text))",
-                fields: [.init(adr.title, weight: 10, isQuotable: false), .init(adr.id, weight: 8, isQuotable: false),
-                         .init(adr.deciders ?? "", weight: 2, isQuotable: false), .init(adr.text, weight: 1)]
-            ))
+            documents.append(
+                SearchDocument(
+                    kind: "adr", title: adr.title, href: "/adr/\(adr.id)",
+                    detail: "\(adr.id) · \(Markdown.plainText(adr.status.text))",
+                    fields: [
+                        .init(adr.title, weight: 10, isQuotable: false), .init(adr.id, weight: 8, isQuotable: false),
+                        .init(adr.deciders ?? "", weight: 2, isQuotable: false), .init(adr.text, weight: 1),
+                    ]
+                ))
         }
         for group in serviceGroups {
             for service in group.services {
-                documents.append(SearchDocument(
-                    kind: "service", title: service.name, href: service.url, detail: group.name,
-                    fields: [.init(service.name, weight: 10, isQuotable: false), .init(service.description ?? "", weight: 3),
-                             .init(service.url, weight: 4), .init(group.name + " " + (service.type ?? ""), weight: 2, isQuotable: false)]
-                ))
+                documents.append(
+                    SearchDocument(
+                        kind: "service", title: service.name, href: service.url, detail: group.name,
+                        fields: [
+                            .init(service.name, weight: 10, isQuotable: false),
+                            .init(service.description ?? "", weight: 3),
+                            .init(service.url, weight: 4),
+                            .init(group.name + " " + (service.type ?? ""), weight: 2, isQuotable: false),
+                        ]
+                    ))
             }
         }
         self.init(documents: documents)

@@ -63,7 +63,9 @@ public struct SearchResults: Sendable {
 
     /// Adds the results of another index for the same query, keeping the best `limit` hits.
     public mutating func merge(_ other: SearchResults, limit: Int) {
-        hits = (hits + other.hits).sorted { $0.score != $1.score ? $0.score > $1.score : $0.document.title < $1.document.title }
+        hits = (hits + other.hits).sorted {
+            $0.score != $1.score ? $0.score > $1.score : $0.document.title < $1.document.title
+        }
         hits = Array(hits.prefix(limit))
         total += other.total
         kindCounts = (kindCounts + other.kindCounts).sorted { $0.kind < $1.kind }
@@ -153,18 +155,22 @@ public struct SearchIndex: Sendable {
         let hits = matched.prefix(limit).map { index in
             let document = documents[index]
             let quotable = document.fields.filter(\.isQuotable).map(\.text)
-            let snippet = quotable.lazy.compactMap { Snippet.parts(of: $0, matching: words) }.first
+            let snippet =
+                quotable.lazy.compactMap { Snippet.parts(of: $0, matching: words) }.first
                 ?? quotable.first.map { Snippet.parts(of: $0, matching: []) ?? [] } ?? []
-            return SearchHit(document: document, score: total[index],
-                             title: Snippet.highlight(document.title, matching: words), snippet: snippet)
+            return SearchHit(
+                document: document, score: total[index],
+                title: Snippet.highlight(document.title, matching: words), snippet: snippet)
         }
-        return SearchResults(hits: hits, total: matched.count,
-                             kindCounts: counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        return SearchResults(
+            hits: hits, total: matched.count,
+            kindCounts: counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 
     /// Terms that start with `prefix`: a binary search for the first, then the run after it.
     private func termRange(withPrefix prefix: [UInt8]) -> Range<Int> {
-        var low = 0, high = terms.count
+        var low = 0
+        var high = terms.count
         while low < high {
             let middle = (low + high) / 2
             if terms[middle].lexicographicallyPrecedes(prefix) { low = middle + 1 } else { high = middle }
@@ -232,7 +238,9 @@ enum Snippet {
         let bytes = Array(text.utf8)
         // Cut at spaces, which are always character boundaries.
         var start = max(0, first.lowerBound - lead)
-        if start > 0 { start = bytes[start..<first.lowerBound].firstIndex(of: UInt8(ascii: " ")).map { $0 + 1 } ?? first.lowerBound }
+        if start > 0 {
+            start = bytes[start..<first.lowerBound].firstIndex(of: UInt8(ascii: " ")).map { $0 + 1 } ?? first.lowerBound
+        }
         var end = min(bytes.count, start + length)
         if end < bytes.count {
             if let space = bytes[first.upperBound..<end].lastIndex(of: UInt8(ascii: " ")) {

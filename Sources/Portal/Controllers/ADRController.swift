@@ -15,7 +15,9 @@ struct ADRController<Context: RequestContext> {
     @Sendable func index(_ request: Request, context: Context) async throws -> HTMLPage {
         let current = state.current
         return current.pageCache.page(.adrIndex) {
-            pages.page("adr-index", ADRIndexModel(snapshot: current.snapshot), title: "Architecture decisions", section: .adrs, snapshot: current.snapshot)
+            pages.page(
+                "adr-index", ADRIndexModel(snapshot: current.snapshot), title: "Architecture decisions", section: .adrs,
+                snapshot: current.snapshot)
         }
     }
 
@@ -27,7 +29,8 @@ struct ADRController<Context: RequestContext> {
             throw HTTPError(.notFound, message: "There is no decision record \(id).")
         }
         return current.pageCache.page(.adr(id)) {
-            pages.page("adr", ADRPageModel(adr: adr, snapshot: snapshot), title: adr.title, section: .adrs, snapshot: snapshot)
+            pages.page(
+                "adr", ADRPageModel(adr: adr, snapshot: snapshot), title: adr.title, section: .adrs, snapshot: snapshot)
         }
     }
 }

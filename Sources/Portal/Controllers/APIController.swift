@@ -28,21 +28,30 @@ struct APIController<Context: RequestContext> {
             var fields = try await RequestBodies.jsonFields(request)
             fields["engine"] = AppSpec.Engine.ollama.rawValue
             let created = try await submit(fields, source: "generate-manifest", autoPR: true)
-            let settled = try await provisioning.waitUntilSettled(created.id, timeout: provisioning.settings.generationTimeout * 2 + 120)
+            let settled = try await provisioning.waitUntilSettled(
+                created.id, timeout: provisioning.settings.generationTimeout * 2 + 120)
             switch settled.status {
             case .prOpened:
-                return JSONBody.response([
-                    "pr_url": settled.prURL ?? "", "branch": settled.branch ?? "", "manifest": settled.manifest ?? "",
-                    "app_name": settled.appName, "request_id": settled.id,
-                ], to: request)
+                return JSONBody.response(
+                    [
+                        "pr_url": settled.prURL ?? "", "branch": settled.branch ?? "",
+                        "manifest": settled.manifest ?? "",
+                        "app_name": settled.appName, "request_id": settled.id,
+                    ], to: request)
             case .rejected:
-                throw APIError(status: .unprocessableContent, code: "rejected",
-                               message: "The generated manifests were rejected by the policy: \(settled.failureReason ?? "see the request")")
+                throw APIError(
+                    status: .unprocessableContent, code: "rejected",
+                    message:
+                        "The generated manifests were rejected by the policy: \(settled.failureReason ?? "see the request")"
+                )
             case .failed:
-                throw APIError(status: .badGateway, code: "failed", message: settled.failureReason ?? "The request failed.")
+                throw APIError(
+                    status: .badGateway, code: "failed", message: settled.failureReason ?? "The request failed.")
             default:
-                throw APIError(status: .gatewayTimeout, code: "timeout",
-                               message: "The request is still \(settled.status.rawValue); follow it at /api/v1/requests/\(settled.id).")
+                throw APIError(
+                    status: .gatewayTimeout, code: "timeout",
+                    message:
+                        "The request is still \(settled.status.rawValue); follow it at /api/v1/requests/\(settled.id).")
             }
         } catch let error as APIError {
             return try error.response(from: request, context: context)
@@ -54,7 +63,9 @@ struct APIController<Context: RequestContext> {
             let fields = try await RequestBodies.jsonFields(request)
             let autoPR = fields["auto_pr"].map { $0 == "true" } ?? provisioning.settings.autoPR
             let created = try await submit(fields, source: "api", autoPR: autoPR)
-            return JSONBody.response(try representation(created), status: .accepted, headers: [.location: "/api/v1/requests/\(created.id)"], to: request)
+            return JSONBody.response(
+                try representation(created), status: .accepted, headers: [.location: "/api/v1/requests/\(created.id)"],
+                to: request)
         } catch let error as APIError {
             return try error.response(from: request, context: context)
         }
@@ -65,8 +76,10 @@ struct APIController<Context: RequestContext> {
         var status: RequestStatus?
         if let text = parameters.get("status") {
             guard let parsed = RequestStatus(rawValue: text) else {
-                return try APIError(status: .badRequest, code: "invalid_field", message: "Unknown status '\(text)'.", field: "status")
-                    .response(from: request, context: context)
+                return try APIError(
+                    status: .badRequest, code: "invalid_field", message: "Unknown status '\(text)'.", field: "status"
+                )
+                .response(from: request, context: context)
             }
             status = parsed
         }
@@ -76,17 +89,21 @@ struct APIController<Context: RequestContext> {
         } catch {
             return try error.response(from: request, context: context)
         }
-        let query = RequestQuery(status: status, text: parameters.get("q"), requestedBy: RequestUser.mine(parameters), page: number)
+        let query = RequestQuery(
+            status: status, text: parameters.get("q"), requestedBy: RequestUser.mine(parameters), page: number)
         let page = try provisioning.store.list(query)
-        return JSONBody.response([
-            "requests": page.requests.map { summary($0) }, "total": page.total, "page": page.page, "page_size": query.pageSize,
-        ], to: request)
+        return JSONBody.response(
+            [
+                "requests": page.requests.map { summary($0) }, "total": page.total, "page": page.page,
+                "page_size": query.pageSize,
+            ], to: request)
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("id")
         guard let row = try provisioning.store.request(id: id) else {
-            return try APIError(status: .notFound, code: "not_found", message: "There is no request \(id).").response(from: request, context: context)
+            return try APIError(status: .notFound, code: "not_found", message: "There is no request \(id).").response(
+                from: request, context: context)
         }
         return JSONBody.response(try representation(row), to: request)
     }
@@ -99,16 +116,19 @@ struct APIController<Context: RequestContext> {
             case "retry": row = try await provisioning.retry(id, by: RequestUser.actor)
             case "cancel": row = try await provisioning.cancel(id, by: RequestUser.actor)
             case "pull-request": row = try await provisioning.openPullRequest(id, by: RequestUser.actor)
-            default: throw APIError(status: .notFound, code: "not_found", message: "Unknown action; use retry, cancel or pull-request.")
+            default:
+                throw APIError(
+                    status: .notFound, code: "not_found", message: "Unknown action; use retry, cancel or pull-request.")
             }
             return JSONBody.response(try representation(row), status: .accepted, to: request)
         } catch let error as ProvisioningService.ActionError {
-            let status: HTTPResponse.Status = switch error.code {
-            case .notFound: .notFound
-            case .forbidden: .forbidden
-            case .conflict: .conflict
-            case .invalid: .badRequest
-            }
+            let status: HTTPResponse.Status =
+                switch error.code {
+                case .notFound: .notFound
+                case .forbidden: .forbidden
+                case .conflict: .conflict
+                case .invalid: .badRequest
+                }
             return try APIError(status: status, code: error.code.rawValue, message: error.message)
                 .response(from: request, context: context)
         } catch let error as APIError {
@@ -128,27 +148,32 @@ struct APIController<Context: RequestContext> {
         if fields["owner"] == nil { fields["owner"] = defaultOwner }
         let result: Result<AppRequest, FieldErrors>
         do {
-            result = try await provisioning.submit(fields, source: source, autoPR: autoPR, requestedBy: RequestUser.current?.name,
-                                                   context: ValidationContext(snapshot: state.snapshot, store: provisioning.store))
+            result = try await provisioning.submit(
+                fields, source: source, autoPR: autoPR, requestedBy: RequestUser.current?.name,
+                context: ValidationContext(snapshot: state.snapshot, store: provisioning.store))
         } catch let full as ProvisioningService.QueueFull {
-            throw APIError(status: .tooManyRequests, code: "queue_full",
-                           message: "\(full.limit) requests are already waiting or running; try again in \(full.retryAfter) s.",
-                           retryAfter: full.retryAfter)
+            throw APIError(
+                status: .tooManyRequests, code: "queue_full",
+                message: "\(full.limit) requests are already waiting or running; try again in \(full.retryAfter) s.",
+                retryAfter: full.retryAfter)
         } catch let limit as ProvisioningService.UserLimitReached {
-            throw APIError(status: .tooManyRequests, code: "user_limit", message: limit.message, retryAfter: limit.retryAfter)
+            throw APIError(
+                status: .tooManyRequests, code: "user_limit", message: limit.message, retryAfter: limit.retryAfter)
         }
         switch result {
-        case let .success(created): return created
-        case let .failure(errors):
+        case .success(let created): return created
+        case .failure(let errors):
             let first = errors.messages.keys.sorted().first ?? ""
-            throw APIError(status: .badRequest, code: "invalid_field", message: errors.messages[first] ?? "Invalid request.",
-                           field: first, fields: errors.messages)
+            throw APIError(
+                status: .badRequest, code: "invalid_field", message: errors.messages[first] ?? "Invalid request.",
+                field: first, fields: errors.messages)
         }
     }
 
     private func summary(_ row: AppRequest) -> [String: Any] {
         var object: [String: Any] = [
-            "id": row.id, "app_name": row.appName, "status": row.status.rawValue, "engine": row.engine, "source": row.source,
+            "id": row.id, "app_name": row.appName, "status": row.status.rawValue, "engine": row.engine,
+            "source": row.source,
             "auto_pr": row.autoPR, "created_at": Formats.time(row.createdAt), "updated_at": Formats.time(row.updatedAt),
             "url": "/api/v1/requests/\(row.id)", "page": "/requests/\(row.id)",
         ]
@@ -166,17 +191,25 @@ struct APIController<Context: RequestContext> {
         if let manifest = row.manifest { object["manifest"] = manifest }
         if let commit = row.commitSHA { object["commit"] = commit }
         if let number = row.prNumber { object["pr_number"] = number }
-        if let findings = row.findingsJSON { object["findings"] = (try? JSONSerialization.jsonObject(with: Data(findings.utf8))) ?? [] }
+        if let findings = row.findingsJSON {
+            object["findings"] = (try? JSONSerialization.jsonObject(with: Data(findings.utf8))) ?? []
+        }
         object["events"] = try provisioning.store.events(of: row.id).map { event in
-            var item: [String: Any] = ["at": Formats.time(event.at), "status": event.status.rawValue, "message": event.message]
+            var item: [String: Any] = [
+                "at": Formats.time(event.at), "status": event.status.rawValue, "message": event.message,
+            ]
             if let actor = event.actedBy { item["actor"] = actor }
             return item
         }
         object["attempts"] = try provisioning.store.attempts(of: row.id).map { attempt in
-            var item: [String: Any] = ["number": attempt.number, "purpose": attempt.purpose, "engine": attempt.engine,
-                                       "prompt": attempt.prompt, "raw_output": attempt.rawOutput]
-            let optional: [String: Any?] = ["model": attempt.model, "error": attempt.error, "prompt_tokens": attempt.promptTokens,
-                                            "output_tokens": attempt.outputTokens, "duration_ms": attempt.durationMilliseconds]
+            var item: [String: Any] = [
+                "number": attempt.number, "purpose": attempt.purpose, "engine": attempt.engine,
+                "prompt": attempt.prompt, "raw_output": attempt.rawOutput,
+            ]
+            let optional: [String: Any?] = [
+                "model": attempt.model, "error": attempt.error, "prompt_tokens": attempt.promptTokens,
+                "output_tokens": attempt.outputTokens, "duration_ms": attempt.durationMilliseconds,
+            ]
             for (key, value) in optional { if let value { item[key] = value } }
             return item
         }

@@ -18,7 +18,9 @@ struct APIDocsController<Context: RequestContext> {
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
         routes.get("/openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: document)))
+            Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: document)))
         }
         routes.get("/docs") { _, _ in
             pages.page("api-docs", model, title: "API", section: .none, snapshot: state.snapshot)
@@ -60,7 +62,8 @@ struct APIDocsModel: Sendable {
 
     init(openAPI data: Data) throws {
         guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let info = root["info"] as? [String: Any], let paths = root["paths"] as? [String: [String: Any]] else {
+            let info = root["info"] as? [String: Any], let paths = root["paths"] as? [String: [String: Any]]
+        else {
             throw HTTPError(.internalServerError, message: "openapi.json is not an OpenAPI document")
         }
         let schemas = ((root["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]]) ?? [:]
@@ -81,28 +84,42 @@ struct APIDocsModel: Sendable {
             for method in ["get", "post"] {
                 guard let operation = paths[path]?[method] as? [String: Any] else { continue }
                 let parameters = (operation["parameters"] as? [[String: Any]] ?? []).map { parameter in
-                    Parameter(name: parameter["name"] as? String ?? "", location: parameter["in"] as? String ?? "",
-                              type: typeName(parameter["schema"] as? [String: Any] ?? [:]), required: parameter["required"] as? Bool ?? false,
-                              description: parameter["description"] as? String ?? "")
+                    Parameter(
+                        name: parameter["name"] as? String ?? "", location: parameter["in"] as? String ?? "",
+                        type: typeName(parameter["schema"] as? [String: Any] ?? [:]),
+                        required: parameter["required"] as? Bool ?? false,
+                        description: parameter["description"] as? String ?? "")
                 }
-                let json = ((operation["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any]
+                let json =
+                    ((operation["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"]
+                    as? [String: Any]
                 let bodySchema = resolve(json?["schema"] as? [String: Any])
                 let required = Set(bodySchema["required"] as? [String] ?? [])
                 let properties = bodySchema["properties"] as? [String: [String: Any]] ?? [:]
                 let fields = properties.keys.sorted().map { name in
-                    Parameter(name: name, location: "body", type: typeName(properties[name]!), required: required.contains(name),
-                              description: properties[name]?["description"] as? String ?? "")
+                    Parameter(
+                        name: name, location: "body", type: typeName(properties[name]!),
+                        required: required.contains(name),
+                        description: properties[name]?["description"] as? String ?? "")
                 }
-                let example = (json?["example"]).flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.prettyPrinted, .sortedKeys]) }
+                let example = (json?["example"]).flatMap {
+                    try? JSONSerialization.data(withJSONObject: $0, options: [.prettyPrinted, .sortedKeys])
+                }
                 let responses = (operation["responses"] as? [String: [String: Any]] ?? [:]).keys.sorted().map { code in
-                    ResponseCode(code: code, description: (operation["responses"] as? [String: [String: Any]])?[code]?["description"] as? String ?? "")
+                    ResponseCode(
+                        code: code,
+                        description: (operation["responses"] as? [String: [String: Any]])?[code]?["description"]
+                            as? String ?? "")
                 }
-                operations.append(Operation(
-                    method: method.uppercased(), path: path, anchor: operation["operationId"] as? String ?? path,
-                    summary: operation["summary"] as? String ?? "", description: operation["description"] as? String,
-                    parameters: parameters, bodyFields: fields, example: example.map { String(decoding: $0, as: UTF8.self) },
-                    responses: responses
-                ))
+                operations.append(
+                    Operation(
+                        method: method.uppercased(), path: path, anchor: operation["operationId"] as? String ?? path,
+                        summary: operation["summary"] as? String ?? "",
+                        description: operation["description"] as? String,
+                        parameters: parameters, bodyFields: fields,
+                        example: example.map { String(decoding: $0, as: UTF8.self) },
+                        responses: responses
+                    ))
             }
         }
         self.operations = operations

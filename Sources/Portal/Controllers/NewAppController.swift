@@ -24,35 +24,49 @@ struct NewAppController<Context: RequestContext> {
         let values = try await RequestBodies.form(request)
         let result: Result<AppRequest, FieldErrors>
         do {
-            result = try await provisioning.submit(values, source: "form", autoPR: provisioning.settings.autoPR, requestedBy: RequestUser.current?.name,
-                                                   context: ValidationContext(snapshot: state.snapshot, store: provisioning.store))
+            result = try await provisioning.submit(
+                values, source: "form", autoPR: provisioning.settings.autoPR, requestedBy: RequestUser.current?.name,
+                context: ValidationContext(snapshot: state.snapshot, store: provisioning.store))
         } catch let full as ProvisioningService.QueueFull {
-            let message = "\(full.limit) requests are already waiting or running. Your input is kept: send it again in a minute."
-            return try await tooMany(message, retryAfter: full.retryAfter, values: values, request: request, context: context)
+            let message =
+                "\(full.limit) requests are already waiting or running. Your input is kept: send it again in a minute."
+            return try await tooMany(
+                message, retryAfter: full.retryAfter, values: values, request: request, context: context)
         } catch let limit as ProvisioningService.UserLimitReached {
-            return try await tooMany(limit.message + " Your input is kept.", retryAfter: limit.retryAfter, values: values, request: request, context: context)
+            return try await tooMany(
+                limit.message + " Your input is kept.", retryAfter: limit.retryAfter, values: values, request: request,
+                context: context)
         }
         switch result {
-        case let .success(created):
+        case .success(let created):
             return Response(status: .seeOther, headers: [.location: "/requests/\(created.id)"])
-        case let .failure(errors):
-            return try await page(values: values, errors: errors, status: .unprocessableContent).response(from: request, context: context)
+        case .failure(let errors):
+            return try await page(values: values, errors: errors, status: .unprocessableContent).response(
+                from: request, context: context)
         }
     }
 
     /// 429: the form again with the input and why, and when to try again.
-    private func tooMany(_ message: String, retryAfter: Int, values: [String: String], request: Request, context: Context) async throws -> Response {
-        var response = try await page(values: values, errors: FieldErrors(), notice: message, status: .tooManyRequests).response(from: request, context: context)
+    private func tooMany(
+        _ message: String, retryAfter: Int, values: [String: String], request: Request, context: Context
+    ) async throws -> Response {
+        var response = try await page(values: values, errors: FieldErrors(), notice: message, status: .tooManyRequests)
+            .response(from: request, context: context)
         response.headers[.retryAfter] = String(retryAfter)
         return response
     }
 
-    private func page(values: [String: String], errors: FieldErrors, notice: String? = nil, status: HTTPResponse.Status = .ok) async -> HTMLPage {
+    private func page(
+        values: [String: String], errors: FieldErrors, notice: String? = nil, status: HTTPResponse.Status = .ok
+    ) async -> HTMLPage {
         let snapshot = state.snapshot
         let groups = snapshot.catalog.entities.filter { $0.ref.kind == "group" }
-        let holder = errors["app_name"] == nil ? nil : values["app_name"].flatMap { try? provisioning.store.holder(ofApp: $0)?.id }
-        let model = NewAppFormModel(values: values, errors: errors, groups: groups, ollama: await provisioning.ollamaStatus(),
-                                    autoPR: provisioning.settings.autoPR, notice: notice, nameHolder: holder)
+        let holder =
+            errors["app_name"] == nil
+            ? nil : values["app_name"].flatMap { try? provisioning.store.holder(ofApp: $0)?.id }
+        let model = NewAppFormModel(
+            values: values, errors: errors, groups: groups, ollama: await provisioning.ollamaStatus(),
+            autoPR: provisioning.settings.autoPR, notice: notice, nameHolder: holder)
         return pages.page("new-app", model, title: "New app", section: .newApp, snapshot: snapshot, status: status)
     }
 }

@@ -25,7 +25,9 @@ struct OperationsController<Context: RequestContext> {
 
     @Sendable func errors(_ request: Request, context: Context) async throws -> HTMLPage {
         let current = state.current
-        return pages.page("errors", ErrorsModel(state: current, backup: backups?.current), title: "Load errors", section: .errors, snapshot: current.snapshot)
+        return pages.page(
+            "errors", ErrorsModel(state: current, backup: backups?.current), title: "Load errors", section: .errors,
+            snapshot: current.snapshot)
     }
 
     /// Rebuilds the snapshot, then shows the errors page with the outcome.
@@ -41,12 +43,18 @@ struct OperationsController<Context: RequestContext> {
     /// Ready when the platform snapshot is loaded (it always is once serving) and the database answers.
     @Sendable func ready(_ request: Request, context: Context) async throws -> Response {
         guard provisioning.store.isAnswering() else {
-            return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: "not ready: the database does not answer\n")))
+            return Response(
+                status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "not ready: the database does not answer\n")))
         }
         let snapshot = state.snapshot
-        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: "ready: \(snapshot.catalog.entities.count) entities, \(snapshot.problems.count) load problems\n")))
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: ResponseBody(
+                byteBuffer: ByteBuffer(
+                    string:
+                        "ready: \(snapshot.catalog.entities.count) entities, \(snapshot.problems.count) load problems\n"
+                )))
     }
 
     /// Prometheus text format: HTTP requests and latency by route, app requests by status, the snapshot.
@@ -55,16 +63,39 @@ struct OperationsController<Context: RequestContext> {
         let snapshot = current.snapshot
         let cached = current.pageCache.usage
         let counts = (try? provisioning.store.countsByStatus()) ?? [:]
-        let text = metrics.exposition(gauges: [
-            ("homeport_app_requests", "App requests by status.",
-             RequestStatus.allCases.map { (labels: "status=\"\($0.rawValue)\"", value: Double(counts[$0] ?? 0)) }),
-            ("homeport_platform_entities", "Catalog entities in the current snapshot.", [(labels: "", value: Double(snapshot.catalog.entities.count))]),
-            ("homeport_platform_load_problems", "Files, or parts of files, that failed to load.", [(labels: "", value: Double(snapshot.problems.count))]),
-            ("homeport_platform_loaded_timestamp_seconds", "When the current snapshot was built.", [(labels: "", value: snapshot.loadedAt.timeIntervalSince1970)]),
-            ("homeport_platform_build_seconds", "Time taken to build the current snapshot.", [(labels: "", value: snapshot.buildSeconds)]),
-            ("homeport_page_cache_bytes", "Bytes of rendered pages cached for the current snapshot.", [(labels: "", value: Double(cached.bytes))]),
-            ("homeport_page_cache_pages", "Rendered pages cached for the current snapshot.", [(labels: "", value: Double(cached.pages))]),
-        ]) + (monitor.families() + (backups?.families() ?? [])).map(\.text).joined()
-        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        let text =
+            metrics.exposition(gauges: [
+                (
+                    "homeport_app_requests", "App requests by status.",
+                    RequestStatus.allCases.map { (labels: "status=\"\($0.rawValue)\"", value: Double(counts[$0] ?? 0)) }
+                ),
+                (
+                    "homeport_platform_entities", "Catalog entities in the current snapshot.",
+                    [(labels: "", value: Double(snapshot.catalog.entities.count))]
+                ),
+                (
+                    "homeport_platform_load_problems", "Files, or parts of files, that failed to load.",
+                    [(labels: "", value: Double(snapshot.problems.count))]
+                ),
+                (
+                    "homeport_platform_loaded_timestamp_seconds", "When the current snapshot was built.",
+                    [(labels: "", value: snapshot.loadedAt.timeIntervalSince1970)]
+                ),
+                (
+                    "homeport_platform_build_seconds", "Time taken to build the current snapshot.",
+                    [(labels: "", value: snapshot.buildSeconds)]
+                ),
+                (
+                    "homeport_page_cache_bytes", "Bytes of rendered pages cached for the current snapshot.",
+                    [(labels: "", value: Double(cached.bytes))]
+                ),
+                (
+                    "homeport_page_cache_pages", "Rendered pages cached for the current snapshot.",
+                    [(labels: "", value: Double(cached.pages))]
+                ),
+            ]) + (monitor.families() + (backups?.families() ?? [])).map(\.text).joined()
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

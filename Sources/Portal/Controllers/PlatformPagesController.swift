@@ -18,16 +18,22 @@ struct PlatformPagesController<Context: RequestContext> {
 
     @Sendable func inventory(_ request: Request, context: Context) async throws -> HTMLPage {
         let snapshot = state.snapshot
-        return pages.page("inventory", InventoryModel(snapshot: snapshot, status: status.current, now: Date()), title: "Inventory", section: .inventory, snapshot: snapshot)
+        return pages.page(
+            "inventory", InventoryModel(snapshot: snapshot, status: status.current, now: Date()), title: "Inventory",
+            section: .inventory, snapshot: snapshot)
     }
 
     @Sendable func observability(_ request: Request, context: Context) async throws -> HTMLPage {
         let snapshot = state.snapshot
-        return pages.page("observability", ObservabilityModel(snapshot: snapshot, status: status.current, now: Date()), title: "Observability", section: .observability, snapshot: snapshot)
+        return pages.page(
+            "observability", ObservabilityModel(snapshot: snapshot, status: status.current, now: Date()),
+            title: "Observability", section: .observability, snapshot: snapshot)
     }
 
     @Sendable func diagnostics(_ request: Request, context: Context) async throws -> HTMLPage {
         let snapshot = state.snapshot
-        return pages.page("diagnostics", DiagnosticsModel(snapshot: snapshot, status: status.current, now: Date()), title: "Diagnostics", section: .diagnostics, snapshot: snapshot)
+        return pages.page(
+            "diagnostics", DiagnosticsModel(snapshot: snapshot, status: status.current, now: Date()),
+            title: "Diagnostics", section: .diagnostics, snapshot: snapshot)
     }
 }

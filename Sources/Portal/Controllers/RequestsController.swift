@@ -29,7 +29,8 @@ struct RequestsController<Context: RequestContext> {
             page: PageParameter.lenient(parameters)
         )
         let page = try provisioning.store.list(query)
-        let model = RequestListModel(page: page, query: query, mineAsked: parameters.get("mine") == "1", user: RequestUser.current?.name)
+        let model = RequestListModel(
+            page: page, query: query, mineAsked: parameters.get("mine") == "1", user: RequestUser.current?.name)
         return pages.page("requests", model, title: "Requests", section: .requests, snapshot: state.snapshot)
     }
 
@@ -38,15 +39,19 @@ struct RequestsController<Context: RequestContext> {
     }
 
     /// The request page; with a refused regenerate, the feedback as typed and the reason.
-    private func page(of id: String, feedbackDraft: String = "", feedbackError: String? = nil, status: HTTPResponse.Status = .ok) async throws -> HTMLPage {
+    private func page(
+        of id: String, feedbackDraft: String = "", feedbackError: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> HTMLPage {
         guard let (row, events, attempts) = try provisioning.store.history(of: id) else {
             throw HTTPError(.notFound, message: "There is no request \(id).")
         }
-        var model = RequestPageModel(request: row, events: events, attempts: attempts, liveOutput: provisioning.feed.currentOutput(of: id)?.text)
+        var model = RequestPageModel(
+            request: row, events: events, attempts: attempts, liveOutput: provisioning.feed.currentOutput(of: id)?.text)
         model.feedbackDraft = feedbackDraft
         model.feedbackError = feedbackError
-        return pages.page("request", model, title: "Request \(row.appName)", section: .requests, snapshot: state.snapshot,
-                          status: status, refresh: model.isLive)
+        return pages.page(
+            "request", model, title: "Request \(row.appName)", section: .requests, snapshot: state.snapshot,
+            status: status, refresh: model.isLive)
     }
 
     /// Server-sent events: history events from the database and model tokens as they stream,
@@ -70,7 +75,10 @@ struct RequestsController<Context: RequestContext> {
                     chunk += LiveCursor.status(event, cursor: cursor)
                 }
                 if let live = feed.currentOutput(of: id) {
-                    if live.attempt != cursor.attempt { cursor.attempt = live.attempt; cursor.offset = 0 }
+                    if live.attempt != cursor.attempt {
+                        cursor.attempt = live.attempt
+                        cursor.offset = 0
+                    }
                     if live.length > cursor.offset {
                         let text = String(live.text.dropFirst(cursor.offset))
                         cursor.offset = live.length
@@ -96,7 +104,8 @@ struct RequestsController<Context: RequestContext> {
             }
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+        return Response(
+            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
     }
 
     /// The buttons: retry, cancel, pull-request, regenerate. Each answers with the request page.
@@ -109,7 +118,8 @@ struct RequestsController<Context: RequestContext> {
             case "retry": _ = try await provisioning.retry(id, by: RequestUser.actor)
             case "cancel": _ = try await provisioning.cancel(id, by: RequestUser.actor)
             case "pull-request": _ = try await provisioning.openPullRequest(id, by: RequestUser.actor)
-            case "regenerate": _ = try await provisioning.regenerate(id, feedback: fields["feedback"] ?? "", by: RequestUser.actor)
+            case "regenerate":
+                _ = try await provisioning.regenerate(id, feedback: fields["feedback"] ?? "", by: RequestUser.actor)
             default: throw HTTPError(.notFound)
             }
         } catch let error as ProvisioningService.ActionError where error.code == .notFound {
@@ -118,8 +128,11 @@ struct RequestsController<Context: RequestContext> {
             throw HTTPError(.forbidden, message: error.message)
         } catch let error as ProvisioningService.ActionError where error.code == .invalid {
             // The request page again, with the text as typed and why it was not sent.
-            return try await page(of: id, feedbackDraft: fields["feedback"] ?? "", feedbackError: error.message, status: .unprocessableContent)
-                .response(from: request, context: context)
+            return try await page(
+                of: id, feedbackDraft: fields["feedback"] ?? "", feedbackError: error.message,
+                status: .unprocessableContent
+            )
+            .response(from: request, context: context)
         } catch let error as ProvisioningService.ActionError {
             throw HTTPError(.conflict, message: error.message)
         }
@@ -150,7 +163,9 @@ struct LiveCursor: Sendable {
     var id: String { "e\(eventID)-a\(attempt)-o\(offset)" }
 
     static func status(_ event: RequestEvent, cursor: LiveCursor) -> String {
-        let payload: [String: String] = ["status": event.status.rawValue, "message": event.message, "at": Formats.time(event.at)]
+        let payload: [String: String] = [
+            "status": event.status.rawValue, "message": event.message, "at": Formats.time(event.at),
+        ]
         return "id: \(cursor.id)\nevent: status\ndata: \(json(payload))\n\n"
     }
 

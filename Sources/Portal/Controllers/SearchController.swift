@@ -29,9 +29,12 @@ struct SearchController<Context: RequestContext> {
         return try current.pageCache.page(key) {
             let requests = try store.search(words: SearchIndex.words(in: text), limit: Self.limit)
             var results = current.snapshot.search.search(text, kind: kind, limit: Self.limit)
-            results.merge(RequestSearch.documents(requests).search(text, kind: kind, limit: Self.limit), limit: Self.limit)
+            results.merge(
+                RequestSearch.documents(requests).search(text, kind: kind, limit: Self.limit), limit: Self.limit)
             let model = SearchModel(text: text, kind: kind, results: results)
-            return pages.page("search", model, title: text.isEmpty ? "Search" : "Search: \(text)", section: .none, snapshot: current.snapshot)
+            return pages.page(
+                "search", model, title: text.isEmpty ? "Search" : "Search: \(text)", section: .none,
+                snapshot: current.snapshot)
         }
     }
 }

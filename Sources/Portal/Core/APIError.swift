@@ -36,15 +36,21 @@ struct APIError: Error, ResponseGenerator {
 enum JSONBody {
     static let smallestCompressed = 1024
 
-    static func response(_ object: Any, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], to request: Request) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+    static func response(
+        _ object: Any, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], to request: Request
+    ) -> Response {
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data("{}".utf8)
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.vary] = "Accept-Encoding"
         if data.count >= smallestCompressed, AcceptEncoding.allowsGzip(request.headers[.acceptEncoding]),
-           let gzipped = Gzip.compress(Array(data), level: 6) {
+            let gzipped = Gzip.compress(Array(data), level: 6)
+        {
             headers[.contentEncoding] = "gzip"
-            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: gzipped)))
+            return Response(
+                status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: gzipped)))
         }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }

@@ -35,7 +35,9 @@ struct HTMLPage: ResponseGenerator {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .vary: "Accept-Encoding"]
         var sent = body
-        if !carriesCSRFToken, AcceptEncoding.allowsGzip(request.headers[.acceptEncoding]), let gzipped = gzipped ?? compressed {
+        if !carriesCSRFToken, AcceptEncoding.allowsGzip(request.headers[.acceptEncoding]),
+            let gzipped = gzipped ?? compressed
+        {
             headers[.contentEncoding] = "gzip"
             sent = gzipped
         }
@@ -49,7 +51,8 @@ enum AcceptEncoding {
         guard let header else { return false }
         return header.lowercased().split(separator: ",").contains { item in
             let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-            return parts.first == "gzip" && !parts.dropFirst().contains { $0.replacingOccurrences(of: " ", with: "") == "q=0" }
+            return parts.first == "gzip"
+                && !parts.dropFirst().contains { $0.replacingOccurrences(of: " ", with: "") == "q=0" }
         }
     }
 }

@@ -17,8 +17,9 @@ enum PageParameter {
     static func strict(_ parameters: Parameters) throws(APIError) -> Int {
         guard let text = parameters.get("page"), !text.isEmpty else { return 1 }
         guard let number = Int(text), range.contains(number) else {
-            throw APIError(status: .badRequest, code: "invalid_field",
-                           message: "page must be a whole number from \(range.lowerBound) to \(range.upperBound).", field: "page")
+            throw APIError(
+                status: .badRequest, code: "invalid_field",
+                message: "page must be a whole number from \(range.lowerBound) to \(range.upperBound).", field: "page")
         }
         return number
     }

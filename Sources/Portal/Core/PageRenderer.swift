@@ -52,7 +52,9 @@ struct PageScope<Model>: MustacheParent {
             tokenUse.asked.store(true, ordering: .relaxed)
             return csrfToken
         }
-        guard let value = Mirror(reflecting: model).children.first(where: { $0.label == name })?.value else { return nil }
+        guard let value = Mirror(reflecting: model).children.first(where: { $0.label == name })?.value else {
+            return nil
+        }
         // An absent optional must read as missing, as Mustache's own lookup treats it.
         let mirror = Mirror(reflecting: value)
         return mirror.displayStyle == .optional ? mirror.children.first?.value : value

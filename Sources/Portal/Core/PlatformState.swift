@@ -51,19 +51,25 @@ public final class PlatformState: Sendable {
             return .success(snapshot)
         } catch {
             let previous = current.snapshot
-            box.store(Box(Current(snapshot: previous, reloadFailure: ReloadFailure(at: Date(), reason: error.reason))), ordering: .releasing)
-            logger.error("platform reload failed; still serving the snapshot of \(previous.loadedAt)", metadata: ["reason": "\(error.reason)"])
+            box.store(
+                Box(Current(snapshot: previous, reloadFailure: ReloadFailure(at: Date(), reason: error.reason))),
+                ordering: .releasing)
+            logger.error(
+                "platform reload failed; still serving the snapshot of \(previous.loadedAt)",
+                metadata: ["reason": "\(error.reason)"])
             return .failure(error)
         }
     }
 
     private static func log(_ snapshot: PlatformSnapshot, logger: Logger) {
-        logger.info("platform loaded", metadata: [
-            "entities": "\(snapshot.catalog.entities.count)",
-            "adrs": "\(snapshot.adrs.count)",
-            "problems": "\(snapshot.problems.count)",
-            "seconds": "\(String(format: "%.3f", snapshot.buildSeconds))",
-        ])
+        logger.info(
+            "platform loaded",
+            metadata: [
+                "entities": "\(snapshot.catalog.entities.count)",
+                "adrs": "\(snapshot.adrs.count)",
+                "problems": "\(snapshot.problems.count)",
+                "seconds": "\(String(format: "%.3f", snapshot.buildSeconds))",
+            ])
         for problem in snapshot.problems {
             logger.warning("load problem: \(problem)")
         }

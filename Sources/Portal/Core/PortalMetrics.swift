@@ -43,8 +43,12 @@ final class PortalMetrics: Sendable {
             "# HELP homeport_http_requests_total HTTP requests answered, by route pattern, method and status.",
             "# TYPE homeport_http_requests_total counter",
         ]
-        for (series, count) in requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
-            lines.append("homeport_http_requests_total{route=\"\(Self.escape(series.route))\",method=\"\(series.method)\",status=\"\(series.status)\"} \(count)")
+        for (series, count) in requests.sorted(by: {
+            ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status)
+        }) {
+            lines.append(
+                "homeport_http_requests_total{route=\"\(Self.escape(series.route))\",method=\"\(series.method)\",status=\"\(series.status)\"} \(count)"
+            )
         }
         lines += [
             "# HELP homeport_http_request_duration_seconds Time to answer HTTP requests, by route pattern.",
@@ -53,7 +57,9 @@ final class PortalMetrics: Sendable {
         for (route, histogram) in latency.sorted(by: { $0.key < $1.key }) {
             let label = "route=\"\(Self.escape(route))\""
             for (index, bound) in Self.buckets.enumerated() {
-                lines.append("homeport_http_request_duration_seconds_bucket{\(label),le=\"\(bound)\"} \(histogram.bucketCounts[index])")
+                lines.append(
+                    "homeport_http_request_duration_seconds_bucket{\(label),le=\"\(bound)\"} \(histogram.bucketCounts[index])"
+                )
             }
             lines.append("homeport_http_request_duration_seconds_bucket{\(label),le=\"+Inf\"} \(histogram.count)")
             lines.append("homeport_http_request_duration_seconds_sum{\(label)} \(histogram.sum)")
@@ -67,6 +73,7 @@ final class PortalMetrics: Sendable {
     }
 
     private static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
     }
 }

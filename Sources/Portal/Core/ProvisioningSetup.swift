@@ -13,8 +13,10 @@ import Store
 /// reserved from apps' ingresses.
 ///
 /// `http` carries the trust of `tls.ca_file` to Ollama and the Git provider.
-func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, state: PlatformState, logger: Logger,
-                      http: CurlHTTPClient = .init()) throws -> ProvisioningService {
+func makeProvisioning(
+    config: HomeportConfig, database: HomeportDatabase, state: PlatformState, logger: Logger,
+    http: CurlHTTPClient = .init()
+) throws -> ProvisioningService {
     let portalHost = URL(string: config.server.publicURL)?.host?.lowercased()
     var policy = config.manifestPolicy
     policy.reservedHosts = Set([portalHost].compactMap { $0 })
@@ -31,12 +33,17 @@ func makeProvisioning(config: HomeportConfig, database: HomeportDatabase, state:
         perUserLimit: config.jobs.perUserLimit,
         platformHosts: { platformHosts(state.snapshot) }
     )
-    let ollama = OllamaClient(baseURL: config.ollama.url, timeouts: OllamaTimeouts(
-        connect: config.ollama.connectTimeoutSeconds, firstToken: config.ollama.firstTokenTimeoutSeconds, total: config.ollama.totalTimeoutSeconds
-    ), http: http)
+    let ollama = OllamaClient(
+        baseURL: config.ollama.url,
+        timeouts: OllamaTimeouts(
+            connect: config.ollama.connectTimeoutSeconds, firstToken: config.ollama.firstTokenTimeoutSeconds,
+            total: config.ollama.totalTimeoutSeconds
+        ), http: http)
     let store = RequestStore(database: database)
     let feed = LiveFeed()
-    let runner = JobRunner(store: store, ollama: ollama, provider: try makeGitProvider(config: config, http: http), settings: settings, feed: feed, logger: logger)
+    let runner = JobRunner(
+        store: store, ollama: ollama, provider: try makeGitProvider(config: config, http: http), settings: settings,
+        feed: feed, logger: logger)
     return ProvisioningService(store: store, runner: runner, feed: feed, ollama: ollama, settings: settings)
 }
 
@@ -76,22 +83,32 @@ struct ProviderConfigurationError: Error, CustomStringConvertible {
 }
 
 /// Reads a forge token from its file, else from its environment variable; never logs it.
-func forgeToken(_ forge: HomeportConfig.GitOps.Forge, key: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+func forgeToken(
+    _ forge: HomeportConfig.GitOps.Forge, key: String,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+) throws -> String {
     if !forge.tokenFile.isEmpty {
-        guard let text = try? String(contentsOfFile: forge.tokenFile, encoding: .utf8), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw ProviderConfigurationError(description: "gitops.\(key).token_file: cannot read a token from \(forge.tokenFile)")
+        guard let text = try? String(contentsOfFile: forge.tokenFile, encoding: .utf8),
+            !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else {
+            throw ProviderConfigurationError(
+                description: "gitops.\(key).token_file: cannot read a token from \(forge.tokenFile)")
         }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
     guard let token = environment[forge.tokenEnv], !token.isEmpty else {
-        throw ProviderConfigurationError(description: "gitops.\(key): no token; set the environment variable \(forge.tokenEnv) or gitops.\(key).token_file")
+        throw ProviderConfigurationError(
+            description:
+                "gitops.\(key): no token; set the environment variable \(forge.tokenEnv) or gitops.\(key).token_file")
     }
     return token
 }
 
 /// The Git provider `gitops.provider` names; a missing token or repository stops the start.
-func makeGitProvider(config: HomeportConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
-                     http: CurlHTTPClient = .init()) throws -> any GitProvider {
+func makeGitProvider(
+    config: HomeportConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
+    http: CurlHTTPClient = .init()
+) throws -> any GitProvider {
     let gitops = config.gitops
     do {
         switch gitops.provider {
@@ -104,16 +121,20 @@ func makeGitProvider(config: HomeportConfig, environment: [String: String] = Pro
             )
         case .github:
             guard !gitops.github.repository.isEmpty else {
-                throw ProviderConfigurationError(description: "gitops.github.repository: set owner/name of the GitOps repository")
+                throw ProviderConfigurationError(
+                    description: "gitops.github.repository: set owner/name of the GitOps repository")
             }
-            return try GitHubProvider(apiURL: gitops.github.apiURL, repository: gitops.github.repository,
-                                      token: try forgeToken(gitops.github, key: "github", environment: environment), http: http)
+            return try GitHubProvider(
+                apiURL: gitops.github.apiURL, repository: gitops.github.repository,
+                token: try forgeToken(gitops.github, key: "github", environment: environment), http: http)
         case .gitea:
             guard !gitops.gitea.repository.isEmpty else {
-                throw ProviderConfigurationError(description: "gitops.gitea.repository: set owner/name of the GitOps repository")
+                throw ProviderConfigurationError(
+                    description: "gitops.gitea.repository: set owner/name of the GitOps repository")
             }
-            return try GiteaProvider(apiURL: gitops.gitea.apiURL, repository: gitops.gitea.repository,
-                                     token: try forgeToken(gitops.gitea, key: "gitea", environment: environment), http: http)
+            return try GiteaProvider(
+                apiURL: gitops.gitea.apiURL, repository: gitops.gitea.repository,
+                token: try forgeToken(gitops.gitea, key: "gitea", environment: environment), http: http)
         }
     } catch let error as GitProviderError {
         throw ProviderConfigurationError(description: "gitops.\(gitops.provider.rawValue): \(error.message)")

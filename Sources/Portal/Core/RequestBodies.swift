@@ -37,12 +37,15 @@ enum RequestBodies {
             case let string as String: fields[key] = string
             case let number as NSNumber:
                 // JSON booleans arrive as NSNumbers of C type char.
-                fields[key] = String(cString: number.objCType) == "c" ? (number.boolValue ? "true" : "false") : number.stringValue
+                fields[key] =
+                    String(cString: number.objCType) == "c" ? (number.boolValue ? "true" : "false") : number.stringValue
             case let map as [String: Any] where key == "env":
                 fields[key] = map.keys.sorted().map { "\($0)=\(map[$0].map { "\($0)" } ?? "")" }.joined(separator: "\n")
             case is NSNull: continue
             default:
-                throw APIError(status: .badRequest, code: "invalid_field", message: "\(key) must be a string, number or boolean.", field: key)
+                throw APIError(
+                    status: .badRequest, code: "invalid_field", message: "\(key) must be a string, number or boolean.",
+                    field: key)
             }
         }
         return fields
@@ -54,7 +57,9 @@ enum RequestBodies {
         } catch let error as HTTPError where error.status == .requestTimeout {
             throw APIError(status: .requestTimeout, code: "body_timeout", message: error.body ?? "")
         } catch {
-            throw APIError(status: .contentTooLarge, code: "body_too_large", message: "The body is larger than \(maxBytes / 1024) KiB.")
+            throw APIError(
+                status: .contentTooLarge, code: "body_too_large",
+                message: "The body is larger than \(maxBytes / 1024) KiB.")
         }
     }
 
@@ -75,7 +80,8 @@ enum RequestBodies {
             }
             defer { group.cancelAll() }
             guard let buffer = try await group.next() ?? nil else {
-                throw HTTPError(.requestTimeout, message: "The body did not arrive within \(readTimeout.components.seconds) s.")
+                throw HTTPError(
+                    .requestTimeout, message: "The body did not arrive within \(readTimeout.components.seconds) s.")
             }
             return buffer
         }

@@ -42,10 +42,13 @@ public final class BackupLog: Sendable {
     func families() -> [MetricFamily] {
         let current = self.current
         return [
-            MetricFamily(name: "homeport_backup_last_success_timestamp_seconds", help: "When the last scheduled backup of the database succeeded (0: none yet).",
-                         type: "gauge", samples: [([:], current.lastSuccess?.timeIntervalSince1970 ?? 0)]),
-            MetricFamily(name: "homeport_backup_failures_total", help: "Scheduled backups of the database that failed.",
-                         type: "counter", samples: [([:], Double(current.failures))]),
+            MetricFamily(
+                name: "homeport_backup_last_success_timestamp_seconds",
+                help: "When the last scheduled backup of the database succeeded (0: none yet).",
+                type: "gauge", samples: [([:], current.lastSuccess?.timeIntervalSince1970 ?? 0)]),
+            MetricFamily(
+                name: "homeport_backup_failures_total", help: "Scheduled backups of the database that failed.",
+                type: "counter", samples: [([:], Double(current.failures))]),
         ]
     }
 }
@@ -69,7 +72,9 @@ struct ScheduledBackupService: Service {
                 }
                 let started = Date()
                 // SQLite's backup blocks its thread: keep it off the cooperative pool.
-                let outcome = await Task.detached { [backups] in Result { () throws(BackupError) in try backups.takeOne(now: started) } }.value
+                let outcome = await Task.detached { [backups] in
+                    Result { () throws(BackupError) in try backups.takeOne(now: started) }
+                }.value
                 switch outcome {
                 case .success(let file):
                     log.succeeded(file: file, at: started)
@@ -85,7 +90,9 @@ struct ScheduledBackupService: Service {
 }
 
 /// The scheduled backups `backup` describes, or nil when `backup.dir` is empty.
-func makeScheduledBackups(config: HomeportConfig, database: HomeportDatabase, logger: Logger) -> (service: ScheduledBackupService, log: BackupLog)? {
+func makeScheduledBackups(config: HomeportConfig, database: HomeportDatabase, logger: Logger) -> (
+    service: ScheduledBackupService, log: BackupLog
+)? {
     guard !config.backup.dir.isEmpty else { return nil }
     let log = BackupLog()
     let service = ScheduledBackupService(

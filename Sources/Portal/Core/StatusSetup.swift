@@ -9,28 +9,37 @@ import Status
 ///
 /// `http` carries the trust of `tls.ca_file`; `status.ca_file` and `kubernetes.ca_file` replace it
 /// for their calls when set.
-func makeStatusMonitor(config: HomeportConfig, state: PlatformState, logger: Logger,
-                       environment: [String: String] = ProcessInfo.processInfo.environment, http: CurlHTTPClient = .init()) -> StatusMonitor {
+func makeStatusMonitor(
+    config: HomeportConfig, state: PlatformState, logger: Logger,
+    environment: [String: String] = ProcessInfo.processInfo.environment, http: CurlHTTPClient = .init()
+) -> StatusMonitor {
     let metrics = UpstreamMetrics()
     let timeout = config.status.timeoutSeconds
     let caFile = config.status.caFile.isEmpty ? nil : config.status.caFile
-    var settings = StatusSettings(interval: config.status.intervalSeconds, timeout: timeout, windowSize: config.status.window,
-                                  serviceChecks: config.status.serviceChecks, http: http)
+    var settings = StatusSettings(
+        interval: config.status.intervalSeconds, timeout: timeout, windowSize: config.status.window,
+        serviceChecks: config.status.serviceChecks, http: http)
     if !config.kubernetes.apiURL.isEmpty {
-        settings.kubernetes = KubernetesClient(apiURL: config.kubernetes.apiURL, tokenFile: config.kubernetes.tokenFile,
-                                               caFile: config.kubernetes.caFile, timeout: timeout, metrics: metrics, http: http)
+        settings.kubernetes = KubernetesClient(
+            apiURL: config.kubernetes.apiURL, tokenFile: config.kubernetes.tokenFile,
+            caFile: config.kubernetes.caFile, timeout: timeout, metrics: metrics, http: http)
     }
     if !config.prometheus.url.isEmpty {
-        settings.prometheus = PrometheusClient(url: config.prometheus.url, caFile: caFile, timeout: timeout, metrics: metrics, http: http)
+        settings.prometheus = PrometheusClient(
+            url: config.prometheus.url, caFile: caFile, timeout: timeout, metrics: metrics, http: http)
     }
     if !config.alertmanager.url.isEmpty {
-        settings.alertmanager = AlertmanagerClient(url: config.alertmanager.url, caFile: caFile, timeout: timeout, metrics: metrics, http: http)
+        settings.alertmanager = AlertmanagerClient(
+            url: config.alertmanager.url, caFile: caFile, timeout: timeout, metrics: metrics, http: http)
     }
     if !config.argocd.url.isEmpty {
         let argocd = config.argocd
-        settings.argocd = ArgoCDClient(url: argocd.url, caFile: caFile, timeout: timeout, metrics: metrics, http: http) {
+        settings.argocd = ArgoCDClient(url: argocd.url, caFile: caFile, timeout: timeout, metrics: metrics, http: http)
+        {
             if !argocd.tokenFile.isEmpty {
-                guard let text = try? String(contentsOfFile: argocd.tokenFile, encoding: .utf8), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                guard let text = try? String(contentsOfFile: argocd.tokenFile, encoding: .utf8),
+                    !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                else {
                     throw UpstreamFailure("cannot read a token from \(argocd.tokenFile) (argocd.token_file)")
                 }
                 return text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -11,38 +11,47 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = PortalRequestContext
     let authenticator: Authenticator
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let path = request.uri.path
         if ["/healthz", "/readyz", "/metrics"].contains(path) || path.hasPrefix("/static/") {
             return try await next(request, context)
         }
-        let outcome = authenticator.identify(headers: { name in HTTPField.Name(name).map { request.headers[values: $0] } ?? [] }, peer: context.peerAddress)
+        let outcome = authenticator.identify(
+            headers: { name in HTTPField.Name(name).map { request.headers[values: $0] } ?? [] },
+            peer: context.peerAddress)
         let isWrite = request.method != .get && request.method != .head
         switch outcome {
-        case let .user(identity):
+        case .user(let identity):
             return try await RequestUser.$current.withValue(identity) { try await next(request, context) }
         case .invalidToken:
-            return try refuse(request, context: context, code: "invalid_token",
-                              message: "This API token is unknown or has been revoked.")
-        case let .invalidIdentity(reason):
+            return try refuse(
+                request, context: context, code: "invalid_token",
+                message: "This API token is unknown or has been revoked.")
+        case .invalidIdentity(let reason):
             return try refuse(request, context: context, status: .badRequest, code: "invalid_identity", message: reason)
         case .anonymous where authenticator.allowsAnonymous(write: isWrite):
             return try await next(request, context)
         case .anonymous:
-            let message = switch authenticator.mode {
-            case .token: "Sign in with an API token: send Authorization: Bearer <token>."
-            default: "Sign in first: open Homeport through its sign-in proxy."
-            }
+            let message =
+                switch authenticator.mode {
+                case .token: "Sign in with an API token: send Authorization: Bearer <token>."
+                default: "Sign in first: open Homeport through its sign-in proxy."
+                }
             return try refuse(request, context: context, code: "unauthenticated", message: message)
         }
     }
 
     /// 401 (or `status`): JSON for the API, the error page for browsers.
-    private func refuse(_ request: Request, context: Context, status: HTTPResponse.Status = .unauthorized, code: String, message: String) throws -> Response {
+    private func refuse(
+        _ request: Request, context: Context, status: HTTPResponse.Status = .unauthorized, code: String, message: String
+    ) throws -> Response {
         guard APIPaths.contains(request.uri.path) else {
             throw HTTPError(status, headers: challenge, message: message)
         }
-        var response = try APIError(status: status, code: code, message: message).response(from: request, context: context)
+        var response = try APIError(status: status, code: code, message: message).response(
+            from: request, context: context)
         response.headers.append(contentsOf: challenge)
         return response
     }

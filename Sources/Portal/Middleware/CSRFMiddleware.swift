@@ -16,7 +16,9 @@ struct CSRFMiddleware<Context: RequestContext>: RouterMiddleware {
     /// plain http, where anyone on the path could read it.
     var secureCookie = false
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let existing = request.cookies[Self.cookieName].map(\.value).flatMap { Self.isWellFormed($0) ? $0 : nil }
         let token = existing ?? Self.newToken()
         var request = request
@@ -29,14 +31,20 @@ struct CSRFMiddleware<Context: RequestContext>: RouterMiddleware {
                 // preflight. Form routes get no such exemption: they check the token whatever the
                 // body claims to be.
                 guard Self.isJSON(request) else {
-                    return try APIError(status: .unsupportedMediaType, code: "unsupported_media_type",
-                                        message: "Send the body as JSON, with Content-Type: application/json.").response(from: request, context: context)
+                    return try APIError(
+                        status: .unsupportedMediaType, code: "unsupported_media_type",
+                        message: "Send the body as JSON, with Content-Type: application/json."
+                    ).response(from: request, context: context)
                 }
             } else {
                 let buffer = try await RequestBodies.buffer(request)
                 let fields = RequestBodies.parseForm(String(buffer: buffer))
                 guard let existing, let sent = fields[Self.fieldName], Self.constantTimeEquals(sent, existing) else {
-                    throw HTTPError(.forbidden, message: "This form has expired or came from another site. Go back, reload the page and send it again.")
+                    throw HTTPError(
+                        .forbidden,
+                        message:
+                            "This form has expired or came from another site. Go back, reload the page and send it again."
+                    )
                 }
                 request.body = RequestBody(buffer: buffer)
             }
@@ -45,7 +53,12 @@ struct CSRFMiddleware<Context: RequestContext>: RouterMiddleware {
             try await next(request, context)
         }
         if existing == nil {
-            response.headers.append(HTTPField(name: .setCookie, value: "\(Self.cookieName)=\(token); Path=/; HttpOnly; SameSite=Strict\(secureCookie ? "; Secure" : "")"))
+            response.headers.append(
+                HTTPField(
+                    name: .setCookie,
+                    value:
+                        "\(Self.cookieName)=\(token); Path=/; HttpOnly; SameSite=Strict\(secureCookie ? "; Secure" : "")"
+                ))
         }
         return response
     }
@@ -61,9 +74,12 @@ struct CSRFMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         guard sameHost != true else { return nil }
         if APIPaths.contains(request.uri.path) {
-            return APIError(status: .forbidden, code: "cross_origin", message: "Requests from \(source) are not accepted.")
+            return APIError(
+                status: .forbidden, code: "cross_origin", message: "Requests from \(source) are not accepted.")
         }
-        throw HTTPError(.forbidden, message: "This form came from another site (\(source)); Homeport accepts forms from its own pages only.")
+        throw HTTPError(
+            .forbidden,
+            message: "This form came from another site (\(source)); Homeport accepts forms from its own pages only.")
     }
 
     private static func isJSON(_ request: Request) -> Bool {

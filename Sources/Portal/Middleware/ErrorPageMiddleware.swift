@@ -7,27 +7,36 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
     let state: PlatformState
     let pages: PageRenderer
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
-        } catch let error as HTTPError where (400..<500).contains(error.status.code) && APIPaths.contains(request.uri.path) {
+        } catch let error as HTTPError
+            where (400..<500).contains(error.status.code) && APIPaths.contains(request.uri.path)
+        {
             // A refusal before any API handler ran (the path guard, a body too large): the API's
             // JSON error, as its clients expect, with the same reason a page would give.
-            var response = try APIError(status: error.status, code: Self.code(error.status), message: error.body ?? error.status.reasonPhrase)
-                .response(from: request, context: context)
+            var response = try APIError(
+                status: error.status, code: Self.code(error.status), message: error.body ?? error.status.reasonPhrase
+            )
+            .response(from: request, context: context)
             response.headers.append(contentsOf: error.headers)
             return response
         } catch let error as HTTPError where (400..<500).contains(error.status.code) {
-            var response = try page(status: error.status, heading: Self.heading(error.status),
-                                    message: error.body ?? Self.defaultMessage(error.status), request: request, context: context)
+            var response = try page(
+                status: error.status, heading: Self.heading(error.status),
+                message: error.body ?? Self.defaultMessage(error.status), request: request, context: context)
             response.headers.append(contentsOf: error.headers)
             return response
         } catch let error as HTTPResponseError where error.status.code < 500 {
             throw error
         } catch {
             context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
-            return try page(status: .internalServerError, heading: "Something went wrong",
-                            message: "Homeport could not build this page. The error is in the server log.", request: request, context: context)
+            return try page(
+                status: .internalServerError, heading: "Something went wrong",
+                message: "Homeport could not build this page. The error is in the server log.", request: request,
+                context: context)
         }
     }
 
@@ -53,7 +62,9 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
         status == .notFound ? "Nothing lives at this address." : status.reasonPhrase
     }
 
-    private func page(status: HTTPResponse.Status, heading: String, message: String, request: Request, context: Context) throws -> Response {
+    private func page(status: HTTPResponse.Status, heading: String, message: String, request: Request, context: Context)
+        throws -> Response
+    {
         let snapshot = state.snapshot
         let model = StatusPageModel(heading: heading, message: message, path: request.uri.path)
         return try pages.page("status", model, title: heading, section: .none, snapshot: snapshot, status: status)

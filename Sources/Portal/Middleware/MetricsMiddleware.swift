@@ -5,16 +5,22 @@ import Hummingbird
 struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: PortalMetrics
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let started = ContinuousClock.now
         func seconds() -> Double { started.duration(to: .now) / .seconds(1) }
         do {
             let response = try await next(request, context)
-            metrics.record(route: context.endpointPath ?? "unmatched", method: "\(request.method)", status: response.status.code, seconds: seconds())
+            metrics.record(
+                route: context.endpointPath ?? "unmatched", method: "\(request.method)", status: response.status.code,
+                seconds: seconds())
             return response
         } catch {
             let status = (error as? HTTPResponseError)?.status.code ?? 500
-            metrics.record(route: context.endpointPath ?? "unmatched", method: "\(request.method)", status: status, seconds: seconds())
+            metrics.record(
+                route: context.endpointPath ?? "unmatched", method: "\(request.method)", status: status,
+                seconds: seconds())
             throw error
         }
     }

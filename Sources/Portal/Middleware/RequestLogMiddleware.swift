@@ -5,13 +5,18 @@ import Hummingbird
 /// One structured log line per request, carrying Hummingbird's request id, which the response
 /// also gets as `X-Request-Id` so that a user's report can be found in the log.
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let started = ContinuousClock.now
         func log(_ status: Int) {
-            context.logger.info("request", metadata: [
-                "method": "\(request.method)", "path": "\(request.uri.path)", "route": "\(context.endpointPath ?? "unmatched")",
-                "status": "\(status)", "ms": "\(Int((started.duration(to: .now) / .milliseconds(1)).rounded()))",
-            ])
+            context.logger.info(
+                "request",
+                metadata: [
+                    "method": "\(request.method)", "path": "\(request.uri.path)",
+                    "route": "\(context.endpointPath ?? "unmatched")",
+                    "status": "\(status)", "ms": "\(Int((started.duration(to: .now) / .milliseconds(1)).rounded()))",
+                ])
         }
         do {
             var response = try await next(request, context)

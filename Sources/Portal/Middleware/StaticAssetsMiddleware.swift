@@ -1,7 +1,7 @@
-import Zlib
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Zlib
 
 /// Serves `Public/` under `/static/` from memory: files read and compressed once at start, an
 /// `ETag` for revalidation (`If-None-Match` → 304), and a short `Cache-Control` lifetime since
@@ -28,7 +28,8 @@ struct StaticAssetsMiddleware<Context: RequestContext>: RouterMiddleware {
             var isDirectory: ObjCBool = false
             let path = directory + "/" + name
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  let data = FileManager.default.contents(atPath: path) else { continue }
+                let data = FileManager.default.contents(atPath: path)
+            else { continue }
             let bytes = [UInt8](data)
             let gzipped = Gzip.compress(bytes).flatMap { $0.count * 10 <= bytes.count * 9 ? $0 : nil }
             assets[urlBasePath + "/" + name] = Asset(
@@ -39,13 +40,18 @@ struct StaticAssetsMiddleware<Context: RequestContext>: RouterMiddleware {
         self.assets = assets
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard request.method == .get || request.method == .head, let asset = assets[request.uri.path] else {
             return try await next(request, context)
         }
         var headers: HTTPFields = [.eTag: asset.etag, .cacheControl: Self.cacheControl]
         if asset.gzipped != nil { headers[.vary] = "Accept-Encoding" }
-        if let tags = request.headers[.ifNoneMatch], tags == "*" || tags.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == asset.etag }) {
+        if let tags = request.headers[.ifNoneMatch],
+            tags == "*"
+                || tags.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == asset.etag })
+        {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentType] = asset.contentType
@@ -55,7 +61,9 @@ struct StaticAssetsMiddleware<Context: RequestContext>: RouterMiddleware {
             body = gzipped
         }
         headers[.contentLength] = String(body.readableBytes)
-        return Response(status: .ok, headers: headers, body: request.method == .head ? ResponseBody() : ResponseBody(byteBuffer: body))
+        return Response(
+            status: .ok, headers: headers,
+            body: request.method == .head ? ResponseBody() : ResponseBody(byteBuffer: body))
     }
 
     private static func contentType(of name: String) -> String {

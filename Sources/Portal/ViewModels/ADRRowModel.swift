@@ -27,6 +27,7 @@ struct ADRRowModel: Sendable {
     /// `2024-03-05`.
     static func isISODate(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        return parts.count == 3 && parts.map(\.count) == [4, 2, 2] && parts.allSatisfy { $0.allSatisfy(\.isASCII) && Int($0) != nil }
+        return parts.count == 3 && parts.map(\.count) == [4, 2, 2]
+            && parts.allSatisfy { $0.allSatisfy(\.isASCII) && Int($0) != nil }
     }
 }

@@ -73,11 +73,14 @@ struct CatalogModel: Sendable {
         let result = catalog.page(for: query)
         let facets = catalog.facets
 
-        func parameters(sort: CatalogQuery.SortField? = nil, descending: Bool? = nil, page: Int? = nil) -> [(String, String?)] {
+        func parameters(sort: CatalogQuery.SortField? = nil, descending: Bool? = nil, page: Int? = nil) -> [(
+            String, String?
+        )] {
             let sortField = sort ?? query.sort
             let isDescending = descending ?? query.descending
             return [
-                ("kind", query.kind ?? CatalogQuery.allKinds), ("type", query.type), ("owner", query.owner), ("lifecycle", query.lifecycle),
+                ("kind", query.kind ?? CatalogQuery.allKinds), ("type", query.type), ("owner", query.owner),
+                ("lifecycle", query.lifecycle),
                 ("tag", query.tag), ("q", query.text),
                 ("sort", sortField == .name ? nil : sortField.rawValue),
                 ("order", isDescending ? "desc" : nil),
@@ -95,17 +98,31 @@ struct CatalogModel: Sendable {
         for entity in catalog.entities { counts[entity.ref.kind, default: 0] += 1 }
         let kindOrder = facets.kinds.sorted { ($0 == "component" ? 0 : 1, $0) < ($1 == "component" ? 0 : 1, $1) }
         // A tab keeps the searched text only: types, owners and tags differ from kind to kind.
-        kinds = kindOrder.map { name in
-            KindTab(label: EntityKind(rawValue: name)?.displayName ?? name, count: counts[name] ?? 0,
+        kinds =
+            kindOrder.map { name in
+                KindTab(
+                    label: EntityKind(rawValue: name)?.displayName ?? name, count: counts[name] ?? 0,
                     href: PortalURL.catalog([("kind", name), ("q", query.text)]), current: name == query.kind)
-        } + [KindTab(label: "All", count: catalog.entities.count, href: PortalURL.catalog([("kind", CatalogQuery.allKinds), ("q", query.text)]), current: query.kind == nil)]
+            } + [
+                KindTab(
+                    label: "All", count: catalog.entities.count,
+                    href: PortalURL.catalog([("kind", CatalogQuery.allKinds), ("q", query.text)]),
+                    current: query.kind == nil)
+            ]
         filters = [
             Filter(name: "type", label: "Type", options: options(facets.types, selected: query.type)),
-            Filter(name: "owner", label: "Owner", options: facets.owners.map { owner in
-                Option(value: owner.description, label: EntityLinkModel(owner, in: catalog).label,
-                       selected: query.owner.flatMap { try? EntityRef.parse($0, defaultKind: "group", defaultNamespace: EntityRef.defaultNamespace).get() } == owner)
-            }),
-            Filter(name: "lifecycle", label: "Lifecycle", options: options(facets.lifecycles, selected: query.lifecycle)),
+            Filter(
+                name: "owner", label: "Owner",
+                options: facets.owners.map { owner in
+                    Option(
+                        value: owner.description, label: EntityLinkModel(owner, in: catalog).label,
+                        selected: query.owner.flatMap {
+                            try? EntityRef.parse($0, defaultKind: "group", defaultNamespace: EntityRef.defaultNamespace)
+                                .get()
+                        } == owner)
+                }),
+            Filter(
+                name: "lifecycle", label: "Lifecycle", options: options(facets.lifecycles, selected: query.lifecycle)),
             Filter(name: "tag", label: "Tag", options: options(facets.tags, selected: query.tag)),
         ]
         headers = CatalogQuery.SortField.allCases.map { field in
@@ -123,8 +140,10 @@ struct CatalogModel: Sendable {
                 type: entity.type ?? "",
                 owner: entity.owner.map { EntityLinkModel($0, in: catalog) },
                 lifecycle: entity.lifecycle ?? "",
-                system: catalog.relations[entity.ref, default: []].first { $0.type == .partOf && $0.target.kind == "system" }
-                    .map { EntityLinkModel($0.target, in: catalog) },
+                system: catalog.relations[entity.ref, default: []].first {
+                    $0.type == .partOf && $0.target.kind == "system"
+                }
+                .map { EntityLinkModel($0.target, in: catalog) },
                 tags: entity.tags.map { Tag(name: $0, href: CatalogModel.tagHref($0)) },
                 description: entity.description ?? ""
             )

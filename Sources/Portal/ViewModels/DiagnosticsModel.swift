@@ -27,8 +27,13 @@ struct DiagnosticsModel: Sendable {
         notice = UpstreamNotice(status.diagnostics, upstream: "Kubernetes API", now: now)
         let results = status.diagnostics?.value ?? []
         self.results = results.map { result in
-            Row(anchor: Self.anchor(result), kind: result.kind, name: result.name, parent: result.parentObject, errors: result.errors,
-                explanation: result.details, component: Self.component(of: result, in: snapshot.catalog).map { EntityLinkModel($0, in: snapshot.catalog) })
+            Row(
+                anchor: Self.anchor(result), kind: result.kind, name: result.name, parent: result.parentObject,
+                errors: result.errors,
+                explanation: result.details,
+                component: Self.component(of: result, in: snapshot.catalog).map {
+                    EntityLinkModel($0, in: snapshot.catalog)
+                })
         }
         isClean = status.diagnostics?.value != nil && results.isEmpty
     }
@@ -40,10 +45,14 @@ struct DiagnosticsModel: Sendable {
     /// The component whose `backstage.io/kubernetes-id` names the object: its name, its parent's
     /// name, or the prefix of a generated name (`ai-gateway-5c8d9f7b6-x2k4q`). The longest id wins.
     static func component(of result: DiagnosticResult, in catalog: Catalog) -> EntityRef? {
-        let names = [result.objectName, result.parentObject.map { $0.split(separator: "/").last.map(String.init) ?? $0 }].compactMap { $0 }
+        let names = [
+            result.objectName, result.parentObject.map { $0.split(separator: "/").last.map(String.init) ?? $0 },
+        ].compactMap { $0 }
         var best: (ref: EntityRef, length: Int)?
         for entity in catalog.entities where entity.ref.kind == "component" {
-            guard let id = entity.annotations.first(where: { $0.key == "backstage.io/kubernetes-id" })?.value, !id.isEmpty else { continue }
+            guard let id = entity.annotations.first(where: { $0.key == "backstage.io/kubernetes-id" })?.value,
+                !id.isEmpty
+            else { continue }
             if names.contains(where: { $0 == id || $0.hasPrefix(id + "-") }), id.count > best?.length ?? 0 {
                 best = (entity.ref, id.count)
             }

@@ -79,9 +79,11 @@ struct EntityModel: Sendable {
         for relation in catalog.relations[entity.ref, default: []] {
             if relation.type == .ownerOf, let target = catalog[relation.target] {
                 let link = EntityLinkModel(relation.target, in: catalog)
-                owned.append(OwnedRow(label: link.label, href: link.href,
-                                      kind: target.isCoreKind ? EntityKind(rawValue: target.ref.kind)!.displayName : target.kind,
-                                      type: target.type, lifecycle: target.lifecycle, description: target.description))
+                owned.append(
+                    OwnedRow(
+                        label: link.label, href: link.href,
+                        kind: target.isCoreKind ? EntityKind(rawValue: target.ref.kind)!.displayName : target.kind,
+                        type: target.type, lifecycle: target.lifecycle, description: target.description))
                 continue
             }
             groups[relation.type, default: []].append(EntityLinkModel(relation.target, in: catalog))
@@ -106,8 +108,12 @@ struct EntityModel: Sendable {
             }
             if let notice = UpstreamNotice(applications, upstream: "Argo CD", now: now) { argoNote = notice.text }
         }
-        diagnostics = (status.diagnostics?.value ?? []).filter { DiagnosticsModel.component(of: $0, in: snapshot.catalog) == entity.ref }.map { result in
-            DiagnosticLink(label: "\(result.kind) \(result.name): \(result.errors.first ?? "see the analysis")", href: "/diagnostics#\(DiagnosticsModel.anchor(result))")
+        diagnostics = (status.diagnostics?.value ?? []).filter {
+            DiagnosticsModel.component(of: $0, in: snapshot.catalog) == entity.ref
+        }.map { result in
+            DiagnosticLink(
+                label: "\(result.kind) \(result.name): \(result.errors.first ?? "see the analysis")",
+                href: "/diagnostics#\(DiagnosticsModel.anchor(result))")
         }
     }
 }

@@ -49,10 +49,16 @@ struct InventoryModel: Sendable {
             var capacity: [CapacityBar] = []
             if !vms.isEmpty {
                 if let cpu = host.cpu {
-                    capacity.append(CapacityBar(resource: "vCPU", allocated: Double(vms.compactMap(\.cpu).reduce(0, +)), physical: Double(cpu), unit: "vCPU"))
+                    capacity.append(
+                        CapacityBar(
+                            resource: "vCPU", allocated: Double(vms.compactMap(\.cpu).reduce(0, +)),
+                            physical: Double(cpu), unit: "vCPU"))
                 }
                 if let memory = host.memoryGB {
-                    capacity.append(CapacityBar(resource: "Memory", allocated: vms.compactMap(\.memoryGB).reduce(0, +), physical: memory, unit: "GB"))
+                    capacity.append(
+                        CapacityBar(
+                            resource: "Memory", allocated: vms.compactMap(\.memoryGB).reduce(0, +), physical: memory,
+                            unit: "GB"))
                 }
             }
             return HardwareRow(
@@ -79,10 +85,13 @@ struct InventoryModel: Sendable {
         let usage = status.nodeUsage?.value ?? [:]
         nodes = inventory.nodes.map { node in
             // The cluster's role labels, when they say something the inventory does not.
-            let clusterRoles = liveByName[node.name].map(\.roles).flatMap { $0.isEmpty || Set($0) == Set(node.roles) ? nil : $0 }
+            let clusterRoles = liveByName[node.name].map(\.roles).flatMap {
+                $0.isEmpty || Set($0) == Set(node.roles) ? nil : $0
+            }
             return NodeRow(
                 name: node.name,
-                roles: node.roles.joined(separator: ", ") + (clusterRoles.map { " (cluster: \($0.joined(separator: ", ")))" } ?? ""),
+                roles: node.roles.joined(separator: ", ")
+                    + (clusterRoles.map { " (cluster: \($0.joined(separator: ", ")))" } ?? ""),
                 host: node.host.map { titles[$0] ?? $0 } ?? "",
                 hostAnchor: node.host.map { "#host-\($0)" },
                 cpu: node.cpu.map { "\($0) vCPU" } ?? "",
@@ -94,11 +103,14 @@ struct InventoryModel: Sendable {
         }
         let declared = Set(inventory.nodes.map(\.name))
         nodes += (liveNodes ?? []).filter { !declared.contains($0.name) }.map { node in
-            NodeRow(name: node.name, roles: node.roles.joined(separator: ", "), host: "", hostAnchor: nil, cpu: "", memory: "", os: "",
-                    live: LiveNodeModel(node, usage: usage[node.name], now: now), flag: "not in the inventory")
+            NodeRow(
+                name: node.name, roles: node.roles.joined(separator: ", "), host: "", hostAnchor: nil, cpu: "",
+                memory: "", os: "",
+                live: LiveNodeModel(node, usage: usage[node.name], now: now), flag: "not in the inventory")
         }
         clusterLive = status.nodes != nil
-        clusterNotice = UpstreamNotice(status.nodes, upstream: "Kubernetes API", now: now)
+        clusterNotice =
+            UpstreamNotice(status.nodes, upstream: "Kubernetes API", now: now)
             ?? UpstreamNotice(status.nodeUsage, upstream: "Prometheus", now: now)
         isEmpty = hardware.isEmpty && nodes.isEmpty
     }
@@ -125,7 +137,8 @@ struct CapacityBar: Sendable {
     init(resource: String, allocated: Double, physical: Double, unit: String) {
         let ratio = physical > 0 ? allocated / physical : 0
         self.resource = resource
-        self.summary = "\(InventoryModel.number(allocated)) of \(InventoryModel.number(physical)) \(unit) allocated (\(Int((ratio * 100).rounded()))%)"
+        self.summary =
+            "\(InventoryModel.number(allocated)) of \(InventoryModel.number(physical)) \(unit) allocated (\(Int((ratio * 100).rounded()))%)"
         self.filledWidth = String(format: "%.1f", min(ratio, 1) * 100)
         self.isOvercommitted = ratio > 1
     }
@@ -152,18 +165,24 @@ struct LiveNodeModel: Sendable {
         kubelet = node.kubeletVersion
         osImage = node.osImage
         cpu = Self.pair(node.cpuCapacity, node.cpuAllocatable) { InventoryModel.number($0) } + " CPU"
-        memory = Self.pair(node.memoryCapacityBytes, node.memoryAllocatableBytes) { InventoryModel.number($0 / 1_073_741_824) } + " GiB"
+        memory =
+            Self.pair(node.memoryCapacityBytes, node.memoryAllocatableBytes) {
+                InventoryModel.number($0 / 1_073_741_824)
+            } + " GiB"
         pods = node.podCount
         age = node.createdAt.map { Age.text(from: $0, to: now) } ?? ""
-        self.usage = [("CPU", usage?.cpu), ("Memory", usage?.memory)].compactMap { name, ratio in ratio.map { UsageBar(resource: name, ratio: $0) } }
+        self.usage = [("CPU", usage?.cpu), ("Memory", usage?.memory)].compactMap { name, ratio in
+            ratio.map { UsageBar(resource: name, ratio: $0) }
+        }
     }
 
     /// "4 (3.8 allocatable)", or what is known.
     private static func pair(_ capacity: Double?, _ allocatable: Double?, _ format: (Double) -> String) -> String {
         switch (capacity, allocatable) {
-        case let (capacity?, allocatable?) where capacity != allocatable: return "\(format(capacity)) (\(format(allocatable)) allocatable)"
-        case let (capacity?, _): return format(capacity)
-        case let (nil, allocatable?): return "\(format(allocatable)) allocatable"
+        case (let capacity?, let allocatable?) where capacity != allocatable:
+            return "\(format(capacity)) (\(format(allocatable)) allocatable)"
+        case (let capacity?, _): return format(capacity)
+        case (nil, let allocatable?): return "\(format(allocatable)) allocatable"
         default: return "?"
         }
     }

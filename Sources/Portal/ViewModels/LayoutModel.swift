@@ -17,7 +17,9 @@ struct LayoutModel: Sendable {
         self.title = title
         self.hasProblems = problemCount > 0
         self.problemLabel = problemCount == 1 ? "1 load error" : "\(problemCount) load errors"
-        self.nav = Section.allCases.filter(\.inNavigation).map { NavItem(label: $0.label, href: $0.path, current: $0 == section) }
+        self.nav = Section.allCases.filter(\.inNavigation).map {
+            NavItem(label: $0.label, href: $0.path, current: $0 == section)
+        }
     }
 
     struct NavItem: Sendable {
@@ -62,4 +64,3 @@ struct LayoutModel: Sendable {
         var inNavigation: Bool { self != .none && self != .errors }
     }
 }
-

@@ -9,7 +9,10 @@ struct EntityLinkModel: Sendable {
 
     init(_ ref: EntityRef, in catalog: Catalog) {
         let entity = catalog[ref]
-        label = entity.map { $0.ref.namespace == EntityRef.defaultNamespace ? $0.displayName : "\($0.namespace)/\($0.displayName)" } ?? ref.description
+        label =
+            entity.map {
+                $0.ref.namespace == EntityRef.defaultNamespace ? $0.displayName : "\($0.namespace)/\($0.displayName)"
+            } ?? ref.description
         href = ref.path
         exists = entity != nil
     }
@@ -22,7 +25,8 @@ enum PortalURL {
     }
 
     static func with(path: String, _ parameters: [(String, String?)]) -> String {
-        let query = parameters.compactMap { name, value in value.map { "\(name)=\(encode($0))" } }.joined(separator: "&")
+        let query = parameters.compactMap { name, value in value.map { "\(name)=\(encode($0))" } }.joined(
+            separator: "&")
         return query.isEmpty ? path : "\(path)?\(query)"
     }
 
@@ -31,5 +35,6 @@ enum PortalURL {
         value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
     }
 
-    private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+    private static let unreserved = CharacterSet(
+        charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
 }

@@ -50,8 +50,11 @@ struct NewAppFormModel: Sendable {
     var notice: String?
 
     /// `nameHolder`: the id of the open request holding the typed app name, linked under its error.
-    init(values: [String: String], errors: FieldErrors, groups: [Entity], ollama: OllamaStatus, autoPR: Bool, notice: String? = nil,
-         nameHolder: String? = nil) {
+    init(
+        values: [String: String], errors: FieldErrors, groups: [Entity], ollama: OllamaStatus, autoPR: Bool,
+        notice: String? = nil,
+        nameHolder: String? = nil
+    ) {
         func field(_ name: String, default fallback: String = "") -> Field {
             Field(value: values[name] ?? fallback, error: errors[name], errorID: "\(name)-error")
         }
@@ -62,22 +65,30 @@ struct NewAppFormModel: Sendable {
         description = field("description")
         let owner = field("owner", default: groups.first?.ref.description ?? "")
         self.owner = owner
-        owners = groups.map { Option(value: $0.ref.description, label: $0.displayName, selected: $0.ref.description == owner.value) }
+        owners = groups.map {
+            Option(value: $0.ref.description, label: $0.displayName, selected: $0.ref.description == owner.value)
+        }
         image = field("image")
         port = field("port", default: "8080")
         replicas = field("replicas", default: "1")
         host = field("host")
         let size = field("size", default: ResourceSize.small.rawValue)
         self.size = size
-        sizes = ResourceSize.allCases.map { Option(value: $0.rawValue, label: $0.summary, selected: $0.rawValue == size.value) }
+        sizes = ResourceSize.allCases.map {
+            Option(value: $0.rawValue, label: $0.summary, selected: $0.rawValue == size.value)
+        }
         env = field("env")
         volumeSize = field("volume_size")
         prompt = field("prompt")
         let engine = field("engine", default: AppSpec.Engine.template.rawValue)
         self.engine = engine
         engines = [
-            Option(value: "template", label: "Template — deterministic manifests from these fields", selected: engine.value == "template"),
-            Option(value: "ollama", label: "Ollama — the model drafts from the description (\(ollama.configuredModel))", selected: engine.value == "ollama"),
+            Option(
+                value: "template", label: "Template — deterministic manifests from these fields",
+                selected: engine.value == "template"),
+            Option(
+                value: "ollama", label: "Ollama — the model drafts from the description (\(ollama.configuredModel))",
+                selected: engine.value == "ollama"),
         ]
         hasErrors = !errors.isEmpty
         errorCount = errors.messages.count

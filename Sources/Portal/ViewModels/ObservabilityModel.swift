@@ -38,23 +38,30 @@ struct ObservabilityModel: Sendable {
     init(snapshot: PlatformSnapshot, status: LiveStatus, now: Date) {
         let grafana = snapshot.service(ofType: "grafana")?.url.trimmingSuffix("/")
         let argo = snapshot.service(ofType: "argocd")?.url.trimmingSuffix("/")
-        serviceGroups = snapshot.serviceGroups.map { ServiceGroupModel($0, catalog: snapshot.catalog, status: status, now: now) }
+        serviceGroups = snapshot.serviceGroups.map {
+            ServiceGroupModel($0, catalog: snapshot.catalog, status: status, now: now)
+        }
         hasGrafana = grafana != nil
         dashboards = snapshot.dashboards.map { dashboard in
-            Dashboard(title: dashboard.title, description: dashboard.description ?? "", tags: dashboard.tags, panels: dashboard.panelCount,
-                      url: grafana.map { "\($0)/d/\(PortalURL.encode(dashboard.uid))" }, file: dashboard.file)
+            Dashboard(
+                title: dashboard.title, description: dashboard.description ?? "", tags: dashboard.tags,
+                panels: dashboard.panelCount,
+                url: grafana.map { "\($0)/d/\(PortalURL.encode(dashboard.uid))" }, file: dashboard.file)
         }
-        let live = Dictionary((status.applications?.value ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let live = Dictionary(
+            (status.applications?.value ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         func link(_ name: String) -> String? { argo.map { "\($0)/applications/\(PortalURL.encode(name))" } }
         applications = snapshot.argoApplications.map { app in
-            Application(name: app.name, project: app.project, source: app.source, revision: app.targetRevision ?? "",
-                        namespace: app.destinationNamespace ?? "", syncPolicy: app.automated ? "automated" : "manual",
-                        url: link(app.name), live: live[app.name].map(ArgoStatusModel.init), notInGit: false)
+            Application(
+                name: app.name, project: app.project, source: app.source, revision: app.targetRevision ?? "",
+                namespace: app.destinationNamespace ?? "", syncPolicy: app.automated ? "automated" : "manual",
+                url: link(app.name), live: live[app.name].map(ArgoStatusModel.init), notInGit: false)
         }
         let declared = Set(snapshot.argoApplications.map(\.name))
         applications += live.values.filter { !declared.contains($0.name) }.sorted { $0.name < $1.name }.map { app in
-            Application(name: app.name, project: "", source: "", revision: app.revision ?? "", namespace: "", syncPolicy: "",
-                        url: link(app.name), live: ArgoStatusModel(app), notInGit: true)
+            Application(
+                name: app.name, project: "", source: "", revision: app.revision ?? "", namespace: "", syncPolicy: "",
+                url: link(app.name), live: ArgoStatusModel(app), notInGit: true)
         }
         argoLive = status.applications != nil
         argoNotice = UpstreamNotice(status.applications, upstream: "Argo CD", now: now)

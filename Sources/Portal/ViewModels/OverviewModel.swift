@@ -30,16 +30,23 @@ struct OverviewModel: Sendable {
         let catalog = snapshot.catalog
         var counts: [String: (label: String, count: Int)] = [:]
         for entity in catalog.entities {
-            counts[entity.ref.kind, default: (EntityKind(rawValue: entity.ref.kind)?.displayName ?? entity.kind, 0)].count += 1
+            counts[entity.ref.kind, default: (EntityKind(rawValue: entity.ref.kind)?.displayName ?? entity.kind, 0)]
+                .count += 1
         }
         kindCounts = counts.sorted { $0.key < $1.key }.map { kind, value in
             KindCount(label: value.label, count: value.count, href: PortalURL.catalog([("kind", kind)]))
         }
         systems = catalog.entities.filter { $0.ref.kind == "system" }.map { system in
-            let parts = catalog.relations[system.ref, default: []].filter { $0.type == .hasPart && $0.target.kind == "component" }
-            return SystemRow(link: EntityLinkModel(system.ref, in: catalog), description: system.description ?? "", componentCount: parts.count)
+            let parts = catalog.relations[system.ref, default: []].filter {
+                $0.type == .hasPart && $0.target.kind == "component"
+            }
+            return SystemRow(
+                link: EntityLinkModel(system.ref, in: catalog), description: system.description ?? "",
+                componentCount: parts.count)
         }
-        newestADRs = snapshot.adrs.sorted { ($0.date ?? "", $0.number ?? 0) > ($1.date ?? "", $1.number ?? 0) }.prefix(5).map(ADRRowModel.init)
+        newestADRs = snapshot.adrs.sorted { ($0.date ?? "", $0.number ?? 0) > ($1.date ?? "", $1.number ?? 0) }.prefix(
+            5
+        ).map(ADRRowModel.init)
         serviceGroups = snapshot.serviceGroups.map { ServiceGroupModel($0, catalog: catalog, status: status, now: now) }
         alerts = status.alerts.map { AlertsModel($0, now: now) }
         problemCount = snapshot.problems.count
@@ -69,10 +76,13 @@ struct ServiceGroupModel: Sendable {
         services = group.services.map { service in
             // A check shows once checks run: the board then holds (or soon holds) its window.
             let health = service.check.flatMap { check in
-                status.servicesChecked ? ServiceHealthModel(check: check, window: status.health(of: service), now: now) : nil
+                status.servicesChecked
+                    ? ServiceHealthModel(check: check, window: status.health(of: service), now: now) : nil
             }
-            return Card(name: service.name, url: service.url, description: service.description ?? "",
-                        entity: service.entity.flatMap { catalog[$0] != nil ? EntityLinkModel($0, in: catalog) : nil }, health: health)
+            return Card(
+                name: service.name, url: service.url, description: service.description ?? "",
+                entity: service.entity.flatMap { catalog[$0] != nil ? EntityLinkModel($0, in: catalog) : nil },
+                health: health)
         }
     }
 }
@@ -104,10 +114,22 @@ struct AlertsModel: Sendable {
         notice = UpstreamNotice(observed, upstream: "Alertmanager", now: now)
         let alerts = observed.value ?? []
         let grouped = Dictionary(grouping: alerts, by: \.severity)
-        severities = grouped.keys.sorted { (Self.order.firstIndex(of: $0) ?? Self.order.count, $0) < (Self.order.firstIndex(of: $1) ?? Self.order.count, $1) }.map { severity in
-            let items = grouped[severity]!.sorted { ($0.startsAt ?? .distantPast, $0.name) > ($1.startsAt ?? .distantPast, $1.name) }
-            return Severity(name: severity, cssClass: "severity-\(Self.order.contains(severity) ? severity : "none")", count: items.count,
-                            alerts: items.map { Alert(name: $0.name, summary: $0.summary, since: $0.startsAt.map { "for \(Age.text(from: $0, to: now))" }) })
+        severities = grouped.keys.sorted {
+            (Self.order.firstIndex(of: $0) ?? Self.order.count, $0) < (
+                Self.order.firstIndex(of: $1) ?? Self.order.count, $1
+            )
+        }.map { severity in
+            let items = grouped[severity]!.sorted {
+                ($0.startsAt ?? .distantPast, $0.name) > ($1.startsAt ?? .distantPast, $1.name)
+            }
+            return Severity(
+                name: severity, cssClass: "severity-\(Self.order.contains(severity) ? severity : "none")",
+                count: items.count,
+                alerts: items.map {
+                    Alert(
+                        name: $0.name, summary: $0.summary,
+                        since: $0.startsAt.map { "for \(Age.text(from: $0, to: now))" })
+                })
         }
         isQuiet = observed.value != nil && alerts.isEmpty
     }

@@ -33,7 +33,9 @@ struct PullRequestLink: Sendable {
 
 enum Formats {
     static func time(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
+        date.formatted(
+            .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(
+                .colon))
     }
 
     /// "0.4 s", "2 min 05 s"; nil while there is no end (nothing to show rather than an empty label).
@@ -43,7 +45,8 @@ enum Formats {
     }
 
     static func duration(seconds: Double) -> String {
-        seconds < 60 ? String(format: "%.1f s", seconds) : String(format: "%d min %02d s", Int(seconds) / 60, Int(seconds) % 60)
+        seconds < 60
+            ? String(format: "%.1f s", seconds) : String(format: "%d min %02d s", Int(seconds) / 60, Int(seconds) % 60)
     }
 }
 
@@ -82,12 +85,17 @@ struct RequestListModel: Sendable {
 
     init(page: RequestPage, query: RequestQuery, mineAsked: Bool = false, user: String? = nil) {
         mine = query.requestedBy != nil
-        mineNotice = mineAsked && user == nil ? "Homeport does not know who you are (nobody is signed in), so every request is listed." : nil
+        mineNotice =
+            mineAsked && user == nil
+            ? "Homeport does not know who you are (nobody is signed in), so every request is listed." : nil
         rows = page.requests.map { request in
-            Row(id: request.id, href: "/requests/\(request.id)", appName: request.appName, badge: StatusBadge(request.status),
+            Row(
+                id: request.id, href: "/requests/\(request.id)", appName: request.appName,
+                badge: StatusBadge(request.status),
                 engine: request.model.map { "\(request.engine) · \($0)" } ?? request.engine,
                 requestedBy: request.requestedBy ?? "anonymous", createdAt: Formats.time(request.createdAt),
-                duration: Formats.duration(from: request.createdAt, to: request.finishedAt), pullRequest: request.prURL.map(PullRequestLink.init))
+                duration: Formats.duration(from: request.createdAt, to: request.finishedAt),
+                pullRequest: request.prURL.map(PullRequestLink.init))
         }
         total = page.total
         isEmpty = page.total == 0
@@ -97,8 +105,13 @@ struct RequestListModel: Sendable {
         self.page = current
         pageCount = max(1, (page.total + query.pageSize - 1) / query.pageSize)
         func link(_ number: Int) -> String {
-            PortalURL.with(path: "/requests", [("status", query.status?.rawValue), ("q", query.text), ("mine", query.requestedBy == nil ? nil : "1"),
-                                                     ("page", number > 1 ? String(number) : nil)])
+            PortalURL.with(
+                path: "/requests",
+                [
+                    ("status", query.status?.rawValue), ("q", query.text),
+                    ("mine", query.requestedBy == nil ? nil : "1"),
+                    ("page", number > 1 ? String(number) : nil),
+                ])
         }
         previousHref = current > 1 ? link(current - 1) : nil
         nextHref = current < pageCount ? link(current + 1) : nil
@@ -188,21 +201,30 @@ struct RequestPageModel: Sendable {
         prompt = spec?.prompt ?? ""
         feedback = request.feedback
         failureReason = request.failureReason
-        self.events = events.map { Event(at: Formats.time($0.at), badge: StatusBadge($0.status), message: $0.message,
-                                          actedBy: $0.actedBy == RequestEvent.system ? nil : $0.actedBy) }
+        self.events = events.map {
+            Event(
+                at: Formats.time($0.at), badge: StatusBadge($0.status), message: $0.message,
+                actedBy: $0.actedBy == RequestEvent.system ? nil : $0.actedBy)
+        }
         self.attempts = attempts.map { attempt in
-            let tokens = [attempt.promptTokens.map { "\($0) prompt" }, attempt.outputTokens.map { "\($0) output" }].compactMap { $0 }
-            return Attempt(number: attempt.number, purpose: attempt.purpose, engine: attempt.model.map { "\(attempt.engine) · \($0)" } ?? attempt.engine,
-                           duration: attempt.durationMilliseconds.map { Formats.duration(seconds: Double($0) / 1000) },
-                           tokens: tokens.isEmpty ? nil : tokens.joined(separator: ", "),
-                           error: attempt.error, rawOutput: attempt.rawOutput, prompt: Self.readablePrompt(attempt.prompt))
+            let tokens = [attempt.promptTokens.map { "\($0) prompt" }, attempt.outputTokens.map { "\($0) output" }]
+                .compactMap { $0 }
+            return Attempt(
+                number: attempt.number, purpose: attempt.purpose,
+                engine: attempt.model.map { "\(attempt.engine) · \($0)" } ?? attempt.engine,
+                duration: attempt.durationMilliseconds.map { Formats.duration(seconds: Double($0) / 1000) },
+                tokens: tokens.isEmpty ? nil : tokens.joined(separator: ", "),
+                error: attempt.error, rawOutput: attempt.rawOutput, prompt: Self.readablePrompt(attempt.prompt))
         }
         hasAttempts = !attempts.isEmpty
         manifestHTML = request.manifest.map(SourceHighlight.yaml)
-        let decoded = request.findingsJSON.flatMap { try? JSONDecoder().decode([PolicyFinding].self, from: Data($0.utf8)) } ?? []
+        let decoded =
+            request.findingsJSON.flatMap { try? JSONDecoder().decode([PolicyFinding].self, from: Data($0.utf8)) } ?? []
         findings = decoded.map { finding in
-            Finding(severity: finding.severity.rawValue, isError: finding.severity == .error,
-                    place: [finding.object, finding.path].filter { !$0.isEmpty }.joined(separator: " "), message: finding.message)
+            Finding(
+                severity: finding.severity.rawValue, isError: finding.severity == .error,
+                place: [finding.object, finding.path].filter { !$0.isEmpty }.joined(separator: " "),
+                message: finding.message)
         }
         hasFindings = !findings.isEmpty
         pullRequest = request.prURL.map(PullRequestLink.init)
@@ -223,7 +245,9 @@ struct RequestPageModel: Sendable {
 
     /// The messages sent to the model, as "role: content" blocks.
     static func readablePrompt(_ json: String) -> String {
-        guard let messages = try? JSONDecoder().decode([[String: String]].self, from: Data(json.utf8)) else { return json }
+        guard let messages = try? JSONDecoder().decode([[String: String]].self, from: Data(json.utf8)) else {
+            return json
+        }
         return messages.map { "[\($0["role"] ?? "")]\n\($0["content"] ?? "")" }.joined(separator: "\n\n")
     }
 }

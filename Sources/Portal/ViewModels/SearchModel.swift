@@ -43,17 +43,29 @@ struct SearchModel: Sendable {
         self.text = text
         hasQuery = !text.isEmpty
         hits = results.hits.map { hit in
-            Hit(title: hit.title.map(Part.init), href: hit.document.href, kind: Self.label(hit.document.kind), detail: hit.document.detail,
+            Hit(
+                title: hit.title.map(Part.init), href: hit.document.href, kind: Self.label(hit.document.kind),
+                detail: hit.document.detail,
                 snippet: hit.snippet.map(Part.init), isExternal: hit.document.kind == "service")
         }
         let all = results.kindCounts.reduce(0) { $0 + $1.count }
-        kinds = [KindLink(label: "All", count: all, href: PortalURL.with(path: "/search", [("q", text)]), current: kind == nil)]
+        kinds =
+            [
+                KindLink(
+                    label: "All", count: all, href: PortalURL.with(path: "/search", [("q", text)]), current: kind == nil
+                )
+            ]
             + results.kindCounts.map { item in
-                KindLink(label: Self.label(item.kind), count: item.count,
-                         href: PortalURL.with(path: "/search", [("q", text), ("kind", item.kind)]), current: item.kind == kind)
+                KindLink(
+                    label: Self.label(item.kind), count: item.count,
+                    href: PortalURL.with(path: "/search", [("q", text), ("kind", item.kind)]),
+                    current: item.kind == kind)
             }
         let shown = results.hits.count < results.total ? "the best \(results.hits.count) of " : ""
-        summary = results.total == 0 ? "Nothing matches “\(text)”." : "Showing \(shown)\(results.total) result\(results.total == 1 ? "" : "s") for “\(text)”."
+        summary =
+            results.total == 0
+            ? "Nothing matches “\(text)”."
+            : "Showing \(shown)\(results.total) result\(results.total == 1 ? "" : "s") for “\(text)”."
     }
 
     static func label(_ kind: String) -> String {
@@ -69,17 +81,21 @@ struct SearchModel: Sendable {
 /// App requests as search documents, ranked with the same rules as the snapshot's.
 enum RequestSearch {
     static func documents(_ requests: [AppRequest]) -> SearchIndex {
-        SearchIndex(documents: requests.map { request in
-            let spec = try? JSONDecoder().decode(AppSpec.self, from: Data(request.specJSON.utf8))
-            return SearchDocument(
-                kind: "request", title: request.appName, href: "/requests/\(request.id)",
-                detail: "\(request.id) · \(request.status.rawValue)",
-                fields: [
-                    .init(request.appName, weight: 10, isQuotable: false), .init(request.id, weight: 8, isQuotable: false),
-                    .init(spec?.description ?? "", weight: 3), .init(spec?.prompt ?? "", weight: 2),
-                    .init([spec?.owner, spec?.image, request.requestedBy, request.prURL].compactMap { $0 }.joined(separator: " "), weight: 2),
-                ]
-            )
-        })
+        SearchIndex(
+            documents: requests.map { request in
+                let spec = try? JSONDecoder().decode(AppSpec.self, from: Data(request.specJSON.utf8))
+                return SearchDocument(
+                    kind: "request", title: request.appName, href: "/requests/\(request.id)",
+                    detail: "\(request.id) · \(request.status.rawValue)",
+                    fields: [
+                        .init(request.appName, weight: 10, isQuotable: false),
+                        .init(request.id, weight: 8, isQuotable: false),
+                        .init(spec?.description ?? "", weight: 3), .init(spec?.prompt ?? "", weight: 2),
+                        .init(
+                            [spec?.owner, spec?.image, request.requestedBy, request.prURL].compactMap { $0 }.joined(
+                                separator: " "), weight: 2),
+                    ]
+                )
+            })
     }
 }

@@ -41,9 +41,13 @@ struct ServiceHealthModel: Sendable {
         failure = latest.failure
         sparkline = Sparkline.points(window.samples.compactMap(\.latency), width: 100, height: 20)
         if let certificate = window.certificate, let days = certificate.daysLeft(now: now) {
-            let text = days < 0 ? "certificate expired \(-days) day\(days == -1 ? "" : "s") ago"
+            let text =
+                days < 0
+                ? "certificate expired \(-days) day\(days == -1 ? "" : "s") ago"
                 : days == 1 ? "certificate expires in 1 day" : "certificate expires in \(days) days"
-            self.certificate = Certificate(text: text, cssClass: "cert-\(CertificateUrgency.of(daysLeft: days).rawValue)", issuer: certificate.issuer)
+            self.certificate = Certificate(
+                text: text, cssClass: "cert-\(CertificateUrgency.of(daysLeft: days).rawValue)",
+                issuer: certificate.issuer)
         }
     }
 

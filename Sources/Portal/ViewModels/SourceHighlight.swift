@@ -7,7 +7,8 @@ import Markdown
 enum SourceHighlight {
     /// Multi-document YAML as HTML.
     static func yaml(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { yamlLine(Substring($0)) }.joined(separator: "\n")
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { yamlLine(Substring($0)) }.joined(
+            separator: "\n")
     }
 
     /// A unified diff (`git diff`) as HTML: file headers, hunks, added and removed lines, with the

@@ -16,7 +16,10 @@ struct UpstreamNotice: Sendable {
         }
         guard let failure = observed.failure else { return nil }
         if let fetchedAt = observed.fetchedAt {
-            self.init(text: "\(upstream) unreachable: \(failure.message). Showing the last known state, \(Age.text(from: fetchedAt, to: now)) old.", isError: true)
+            self.init(
+                text:
+                    "\(upstream) unreachable: \(failure.message). Showing the last known state, \(Age.text(from: fetchedAt, to: now)) old.",
+                isError: true)
         } else {
             self.init(text: "\(upstream) unreachable: \(failure.message).", isError: true)
         }

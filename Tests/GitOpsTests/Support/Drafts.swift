@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GitOps
 
 /// The draft a new-app request produces, and helpers shared by the provider tests.
@@ -54,7 +55,9 @@ enum Drafts {
 let fastRetry = RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05, maxRateLimitWait: 0)
 
 /// The error an operation throws, or nil when it succeeds.
-func failure<T>(_ operation: () async throws -> T, sourceLocation: SourceLocation = #_sourceLocation) async -> GitProviderError? {
+func failure<T>(_ operation: () async throws -> T, sourceLocation: SourceLocation = #_sourceLocation) async
+    -> GitProviderError?
+{
     do {
         _ = try await operation()
         return nil
@@ -82,7 +85,9 @@ func expectNoLeak(
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
     for error in errors {
-        #expect(!error.message.contains(secret), "error message leaks the token: \(error.message)", sourceLocation: sourceLocation)
+        #expect(
+            !error.message.contains(secret), "error message leaks the token: \(error.message)",
+            sourceLocation: sourceLocation)
         #expect(!error.description.contains(secret), sourceLocation: sourceLocation)
     }
     for line in traces {

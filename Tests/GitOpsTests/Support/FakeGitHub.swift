@@ -23,7 +23,8 @@ actor FakeGitHub: FakeForge {
     var pulls: [Pull] = []
     private var counter = 0
 
-    init(owner: String = "homelab", name: String = "platform", files: [String: String] = ["README.md": "# platform\n"]) {
+    init(owner: String = "homelab", name: String = "platform", files: [String: String] = ["README.md": "# platform\n"])
+    {
         self.owner = owner
         self.name = name
         let root = "1000000000000000000000000000000000000001"
@@ -51,7 +52,8 @@ actor FakeGitHub: FakeForge {
         refs[branch] = newCommit(tree)
     }
 
-    func seedPull(head: String, base: String = "main", title: String = "Earlier attempt", state: String = "open") -> Int {
+    func seedPull(head: String, base: String = "main", title: String = "Earlier attempt", state: String = "open") -> Int
+    {
         let number = 1347 + pulls.count
         pulls.append(Pull(number: number, title: title, body: "", head: head, base: base, state: state))
         return number
@@ -92,9 +94,9 @@ actor FakeGitHub: FakeForge {
 
     private func blobSHA(_ bytes: [UInt8]) -> String {
         // Not git's hash, but stable per content: enough for the sha round trip.
-        var hash: UInt64 = 1469598103934665603
+        var hash: UInt64 = 1_469_598_103_934_665_603
         for byte in bytes {
-            hash = (hash ^ UInt64(byte)) &* 1099511628211
+            hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211
         }
         return String(format: "b%023x%016llx", bytes.count, hash)
     }
@@ -126,12 +128,15 @@ actor FakeGitHub: FakeForge {
             return .json(422, fixture("github/error-reference-already-exists.json"))
         }
         guard trees[sha] != nil else {
-            return .json(422, ["message": "Object does not exist", "documentation_url": "https://docs.github.com/rest"])
+            return .json(
+                422, ["message": "Object does not exist", "documentation_url": "https://docs.github.com/rest"])
         }
         refs[branch] = sha
         var created = fixture("github/create-a-reference.json")
         created = refBody(branch, sha).merging(into: created)
-        return .json(201, created, headers: ["Location": "https://api.github.com/repos/\(owner)/\(name)/git/refs/heads/\(branch)"])
+        return .json(
+            201, created,
+            headers: ["Location": "https://api.github.com/repos/\(owner)/\(name)/git/refs/heads/\(branch)"])
     }
 
     private func contentBody(_ path: String, _ bytes: [UInt8], template: JSONValue) -> JSONValue {
@@ -154,7 +159,7 @@ actor FakeGitHub: FakeForge {
 
     private func putContent(_ path: String, _ body: JSONValue?) -> FakeResponse {
         guard let branch = body?["branch"]?.string, let message = body?["message"]?.string, !message.isEmpty,
-              let encoded = body?["content"]?.string, let data = Data(base64Encoded: encoded)
+            let encoded = body?["content"]?.string, let data = Data(base64Encoded: encoded)
         else {
             return .json(422, ["message": "Invalid request.", "documentation_url": "https://docs.github.com/rest"])
         }
@@ -165,9 +170,19 @@ actor FakeGitHub: FakeForge {
         let existing = tree[path]
         switch (existing, body?["sha"]?.string) {
         case (.some, nil):
-            return .json(422, ["message": "Invalid request.\n\n\"sha\" wasn't supplied.", "documentation_url": "https://docs.github.com/rest"])
+            return .json(
+                422,
+                [
+                    "message": "Invalid request.\n\n\"sha\" wasn't supplied.",
+                    "documentation_url": "https://docs.github.com/rest",
+                ])
         case (.some(let bytes), .some(let sha)) where sha != blobSHA(bytes):
-            return .json(409, ["message": .string("\(path) does not match \(sha)"), "documentation_url": "https://docs.github.com/rest"])
+            return .json(
+                409,
+                [
+                    "message": .string("\(path) does not match \(sha)"),
+                    "documentation_url": "https://docs.github.com/rest",
+                ])
         default:
             break
         }
@@ -213,20 +228,25 @@ actor FakeGitHub: FakeForge {
     }
 
     private func createPull(_ body: JSONValue?) -> FakeResponse {
-        guard let title = body?["title"]?.string, let head = body?["head"]?.string, let base = body?["base"]?.string else {
+        guard let title = body?["title"]?.string, let head = body?["head"]?.string, let base = body?["base"]?.string
+        else {
             return .json(422, ["message": "Validation Failed", "documentation_url": "https://docs.github.com/rest"])
         }
         if pulls.contains(where: { $0.head == head && $0.base == base && $0.state == "open" }) {
             return .json(422, fixture("github/error-pull-request-already-exists.json"))
         }
         guard refs[head] != nil, refs[base] != nil else {
-            return .json(422, [
-                "message": "Validation Failed",
-                "errors": [["resource": "PullRequest", "field": "head", "code": "invalid"]],
-                "documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
-            ])
+            return .json(
+                422,
+                [
+                    "message": "Validation Failed",
+                    "errors": [["resource": "PullRequest", "field": "head", "code": "invalid"]],
+                    "documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
+                ])
         }
-        let pull = Pull(number: 1347 + pulls.count, title: title, body: body?["body"]?.string ?? "", head: head, base: base, state: "open")
+        let pull = Pull(
+            number: 1347 + pulls.count, title: title, body: body?["body"]?.string ?? "", head: head, base: base,
+            state: "open")
         pulls.append(pull)
         return .json(201, pullBody(pull))
     }

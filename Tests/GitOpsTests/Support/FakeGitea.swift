@@ -25,7 +25,10 @@ actor FakeGitea: FakeForge {
     /// Page size limit, like Gitea's `[api] MAX_RESPONSE_ITEMS`.
     let maxPageSize: Int
 
-    init(owner: String = "homelab", name: String = "platform", files: [String: String] = ["README.md": "# platform\n"], maxPageSize: Int = 50) {
+    init(
+        owner: String = "homelab", name: String = "platform", files: [String: String] = ["README.md": "# platform\n"],
+        maxPageSize: Int = 50
+    ) {
         self.owner = owner
         self.name = name
         self.maxPageSize = maxPageSize
@@ -92,9 +95,9 @@ actor FakeGitea: FakeForge {
     }
 
     private func blobSHA(_ bytes: [UInt8]) -> String {
-        var hash: UInt64 = 1469598103934665603
+        var hash: UInt64 = 1_469_598_103_934_665_603
         for byte in bytes {
-            hash = (hash ^ UInt64(byte)) &* 1099511628211
+            hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211
         }
         return String(format: "a%023x%016llx", bytes.count, hash)
     }
@@ -168,7 +171,7 @@ actor FakeGitea: FakeForge {
         var changed: [String] = []
         for operation in operations {
             guard let path = operation["path"]?.string, let kind = operation["operation"]?.string,
-                  let encoded = operation["content"]?.string, let data = Data(base64Encoded: encoded)
+                let encoded = operation["content"]?.string, let data = Data(base64Encoded: encoded)
             else {
                 return error(422, "illegal base64 data")
             }
@@ -179,10 +182,17 @@ actor FakeGitea: FakeForge {
                 }
             case "update":
                 guard let existing = tree[path] else {
-                    return .json(404, ["message": .string("repository file does not exist [path: \(path)]"), "url": "https://gitea.homelab.local/api/swagger"])
+                    return .json(
+                        404,
+                        [
+                            "message": .string("repository file does not exist [path: \(path)]"),
+                            "url": "https://gitea.homelab.local/api/swagger",
+                        ])
                 }
                 guard operation["sha"]?.string == blobSHA(existing) else {
-                    return error(422, "sha does not match [given: \(operation["sha"]?.string ?? ""), expected: \(blobSHA(existing))]")
+                    return error(
+                        422,
+                        "sha does not match [given: \(operation["sha"]?.string ?? ""), expected: \(blobSHA(existing))]")
                 }
             default:
                 return error(422, "unsupported operation \(kind)")
@@ -232,7 +242,8 @@ actor FakeGitea: FakeForge {
     }
 
     private func createPull(_ body: JSONValue?) -> FakeResponse {
-        guard let title = body?["title"]?.string, let head = body?["head"]?.string, let base = body?["base"]?.string else {
+        guard let title = body?["title"]?.string, let head = body?["head"]?.string, let base = body?["base"]?.string
+        else {
             return error(422, "[Head]: Required")
         }
         if let existing = pulls.first(where: { $0.head == head && $0.base == base && $0.state == "open" }) {
@@ -245,7 +256,9 @@ actor FakeGitea: FakeForge {
         guard refs[head] != nil, refs[base] != nil else {
             return .json(404, fixture("gitea/error-not-found.json"))
         }
-        let pull = Pull(number: pulls.count + 1, title: title, body: body?["body"]?.string ?? "", head: head, base: base, state: "open")
+        let pull = Pull(
+            number: pulls.count + 1, title: title, body: body?["body"]?.string ?? "", head: head, base: base,
+            state: "open")
         pulls.append(pull)
         return .json(201, pullBody(pull))
     }

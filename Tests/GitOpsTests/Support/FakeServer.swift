@@ -1,7 +1,7 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
 import Logging
 import NIOCore
 import Testing
@@ -14,7 +14,8 @@ struct ForgeTests {}
 
 /// The repository's root folder (for `Tests/Fixtures`).
 let repositoryRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .path
 
 let quietLogger: Logger = {
     var logger = Logger(label: "gitops-tests")
@@ -89,7 +90,8 @@ extension FakeForge {
         body: JSONValue? = nil,
         times: Int = 1
     ) {
-        faults.append(Fault(method: method, pathContains: path, status: status, headers: headers, body: body, remaining: times))
+        faults.append(
+            Fault(method: method, pathContains: path, status: status, headers: headers, body: body, remaining: times))
     }
 
     func handle(_ request: RecordedRequest) -> FakeResponse {
@@ -190,8 +192,12 @@ func closedPort() throws -> Int {
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     address.sin_port = 0
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+    _ = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+    }
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+    }
     return Int(UInt16(bigEndian: address.sin_port))
 }
 

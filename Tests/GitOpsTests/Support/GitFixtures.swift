@@ -49,7 +49,8 @@ func git(_ args: [String], in directory: String) throws -> String {
     let errors = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
-        throw GitFailure(description: "git \(args.joined(separator: " ")) failed: \(String(decoding: errors, as: UTF8.self))")
+        throw GitFailure(
+            description: "git \(args.joined(separator: " ")) failed: \(String(decoding: errors, as: UTF8.self))")
     }
     var text = String(decoding: data, as: UTF8.self)
     while text.hasSuffix("\n") {
