@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "homeport",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "homeport", targets: ["homeport"])
     ],
@@ -31,13 +31,14 @@ let package = Package(
 
         // Who a request comes from (auth modes, token hashes, trusted proxies); pure, no server.
         .target(name: "Auth"),
-        .target(name: "Config", dependencies: ["YAML", "Auth"]),
-        .target(name: "Platform", dependencies: ["YAML", "Markdown"]),
+        .target(name: "DNSNames"),
+        .target(name: "Config", dependencies: ["YAML", "Auth", "DNSNames"]),
+        .target(name: "Platform", dependencies: ["YAML", "Markdown", "DNSNames"]),
         // statfs(2), which Swift's Glibc module lacks: the data folder's file system type.
         .target(name: "CFileSystem"),
         .target(name: "Store", dependencies: ["CFileSystem", .product(name: "GRDB", package: "GRDB.swift")]),
         // Creating apps: manifest checks, model and Git provider clients, and the flow that ties them.
-        .target(name: "Manifests", dependencies: ["YAML"]),
+        .target(name: "Manifests", dependencies: ["YAML", "DNSNames"]),
         .target(name: "Ollama", dependencies: ["HTTPClient"]),
         .target(name: "GitOps", dependencies: ["HTTPClient"]),
         // Live platform status: service checks and the Kubernetes, Prometheus, Alertmanager and Argo CD pollers.
@@ -46,14 +47,15 @@ let package = Package(
         .target(
             name: "Provisioning",
             dependencies: [
-                "Manifests", "Ollama", "GitOps", "Store", "Platform", "YAML",
+                "Manifests", "Ollama", "GitOps", "Store", "Platform", "YAML", "DNSNames",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "Portal",
             dependencies: [
-                "Config", "Auth", "Platform", "Store", "Provisioning", "Status", "Zlib", "Markdown",
+                "Config", "Auth", "Platform", "Store", "Provisioning", "Status", "Zlib", "Markdown", "Manifests",
+                "GitOps", "Ollama", "HTTPClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -66,12 +68,15 @@ let package = Package(
         .executableTarget(
             name: "homeport",
             dependencies: [
-                "Portal",
+                "Portal", "Config", "Platform", "Store", "Manifests", "YAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
-        // Fake Ollama, GitHub and Gitea servers on 127.0.0.1, shared by the test targets.
+        // Fakes on 127.0.0.1 shared by the test targets: Ollama, the Kubernetes/Prometheus/Alertmanager/Argo CD
+        // APIs and TLS servers. The GitHub and Gitea fakes live in Tests/GitOpsTests/Support.
         .target(
             name: "FakeUpstreams",
             dependencies: [
@@ -81,12 +86,13 @@ let package = Package(
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
+        .testTarget(name: "ZlibTests", dependencies: ["Zlib", "CZlib"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Auth"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
         // Seeded fuzzing of the YAML and Markdown wrappers and the model-output extraction.
         .testTarget(name: "FuzzTests", dependencies: ["YAML", "Markdown", "Manifests"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML"]),
         .testTarget(
             name: "StatusTests",
@@ -97,26 +103,33 @@ let package = Package(
         .testTarget(
             name: "OllamaTests",
             dependencies: [
-                "Ollama", "HTTPClient", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "Ollama", "HTTPClient", "FakeUpstreams", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "GitOpsTests",
             dependencies: [
-                "GitOps", "HTTPClient", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "GitOps", "HTTPClient", "FakeUpstreams", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .testTarget(
             name: "ProvisioningTests",
             dependencies: [
-                "Provisioning", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "Provisioning", "GitOps", "Manifests", "Ollama", "Store", "YAML", "FakeUpstreams",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Runs the built `homeport` executable, as users and scripts do.
         .testTarget(
             name: "homeportTests",
             dependencies: [
-                "homeport", "HTTPClient", "FakeUpstreams", "Store",
+                "homeport", "HTTPClient", "FakeUpstreams", "Store", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
@@ -124,8 +137,11 @@ let package = Package(
         .testTarget(
             name: "PortalTests",
             dependencies: [
-                "Portal", "Auth", "HTTPClient", "Provisioning", "GitOps", "Ollama", "Store", "Status", "FakeUpstreams",
+                "Portal", "Auth", "Config", "Platform", "HTTPClient", "Provisioning", "GitOps", "Ollama", "Store",
+                "Status", "FakeUpstreams", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),

@@ -1,4 +1,5 @@
 import Auth
+import DNSNames
 import Foundation
 import YAML
 
@@ -194,7 +195,7 @@ struct Setting: Sendable {
         optionalPath("gitops.gitea.token_file", \.gitops.gitea.tokenFile),
         text("policy.namespace", \.policy.namespace),
         list("policy.ingress_domains", \.policy.ingressDomains, atLeastOne: true) { domain throws(SettingError) in
-            guard isDNSName(domain) else {
+            guard DNSName.isHostname(domain) else {
                 throw SettingError(reason: "'\(domain)' is not a domain name (lowercase letters, digits, '-' and '.')")
             }
         },
@@ -208,7 +209,7 @@ struct Setting: Sendable {
             }
         },
         list("policy.storage_classes", \.policy.storageClasses, atLeastOne: false) { name throws(SettingError) in
-            guard isDNSName(name) else {
+            guard DNSName.isHostname(name) else {
                 throw SettingError(
                     reason: "'\(name)' is not a storage class name (lowercase letters, digits, '-' and '.')")
             }
@@ -322,16 +323,6 @@ struct Setting: Sendable {
             for item in items { try check(item) }
             config[keyPath: keyPath] = items
         }
-    }
-
-    /// Lowercase letters, digits, '-' and '.', in labels that start and end with a letter or digit.
-    private static func isDNSName(_ text: String) -> Bool {
-        text.count <= 253
-            && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-                guard let first = label.first, let last = label.last, first != "-", last != "-", label.count <= 63
-                else { return false }
-                return label.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
-            }
     }
 
     private static func optionalText(_ path: String, _ keyPath: WritableKeyPath<HomeportConfig, String> & Sendable)

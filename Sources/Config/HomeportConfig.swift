@@ -10,6 +10,8 @@ public struct HomeportConfig: Sendable, Equatable {
     public var dataDir = ".homeport"
     /// Accept a `dataDir` on a network file system (NFS, SMB), where SQLite's locking is unreliable.
     public var dataDirAllowNetworkFS = false
+    /// The database file inside `dataDir`: `serve`, `migrate` and `backup` open this one path.
+    public var databasePath: String { dataDir + "/homeport.sqlite" }
     /// Folder holding `Templates/`, `Public/` and `migrations/`; `load` fills it in when the
     /// configuration leaves it empty (see `ResourceLocation`).
     public var resourcesDir = ""

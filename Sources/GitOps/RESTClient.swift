@@ -129,7 +129,7 @@ struct RESTClient: Sendable {
                         try await pause(wait, while: shown)
                         continue
                     }
-                    let reset = limit.map { " (resets in \(Self.seconds($0)))" } ?? ""
+                    let reset = limit.map { " (resets in \(secondsText($0)))" } ?? ""
                     throw GitProviderError(
                         kind: .rateLimited,
                         message: "\(service) rate limit exceeded for \(shown) (\(status))\(reset)",
@@ -291,10 +291,6 @@ struct RESTClient: Sendable {
             503: "Service Unavailable", 504: "Gateway Timeout",
         ]
         return reasons[status].map { "\(status) \($0)" } ?? "\(status)"
-    }
-
-    static func seconds(_ value: Double) -> String {
-        "\(Int(value.rounded(.up))) s"
     }
 }
 

@@ -13,7 +13,7 @@ import Store
 /// Builds the portal from its configuration: opens and migrates the database, loads the platform,
 /// wires the new-app flow and the router.
 public func buildApplication(config: HomeportConfig, logger: Logger) async throws -> some ApplicationProtocol {
-    let database = try HomeportDatabase(path: config.dataDir + "/homeport.sqlite")
+    let database = try HomeportDatabase(path: config.databasePath)
     let applied = try database.migrate(folder: config.resourcesDir + "/migrations")
     if !applied.isEmpty {
         logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"])

@@ -1,3 +1,4 @@
+import DNSNames
 import Foundation
 import Manifests
 
@@ -48,7 +49,7 @@ public enum AppSpecValidator {
         let name = value("app_name")
         if name.isEmpty {
             errors["app_name"] = "Give the app a name."
-        } else if !isDNSLabel(name) {
+        } else if !DNSName.isLabel(name) {
             errors["app_name"] =
                 "Use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (a DNS-1123 label)."
         } else if context.componentNames.contains(name) {
@@ -89,7 +90,7 @@ public enum AppSpecValidator {
 
         // An empty host follows the name; a bad name is reported once, on its own field.
         let host = value("host").isEmpty ? "\(name).\(context.hostDomain)" : value("host").lowercased()
-        if !value("host").isEmpty || errors["app_name"] == nil, !isDNSName(host) {
+        if !value("host").isEmpty || errors["app_name"] == nil, !DNSName.isHostname(host) {
             errors["host"] = "\(host) is not a host name (lowercase letters, digits, '-' and '.')."
         }
 
@@ -159,20 +160,6 @@ public enum AppSpecValidator {
         }
         guard variables.count <= 50 else { return .failure(Message(text: "Use at most 50 variables.")) }
         return .success(variables)
-    }
-
-    /// DNS-1123 label: what Kubernetes requires of a name used for a Service.
-    public static func isDNSLabel(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard (1...63).contains(bytes.count), isLowerAlnum(bytes.first!), isLowerAlnum(bytes.last!) else {
-            return false
-        }
-        return bytes.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
-    }
-
-    static func isDNSName(_ text: String) -> Bool {
-        text.utf8.count <= 253
-            && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isDNSLabel(String($0)) }
     }
 
     static func isVolumeSize(_ text: String) -> Bool {

@@ -78,7 +78,7 @@ extension UpstreamFailure {
     /// A transport failure: "timed out after 5 s", "TLS failure: SSL certificate problem: ...".
     public init(_ error: HTTPClientError, timeout: Double) {
         switch error.kind {
-        case .timeout: self.init("timed out after \(Self.seconds(timeout)) s")
+        case .timeout: self.init("timed out after \(secondsText(timeout))")
         case .tls: self.init(error.description)
         default: self.init("\(error.kind.rawValue): \(error.message)")
         }
@@ -88,11 +88,6 @@ extension UpstreamFailure {
     init(status: Int, body: String) {
         let detail = body.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200)
         self.init(detail.isEmpty ? "HTTP \(status)" : "HTTP \(status): \(detail)")
-    }
-
-    /// `5.0` as "5", `0.5` as "0.5".
-    static func seconds(_ value: Double) -> String {
-        value.rounded() == value && abs(value) < 1e9 ? String(Int(value)) : String(value)
     }
 }
 

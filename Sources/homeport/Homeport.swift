@@ -59,7 +59,7 @@ struct Serve: AsyncParsableCommand {
         let config = try options.load()
         try config.checkDataDirectory()
         let logger = makeLogger(level: config.log.level)
-        let database = try HomeportDatabase(path: config.dataDir + "/homeport.sqlite")
+        let database = try HomeportDatabase(path: config.databasePath)
         let applied = try database.migrate(folder: config.resourcesDir + "/migrations")
         if !applied.isEmpty {
             logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"])
@@ -110,7 +110,7 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let config = try options.load()
         try config.checkDataDirectory()
-        let database = try HomeportDatabase(path: config.dataDir + "/homeport.sqlite")
+        let database = try HomeportDatabase(path: config.databasePath)
         let applied = try database.migrate(folder: config.resourcesDir + "/migrations")
         print(applied.isEmpty ? "database is up to date" : "applied \(applied.joined(separator: ", "))")
     }
@@ -128,7 +128,7 @@ struct Backup: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
-        let source = config.dataDir + "/homeport.sqlite"
+        let source = config.databasePath
         guard FileManager.default.fileExists(atPath: source) else {
             throw ValidationError("no database at \(source); nothing to back up")
         }

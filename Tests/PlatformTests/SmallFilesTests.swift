@@ -20,6 +20,21 @@ struct SmallFilesTests {
     }
 
     @Test(
+        "a machine name that is not a host name is refused; the good one next to it loads",
+        arguments: ["a..b", ".box", "box.", "Box", "-box", String(repeating: "x", count: 64) + ".lan"])
+    func inventoryMachineNames(_ name: String) throws {
+        let root = try temporaryPlatform([
+            "platform/inventory.yaml": "hardware:\n  - {name: \"\(name)\", cpu: 4}\n  - {name: good-box.lan, cpu: 2}\n"
+        ])
+        let snapshot = try loadPlatform(root)
+        #expect(
+            snapshot.problems.filter { $0.file == "platform/inventory.yaml" }.map(\.reason) == [
+                "hardware entry needs a name of lowercase letters, digits, '-' and '.'"
+            ])
+        #expect(snapshot.inventory.hardware.map(\.name) == ["good-box.lan"])
+    }
+
+    @Test(
         "inventory numbers that are not finite, or absurdly large, are refused with the reason",
         arguments: [".inf", ".nan", "1e308"])
     func inventoryNonFinite(_ value: String) throws {

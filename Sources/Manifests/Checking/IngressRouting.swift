@@ -1,3 +1,4 @@
+import DNSNames
 import YAML
 
 /// What an Ingress may claim on the shared ingress controller: its own host names, under an
@@ -45,7 +46,7 @@ enum IngressRouting {
             findings.error(
                 "wildcard host '\(host)' claims every name under \(host.dropFirst(2)), other services' included; name the app's own host",
                 in: object, at: path)
-        } else if !DNSNames.isSubdomain(host) {
+        } else if !DNSName.isHostname(host) {
             findings.error(
                 "host '\(host)' is not a DNS name (lowercase letters, digits, '-' and '.')", in: object, at: path)
         } else if !policy.ingressDomains.contains(where: { host.hasSuffix("." + $0.lowercased()) }) {

@@ -1,3 +1,4 @@
+import DNSNames
 import YAML
 
 /// Checks model (or template) output before any pull request: extraction, size caps, parsing,
@@ -12,7 +13,7 @@ public enum ManifestChecker {
     /// - `appName` labels every object and names the unnamed ones; it must be a DNS-1123 label.
     public static func check(_ text: String, appName: String, policy: ManifestPolicy) -> ManifestReport {
         var findings = Findings()
-        if !DNSNames.isLabel(appName) {
+        if !DNSName.isLabel(appName) {
             findings.error("app name '\(appName)' is not a DNS-1123 label")
         }
         guard withinSizeCap(text, policy: policy, findings: &findings) else {

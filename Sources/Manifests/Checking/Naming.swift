@@ -1,3 +1,4 @@
+import DNSNames
 import YAML
 
 /// Names objects the model left unnamed and checks the names it gave.
@@ -25,11 +26,11 @@ struct Naming {
         }
         let namePath = FieldPath(["metadata", "name"])
         if let name = object.name {
-            if !DNSNames.isSubdomain(name) {
+            if !DNSName.isSubdomain(name) {
                 findings.error(
                     "name '\(name)' is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)",
                     in: object, at: namePath)
-            } else if kind == "Service", !DNSNames.isLabel(name) {
+            } else if kind == "Service", !DNSName.isLabel(name) {
                 findings.error(
                     "Service name '\(name)' is not a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)",
                     in: object, at: namePath)

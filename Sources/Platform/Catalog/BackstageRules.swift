@@ -12,24 +12,6 @@ enum BackstageRules {
         }
     }
 
-    /// `metadata.namespace`: a DNS label (lowercase alphanumerics and `-`, at most 63).
-    static func isValidNamespace(_ namespace: String) -> Bool {
-        let bytes = Array(namespace.utf8)
-        guard (1...63).contains(bytes.count), isLowerAlphanumeric(bytes.first!), isLowerAlphanumeric(bytes.last!) else {
-            return false
-        }
-        return bytes.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }
-    }
-
-    /// Machine and node names in the inventory: a DNS name (lowercase letters, digits, `-` and
-    /// `.`, at most 253), as Kubernetes requires of node names.
-    static func isValidDNSName(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard (1...253).contains(bytes.count), isLowerAlphanumeric(bytes.first!), isLowerAlphanumeric(bytes.last!)
-        else { return false }
-        return bytes.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
-    }
-
     /// `kind`: a letter, then letters and digits.
     static func isValidKind(_ kind: String) -> Bool {
         let bytes = Array(kind.utf8)

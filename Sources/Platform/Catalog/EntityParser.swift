@@ -1,3 +1,4 @@
+import DNSNames
 import Markdown
 import YAML
 
@@ -69,7 +70,7 @@ struct EntityParser {
             )
         }
         let namespace = try optionalString(metadata, "namespace", prefix: "metadata.") ?? EntityRef.defaultNamespace
-        guard BackstageRules.isValidNamespace(namespace) else {
+        guard DNSName.isLabel(namespace) else {
             throw Failure(
                 line: metadata["namespace"]!.mark.line,
                 reason:

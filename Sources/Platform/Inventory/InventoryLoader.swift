@@ -1,3 +1,4 @@
+import DNSNames
 import YAML
 
 /// Reads `platform/inventory.yaml`: `hardware:` and `nodes:` lists.
@@ -59,7 +60,7 @@ enum InventoryLoader {
     private static func namedRecord(_ item: YAMLNode, kind: String, file: String, problems: inout [LoadProblem]) -> (
         YAMLRecord, String
     )? {
-        guard let name = item["name"]?.string, BackstageRules.isValidDNSName(name) else {
+        guard let name = item["name"]?.string, DNSName.isHostname(name) else {
             problems.append(
                 LoadProblem(
                     file: file, line: item.mark.line,

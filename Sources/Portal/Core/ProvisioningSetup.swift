@@ -87,21 +87,12 @@ func forgeToken(
     _ forge: HomeportConfig.GitOps.Forge, key: String,
     environment: [String: String] = ProcessInfo.processInfo.environment
 ) throws -> String {
-    if !forge.tokenFile.isEmpty {
-        guard let text = try? String(contentsOfFile: forge.tokenFile, encoding: .utf8),
-            !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-        else {
-            throw ProviderConfigurationError(
-                description: "gitops.\(key).token_file: cannot read a token from \(forge.tokenFile)")
-        }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let source = SecretSource(fileKey: "gitops.\(key).token_file", file: forge.tokenFile, variable: forge.tokenEnv)
+    do {
+        return try source.read(environment: environment)
+    } catch {
+        throw ProviderConfigurationError(description: "gitops.\(key): \(error)")
     }
-    guard let token = environment[forge.tokenEnv], !token.isEmpty else {
-        throw ProviderConfigurationError(
-            description:
-                "gitops.\(key): no token; set the environment variable \(forge.tokenEnv) or gitops.\(key).token_file")
-    }
-    return token
 }
 
 /// The Git provider `gitops.provider` names; a missing token or repository stops the start.

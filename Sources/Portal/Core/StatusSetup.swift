@@ -36,18 +36,12 @@ func makeStatusMonitor(
         let argocd = config.argocd
         settings.argocd = ArgoCDClient(url: argocd.url, caFile: caFile, timeout: timeout, metrics: metrics, http: http)
         {
-            if !argocd.tokenFile.isEmpty {
-                guard let text = try? String(contentsOfFile: argocd.tokenFile, encoding: .utf8),
-                    !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-                else {
-                    throw UpstreamFailure("cannot read a token from \(argocd.tokenFile) (argocd.token_file)")
-                }
-                return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let source = SecretSource(fileKey: "argocd.token_file", file: argocd.tokenFile, variable: argocd.tokenEnv)
+            do {
+                return try source.read(environment: environment)
+            } catch {
+                throw UpstreamFailure("\(error)")
             }
-            guard let token = environment[argocd.tokenEnv], !token.isEmpty else {
-                throw UpstreamFailure("no token: set the environment variable \(argocd.tokenEnv) or argocd.token_file")
-            }
-            return token
         }
     }
     return StatusMonitor(settings: settings, metrics: metrics, logger: logger) {

@@ -3,7 +3,6 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import NIOCore
 import Testing
 
 /// The HTTP provider suites run one test at a time. In this sandbox (gVisor), concurrent libcurl
