@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Runs the real `git` binary with Foundation's `Process`, off Swift's cooperative pool.
 ///
@@ -192,16 +193,18 @@ struct GitCommand: Sendable {
 }
 
 /// What the reader threads of one command collect.
-private final class Collected: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _stderr = Data()
-    private var _timedOut = false
+private final class Collected: Sendable {
+    private struct State {
+        var stderr = Data()
+        var timedOut = false
+    }
+    private let state = Mutex(State())
 
-    var stderr: Data { lock.withLock { _stderr } }
-    var timedOut: Bool { lock.withLock { _timedOut } }
+    var stderr: Data { state.withLock { $0.stderr } }
+    var timedOut: Bool { state.withLock { $0.timedOut } }
 
-    func setStderr(_ data: Data) { lock.withLock { _stderr = data } }
-    func markTimedOut() { lock.withLock { _timedOut = true } }
+    func setStderr(_ data: Data) { state.withLock { $0.stderr = data } }
+    func markTimedOut() { state.withLock { $0.timedOut = true } }
 }
 
 /// Serializes the git provider's operations within this process (first-use import, ref updates).

@@ -1,6 +1,7 @@
 import CCurl
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Every outbound HTTP call Homeport makes goes through this libcurl client.
 ///
@@ -90,6 +91,12 @@ public struct CurlHTTPClient: Sendable {
     private static func perform(
         _ request: UpstreamRequest, trust: TLSTrust, streaming: Streaming?, cancellation: CancellationFlag
     ) -> Result<UpstreamResponse, HTTPClientError> {
+        // libcurl writes a failure's text into this buffer during curl_easy_perform and keeps the
+        // pointer until the handle is cleaned up, so it is allocated before the handle and freed
+        // after it (defers run in reverse order).
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        defer { errorBuffer.deallocate() }
         guard let handle = curl_easy_init() else {
             return .failure(HTTPClientError(kind: .other, message: "curl_easy_init failed"))
         }
@@ -98,7 +105,6 @@ public struct CurlHTTPClient: Sendable {
         let transfer = Transfer(handle: handle, streaming: streaming, cancellation: cancellation)
         let transferPointer = Unmanaged.passRetained(transfer)
         defer { transferPointer.release() }
-        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
@@ -108,13 +114,17 @@ public struct CurlHTTPClient: Sendable {
         // libcurl adds "Expect: 100-continue" to larger bodies; upstreams gain nothing from the extra round trip.
         headerList = curl_slist_append(headerList, "Expect:")
 
-        let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
+        let code: CURLcode = {
             hp_setopt_string(handle, CURLOPT_URL, request.url)
+            // Only HTTP(S), whatever the URL says: no file://, gopher://, dict:// from a
+            // configured or user-influenced address, and none through a redirect either.
+            hp_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+            hp_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
             hp_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
             hp_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
             hp_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
             hp_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
-            hp_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorPointer.baseAddress)
+            hp_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
             hp_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
             if let caBundle = request.caBundlePath {
                 hp_setopt_string(handle, CURLOPT_CAINFO, caBundle)
@@ -169,14 +179,14 @@ public struct CurlHTTPClient: Sendable {
                 }, transferPointer.toOpaque())
             transfer.start()
             return curl_easy_perform(handle)
-        }
+        }()
 
         if code != CURLE_OK && !transfer.stoppedByConsumer {
             // Our callbacks ended the transfer (CURLE_ABORTED_BY_CALLBACK or CURLE_WRITE_ERROR): say why.
             if let failure = transfer.failure {
                 return .failure(failure)
             }
-            let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             let kind = Self.kind(of: code)
             var limit: HTTPClientError.TimeoutLimit?
@@ -246,20 +256,15 @@ private struct Streaming: Sendable {
 }
 
 /// Set from the task's cancellation handler, read on the transfer's thread.
-private final class CancellationFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cancelled = false
+private final class CancellationFlag: Sendable {
+    private let cancelled = Atomic<Bool>(false)
 
     func cancel() {
-        lock.lock()
-        cancelled = true
-        lock.unlock()
+        cancelled.store(true, ordering: .relaxed)
     }
 
     var isCancelled: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return cancelled
+        cancelled.load(ordering: .relaxed)
     }
 }
 
@@ -335,12 +340,12 @@ private final class Transfer {
         if let lastByteAt {
             if let idle = streaming.idleTimeout, Self.seconds(from: lastByteAt, to: now) >= idle {
                 failure = HTTPClientError(
-                    kind: .timeout, message: "stalled: nothing for \(Self.format(idle)) s", timeoutLimit: .idle)
+                    kind: .timeout, message: "stalled: nothing for \(secondsText(idle))", timeoutLimit: .idle)
                 return false
             }
         } else if let first = streaming.firstByteTimeout, Self.seconds(from: startedAt, to: now) >= first {
             failure = HTTPClientError(
-                kind: .timeout, message: "no response within \(Self.format(first)) s", timeoutLimit: .firstByte)
+                kind: .timeout, message: "no response within \(secondsText(first))", timeoutLimit: .firstByte)
             return false
         }
         return true
@@ -348,10 +353,5 @@ private final class Transfer {
 
     private static func seconds(from start: UInt64, to end: UInt64) -> Double {
         Double(end &- start) / 1_000_000_000
-    }
-
-    /// `0.5` as "0.5", `120.0` as "120".
-    private static func format(_ seconds: Double) -> String {
-        seconds.rounded() == seconds && abs(seconds) < 1e15 ? String(Int(seconds)) : String(seconds)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// Chunks may end anywhere, even inside a UTF-8 character; a line is decoded only once its newline
 /// has come. Decoding stops at the first line that ends the stream: the final `done: true` line,
 /// an `{"error": ...}` line, or a line that is not a chat line.
-struct ChatStreamDecoder {
+struct ChatStreamDecoder: Sendable {
     /// How the stream ended.
     enum Outcome: Equatable {
         case done(promptTokens: Int?, outputTokens: Int?)

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPClient
+import Synchronization
 
 /// Talks to one Ollama server: lists its models and streams chats.
 ///
@@ -165,24 +166,24 @@ public struct OllamaClient: Sendable {
                 return OllamaError(
                     kind: .connectTimeout,
                     message:
-                        "Ollama at \(baseURL) did not accept a connection within \(Self.seconds(timeouts.connect)) s",
+                        "Ollama at \(baseURL) did not accept a connection within \(secondsText(timeouts.connect))",
                     partialContent: partialContent
                 )
             case .firstByte:
                 return OllamaError(
                     kind: .firstTokenTimeout,
-                    message: "\(subject) sent no token within \(Self.seconds(timeouts.firstToken)) s",
+                    message: "\(subject) sent no token within \(secondsText(timeouts.firstToken))",
                     partialContent: partialContent
                 )
             case .idle:
                 return OllamaError(
-                    kind: .totalTimeout, message: "\(subject) stalled: no token for \(Self.seconds(timeouts.stall)) s",
+                    kind: .totalTimeout, message: "\(subject) stalled: no token for \(secondsText(timeouts.stall))",
                     partialContent: partialContent
                 )
             case .total, nil:
                 let limit = model == nil ? min(timeouts.total, Self.listingTimeout) : timeouts.total
                 return OllamaError(
-                    kind: .totalTimeout, message: "\(subject) did not finish within \(Self.seconds(limit)) s",
+                    kind: .totalTimeout, message: "\(subject) did not finish within \(secondsText(limit))",
                     partialContent: partialContent
                 )
             }
@@ -202,25 +203,19 @@ public struct OllamaClient: Sendable {
         let text = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.count > 200 ? String(text.prefix(200)) + "…" : text
     }
-
-    /// `0.5` as "0.5", `120.0` as "120".
-    static func seconds(_ value: Double) -> String {
-        value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
-    }
 }
 
-/// A value shared between the calling task and the transfer's thread.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
+/// A value shared between the calling task and the transfer's thread. A class around a `Mutex`
+/// because the streaming callback is an escaping closure, which cannot capture the non-copyable
+/// `Mutex` itself.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
 
     init(_ value: Value) {
-        self.value = value
+        mutex = Mutex(value)
     }
 
     func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
+        mutex.withLock { body(&$0) }
     }
 }

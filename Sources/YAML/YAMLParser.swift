@@ -62,18 +62,22 @@ private struct TreeBuilder {
     }
 
     mutating func run(_ bytes: [UInt8]) throws(YAMLError) {
-        var parser = yaml_parser_t()
-        guard yaml_parser_initialize(&parser) == 1 else {
+        // libyaml keeps a pointer to the parser (the string reader's handler data is the parser
+        // itself), so it lives at one heap address for its whole use, not in a `var` that Swift may
+        // hand to each call through a temporary.
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        defer { parser.deallocate() }
+        guard yaml_parser_initialize(parser) == 1 else {
             throw YAMLError(line: 1, column: 1, reason: "could not initialise the YAML parser")
         }
-        defer { yaml_parser_delete(&parser) }
+        defer { yaml_parser_delete(parser) }
 
         try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) in
-            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
             var event = yaml_event_t()
             while true {
-                guard yaml_parser_parse(&parser, &event) == 1 else {
-                    throw Self.parserError(parser)
+                guard yaml_parser_parse(parser, &event) == 1 else {
+                    throw Self.parserError(parser.pointee)
                 }
                 defer { yaml_event_delete(&event) }
                 if event.type == YAML_STREAM_END_EVENT { return }

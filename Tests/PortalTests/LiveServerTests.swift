@@ -105,4 +105,15 @@ struct CurlHTTPClientTests {
             (error as? HTTPClientError)?.kind == .invalidRequest
         }
     }
+
+    @Test(
+        "only http and https are fetched: a configured file://, dict:// or gopher:// URL is refused, not read",
+        arguments: ["file:///etc/passwd", "dict://127.0.0.1:1/info", "gopher://127.0.0.1:1/_x"])
+    func otherSchemes(url: String) async {
+        await #expect {
+            try await CurlHTTPClient().send(UpstreamRequest(url: url))
+        } throws: { error in
+            (error as? HTTPClientError)?.kind == .invalidRequest
+        }
+    }
 }
