@@ -71,24 +71,30 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 class Portal:
     def __init__(self, platform_root, extra_env=None, stderr=None):
-        """`stderr`: a file for the server's log, kept for reading after a failure."""
+        """`stderr`: where the server's log goes (default: a file in its data folder), kept for
+        reading after a failure."""
         self.port = free_port()
         self.data = tempfile.mkdtemp(prefix="homeport-check-")
         env = {k: v for k, v in os.environ.items() if not k.startswith("HOMEPORT_")}
         env.update(HOMEPORT_SERVER_PORT=str(self.port), HOMEPORT_DATA_DIR=self.data,
                    HOMEPORT_PLATFORM_ROOT=str(platform_root), HOMEPORT_RESOURCES_DIR=str(ROOT), **(extra_env or {}))
-        self.log = open(stderr, "wb") if stderr else subprocess.DEVNULL
+        self.log_path = stderr or os.path.join(self.data, "server.log")
+        self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen([str(BINARY), "serve"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log)
         self.token = None
-        for _ in range(200):
+        deadline = time.monotonic() + 15
+        while True:
             try:
                 if self.get("/healthz")[0] == 200:
                     break
             except OSError:
                 pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.log.close()
+                with open(self.log_path, errors="replace") as log:
+                    tail = "".join(log.readlines()[-20:])
+                raise SystemExit(f"homeport did not start (exit status {self.process.poll()}); its log:\n{tail}")
             time.sleep(0.05)
-        else:
-            raise SystemExit(f"homeport did not start{f' (see {stderr})' if stderr else ''}")
         # The CSRF cookie every form must echo, as a browser would keep it.
         cookie = self.get("/")[2].get("Set-Cookie", "")
         self.token = cookie.split(";")[0].split("=", 1)[-1]
@@ -108,11 +114,14 @@ class Portal:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8"), error.headers
 
-    def stop(self):
+    def stop(self, show_log=False):
+        """Stops the server; `show_log` prints the end of its log (a run failed: the why is there)."""
         self.process.terminate()
         self.process.wait(timeout=10)
-        if self.log is not subprocess.DEVNULL:
-            self.log.close()
+        self.log.close()
+        if show_log:
+            with open(self.log_path, errors="replace") as log:
+                print("  the server's log, last lines:\n" + "".join("    " + line for line in log.readlines()[-30:]))
         shutil.rmtree(self.data, ignore_errors=True)
 
 
@@ -312,7 +321,7 @@ def main():
             passed += ok
             print(f"{'ok  ' if ok else 'FAIL'} {name}: {pages} pages crawled, links checked, HTML validated")
         finally:
-            portal.stop()
+            portal.stop(show_log=len(failures) > before)
             shutil.rmtree(out_dir, ignore_errors=True)
     for failure in failures:
         print(f"  - {failure}")
