@@ -104,6 +104,8 @@ let package = Package(
             name: "GitOpsTests",
             dependencies: [
                 "GitOps", "HTTPClient", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // The recovery and pull request text tests run the whole flow against the fake forges.
+                "Provisioning", "Store", "Markdown",
             ]
         ),
         .testTarget(
