@@ -1,7 +1,7 @@
 import Foundation
 import HTTPClient
 
-/// Opens pull requests on Gitea (or Forgejo) through its REST API v1 (Gitea 1.22 or later: the
+/// Opens pull requests on Gitea through its REST API v1 (Gitea 1.22 or later: the
 /// pull request lookup by base and head came in 1.22, `old_ref_name` in 1.21).
 ///
 /// One call of `openPullRequest` sends, in order:
