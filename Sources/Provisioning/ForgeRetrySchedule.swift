@@ -43,9 +43,8 @@ public struct ForgeRetrySchedule: Sendable, Equatable {
         random: Double
     ) -> Decision {
         guard error.isTransient else { return .giveUp("not a transient failure") }
-        guard attempt < maxAttempts else {
-            return .giveUp("gave up after \(attempt) attempt\(attempt == 1 ? "" : "s")")
-        }
+        let attempts = "\(attempt) attempt\(attempt == 1 ? "" : "s")"
+        guard attempt < maxAttempts else { return .giveUp("gave up after \(attempts)") }
         // "Equal jitter": between half and all of the exponential delay, so waits never shrink.
         let exponential = min(maxDelay, baseDelay * pow(2, Double(min(attempt - 1, 30))))
         var wait = exponential * (0.5 + 0.5 * min(max(random, 0), 1))
@@ -54,7 +53,7 @@ public struct ForgeRetrySchedule: Sendable, Equatable {
         }
         let spent = now.timeIntervalSince(firstFailure)
         guard spent + wait <= maxSeconds else {
-            return .giveUp("gave up after \(attempt) attempts over \(Self.duration(spent))")
+            return .giveUp("gave up after \(attempts) over \(Self.duration(spent))")
         }
         return .retry(after: wait)
     }
