@@ -115,6 +115,8 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                // The recovery and pull request text tests run the whole flow against the fake forges.
+                "Provisioning", "Store", "Markdown",
             ]
         ),
         .testTarget(

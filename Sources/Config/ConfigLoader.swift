@@ -183,6 +183,8 @@ struct Setting: Sendable {
         flag("gitops.auto_pr", \.gitops.autoPR),
         text("gitops.base_branch", \.gitops.baseBranch),
         text("gitops.path", \.gitops.path),
+        count("gitops.retry_attempts", \.gitops.retryAttempts, range: 1...100),
+        seconds("gitops.retry_max_seconds", \.gitops.retryMaxSeconds),
         optionalPath("gitops.git.repository", \.gitops.git.repository),
         optionalText("gitops.git.remote", \.gitops.git.remote),
         url("gitops.github.api_url", \.gitops.github.apiURL),

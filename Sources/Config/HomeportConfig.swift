@@ -59,6 +59,11 @@ public struct HomeportConfig: Sendable, Equatable {
         public var baseBranch = "main"
         /// Folder of the repository new apps go into.
         public var path = "gitops/apps/ai-generated"
+        /// Attempts in all at opening a pull request when the forge fails transiently (down,
+        /// timing out, 5xx, rate limited); retries wait longer each time and survive restarts.
+        public var retryAttempts = 8
+        /// No retry starts later than this many seconds after the first failure.
+        public var retryMaxSeconds = 21_600.0
         public var git = LocalGit()
         public var github = Forge(apiURL: "https://api.github.com", tokenEnv: "GITHUB_TOKEN")
         public var gitea = Forge(apiURL: "https://gitea.homelab.local/api/v1", tokenEnv: "GITEA_TOKEN")

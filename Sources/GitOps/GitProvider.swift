@@ -10,7 +10,7 @@ public protocol GitProvider: Sendable {
 
 /// What to propose: files on a new branch, and the pull request text.
 public struct PullRequestDraft: Sendable, Equatable {
-    public struct File: Sendable, Equatable {
+    public struct File: Sendable, Equatable, Codable {
         /// Path inside the repository (`gitops/apps/ai-generated/web/manifest.yaml`).
         public var path: String
         public var content: String
@@ -74,7 +74,7 @@ public struct GitProviderError: Error, Sendable, Equatable, CustomStringConverti
         case notFound
         /// 429, or 403 with exhausted rate-limit headers.
         case rateLimited
-        /// 5xx or a reset connection, after bounded retries.
+        /// 5xx, a timeout or a failed connection, after the quick in-process retries.
         case upstream
         /// The upstream answered something we do not understand.
         case invalidResponse
@@ -87,13 +87,20 @@ public struct GitProviderError: Error, Sendable, Equatable, CustomStringConverti
     public var kind: Kind
     /// Human-readable reason; never contains a token.
     public var message: String
-    /// For `rateLimited`: seconds until the limit resets, when the upstream said.
+    /// For `rateLimited`: seconds until the limit resets, when the upstream said (for GitHub's
+    /// secondary limit without `Retry-After`, the minute GitHub asks clients to wait).
     public var retryAfter: Double?
+    /// Trying the same step again later may succeed without anyone changing anything (the forge
+    /// was down, slow or busy), so the job is rescheduled instead of failed. False for what a
+    /// person must fix: a token, a permission, a repository name, a certificate.
+    public var isTransient: Bool
 
-    public init(kind: Kind, message: String, retryAfter: Double? = nil) {
+    /// `isTransient` defaults to true for `upstream` and `rateLimited`, false for every other kind.
+    public init(kind: Kind, message: String, retryAfter: Double? = nil, isTransient: Bool? = nil) {
         self.kind = kind
         self.message = message
         self.retryAfter = retryAfter
+        self.isTransient = isTransient ?? (kind == .upstream || kind == .rateLimited)
     }
 
     public var description: String { "\(kind.rawValue): \(message)" }

@@ -1,7 +1,8 @@
 import Foundation
 import HTTPClient
 
-/// Opens pull requests on Gitea (or Forgejo) through its REST API v1 (Gitea 1.20 or later).
+/// Opens pull requests on Gitea through its REST API v1 (Gitea 1.22 or later: the
+/// pull request lookup by base and head came in 1.22, `old_ref_name` in 1.21).
 ///
 /// One call of `openPullRequest` sends, in order:
 /// 1. `GET /repos/{o}/{r}/branches/{branch}`: does an earlier attempt's branch exist?
@@ -11,19 +12,16 @@ import HTTPClient
 ///    (`ChangeFilesOptions`: `{"branch", "new_branch"?, "message", "files": [{"operation":
 ///    "create"|"update", "path", "content": base64, "sha"?}]}`); a new branch is created from the
 ///    base by the same call (`branch` = base, `new_branch` = branch). When nothing differs and the
-///    branch is missing, `POST /repos/{o}/{r}/branches` `{"new_branch_name", "old_branch_name"}`;
-/// 4. `GET /repos/{o}/{r}/pulls?state=open&page={n}&limit=50` until an open pull request with
-///    `head.ref` = branch and `base.ref` = base is found (reused) or the list ends;
+///    branch is missing, `POST /repos/{o}/{r}/branches` `{"new_branch_name", "old_ref_name"}`
+///    (`old_branch_name` is deprecated);
+/// 4. `GET /repos/{o}/{r}/pulls/{base}/{head}`: the pull request from the branch to the base, one
+///    call whatever the number of open pull requests (404: none); an open one is reused;
 /// 5. otherwise `POST /repos/{o}/{r}/pulls` `{"base", "body", "head", "title"}` (409, or 422
-///    "already exists": list again and reuse).
+///    "already exists": look it up again and reuse).
 ///
 /// Every step is idempotent, so a retry never opens a second pull request.
 public struct GiteaProvider: GitProvider {
     let client: RESTClient
-    /// Page size for listing pull requests (Gitea's default maximum is 50).
-    static let pageSize = 50
-    /// Stop listing after this many pages (2 500 open pull requests).
-    static let maxPages = 50
 
     /// - Parameters:
     ///   - apiURL: API root, `https://gitea.homelab.local/api/v1`.
@@ -131,7 +129,7 @@ public struct GiteaProvider: GitProvider {
 
     private func createBranch(_ branch: String, from base: String) async throws(GitProviderError) {
         let path = client.repoPath("branches")
-        let body = RESTClient.encode(GiteaCreateBranch(newBranchName: branch, oldBranchName: base))
+        let body = RESTClient.encode(GiteaCreateBranch(newBranchName: branch, oldRefName: base))
         let response = try await client.send("POST", path, body: body, passing: [404, 409])
         if response.status == 404 {
             throw notFound(base, answering: "POST \(path)")
@@ -139,23 +137,20 @@ public struct GiteaProvider: GitProvider {
         // 409: the branch exists already, which is what we want.
     }
 
+    /// The open pull request from `branch` to `base`, if any. Gitea answers the newest or oldest
+    /// pull request of the pair whatever its state, so a closed one counts as none.
     private func openPull(from branch: String, to base: String) async throws(GitProviderError) -> ForgePull? {
-        let path = client.repoPath("pulls")
-        var seen = 0
-        for page in 1...Self.maxPages {
-            let query = [("state", "open"), ("page", String(page)), ("limit", String(Self.pageSize))]
-            let response = try await client.send("GET", path, query: query)
-            let pulls = try client.decode([ForgePull].self, from: response, of: "GET \(path)")
-            if let match = pulls.first(where: { $0.head.ref == branch && $0.base.ref == base }) {
-                return match
-            }
-            seen += pulls.count
-            let total = response.header("X-Total-Count").flatMap(Int.init)
-            if pulls.isEmpty || total.map({ seen >= $0 }) ?? (pulls.count < Self.pageSize) {
-                return nil
-            }
+        // The head is Gitea's trailing wildcard, so its slashes stay as they are; the base is one segment.
+        let path =
+            client.repoPath("pulls") + "/" + RESTClient.encodePath(base).replacingOccurrences(of: "/", with: "%2F")
+            + "/" + RESTClient.encodePath(branch)
+        let response = try await client.send("GET", path, passing: [404])
+        if response.status == 404 {
+            return nil
         }
-        return nil
+        let pull = try client.decode(ForgePull.self, from: response, of: "GET \(path)")
+        guard pull.head.ref == branch, pull.base.ref == base, pull.state ?? "open" == "open" else { return nil }
+        return pull
     }
 
     private func createPull(_ draft: PullRequestDraft, commit: String?) async throws(GitProviderError)
@@ -237,13 +232,14 @@ struct GiteaFilesResponse: Decodable {
     var commit: Commit?
 }
 
-/// `CreateBranchRepoOption` of `POST /repos/{owner}/{repo}/branches`.
+/// `CreateBranchRepoOption` of `POST /repos/{owner}/{repo}/branches`; `old_ref_name` replaces
+/// the deprecated `old_branch_name`.
 struct GiteaCreateBranch: Encodable {
     var newBranchName: String
-    var oldBranchName: String
+    var oldRefName: String
 
     private enum CodingKeys: String, CodingKey {
         case newBranchName = "new_branch_name"
-        case oldBranchName = "old_branch_name"
+        case oldRefName = "old_ref_name"
     }
 }

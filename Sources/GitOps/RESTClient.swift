@@ -65,15 +65,17 @@ struct RESTClient: Sendable {
         if body != nil {
             requestHeaders.append((name: "Content-Type", value: "application/json"))
         }
-        let request = UpstreamRequest(
+        var request = UpstreamRequest(
             method: method, url: url, headers: requestHeaders, body: body,
             connectTimeout: timeouts.connect, timeout: timeouts.total, caBundlePath: caBundlePath
         )
         let shown = "\(method) \(path)"
         var attempt = 0
         var waitedForRateLimit = false
+        var redirects = 0
         while true {
             attempt += 1
+            url = request.url
             let started = ContinuousClock.now
             let outcome: Result<UpstreamResponse, HTTPClientError>
             do {
@@ -99,17 +101,20 @@ struct RESTClient: Sendable {
                 }
                 let tries = attempt > 1 ? " after \(attempt) attempts" : ""
                 if failure.kind == .tls {
-                    // The reason names what to fix (an unknown issuer: set tls.ca_file), and the host which server.
+                    // The reason names what to fix (an unknown issuer: set tls.ca_file), and the host
+                    // which server; waiting does not fix a certificate, so it is not transient.
                     throw GitProviderError(
                         kind: .upstream,
                         message:
-                            "could not reach \(service) for \(shown): TLS failure talking to \(hostOf(url)): \(redactor.excerpt(failure.message, limit: 200))"
+                            "could not reach \(service) for \(shown): TLS failure talking to \(hostOf(url)): \(redactor.excerpt(failure.message, limit: 200))",
+                        isTransient: false
                     )
                 }
                 throw GitProviderError(
                     kind: .upstream,
                     message:
-                        "could not reach \(service) at \(hostOf(url)) for \(shown)\(tries): \(failure.kind.rawValue) (\(redactor.excerpt(failure.message, limit: 200)))"
+                        "could not reach \(service) at \(hostOf(url)) for \(shown)\(tries): \(failure.kind.rawValue) (\(redactor.excerpt(failure.message, limit: 200)))",
+                    isTransient: failure.kind != .invalidRequest
                 )
 
             case .success(let response):
@@ -119,6 +124,13 @@ struct RESTClient: Sendable {
                         failure: nil, milliseconds: milliseconds
                     ))
                 let status = response.status
+                if Self.redirectStatuses.contains(status), let location = response.header("Location") {
+                    request.url = try redirectTarget(location, from: url, answering: shown, hops: redirects)
+                    redirects += 1
+                    // Following a redirect is not a retry: the attempt number stays.
+                    attempt -= 1
+                    continue
+                }
                 if (200..<300).contains(status) || passing.contains(status) {
                     return response
                 }
@@ -132,7 +144,8 @@ struct RESTClient: Sendable {
                     let reset = limit.map { " (resets in \(secondsText($0)))" } ?? ""
                     throw GitProviderError(
                         kind: .rateLimited,
-                        message: "\(service) rate limit exceeded for \(shown) (\(status))\(reset)",
+                        message:
+                            "\(service) rate limit exceeded for \(shown) (\(status))\(reset)\(upstreamMessage(response).map { ": \($0)" } ?? "")",
                         retryAfter: limit
                     )
                 }
@@ -211,22 +224,67 @@ struct RESTClient: Sendable {
 
     /// For a rate-limited answer: `.some(seconds until reset)` or `.some(nil)` when unknown;
     /// `nil` when the answer is not about rate limiting.
+    ///
+    /// GitHub's documented order ("Rate limits for the REST API"): `Retry-After` when present,
+    /// else `x-ratelimit-reset` when `x-ratelimit-remaining` is 0, else, for a secondary rate
+    /// limit (403 or 429 whose message says so), "wait for at least one minute".
     private func rateLimit(of response: UpstreamResponse) -> Double?? {
         let retryAfter = response.header("Retry-After").flatMap(Self.parseRetryAfter)
         let reset = response.header("x-ratelimit-reset").flatMap(Double.init).flatMap {
             Self.sane($0 - Date().timeIntervalSince1970)
         }
+        let exhausted = response.header("x-ratelimit-remaining") == "0"
         switch response.status {
-        case 429:
-            return .some(retryAfter ?? reset)
-        case 403 where response.header("x-ratelimit-remaining") == "0":
-            return .some(retryAfter ?? reset)
-        case 403 where retryAfter != nil:
-            // GitHub's secondary rate limits answer 403 with Retry-After.
-            return .some(retryAfter)
+        case 403, 429:
+            if let retryAfter { return .some(retryAfter) }
+            if exhausted { return .some(reset) }
+            if isSecondaryRateLimit(response) { return .some(Self.secondaryRateLimitWait) }
+            return response.status == 429 ? .some(nil) : nil
         default:
             return nil
         }
+    }
+
+    /// Seconds to wait after GitHub's secondary rate limit when it sends no `Retry-After`.
+    static let secondaryRateLimitWait = 60.0
+
+    /// GitHub says "You have exceeded a secondary rate limit" (formerly "abuse detection mechanism").
+    private func isSecondaryRateLimit(_ response: UpstreamResponse) -> Bool {
+        let text = upstreamText(response)
+        return text.localizedCaseInsensitiveContains("secondary rate limit")
+            || text.localizedCaseInsensitiveContains("abuse detection")
+    }
+
+    /// Statuses whose `Location` is followed: a renamed or transferred repository answers 301
+    /// (GitHub: "this and all future requests should be directed to the new URI"), and the
+    /// request is repeated as it was, method and body included.
+    static let redirectStatuses: Set<Int> = [301, 302, 307, 308]
+    static let maxRedirects = 5
+
+    /// The absolute URL of `location`, when it stays on the API's own scheme, host and port: the
+    /// request carries the token, which belongs to that host alone. Anything else fails the call
+    /// (not transient: only a person can say whether the new host is to be trusted).
+    private func redirectTarget(_ location: String, from url: String, answering request: String, hops: Int)
+        throws(GitProviderError) -> String
+    {
+        guard hops < Self.maxRedirects else {
+            throw GitProviderError(
+                kind: .invalidResponse,
+                message: "\(service) redirected \(request) more than \(Self.maxRedirects) times")
+        }
+        guard let current = URL(string: url), let target = URL(string: location, relativeTo: current)?.absoluteURL,
+            let base = URLComponents(string: baseURL),
+            let next = URLComponents(url: target, resolvingAgainstBaseURL: true),
+            next.scheme?.lowercased() == base.scheme?.lowercased(), next.host?.lowercased() == base.host?.lowercased(),
+            next.port == base.port, next.user == nil, next.password == nil
+        else {
+            throw GitProviderError(
+                kind: .invalidResponse,
+                message:
+                    "\(service) redirected \(request) to \(redactor.excerpt(location, limit: 200)), off \(hostOf(baseURL)); Homeport follows redirects on the API's own host only, where its token belongs"
+            )
+        }
+        return target.absoluteString
     }
 
     /// `Retry-After` is either delay-seconds or an HTTP date.

@@ -12,21 +12,34 @@ import Store
 /// Every step is a guarded `transition`, so a user's Cancel and a running job never overwrite
 /// each other; `shutdown` stops jobs without touching their rows, exactly like a crash, and the
 /// next `start` resumes them.
+///
+/// A transient failure of the Git provider does not fail the request: the pull request step is
+/// re-queued in the database (`StepRetry`) with backoff (`ProvisioningSettings.forgeRetry`), and a
+/// timer runs it again; `start` re-arms the timers of retries a restart interrupted.
 public actor JobRunner {
+    /// What a running job does; model generations have their own, smaller, number of slots.
+    enum JobKind: Equatable {
+        case generate(AppSpec.Engine)
+        case openPullRequest
+    }
+
     private let store: RequestStore
     private let ollama: OllamaClient
     private let provider: any GitProvider
     private let settings: ProvisioningSettings
     private let feed: LiveFeed
     private let logger: Logger
+    private let clock: any JobClock
 
-    private var jobs: [String: (task: Task<Void, Never>, engine: String)] = [:]
+    private var jobs: [String: (task: Task<Void, Never>, kind: JobKind)] = [:]
+    /// Requests waiting for the retry of their pull request step; they hold no job slot.
+    private var retryTimers: [String: Task<Void, Never>] = [:]
     private var loop: Task<Void, Never>?
     private var wakeUp: AsyncStream<Void>.Continuation?
 
     public init(
         store: RequestStore, ollama: OllamaClient, provider: any GitProvider, settings: ProvisioningSettings,
-        feed: LiveFeed, logger: Logger
+        feed: LiveFeed, logger: Logger, clock: any JobClock = SystemJobClock()
     ) {
         self.store = store
         self.ollama = ollama
@@ -34,13 +47,19 @@ public actor JobRunner {
         self.settings = settings
         self.feed = feed
         self.logger = logger
+        self.clock = clock
     }
 
     /// Recovers interrupted requests, then runs queued ones until `shutdown`.
     public func start() throws {
         guard loop == nil else { return }
         for request in try store.recoverInterrupted() {
-            launch(request.id, engine: "pr") { runner in await runner.openPullRequest(request.id) }
+            // A retry that was waiting when Homeport stopped keeps its time.
+            if let pending = try store.pendingRetry(of: request.id), pending.retryAt > clock.now {
+                armRetry(request.id, at: pending.retryAt)
+            } else {
+                launch(request.id, kind: .openPullRequest) { runner in await runner.openPullRequest(request.id) }
+            }
         }
         let (signals, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         wakeUp = continuation
@@ -63,6 +82,9 @@ public actor JobRunner {
         wakeUp?.finish()
         loop?.cancel()
         loop = nil
+        // Waiting retries stay recorded; the next start arms them again.
+        for timer in retryTimers.values { timer.cancel() }
+        retryTimers = [:]
         let running = jobs.values.map(\.task)
         if grace > .zero, !running.isEmpty {
             logger.info("waiting for running jobs", metadata: ["jobs": "\(running.count)", "grace": "\(grace)"])
@@ -83,11 +105,12 @@ public actor JobRunner {
     /// the job's next guarded transition does nothing.
     public func cancel(_ id: String) {
         jobs[id]?.task.cancel()
+        retryTimers.removeValue(forKey: id)?.cancel()
     }
 
     /// Opens the pull request of a ready request in the background.
     public func requestPullRequest(_ id: String) {
-        launch(id, engine: "pr") { runner in await runner.openPullRequest(id) }
+        launch(id, kind: .openPullRequest) { runner in await runner.openPullRequest(id) }
     }
 
     // MARK: - Scheduling
@@ -96,82 +119,114 @@ public actor JobRunner {
         // After `shutdown` a finishing job must not claim the next request.
         guard loop != nil else { return }
         do {
-            while let request = try nextClaimable() {
-                launch(request.id, engine: request.engine) { runner in await runner.process(request) }
+            while let (request, engine) = try nextClaimable() {
+                launch(request.id, kind: .generate(engine)) { runner in await runner.process(request) }
             }
         } catch {
             logger.error("could not read the job queue", metadata: ["error": "\(error)"])
         }
     }
 
-    /// The oldest queued request whose engine has a free slot.
-    private func nextClaimable() throws -> AppRequest? {
-        let ollamaRunning = jobs.values.filter { $0.engine == AppSpec.Engine.ollama.rawValue }.count
+    /// The oldest queued request whose engine has a free slot, with that engine.
+    private func nextClaimable() throws -> (AppRequest, AppSpec.Engine)? {
+        let ollamaRunning = jobs.values.filter { $0.kind == .generate(.ollama) }.count
         let otherRunning = jobs.count - ollamaRunning
         var engines: Set<String> = []
         if ollamaRunning < settings.ollamaConcurrency { engines.insert(AppSpec.Engine.ollama.rawValue) }
         if otherRunning < settings.otherConcurrency { engines.insert(AppSpec.Engine.template.rawValue) }
-        guard !engines.isEmpty else { return nil }
-        return try store.claimNextQueued(engines: engines)
+        guard !engines.isEmpty, let request = try store.claimNextQueued(engines: engines) else { return nil }
+        // The column only ever holds an engine's name (a CHECK constraint says so).
+        return (request, AppSpec.Engine(rawValue: request.engine) ?? .template)
     }
 
-    private func launch(_ id: String, engine: String, _ work: @escaping @Sendable (JobRunner) async -> Void) {
+    /// Runs `work` for `id` unless a job for it runs already; `work` answers when to retry the
+    /// pull request step, if it must be retried.
+    private func launch(_ id: String, kind: JobKind, _ work: @escaping @Sendable (JobRunner) async -> Date?) {
         guard jobs[id] == nil else { return }
+        retryTimers.removeValue(forKey: id)?.cancel()
         let task = Task { [weak self] in
             guard let self else { return }
-            await work(self)
-            await self.finished(id)
+            let retryAt = await work(self)
+            await self.finished(id, retryAt: retryAt)
         }
-        jobs[id] = (task, engine)
+        jobs[id] = (task, kind)
     }
 
-    private func finished(_ id: String) {
+    private func finished(_ id: String, retryAt: Date?) {
         jobs[id] = nil
+        if let retryAt, loop != nil {
+            armRetry(id, at: retryAt)
+        }
         fillSlots()
+    }
+
+    /// Runs the pull request step of `id` again at `date`.
+    private func armRetry(_ id: String, at date: Date) {
+        retryTimers[id]?.cancel()
+        retryTimers[id] = Task { [weak self, clock] in
+            do {
+                try await clock.sleep(until: date)
+            } catch {
+                return
+            }
+            await self?.retryDue(id)
+        }
+    }
+
+    private func retryDue(_ id: String) {
+        retryTimers[id] = nil
+        guard loop != nil else { return }
+        launch(id, kind: .openPullRequest) { runner in await runner.openPullRequest(id) }
     }
 
     // MARK: - The flow
 
-    private func process(_ request: AppRequest) async {
+    /// Generates and checks a claimed request, then opens its pull request when it should;
+    /// answers when to retry that step, if it must be retried.
+    private func process(_ request: AppRequest) async -> Date? {
         let id = request.id
         do {
-            let spec = try JSONDecoder().decode(AppSpec.self, from: Data(request.specJSON.utf8))
+            let spec = try request.spec()
             // A request whose manifests passed before (its pull request failed) goes straight back to the PR step.
             if request.filesJSON != nil {
                 try move(id, from: [.generating], to: .ready, "Manifests from the earlier attempt are kept")
-                await openPullRequest(id)
-                return
+                return await openPullRequest(id)
             }
-            guard let report = try await generateAndCheck(request, spec: spec) else { return }
+            guard let report = try await generateAndCheck(request, spec: spec) else { return nil }
+            let findingsJSON = try AppRequest.encode(report.findings)
             guard report.passed, let yaml = report.yaml else {
                 let errors = report.findings.filter { $0.severity == .error }
                 try move(id, from: [.validating], to: .rejected, "Rejected by the policy: \(errors.count) error(s)") {
                     row in
-                    row.findingsJSON = Self.json(report.findings)
+                    row.findingsJSON = findingsJSON
                     row.manifest = report.yaml
                     row.failureReason = errors.map(\.message).prefix(3).joined(separator: "; ")
                 }
-                return
+                return nil
             }
             let files = PullRequestText.files(
                 appName: spec.name, folder: settings.gitopsFolder, manifest: yaml,
                 catalogEntry: TemplateGenerator.catalogEntry(for: spec))
+            let filesJSON = try AppRequest.encode(files)
             let warnings = report.findings.filter { $0.severity == .warning }.count
             let ready = try move(
                 id, from: [.validating], to: .ready,
                 "Manifests passed the policy (\(report.objects.joined(separator: ", ")); \(warnings) warning(s))"
             ) { row in
                 row.manifest = yaml
-                row.findingsJSON = Self.json(report.findings)
-                row.filesJSON = Self.json(files.map { ["path": $0.path, "content": $0.content] })
+                row.findingsJSON = findingsJSON
+                row.filesJSON = filesJSON
                 row.failureReason = nil
             }
-            if ready?.autoPR == true { await openPullRequest(id) }
+            if ready?.autoPR == true { return await openPullRequest(id) }
         } catch is CancellationError {
             // Cancelled by the user (already recorded) or by a shutdown (left for recovery).
+        } catch let error as StoredColumnError {
+            fail(id, error.description)
         } catch {
             fail(id, "Unexpected error: \(error)")
         }
+        return nil
     }
 
     /// Runs the engine, checks the output and, for the model, sends the problems back once.
@@ -185,7 +240,7 @@ public actor JobRunner {
             let output = TemplateGenerator.manifests(for: spec, namespace: policy.namespace)
             var attempt = try store.insert(
                 GenerationAttempt(
-                    requestID: id, number: number, purpose: "draft", engine: "template", model: nil,
+                    requestID: id, number: number, purpose: .draft, engine: "template", model: nil,
                     prompt: "(template engine: the form's fields)", startedAt: started))
             attempt.rawOutput = output
             attempt.finishedAt = Date()
@@ -196,7 +251,7 @@ public actor JobRunner {
         }
 
         var messages = PromptBuilder.draft(for: spec, policy: policy, feedback: request.feedback)
-        var purpose = "draft"
+        var purpose = AttemptPurpose.draft
         while true {
             guard
                 let output = try await chat(
@@ -204,31 +259,34 @@ public actor JobRunner {
             else { return nil }
             try move(
                 id, from: [.generating], to: .validating,
-                "Checking the \(purpose == "draft" ? "draft" : "repaired draft")")
+                "Checking the \(purpose == .draft ? "draft" : "repaired draft")")
             let report = ManifestChecker.check(output, appName: spec.name, policy: policy)
-            guard !report.passed, purpose == "draft" else { return report }
+            guard !report.passed, purpose == .draft else { return report }
             let errors = report.findings.filter { $0.severity == .error }
             messages = PromptBuilder.repair(after: messages, output: output, findings: report.findings)
-            purpose = "repair"
+            let findingsJSON = try AppRequest.encode(report.findings)
+            purpose = .repair
             number += 1
             try move(
                 id, from: [.validating], to: .generating,
                 "Sending \(errors.count) problem(s) back to the model for one repair"
             ) { row in
-                row.findingsJSON = Self.json(report.findings)
+                row.findingsJSON = findingsJSON
             }
         }
     }
 
     /// One streamed chat, recorded as an attempt; nil when it failed (the request is then failed) or stopped.
-    private func chat(_ id: String, number: Int, purpose: String, model: String, messages: [ChatMessage]) async throws
+    private func chat(
+        _ id: String, number: Int, purpose: AttemptPurpose, model: String, messages: [ChatMessage]
+    ) async throws
         -> String?
     {
         let started = Date()
         var attempt = try store.insert(
             GenerationAttempt(
                 requestID: id, number: number, purpose: purpose, engine: "ollama", model: model,
-                prompt: Self.json(messages.map { ["role": $0.role.rawValue, "content": $0.content] }),
+                prompt: try AppRequest.encode(messages.map { ["role": $0.role.rawValue, "content": $0.content] }),
                 startedAt: started))
         feed.startAttempt(number, of: id)
         defer { feed.finishAttempt(of: id) }
@@ -262,30 +320,21 @@ public actor JobRunner {
         return result.content
     }
 
-    /// Opens (or finds) the pull request of a ready request.
-    func openPullRequest(_ id: String) async {
+    /// Opens (or finds) the pull request of a ready request; answers when to try again after a
+    /// transient failure of the Git provider (the retry is recorded), nil when the step is over.
+    func openPullRequest(_ id: String) async -> Date? {
+        var attempt = 1
+        var pending: StepRetry?
         do {
+            pending = try store.pendingRetry(of: id)
+            attempt = (pending?.attempt ?? 0) + 1
+            let message =
+                pending.map { "Opening the pull request again (attempt \(attempt) of \($0.maxAttempts))" }
+                ?? "Opening the pull request"
             guard
-                let request = try store.transition(
-                    id, from: [.ready, .openingPR], to: .openingPR, message: "Opening the pull request"),
-                let spec = try? JSONDecoder().decode(AppSpec.self, from: Data(request.specJSON.utf8)),
-                let filesJSON = request.filesJSON,
-                let fileRows = try? JSONDecoder().decode([[String: String]].self, from: Data(filesJSON.utf8))
-            else { return }
-            let files = fileRows.map { PullRequestDraft.File(path: $0["path"] ?? "", content: $0["content"] ?? "") }
-            let findings =
-                (request.findingsJSON.flatMap { try? JSONDecoder().decode([PolicyFinding].self, from: Data($0.utf8)) })
-                ?? []
-            let branch = PullRequestText.branch(appName: spec.name, requestID: id)
-            let draft = PullRequestDraft(
-                branch: branch, baseBranch: settings.baseBranch, files: files,
-                commitMessage: "Add \(spec.name) (drafted by Homeport, request \(id))",
-                title: PullRequestText.title(appName: spec.name),
-                body: PullRequestText.body(
-                    request: request, spec: spec, findings: findings, files: files,
-                    requestURL: "\(settings.publicURL)/requests/\(id)")
-            )
-            let result = try await provider.openPullRequest(draft)
+                let request = try store.transition(id, from: [.ready, .openingPR], to: .openingPR, message: message)
+            else { return nil }
+            let result = try await provider.openPullRequest(try draft(for: request))
             try move(
                 id, from: [.openingPR], to: .prOpened,
                 result.reused
@@ -299,11 +348,62 @@ public actor JobRunner {
                 row.failureReason = nil
             }
         } catch let error as GitProviderError {
-            fail(id, "Pull request: \(Self.describe(error))", from: [.openingPR])
+            return retryOrFail(id, after: error, attempt: attempt, pending: pending)
         } catch is CancellationError {
             // As above: nothing to record.
+        } catch let error as StoredColumnError {
+            fail(id, error.description, from: [.openingPR])
         } catch {
             fail(id, "Pull request: \(error)", from: [.openingPR])
+        }
+        return nil
+    }
+
+    /// The pull request a request proposes, from its stored spec, files and findings.
+    private func draft(for request: AppRequest) throws(StoredColumnError) -> PullRequestDraft {
+        let spec = try request.spec()
+        guard let files = try request.files() else {
+            throw StoredColumnError(column: "file list", reason: "there is none, though the manifests passed")
+        }
+        return PullRequestDraft(
+            branch: PullRequestText.branch(appName: spec.name, requestID: request.id), baseBranch: settings.baseBranch,
+            files: files,
+            commitMessage: "Add \(spec.name) (drafted by Homeport, request \(request.id))",
+            title: PullRequestText.title(appName: spec.name),
+            body: PullRequestText.body(
+                request: request, spec: spec, findings: try request.findings(), files: files,
+                requestURL: "\(settings.publicURL)/requests/\(request.id)")
+        )
+    }
+
+    /// Records a retry of the pull request step when `error` is transient and the schedule allows
+    /// one, and answers its time; otherwise fails the request with the reason.
+    private func retryOrFail(_ id: String, after error: GitProviderError, attempt: Int, pending: StepRetry?) -> Date? {
+        // A job stopped by a shutdown or a Cancel records nothing (see `fail`).
+        guard !Task.isCancelled else { return nil }
+        let reason = Self.describe(error)
+        let now = clock.now
+        let schedule = settings.forgeRetry
+        switch schedule.decide(
+            afterAttempt: attempt, failedWith: error, firstFailure: pending?.firstFailedAt ?? now, now: now,
+            random: Double.random(in: 0...1))
+        {
+        case .retry(let wait):
+            let retry = StepRetry(
+                requestID: id, step: .openPullRequest, attempt: attempt, maxAttempts: schedule.maxAttempts,
+                reason: reason, waitSeconds: wait, firstFailedAt: pending?.firstFailedAt ?? now, failedAt: now)
+            do {
+                let message = "Pull request: \(reason); \(retry.retryingAt)"
+                return try store.schedule(retry, message: message) ? retry.retryAt : nil
+            } catch {
+                fail(id, "Pull request: \(reason) (and the retry could not be recorded: \(error))", from: [.openingPR])
+                return nil
+            }
+        case .giveUp(let why):
+            fail(
+                id, error.isTransient ? "Pull request: \(reason) (\(why))" : "Pull request: \(reason)",
+                from: [.openingPR])
+            return nil
         }
     }
 
@@ -334,8 +434,8 @@ public actor JobRunner {
     /// The draft is sampled cold with a fixed seed, so the same request drafts the same way. With
     /// those settings a small model answers a repair with the very same text (seen with the 0.5B
     /// model), so the repair round samples a little warmer, from another seed.
-    static func options(_ base: ChatOptions, purpose: String) -> ChatOptions {
-        guard purpose == "repair" else { return base }
+    static func options(_ base: ChatOptions, purpose: AttemptPurpose) -> ChatOptions {
+        guard purpose == .repair else { return base }
         return ChatOptions(temperature: max(base.temperature, 0.4), seed: base.seed + 1, numPredict: base.numPredict)
     }
 
@@ -343,15 +443,9 @@ public actor JobRunner {
         switch error.kind {
         case .rateLimited:
             let wait = error.retryAfter.map { String(format: " (limit resets in %.0f s)", $0) } ?? ""
-            return "rate limited\(wait): \(error.message). Retry after the reset."
+            return "rate limited\(wait): \(error.message)"
         default:
             return error.message
         }
-    }
-
-    static func json<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 }

@@ -79,7 +79,7 @@ public final class ProvisioningService: Sendable {
         let request = AppRequest(
             id: Self.newID(), appName: spec.name, engine: spec.engine.rawValue,
             model: spec.engine == .ollama ? settings.model : nil, source: source,
-            specJSON: JobRunner.json(spec), autoPR: autoPR, requestedBy: requestedBy, at: Date()
+            specJSON: try AppRequest.encode(spec), autoPR: autoPR, requestedBy: requestedBy, at: Date()
         )
         do {
             let created = try store.create(

@@ -28,6 +28,8 @@ public struct ProvisioningSettings: Sendable {
     public var perUserLimit: Int
     /// Form requests open their pull request as soon as the manifests pass (false: preview first).
     public var autoPR: Bool
+    /// How transient failures of the Git provider are retried (`gitops.retry_*`).
+    public var forgeRetry: ForgeRetrySchedule
 
     public init(
         policy: ManifestPolicy = ManifestPolicy(), model: String = "qwen2.5-coder:7b",
@@ -36,7 +38,8 @@ public struct ProvisioningSettings: Sendable {
         publicURL: String = "http://127.0.0.1:8080",
         ollamaConcurrency: Int = 1, otherConcurrency: Int = 4, autoPR: Bool = false, generationTimeout: Double = 600,
         queueLimit: Int = 50,
-        perUserLimit: Int = 3, platformHosts: @escaping @Sendable () -> Set<String> = { [] }
+        perUserLimit: Int = 3, forgeRetry: ForgeRetrySchedule = ForgeRetrySchedule(),
+        platformHosts: @escaping @Sendable () -> Set<String> = { [] }
     ) {
         self.policy = policy
         self.platformHosts = platformHosts
@@ -51,6 +54,7 @@ public struct ProvisioningSettings: Sendable {
         self.generationTimeout = generationTimeout
         self.queueLimit = queueLimit
         self.perUserLimit = perUserLimit
+        self.forgeRetry = forgeRetry
     }
 
     /// The policy a check runs under now: `policy` with the platform's current hosts reserved.

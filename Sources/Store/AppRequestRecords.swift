@@ -124,6 +124,14 @@ public struct RequestEvent: Sendable, Codable, Equatable, FetchableRecord, Mutab
     }
 }
 
+/// Why a generator was called.
+public enum AttemptPurpose: String, Sendable, Codable, DatabaseValueConvertible {
+    /// The first draft of the manifests.
+    case draft
+    /// The draft again, with the policy's problems sent back to the model.
+    case repair
+}
+
 /// One call to a generator: what was sent, what came back, how long it took.
 public struct GenerationAttempt: Sendable, Codable, Equatable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "generation_attempts"
@@ -131,8 +139,7 @@ public struct GenerationAttempt: Sendable, Codable, Equatable, FetchableRecord, 
     public var id: Int64?
     public var requestID: String
     public var number: Int
-    /// `draft` or `repair`.
-    public var purpose: String
+    public var purpose: AttemptPurpose
     public var engine: String
     public var model: String?
     public var prompt: String
@@ -156,7 +163,8 @@ public struct GenerationAttempt: Sendable, Codable, Equatable, FetchableRecord, 
     }
 
     public init(
-        requestID: String, number: Int, purpose: String, engine: String, model: String?, prompt: String, startedAt: Date
+        requestID: String, number: Int, purpose: AttemptPurpose, engine: String, model: String?, prompt: String,
+        startedAt: Date
     ) {
         self.requestID = requestID
         self.number = number

@@ -7,7 +7,7 @@ import GRDB
 /// transaction and applies only if the request is still in one of the expected states, so a
 /// cancel and a running job cannot overwrite each other.
 public struct RequestStore: Sendable {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     /// Moves with every committed change to requests.
     public let changes: RequestChanges
 

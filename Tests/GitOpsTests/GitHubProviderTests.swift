@@ -211,7 +211,9 @@ extension ForgeTests {
             var messageContains: String
             /// Bounds of the expected `retryAfter`, for rate limits.
             var retryAfter: ClosedRange<Double>? = nil
-            var testDescription: String { "\(status) \(headers.keys.sorted().joined(separator: ",")) -> \(kind)" }
+            var testDescription: String {
+                "\(status) \(headers.keys.sorted().joined(separator: ",")) \(fixtureName) -> \(kind)"
+            }
         }
 
         @Test(
@@ -237,6 +239,13 @@ extension ForgeTests {
                 StatusCase(
                     status: 429, headers: ["Retry-After": "120"], fixtureName: "github/error-rate-limit-exceeded.json",
                     kind: .rateLimited, messageContains: "resets in 120 s", retryAfter: 120...120),
+                // GitHub's secondary limit without Retry-After: "wait for at least one minute".
+                StatusCase(
+                    status: 403, fixtureName: "github/error-secondary-rate-limit.json", kind: .rateLimited,
+                    messageContains: "resets in 60 s", retryAfter: 60...60),
+                StatusCase(
+                    status: 429, fixtureName: "github/error-secondary-rate-limit.json", kind: .rateLimited,
+                    messageContains: "resets in 60 s", retryAfter: 60...60),
             ])
         func statuses(_ item: StatusCase) async throws {
             let fake = FakeGitHub()
@@ -250,6 +259,7 @@ extension ForgeTests {
                 let error = try #require(
                     await failure { try await provider(port: port, trace: trace).openPullRequest(Drafts.web()) })
                 #expect(error.kind == item.kind)
+                #expect(error.isTransient == (item.kind == .rateLimited), "only a rate limit is worth waiting for")
                 #expect(error.message.contains(item.messageContains), "\(error.message)")
                 #expect(await fake.requests.count == 1, "no retry for \(item.status)")
                 if let expected = item.retryAfter {

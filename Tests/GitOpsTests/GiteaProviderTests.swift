@@ -36,7 +36,7 @@ extension ForgeTests {
                         "GET \(repo)/contents/\(Drafts.manifestPath)?ref=main",
                         "GET \(repo)/contents/\(Drafts.kustomizationPath)?ref=main",
                         "POST \(repo)/contents",
-                        "GET \(repo)/pulls?state=open&page=1&limit=50",
+                        "GET \(repo)/pulls/main/homeport/web-1a2b3c",
                         "POST \(repo)/pulls",
                     ])
                 let requests = await fake.recorded()
@@ -108,7 +108,7 @@ extension ForgeTests {
                         "GET \(repo)/branches/homeport/web-1a2b3c",
                         "GET \(repo)/contents/\(Drafts.manifestPath)?ref=homeport/web-1a2b3c",
                         "GET \(repo)/contents/\(Drafts.kustomizationPath)?ref=homeport/web-1a2b3c",
-                        "GET \(repo)/pulls?state=open&page=1&limit=50",
+                        "GET \(repo)/pulls/main/homeport/web-1a2b3c",
                     ])
             }
         }
@@ -141,7 +141,8 @@ extension ForgeTests {
                 branch: branch,
                 files: [Drafts.manifestPath: Drafts.manifest, Drafts.kustomizationPath: Drafts.kustomization])
             let number = await fake.seedPull(head: branch, title: "Earlier attempt")
-            await fake.inject(200, method: "GET", path: "/pulls", headers: ["X-Total-Count": "0"], body: [])
+            // The lookup misses the pull request once (it was opened meanwhile), then finds it.
+            await fake.inject(404, method: "GET", path: "/pulls/main/", body: fixture("gitea/error-not-found.json"))
             try await serve(fake) { port in
                 let result = try await provider(port: port).openPullRequest(Drafts.web())
                 #expect(result.reused == true)
@@ -149,9 +150,9 @@ extension ForgeTests {
                 #expect(await fake.pulls.count == 1)
                 #expect(
                     await fake.lines().suffix(3) == [
-                        "GET \(repo)/pulls?state=open&page=1&limit=50",
+                        "GET \(repo)/pulls/main/homeport/web-1a2b3c",
                         "POST \(repo)/pulls",
-                        "GET \(repo)/pulls?state=open&page=1&limit=50",
+                        "GET \(repo)/pulls/main/homeport/web-1a2b3c",
                     ])
             }
         }
@@ -161,7 +162,8 @@ extension ForgeTests {
             let fake = FakeGitea()
             await fake.seed(branch: branch, files: [:])
             let number = await fake.seedPull(head: branch)
-            await fake.inject(200, method: "GET", path: "/pulls", headers: ["X-Total-Count": "0"], body: [])
+            // The lookup misses the pull request once (it was opened meanwhile), then finds it.
+            await fake.inject(404, method: "GET", path: "/pulls/main/", body: fixture("gitea/error-not-found.json"))
             await fake.inject(
                 422, method: "POST", path: "/pulls",
                 body: ["message": "pull request already exists for these targets", "url": ""])
@@ -171,10 +173,10 @@ extension ForgeTests {
             }
         }
 
-        @Test("open pull requests are searched page by page")
-        func paginates() async throws {
+        @Test("the pull request is looked up with one call, however many are open")
+        func oneLookup() async throws {
             let fake = FakeGitea(maxPageSize: 20)
-            for index in 0..<45 {
+            for index in 0..<120 {
                 await fake.seedPull(head: "feature/\(index)")
             }
             await fake.seed(
@@ -186,23 +188,25 @@ extension ForgeTests {
                 #expect(result.reused == true && result.number == number)
                 #expect(
                     await fake.lines().filter { $0.contains("/pulls") } == [
-                        "GET \(repo)/pulls?state=open&page=1&limit=50",
-                        "GET \(repo)/pulls?state=open&page=2&limit=50",
-                        "GET \(repo)/pulls?state=open&page=3&limit=50",
+                        "GET \(repo)/pulls/main/homeport/web-1a2b3c"
                     ])
             }
         }
 
-        @Test("the listing stops at the last page when nothing matches")
-        func paginationEnds() async throws {
-            let fake = FakeGitea(maxPageSize: 20)
-            for index in 0..<25 {
-                await fake.seedPull(head: "feature/\(index)")
-            }
+        @Test("a closed pull request from the branch is not reused: a new one is opened")
+        func closedPullNotReused() async throws {
+            let fake = FakeGitea()
+            await fake.seed(
+                branch: branch,
+                files: [Drafts.manifestPath: Drafts.manifest, Drafts.kustomizationPath: Drafts.kustomization])
+            let closed = await fake.seedPull(head: branch, state: "closed")
             try await serve(fake) { port in
                 let result = try await provider(port: port).openPullRequest(Drafts.web())
-                #expect(result.reused == false && result.number == 26)
-                #expect(await fake.lines().filter { $0.hasPrefix("GET \(repo)/pulls") }.count == 2)
+                #expect(result.reused == false && result.number != closed)
+                #expect(
+                    await fake.lines().filter { $0.contains("/pulls") } == [
+                        "GET \(repo)/pulls/main/homeport/web-1a2b3c", "POST \(repo)/pulls",
+                    ])
             }
         }
 
@@ -216,7 +220,7 @@ extension ForgeTests {
                 #expect(result.reused == false)
                 let create = try #require(
                     await fake.recorded().first { $0.method == "POST" && $0.path == "\(repo)/branches" })
-                #expect(create.body == ["new_branch_name": "homeport/web-1a2b3c", "old_branch_name": "main"])
+                #expect(create.body == ["new_branch_name": "homeport/web-1a2b3c", "old_ref_name": "main"])
                 #expect(
                     await fake.recorded().contains { $0.path == "\(repo)/contents" && $0.method == "POST" } == false)
             }

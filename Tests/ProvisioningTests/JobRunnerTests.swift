@@ -84,7 +84,7 @@ struct JobRunnerTests {
             let created = try await flow.submit(ollamaFields())
             let rejected = try await flow.wait(created.id, for: [.rejected, .ready, .failed])
             #expect(rejected.status == .rejected)
-            #expect(try flow.store.attempts(of: created.id).map(\.purpose) == ["draft", "repair"])
+            #expect(try flow.store.attempts(of: created.id).map(\.purpose) == [.draft, .repair])
             let repair = try #require(ollama.requests.current.last { $0.path == "/api/chat" }).json
             let messages = try #require(repair["messages"] as? [[String: Any]])
             #expect(messages.map { $0["role"] as? String } == ["system", "user", "assistant", "user"])
@@ -187,15 +187,17 @@ struct JobRunnerTests {
     }
 
     @Test(
-        "a forge error ends the request failed with the reason; retry keeps the manifests and opens the PR",
+        "a permanent forge error ends the request failed with the reason; retry keeps the manifests and opens the PR",
         arguments: [
             (
                 GitProviderError(kind: .unauthorized, message: "the token was refused (401)"),
                 "the token was refused (401)"
             ),
+            // A rate limit is no longer among them: it is retried on its own (RecoveryFlowTests).
             (
-                GitProviderError(kind: .rateLimited, message: "GitHub's rate limit is exhausted", retryAfter: 600),
-                "rate limited (limit resets in 600 s)"
+                GitProviderError(
+                    kind: .forbidden, message: "GitHub forbids POST /repos/o/r/pulls with this token (403)"),
+                "forbids POST /repos/o/r/pulls with this token (403)"
             ),
             (
                 GitProviderError(kind: .notFound, message: "repository o/r or branch main not found"),

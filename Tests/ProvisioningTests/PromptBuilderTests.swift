@@ -62,8 +62,8 @@ struct SamplingOptionsTests {
     )
     func repairOptions() {
         let base = ChatOptions(temperature: 0.1, seed: 42)
-        #expect(JobRunner.options(base, purpose: "draft") == base)
-        let repair = JobRunner.options(base, purpose: "repair")
+        #expect(JobRunner.options(base, purpose: .draft) == base)
+        let repair = JobRunner.options(base, purpose: .repair)
         #expect(repair.seed == 43)
         #expect(repair.temperature == 0.4)
     }

@@ -203,7 +203,7 @@ struct APIController<Context: RequestContext> {
         }
         object["attempts"] = try provisioning.store.attempts(of: row.id).map { attempt in
             var item: [String: Any] = [
-                "number": attempt.number, "purpose": attempt.purpose, "engine": attempt.engine,
+                "number": attempt.number, "purpose": attempt.purpose.rawValue, "engine": attempt.engine,
                 "prompt": attempt.prompt, "raw_output": attempt.rawOutput,
             ]
             let optional: [String: Any?] = [

@@ -49,6 +49,9 @@ struct RequestsController<Context: RequestContext> {
             request: row, events: events, attempts: attempts, liveOutput: provisioning.feed.currentOutput(of: id)?.text)
         model.feedbackDraft = feedbackDraft
         model.feedbackError = feedbackError
+        model.retrying = try provisioning.store.pendingRetry(of: id).map {
+            "Pull request: \($0.retryingAt): \($0.reason)"
+        }
         return pages.page(
             "request", model, title: "Request \(row.appName)", section: .requests, snapshot: state.snapshot,
             status: status, refresh: model.isLive)

@@ -31,6 +31,8 @@ func makeProvisioning(
         generationTimeout: config.ollama.totalTimeoutSeconds,
         queueLimit: config.jobs.queueLimit,
         perUserLimit: config.jobs.perUserLimit,
+        forgeRetry: ForgeRetrySchedule(
+            maxAttempts: config.gitops.retryAttempts, maxSeconds: config.gitops.retryMaxSeconds),
         platformHosts: { platformHosts(state.snapshot) }
     )
     let ollama = OllamaClient(
@@ -42,8 +44,9 @@ func makeProvisioning(
     let store = RequestStore(database: database)
     let feed = LiveFeed()
     let runner = JobRunner(
-        store: store, ollama: ollama, provider: try makeGitProvider(config: config, http: http), settings: settings,
-        feed: feed, logger: logger)
+        store: store, ollama: ollama,
+        provider: try makeGitProvider(config: config, http: http, trace: forgeCallLogger(logger)),
+        settings: settings, feed: feed, logger: logger)
     return ProvisioningService(store: store, runner: runner, feed: feed, ollama: ollama, settings: settings)
 }
 
@@ -95,10 +98,24 @@ func forgeToken(
     }
 }
 
+/// Logs every call to the forge at debug level: method, URL, status or failure, time and
+/// attempt. The trace holds no credential (tokens travel in a header the trace never sees).
+func forgeCallLogger(_ logger: Logger) -> GitProviderTraceHandler {
+    { trace in
+        logger.debug(
+            "forge call",
+            metadata: [
+                "method": "\(trace.method)", "url": "\(trace.url)", "attempt": "\(trace.attempt)",
+                "outcome": "\(trace.status.map(String.init) ?? trace.failure ?? "no answer")",
+                "ms": "\(trace.milliseconds)",
+            ])
+    }
+}
+
 /// The Git provider `gitops.provider` names; a missing token or repository stops the start.
 func makeGitProvider(
     config: HomeportConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
-    http: CurlHTTPClient = .init()
+    http: CurlHTTPClient = .init(), trace: GitProviderTraceHandler? = nil
 ) throws -> any GitProvider {
     let gitops = config.gitops
     do {
@@ -117,7 +134,8 @@ func makeGitProvider(
             }
             return try GitHubProvider(
                 apiURL: gitops.github.apiURL, repository: gitops.github.repository,
-                token: try forgeToken(gitops.github, key: "github", environment: environment), http: http)
+                token: try forgeToken(gitops.github, key: "github", environment: environment), http: http,
+                trace: trace)
         case .gitea:
             guard !gitops.gitea.repository.isEmpty else {
                 throw ProviderConfigurationError(
@@ -125,7 +143,8 @@ func makeGitProvider(
             }
             return try GiteaProvider(
                 apiURL: gitops.gitea.apiURL, repository: gitops.gitea.repository,
-                token: try forgeToken(gitops.gitea, key: "gitea", environment: environment), http: http)
+                token: try forgeToken(gitops.gitea, key: "gitea", environment: environment), http: http,
+                trace: trace)
         }
     } catch let error as GitProviderError {
         throw ProviderConfigurationError(description: "gitops.\(gitops.provider.rawValue): \(error.message)")

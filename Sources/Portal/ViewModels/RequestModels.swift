@@ -163,6 +163,9 @@ struct RequestPageModel: Sendable {
     var feedbackDraft = ""
     var feedbackError: String?
     var failureReason: String?
+    /// While the pull request step waits to be tried again after a transient failure of the forge:
+    /// "Pull request: retrying at 14:05 (attempt 3 of 8): GitHub answered 503…".
+    var retrying: String?
     var events: [Event]
     var attempts: [Attempt]
     var hasAttempts: Bool
@@ -210,7 +213,7 @@ struct RequestPageModel: Sendable {
             let tokens = [attempt.promptTokens.map { "\($0) prompt" }, attempt.outputTokens.map { "\($0) output" }]
                 .compactMap { $0 }
             return Attempt(
-                number: attempt.number, purpose: attempt.purpose,
+                number: attempt.number, purpose: attempt.purpose.rawValue,
                 engine: attempt.model.map { "\(attempt.engine) · \($0)" } ?? attempt.engine,
                 duration: attempt.durationMilliseconds.map { Formats.duration(seconds: Double($0) / 1000) },
                 tokens: tokens.isEmpty ? nil : tokens.joined(separator: ", "),

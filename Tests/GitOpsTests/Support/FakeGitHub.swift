@@ -22,6 +22,8 @@ actor FakeGitHub: FakeForge {
     var trees: [String: [String: [UInt8]]] = [:]
     var pulls: [Pull] = []
     private var counter = 0
+    /// The repository's former `owner/name`, and the origin (`http://127.0.0.1:PORT`) its 301s point to.
+    private var formerName: (repository: String, origin: String)?
 
     init(owner: String = "homelab", name: String = "platform", files: [String: String] = ["README.md": "# platform\n"])
     {
@@ -59,9 +61,23 @@ actor FakeGitHub: FakeForge {
         return number
     }
 
+    /// Renames the repository: requests under its former name answer 301 with a `Location` on
+    /// `origin`, as GitHub does for a renamed or transferred repository.
+    func rename(from former: String, redirectingTo origin: String) {
+        formerName = (former, origin)
+    }
+
     // MARK: - The API
 
     func answer(_ request: RecordedRequest) -> FakeResponse {
+        if let formerName, request.path.hasPrefix("/repos/\(formerName.repository)/") {
+            let rest = request.path.dropFirst("/repos/\(formerName.repository)".count)
+            let location =
+                "\(formerName.origin)/repos/\(owner)/\(name)\(rest)\(request.rawQuery.map { "?\($0)" } ?? "")"
+            var body = fixture("github/error-moved-permanently.json")
+            body["url"] = .string(location)
+            return .json(301, body, headers: ["Location": location])
+        }
         let prefix = "/repos/\(owner)/\(name)/"
         guard request.path.hasPrefix(prefix) else {
             return .json(404, fixture("github/error-not-found.json"))

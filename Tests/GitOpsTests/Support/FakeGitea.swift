@@ -80,6 +80,10 @@ actor FakeGitea: FakeForge {
             return changeFiles(request.body)
         case ("GET", "pulls"):
             return listPulls(request.query)
+        case ("GET", let r) where r.hasPrefix("pulls/") && r.dropFirst("pulls/".count).contains("/"):
+            // `/pulls/{base}/*`: the base is one segment, the head the rest (it may hold slashes).
+            let pair = r.dropFirst("pulls/".count).split(separator: "/", maxSplits: 1)
+            return pullByBaseHead(base: String(pair[0]), head: String(pair[1]))
         case ("POST", "pulls"):
             return createPull(request.body)
         default:
@@ -239,6 +243,14 @@ actor FakeGitea: FakeForge {
         let page = max(1, Int(query["page"] ?? "") ?? 1)
         let slice = matching.dropFirst((page - 1) * limit).prefix(limit)
         return .json(200, .array(slice.map(pullBody)), headers: ["X-Total-Count": String(matching.count)])
+    }
+
+    /// Like Gitea's `GetPullRequestByBaseHeadInfo`: the first pull request of the pair, whatever its state.
+    private func pullByBaseHead(base: String, head: String) -> FakeResponse {
+        guard let pull = pulls.first(where: { $0.base == base && $0.head == head }) else {
+            return .json(404, fixture("gitea/error-not-found.json"))
+        }
+        return .json(200, pullBody(pull))
     }
 
     private func createPull(_ body: JSONValue?) -> FakeResponse {
