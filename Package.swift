@@ -116,7 +116,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 // The recovery and pull request text tests run the whole flow against the fake forges.
-                "Provisioning", "Store", "Markdown",
+                "Provisioning", "Store", "Markdown", "Ollama",
             ]
         ),
         .testTarget(
