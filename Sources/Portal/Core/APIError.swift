@@ -25,8 +25,8 @@ struct APIError: HTTPResponseError {
     var retryAfter: Int?
 
     /// The body: `Error` in openapi.json.
-    struct Body: Codable, Equatable {
-        struct Detail: Codable, Equatable {
+    struct Body: Codable {
+        struct Detail: Codable {
             var code: String
             var message: String
             var field: String?

@@ -1,10 +1,8 @@
-import Provisioning
-
 /// The body of `POST /api/v1/requests` and `POST /generate/manifest` (`AppRequestInput` in
 /// openapi.json): each value of its documented JSON type. A value of another type is refused,
 /// naming its field; what the values mean (a DNS-1123 name, a port in range…) is the validator's
 /// to check, the same way for this body and the new-app form.
-struct AppRequestInput: Decodable, Equatable {
+struct AppRequestInput: Decodable {
     var appName: String?
     var description: String?
     var owner: String?
@@ -21,7 +19,7 @@ struct AppRequestInput: Decodable, Equatable {
     var autoPR: Bool?
 
     /// `env`: `KEY=value` lines, as the form's text area sends them, or an object of strings.
-    enum Environment: Decodable, Equatable {
+    enum Environment: Decodable {
         case lines(String)
         case variables([String: String])
 
