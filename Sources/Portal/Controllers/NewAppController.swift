@@ -21,7 +21,7 @@ struct NewAppController<Context: RequestContext> {
     }
 
     @Sendable func submit(_ request: Request, context: Context) async throws -> Response {
-        let values = try await RequestBodies.form(request)
+        let values = try await RequestBodies.form(NewAppForm.self, from: request).fields
         let result: Result<AppRequest, FieldErrors>
         do {
             result = try await provisioning.submit(

@@ -115,14 +115,14 @@ struct RequestsController<Context: RequestContext> {
     @Sendable func act(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("id")
         let action = try context.parameters.require("action")
-        let fields = try await RequestBodies.form(request)
+        let form = try await RequestBodies.form(RequestActionForm.self, from: request)
         do {
             switch action {
             case "retry": _ = try await provisioning.retry(id, by: RequestUser.actor)
             case "cancel": _ = try await provisioning.cancel(id, by: RequestUser.actor)
             case "pull-request": _ = try await provisioning.openPullRequest(id, by: RequestUser.actor)
             case "regenerate":
-                _ = try await provisioning.regenerate(id, feedback: fields["feedback"] ?? "", by: RequestUser.actor)
+                _ = try await provisioning.regenerate(id, feedback: form.feedback ?? "", by: RequestUser.actor)
             default: throw HTTPError(.notFound)
             }
         } catch let error as ProvisioningService.ActionError where error.code == .notFound {
@@ -132,7 +132,7 @@ struct RequestsController<Context: RequestContext> {
         } catch let error as ProvisioningService.ActionError where error.code == .invalid {
             // The request page again, with the text as typed and why it was not sent.
             return try await page(
-                of: id, feedbackDraft: fields["feedback"] ?? "", feedbackError: error.message,
+                of: id, feedbackDraft: form.feedback ?? "", feedbackError: error.message,
                 status: .unprocessableContent
             )
             .response(from: request, context: context)

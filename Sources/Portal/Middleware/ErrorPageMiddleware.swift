@@ -12,6 +12,10 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         do {
             return try await next(request, context)
+        } catch let error as APIError {
+            // The API's own answer, 5xx included (a failed or timed-out generation): it becomes
+            // JSON in SecurityHeadersMiddleware, never a page.
+            throw error
         } catch let error as HTTPError
             where (400..<500).contains(error.status.code) && APIPaths.contains(request.uri.path)
         {
