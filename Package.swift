@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "Provisioning",
             dependencies: [
-                "Manifests", "Ollama", "GitOps", "Store", "Platform", "YAML",
+                "Manifests", "Ollama", "GitOps", "Store", "Platform", "YAML", "Status",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
