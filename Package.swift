@@ -104,6 +104,8 @@ let package = Package(
             name: "GitOpsTests",
             dependencies: [
                 "GitOps", "HTTPClient", "FakeUpstreams", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // The request follower against the fake forges and Argo CD.
+                "Provisioning", "Store", "Status",
             ]
         ),
         .testTarget(

@@ -191,6 +191,14 @@ struct APIController<Context: RequestContext> {
         if let manifest = row.manifest { object["manifest"] = manifest }
         if let commit = row.commitSHA { object["commit"] = commit }
         if let number = row.prNumber { object["pr_number"] = number }
+        if let follow = try provisioning.store.follow(of: row.id) {
+            let followed: [String: Any?] = [
+                "merge_commit": follow.mergeCommit, "merged_at": follow.mergedAt.map(Formats.time),
+                "closed_at": row.status == .closed ? follow.closedAt.map(Formats.time) : nil,
+                "argo_app": follow.argoApp, "argo_message": follow.argoMessage,
+            ]
+            for (key, value) in followed { if let value { object[key] = value } }
+        }
         if let findings = row.findingsJSON {
             object["findings"] = (try? JSONSerialization.jsonObject(with: Data(findings.utf8))) ?? []
         }
@@ -199,6 +207,7 @@ struct APIController<Context: RequestContext> {
                 "at": Formats.time(event.at), "status": event.status.rawValue, "message": event.message,
             ]
             if let actor = event.actedBy { item["actor"] = actor }
+            if let source = event.source { item["source"] = source }
             return item
         }
         object["attempts"] = try provisioning.store.attempts(of: row.id).map { attempt in
