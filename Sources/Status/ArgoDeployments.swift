@@ -35,7 +35,7 @@ public struct ArgoApplicationState: Sendable, Equatable {
     /// The commit Argo CD last compared with.
     public var revision: String?
     public var resources: [Resource]
-    /// The application's conditions and last operation's message (a failed sync says why there).
+    /// The application's conditions (a ComparisonError), and the message of a failed sync.
     public var messages: [String]
 
     public init(name: String, paths: [String], revision: String?, resources: [Resource], messages: [String]) {
@@ -77,9 +77,10 @@ extension ArgoCDClient {
                     name: resource.name, sync: resource.status, health: resource.health?.status,
                     message: resource.health?.message)
             }
-            let messages =
-                (app.status?.conditions ?? []).compactMap(\.message)
-                + [app.status?.operationState?.message].compactMap { $0 }
+            // A finished sync's "successfully synced" says nothing about the app; a failed one says why.
+            let operation = app.status?.operationState
+            let failedSync = operation?.phase == "Failed" || operation?.phase == "Error" ? operation?.message : nil
+            let messages = (app.status?.conditions ?? []).compactMap(\.message) + [failedSync].compactMap { $0 }
             return ArgoApplicationState(
                 name: app.metadata.name, paths: sources.compactMap(\.path), revision: app.status?.sync?.revision,
                 resources: resources, messages: messages.filter { !$0.isEmpty })
@@ -109,7 +110,10 @@ extension ArgoCDClient {
                     var health: Health?
                 }
                 struct Condition: Decodable { var message: String? }
-                struct Operation: Decodable { var message: String? }
+                struct Operation: Decodable {
+                    var phase: String?
+                    var message: String?
+                }
                 var sync: Sync?
                 var resources: [Resource]?
                 var conditions: [Condition]?
