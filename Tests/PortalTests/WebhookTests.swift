@@ -93,6 +93,11 @@ struct WebhookTests {
             ) { #expect($0.status == .ok) }
             #expect(try store.request(id: id)?.status == .closed)
             #expect(try store.holder(ofApp: "web") == nil)
+            // Before the follower, the name stayed taken and this was refused.
+            try await client.execute(
+                uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"app_name": "web", "image": "nginx:1.27", "engine": "template"}"#)
+            ) { #expect($0.status == .accepted) }
             let reopened = forge.delivery(
                 action: "reopened", merged: false, branch: "homeport/web-0123abcd", open: true)
             try await client.execute(
