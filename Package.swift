@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "Provisioning",
             dependencies: [
-                "Manifests", "Ollama", "GitOps", "Store", "Platform", "YAML", "DNSNames",
+                "Manifests", "Ollama", "GitOps", "Store", "Platform", "YAML", "DNSNames", "Status",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -116,7 +116,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 // The recovery and pull request text tests run the whole flow against the fake forges.
-                "Provisioning", "Store", "Markdown", "Ollama",
+                "Provisioning", "Store", "Markdown", "Ollama", "Status",
             ]
         ),
         .testTarget(

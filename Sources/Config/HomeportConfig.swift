@@ -65,6 +65,12 @@ public struct HomeportConfig: Sendable, Equatable {
         /// No retry starts later than this many seconds after the first failure.
         public var retryMaxSeconds = 21_600.0
         public var git = LocalGit()
+        /// Seconds between two looks at the open pull requests and at Argo CD (the request follower).
+        public var pollSeconds = 60.0
+        /// File holding the secret the forges sign webhooks with; empty: `/hooks/*` answer 404.
+        public var webhookSecretFile = ""
+        /// Seconds after the merge before Argo CD's Degraded or Missing makes a request `degraded`.
+        public var degradedAfterSeconds = 600.0
         public var github = Forge(apiURL: "https://api.github.com", tokenEnv: "GITHUB_TOKEN")
         public var gitea = Forge(apiURL: "https://gitea.homelab.local/api/v1", tokenEnv: "GITEA_TOKEN")
 

@@ -70,6 +70,13 @@ public struct GitHubProvider: GitProvider {
         return try await createPull(draft, commit: lastCommit)
     }
 
+    /// `GET /repos/{o}/{r}/pulls/{n}`, conditional on `etag`.
+    public func pullRequestState(_ pull: PullRequestReference, etag: String?) async throws(GitProviderError)
+        -> PullRequestObservation
+    {
+        try await client.pullRequestState(pull, etag: etag)
+    }
+
     // MARK: - Steps
 
     private func baseCommit(_ base: String) async throws(GitProviderError) -> String {

@@ -6,6 +6,11 @@
 /// or a failure) finds and reuses the branch and the pull request instead of opening a second one.
 public protocol GitProvider: Sendable {
     func openPullRequest(_ draft: PullRequestDraft) async throws(GitProviderError) -> PullRequestResult
+
+    /// Where an opened pull request stands (open, merged, closed), asked conditionally: with the
+    /// `etag` of the previous answer, `.unchanged` when nothing moved (`PullRequestState.swift`).
+    func pullRequestState(_ pull: PullRequestReference, etag: String?) async throws(GitProviderError)
+        -> PullRequestObservation
 }
 
 /// What to propose: files on a new branch, and the pull request text.

@@ -63,6 +63,13 @@ public struct GiteaProvider: GitProvider {
         return try await createPull(draft, commit: commit)
     }
 
+    /// `GET /repos/{o}/{r}/pulls/{n}`, conditional on `etag`.
+    public func pullRequestState(_ pull: PullRequestReference, etag: String?) async throws(GitProviderError)
+        -> PullRequestObservation
+    {
+        try await client.pullRequestState(pull, etag: etag)
+    }
+
     // MARK: - Steps
 
     /// Makes the branch hold the draft's files; returns the commit it made, if it made one.

@@ -55,13 +55,14 @@ struct RESTClient: Sendable {
         _ path: String,
         query: [(String, String)] = [],
         body: [UInt8]? = nil,
-        passing: Set<Int> = []
+        passing: Set<Int> = [],
+        extraHeaders: [(name: String, value: String)] = []
     ) async throws(GitProviderError) -> UpstreamResponse {
         var url = baseURL + path
         if !query.isEmpty {
             url += "?" + query.map { "\(Self.encodeQuery($0.0))=\(Self.encodeQuery($0.1))" }.joined(separator: "&")
         }
-        var requestHeaders = headers
+        var requestHeaders = headers + extraHeaders
         if body != nil {
             requestHeaders.append((name: "Content-Type", value: "application/json"))
         }

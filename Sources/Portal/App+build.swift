@@ -24,10 +24,13 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
         config: config, database: database, state: state, logger: logger, http: http)
     let monitor = makeStatusMonitor(config: config, state: state, logger: logger, http: http)
     let backups = makeScheduledBackups(config: config, database: database, logger: logger)
+    let follower = try makeRequestFollower(
+        config: config, store: provisioning.store, metrics: monitor.metrics, logger: logger, http: http)
     let router = try await buildRouter(
         state: state, provisioning: provisioning, resourcesDirectory: config.resourcesDir,
         authenticator: try makeAuthenticator(config.auth), monitor: monitor, backups: backups?.log,
-        secureCookies: config.server.publicURL.lowercased().hasPrefix("https://"))
+        secureCookies: config.server.publicURL.lowercased().hasPrefix("https://"), follower: follower,
+        webhookSecret: try webhookSecret(config.gitops))
     return Application(
         router: router,
         server: httpServer(idleTimeoutSeconds: config.server.idleTimeoutSeconds),
@@ -37,6 +40,7 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
             JobRunnerService(
                 runner: provisioning.runner, grace: .milliseconds(Int64(config.jobs.shutdownGraceSeconds * 1000))),
             StatusMonitorService(monitor: monitor),
+            RequestFollowerService(follower: follower),
         ] + (backups.map { [$0.service] } ?? []),
         logger: logger
     )
@@ -57,13 +61,14 @@ func httpServer(idleTimeoutSeconds: Double) -> HTTPServerBuilder {
 ///
 /// `monitor` holds the live status pages read; by default none is polled. `backups` is what the
 /// scheduled backups did, when they are on. `secureCookies` marks cookies `Secure`, for a portal
-/// served over https.
+/// served over https. `follower` takes the forges' webhooks signed with `webhookSecret`.
 public func buildRouter(
     state: PlatformState, provisioning: ProvisioningService, resourcesDirectory: String,
     authenticator: Authenticator = .anonymous,
     monitor: StatusMonitor = StatusMonitor(
         settings: StatusSettings(), metrics: UpstreamMetrics(), logger: Logger(label: "homeport"), services: { [] }),
-    backups: BackupLog? = nil, secureCookies: Bool = false
+    backups: BackupLog? = nil, secureCookies: Bool = false, follower: RequestFollower? = nil,
+    webhookSecret: [UInt8]? = nil
 ) async throws -> Router<PortalRequestContext> {
     let pages = try await PageRenderer(templatesDirectory: resourcesDirectory + "/Templates")
     // HEAD answers on every GET route, as monitors and link checkers expect: the GET's status and headers, no body.
@@ -78,16 +83,23 @@ public func buildRouter(
     // Static files answer before the CSRF cookie is set: they carry no form, and stay cacheable.
     router.add(middleware: try StaticAssetsMiddleware(directory: resourcesDirectory + "/Public"))
     router.add(middleware: CSRFMiddleware(secureCookie: secureCookies))
-    router.addRoutes(OverviewController(state: state, pages: pages, status: monitor.board).endpoints)
+    router.addRoutes(
+        OverviewController(state: state, pages: pages, status: monitor.board, requests: provisioning.store).endpoints)
     router.addRoutes(CatalogController(state: state, pages: pages, status: monitor.board).endpoints)
     router.addRoutes(ADRController(state: state, pages: pages).endpoints)
     router.addRoutes(PlatformPagesController(state: state, pages: pages, status: monitor.board).endpoints)
     router.addRoutes(
         OperationsController(
-            state: state, pages: pages, provisioning: provisioning, metrics: metrics, monitor: monitor, backups: backups
+            state: state, pages: pages, provisioning: provisioning, metrics: metrics, monitor: monitor,
+            backups: backups,
+            follow: follower?.metrics
         ).endpoints)
+    router.addRoutes(WebhookController(follower: follower, secret: webhookSecret).endpoints)
     router.addRoutes(NewAppController(state: state, pages: pages, provisioning: provisioning).endpoints)
-    router.addRoutes(RequestsController(state: state, pages: pages, provisioning: provisioning).endpoints)
+    router.addRoutes(
+        RequestsController(
+            state: state, pages: pages, provisioning: provisioning, argoURL: follower?.settings.argoURL
+        ).endpoints)
     router.addRoutes(APIController(state: state, provisioning: provisioning).endpoints)
     router.addRoutes(SearchController(state: state, pages: pages, store: provisioning.store).endpoints)
     router.addRoutes(

@@ -102,7 +102,7 @@ public final class ProvisioningService: Sendable {
         do {
             guard
                 let queued = try store.transition(
-                    id, from: [.failed, .rejected, .cancelled], to: .queued, message: "Retry requested",
+                    id, from: [.failed, .rejected, .cancelled, .closed], to: .queued, message: "Retry requested",
                     actedBy: actor.eventName,
                     change: { row in
                         row.failureReason = nil

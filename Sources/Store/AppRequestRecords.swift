@@ -6,18 +6,27 @@ public enum RequestStatus: String, Sendable, Codable, CaseIterable, DatabaseValu
     case queued, generating, validating, ready
     case openingPR = "opening_pr"
     case prOpened = "pr_opened"
+    /// After `pr_opened`, as the forge and Argo CD report it (the request follower): the pull
+    /// request was merged; closed unmerged (the app name is free again); Argo CD runs the app
+    /// Synced and Healthy; Argo CD reports it Degraded or Missing long after the merge.
+    case merged, closed, deployed, degraded
     case rejected, failed, cancelled
 
-    /// No more work will happen without a user's action.
+    /// No more work will happen without a user's action (the follower's states change only
+    /// with news from the forge or Argo CD).
     public var isFinal: Bool {
         switch self {
-        case .ready, .prOpened, .rejected, .failed, .cancelled: return true
+        case .ready, .prOpened, .merged, .closed, .deployed, .degraded, .rejected, .failed, .cancelled: return true
         case .queued, .generating, .validating, .openingPR: return false
         }
     }
 
-    /// Retry moves these back to `queued`.
-    public var isRetryable: Bool { self == .failed || self == .rejected || self == .cancelled }
+    /// Retry moves these back to `queued`; a closed request opens a new pull request from the
+    /// manifests it kept.
+    public var isRetryable: Bool { self == .failed || self == .rejected || self == .cancelled || self == .closed }
+
+    /// The states the request follower watches for news (a closed pull request may be reopened).
+    public static let followed: Set<RequestStatus> = [.prOpened, .merged, .degraded, .closed]
 
     /// Cancel stops these.
     public var isCancellable: Bool { !isFinal || self == .ready }
@@ -97,6 +106,9 @@ public struct RequestEvent: Sendable, Codable, Equatable, FetchableRecord, Mutab
     /// Who caused it: a user or token name, `anonymous`, or `homeport` (the job runner itself);
     /// nil for events older than the column.
     public var actedBy: String?
+    /// Where the news came from when the forge or Argo CD reported it (`github webhook`,
+    /// `gitea poll`, `git`, `argocd`); nil for what Homeport or a user did.
+    public var source: String? = nil
 
     /// The actor of what the job runner does on its own.
     public static let system = "homeport"
@@ -114,7 +126,7 @@ public struct RequestEvent: Sendable, Codable, Equatable, FetchableRecord, Mutab
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, at, status, message
+        case id, at, status, message, source
         case requestID = "request_id"
         case actedBy = "actor"
     }

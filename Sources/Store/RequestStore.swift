@@ -161,7 +161,7 @@ public struct RequestStore: Sendable {
         }
     }
 
-    /// The request that currently holds an app name (any status but rejected, failed, cancelled).
+    /// The request that currently holds an app name (any status but rejected, failed, cancelled, closed).
     public func holder(ofApp appName: String) throws -> AppRequest? {
         try pool.read { db in try Self.holder(ofApp: appName, db: db) }
     }
@@ -226,7 +226,7 @@ public struct RequestStore: Sendable {
     }
 
     private static func holder(ofApp appName: String, db: Database) throws -> AppRequest? {
-        let released = [RequestStatus.rejected, .failed, .cancelled]
+        let released = [RequestStatus.rejected, .failed, .cancelled, .closed]
         return try AppRequest.filter(Column("app_name") == appName && !released.contains(Column("status"))).fetchOne(db)
     }
 }

@@ -135,6 +135,6 @@ struct APIController<Context: RequestContext> {
     private func resource(_ row: AppRequest) throws -> AppRequestResource {
         AppRequestResource(
             row, events: try provisioning.store.events(of: row.id),
-            attempts: try provisioning.store.attempts(of: row.id))
+            attempts: try provisioning.store.attempts(of: row.id), follow: try provisioning.store.follow(of: row.id))
     }
 }

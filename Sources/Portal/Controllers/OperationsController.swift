@@ -12,6 +12,8 @@ struct OperationsController<Context: RequestContext> {
     let monitor: StatusMonitor
     /// Nil while scheduled backups are off.
     let backups: BackupLog?
+    /// What the request follower did; nil when none runs.
+    var follow: FollowMetrics? = nil
 
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
@@ -93,7 +95,7 @@ struct OperationsController<Context: RequestContext> {
                     "homeport_page_cache_pages", "Rendered pages cached for the current snapshot.",
                     [(labels: "", value: Double(cached.pages))]
                 ),
-            ]) + (monitor.families() + (backups?.families() ?? [])).map(\.text).joined()
+            ]) + (monitor.families() + (backups?.families() ?? []) + (follow?.families() ?? [])).map(\.text).joined()
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

@@ -1,12 +1,15 @@
 import Foundation
 import Hummingbird
 import Status
+import Store
 
 /// `/`: the overview.
 struct OverviewController<Context: RequestContext> {
     let state: PlatformState
     let pages: PageRenderer
     let status: StatusBoard
+    /// Requests in review, merged, live and degraded; nil leaves them off the page.
+    var requests: RequestStore? = nil
 
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
@@ -18,10 +21,11 @@ struct OverviewController<Context: RequestContext> {
         let current = state.current
         // Read before the status: a page is never older than its key.
         let statusRevision = status.revision
-        return current.pageCache.page(.overview(statusRevision: statusRevision)) {
-            pages.page(
-                "overview", OverviewModel(snapshot: current.snapshot, status: status.current, now: Date()),
-                title: "Overview", section: .overview, snapshot: current.snapshot)
+        let requestRevision = requests?.changes.current ?? 0
+        return current.pageCache.page(.overview(statusRevision: statusRevision, requestRevision: requestRevision)) {
+            var model = OverviewModel(snapshot: current.snapshot, status: status.current, now: Date())
+            model.requests = (try? requests?.countsByStatus()).map(RequestCountsModel.init)
+            return pages.page("overview", model, title: "Overview", section: .overview, snapshot: current.snapshot)
         }
     }
 }

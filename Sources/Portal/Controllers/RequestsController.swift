@@ -10,6 +10,8 @@ struct RequestsController<Context: RequestContext> {
     let state: PlatformState
     let pages: PageRenderer
     let provisioning: ProvisioningService
+    /// Argo CD's web address, for links from a request's path; nil when not configured.
+    var argoURL: String? = nil
 
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
@@ -47,6 +49,9 @@ struct RequestsController<Context: RequestContext> {
         }
         var model = RequestPageModel(
             request: row, events: events, attempts: attempts, liveOutput: provisioning.feed.currentOutput(of: id)?.text)
+        model.journey = RequestJourneyModel(
+            request: row, follow: try provisioning.store.follow(of: id), argoURL: argoURL,
+            catalog: state.snapshot.catalog)
         model.feedbackDraft = feedbackDraft
         model.feedbackError = feedbackError
         model.retrying = try provisioning.store.pendingRetry(of: id).map {

@@ -29,6 +29,12 @@ struct AppRequestResource: Encodable {
     var manifest: String?
     var commit: String?
     var prNumber: Int?
+    // After the pull request: what the forge and Argo CD said.
+    var mergeCommit: String?
+    var mergedAt: String?
+    var closedAt: String?
+    var argoApp: String?
+    var argoMessage: String?
     var findings: [PolicyFinding]?
     var events: [Event]?
     var attempts: [Attempt]?
@@ -38,6 +44,8 @@ struct AppRequestResource: Encodable {
         var status: RequestStatus
         var message: String
         var actor: String?
+        /// Where a change came from: `forge`, `webhook`, `argocd`; absent for Homeport's own steps.
+        var source: String?
     }
 
     struct Attempt: Encodable {
@@ -76,6 +84,11 @@ struct AppRequestResource: Encodable {
         case failureReason = "failure_reason"
         case url, page, spec, manifest, commit
         case prNumber = "pr_number"
+        case mergeCommit = "merge_commit"
+        case mergedAt = "merged_at"
+        case closedAt = "closed_at"
+        case argoApp = "argo_app"
+        case argoMessage = "argo_message"
         case findings, events, attempts
     }
 
@@ -100,16 +113,23 @@ struct AppRequestResource: Encodable {
     }
 
     /// The whole request: the summary, the spec it was submitted with, its output and history.
-    init(_ row: AppRequest, events: [RequestEvent], attempts: [GenerationAttempt]) {
+    init(_ row: AppRequest, events: [RequestEvent], attempts: [GenerationAttempt], follow: RequestFollow?) {
         self.init(summary: row)
         // A row whose columns do not decode shows without them; the job chain fails such a request with the reason.
         spec = try? row.spec()
         manifest = row.manifest
         commit = row.commitSHA
         prNumber = row.prNumber
+        if let follow {
+            mergeCommit = follow.mergeCommit
+            mergedAt = follow.mergedAt.map(Formats.time)
+            closedAt = row.status == .closed ? follow.closedAt.map(Formats.time) : nil
+            argoApp = follow.argoApp
+            argoMessage = follow.argoMessage
+        }
         findings = row.findingsJSON == nil ? nil : (try? row.findings()) ?? []
         self.events = events.map {
-            Event(at: Formats.time($0.at), status: $0.status, message: $0.message, actor: $0.actedBy)
+            Event(at: Formats.time($0.at), status: $0.status, message: $0.message, actor: $0.actedBy, source: $0.source)
         }
         self.attempts = attempts.map { attempt in
             Attempt(

@@ -14,7 +14,7 @@ final class PageCache: Sendable {
     /// A page, named by what was asked rather than how the URL spelled it.
     enum Key: Hashable, Sendable {
         /// Pages that show live status name the status board's revision they were rendered from.
-        case overview(statusRevision: Int)
+        case overview(statusRevision: Int, requestRevision: Int)
         case catalog(CatalogQuery)
         case entity(EntityRef, statusRevision: Int)
         case adrIndex

@@ -32,20 +32,30 @@ func makeStatusMonitor(
         settings.alertmanager = AlertmanagerClient(
             url: config.alertmanager.url, caFile: caFile, timeout: timeout, metrics: metrics, http: http)
     }
-    if !config.argocd.url.isEmpty {
-        let argocd = config.argocd
-        settings.argocd = ArgoCDClient(url: argocd.url, caFile: caFile, timeout: timeout, metrics: metrics, http: http)
-        {
-            let source = SecretSource(fileKey: "argocd.token_file", file: argocd.tokenFile, variable: argocd.tokenEnv)
-            do {
-                return try source.read(environment: environment)
-            } catch {
-                throw UpstreamFailure("\(error)")
-            }
-        }
-    }
+    settings.argocd = makeArgoCDClient(config: config, metrics: metrics, environment: environment, http: http)
     return StatusMonitor(settings: settings, metrics: metrics, logger: logger) {
         state.snapshot.serviceGroups.flatMap(\.services)
+    }
+}
+
+/// The Argo CD client `argocd.*` describes (nil while `argocd.url` is empty), for the status
+/// pollers and the request follower alike.
+func makeArgoCDClient(
+    config: HomeportConfig, metrics: UpstreamMetrics,
+    environment: [String: String] = ProcessInfo.processInfo.environment, http: CurlHTTPClient = .init()
+) -> ArgoCDClient? {
+    guard !config.argocd.url.isEmpty else { return nil }
+    let argocd = config.argocd
+    let caFile = config.status.caFile.isEmpty ? nil : config.status.caFile
+    return ArgoCDClient(
+        url: argocd.url, caFile: caFile, timeout: config.status.timeoutSeconds, metrics: metrics, http: http
+    ) {
+        let source = SecretSource(fileKey: "argocd.token_file", file: argocd.tokenFile, variable: argocd.tokenEnv)
+        do {
+            return try source.read(environment: environment)
+        } catch {
+            throw UpstreamFailure("\(error)")
+        }
     }
 }
 

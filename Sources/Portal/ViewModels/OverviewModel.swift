@@ -25,6 +25,8 @@ struct OverviewModel: Sendable {
     var entityCount: Int
     /// Firing alerts by severity; nil while Alertmanager is not configured.
     var alerts: AlertsModel?
+    /// App requests in review, merged, live and degraded.
+    var requests: RequestCountsModel?
 
     init(snapshot: PlatformSnapshot, status: LiveStatus, now: Date) {
         let catalog = snapshot.catalog

@@ -11,9 +11,9 @@ struct StatusBadge: Sendable {
     init(_ status: RequestStatus) {
         label = status.rawValue.replacingOccurrences(of: "_", with: " ")
         switch status {
-        case .prOpened, .ready: cssClass = "status-accepted"
-        case .rejected, .failed: cssClass = "status-rejected"
-        case .cancelled: cssClass = "status-superseded"
+        case .prOpened, .ready, .merged, .deployed: cssClass = "status-accepted"
+        case .rejected, .failed, .degraded: cssClass = "status-rejected"
+        case .cancelled, .closed: cssClass = "status-superseded"
         case .queued, .generating, .validating, .openingPR: cssClass = "status-proposed"
         }
     }
@@ -127,6 +127,8 @@ struct RequestPageModel: Sendable {
         /// Who caused it, when a person or a token did; nil for the job runner's own steps (the
         /// API still says `homeport`) and for events older than the record of it.
         var actedBy: String?
+        /// Where the news came from (`github webhook`, `argocd`), for what the forge or Argo CD reported.
+        var source: String?
     }
 
     struct Attempt: Sendable {
@@ -190,6 +192,8 @@ struct RequestPageModel: Sendable {
     /// A settled template request: says how to change it instead.
     var templateCannotRegenerate: Bool
     var isPreview: Bool
+    /// Drafted → pull request → merged → live, once the request reached its pull request.
+    var journey = RequestJourneyModel()
 
     init(request: AppRequest, events: [RequestEvent], attempts: [GenerationAttempt], liveOutput: String?) {
         let spec = try? JSONDecoder().decode(AppSpec.self, from: Data(request.specJSON.utf8))
@@ -207,7 +211,7 @@ struct RequestPageModel: Sendable {
         self.events = events.map {
             Event(
                 at: Formats.time($0.at), badge: StatusBadge($0.status), message: $0.message,
-                actedBy: $0.actedBy == RequestEvent.system ? nil : $0.actedBy)
+                actedBy: $0.actedBy == RequestEvent.system ? nil : $0.actedBy, source: $0.source)
         }
         self.attempts = attempts.map { attempt in
             let tokens = [attempt.promptTokens.map { "\($0) prompt" }, attempt.outputTokens.map { "\($0) output" }]

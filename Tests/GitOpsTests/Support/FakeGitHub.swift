@@ -10,6 +10,8 @@ actor FakeGitHub: FakeForge {
         var head: String
         var base: String
         var state: String
+        /// Set by `merge`.
+        var mergeCommit: String? = nil
     }
 
     let owner: String
@@ -21,6 +23,8 @@ actor FakeGitHub: FakeForge {
     /// commit → (path → bytes)
     var trees: [String: [String: [UInt8]]] = [:]
     var pulls: [Pull] = []
+    /// `GET pulls/{n}` answered 304 Not Modified to a matching `If-None-Match`.
+    var notModified = 0
     private var counter = 0
     /// The repository's former `owner/name`, and the origin (`http://127.0.0.1:PORT`) its 301s point to.
     private var formerName: (repository: String, origin: String)?
@@ -94,6 +98,8 @@ actor FakeGitHub: FakeForge {
             return putContent(String(r.dropFirst("contents/".count)), request.body)
         case ("GET", "pulls"):
             return listPulls(head: request.query["head"], state: request.query["state"] ?? "open")
+        case ("GET", let r) where r.hasPrefix("pulls/"):
+            return getPull(Int(r.dropFirst("pulls/".count)), ifNoneMatch: request.headers["if-none-match"])
         case ("POST", "pulls"):
             return createPull(request.body)
         default:
@@ -215,7 +221,7 @@ actor FakeGitHub: FakeForge {
         return .json(existing == nil ? 201 : 200, response)
     }
 
-    private func pullBody(_ pull: Pull) -> JSONValue {
+    func pullBody(_ pull: Pull) -> JSONValue {
         var body = fixture("github/pull-request.json")
         body["number"] = .number(Double(pull.number))
         body["url"] = .string("https://api.github.com/repos/\(owner)/\(name)/pulls/\(pull.number)")

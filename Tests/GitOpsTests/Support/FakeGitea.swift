@@ -10,6 +10,8 @@ actor FakeGitea: FakeForge {
         var head: String
         var base: String
         var state: String
+        /// Set by `merge`.
+        var mergeCommit: String? = nil
     }
 
     let owner: String
@@ -21,6 +23,8 @@ actor FakeGitea: FakeForge {
     var refs: [String: String] = [:]
     var trees: [String: [String: [UInt8]]] = [:]
     var pulls: [Pull] = []
+    /// `GET pulls/{n}` answered 304 Not Modified to a matching `If-None-Match`.
+    var notModified = 0
     private var counter = 0
     /// Page size limit, like Gitea's `[api] MAX_RESPONSE_ITEMS`.
     let maxPageSize: Int
@@ -84,6 +88,8 @@ actor FakeGitea: FakeForge {
             // `/pulls/{base}/*`: the base is one segment, the head the rest (it may hold slashes).
             let pair = r.dropFirst("pulls/".count).split(separator: "/", maxSplits: 1)
             return pullByBaseHead(base: String(pair[0]), head: String(pair[1]))
+        case ("GET", let r) where r.hasPrefix("pulls/"):
+            return getPull(Int(r.dropFirst("pulls/".count)), ifNoneMatch: request.headers["if-none-match"])
         case ("POST", "pulls"):
             return createPull(request.body)
         default:
@@ -217,7 +223,7 @@ actor FakeGitea: FakeForge {
         return .json(201, response)
     }
 
-    private func pullBody(_ pull: Pull) -> JSONValue {
+    func pullBody(_ pull: Pull) -> JSONValue {
         var body = fixture("gitea/pull-request.json")
         body["number"] = .number(Double(pull.number))
         body["id"] = .number(Double(100 + pull.number))
