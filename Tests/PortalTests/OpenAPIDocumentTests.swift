@@ -28,6 +28,10 @@ struct OpenAPIDocumentTests {
         ),
         ("the live feed of a request page (server-sent events)", ["GET /requests/{id}/events"]),
         (
+            "webhooks the forges send, signed with the shared secret (their payloads are GitHub's and Gitea's)",
+            ["POST /hooks/github", "POST /hooks/gitea"]
+        ),
+        (
             "probes, metrics and the document itself",
             ["GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.json"]
         ),
