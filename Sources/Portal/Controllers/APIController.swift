@@ -1,3 +1,4 @@
+import Auth
 import Foundation
 import Hummingbird
 import Platform
@@ -6,7 +7,8 @@ import Store
 
 /// The JSON API: the seed-compatible `POST /generate/manifest` and `/api/v1/requests`.
 /// Errors are `{"error": {"code", "message", "field"}}` with the matching status.
-struct APIController<Context: RequestContext> {
+struct APIController {
+    typealias Context = PortalRequestContext
     let state: PlatformState
     let provisioning: ProvisioningService
 
@@ -27,7 +29,7 @@ struct APIController<Context: RequestContext> {
         do {
             var fields = try await RequestBodies.jsonFields(request)
             fields["engine"] = AppSpec.Engine.ollama.rawValue
-            let created = try await submit(fields, source: "generate-manifest", autoPR: true)
+            let created = try await submit(fields, source: "generate-manifest", autoPR: true, by: context.identity)
             let settled = try await provisioning.waitUntilSettled(
                 created.id, timeout: provisioning.settings.generationTimeout * 2 + 120)
             switch settled.status {
@@ -62,7 +64,7 @@ struct APIController<Context: RequestContext> {
         do {
             let fields = try await RequestBodies.jsonFields(request)
             let autoPR = fields["auto_pr"].map { $0 == "true" } ?? provisioning.settings.autoPR
-            let created = try await submit(fields, source: "api", autoPR: autoPR)
+            let created = try await submit(fields, source: "api", autoPR: autoPR, by: context.identity)
             return JSONBody.response(
                 try representation(created), status: .accepted, headers: [.location: "/api/v1/requests/\(created.id)"],
                 to: request)
@@ -90,7 +92,7 @@ struct APIController<Context: RequestContext> {
             return try error.response(from: request, context: context)
         }
         let query = RequestQuery(
-            status: status, text: parameters.get("q"), requestedBy: RequestUser.mine(parameters), page: number)
+            status: status, text: parameters.get("q"), requestedBy: context.mine(parameters), page: number)
         let page = try provisioning.store.list(query)
         return JSONBody.response(
             [
@@ -113,9 +115,9 @@ struct APIController<Context: RequestContext> {
         do {
             let row: AppRequest
             switch try context.parameters.require("action") {
-            case "retry": row = try await provisioning.retry(id, by: RequestUser.actor)
-            case "cancel": row = try await provisioning.cancel(id, by: RequestUser.actor)
-            case "pull-request": row = try await provisioning.openPullRequest(id, by: RequestUser.actor)
+            case "retry": row = try await provisioning.retry(id, by: context.actor)
+            case "cancel": row = try await provisioning.cancel(id, by: context.actor)
+            case "pull-request": row = try await provisioning.openPullRequest(id, by: context.actor)
             default:
                 throw APIError(
                     status: .notFound, code: "not_found", message: "Unknown action; use retry, cancel or pull-request.")
@@ -143,13 +145,15 @@ struct APIController<Context: RequestContext> {
     }
 
     /// Submits the fields; the owner, when not given, is the catalog's first group.
-    private func submit(_ given: [String: String], source: String, autoPR: Bool) async throws -> AppRequest {
+    private func submit(_ given: [String: String], source: String, autoPR: Bool, by user: Identity?) async throws
+        -> AppRequest
+    {
         var fields = given
         if fields["owner"] == nil { fields["owner"] = defaultOwner }
         let result: Result<AppRequest, FieldErrors>
         do {
             result = try await provisioning.submit(
-                fields, source: source, autoPR: autoPR, requestedBy: RequestUser.current?.name,
+                fields, source: source, autoPR: autoPR, requestedBy: user?.name,
                 context: ValidationContext(snapshot: state.snapshot, store: provisioning.store))
         } catch let full as ProvisioningService.QueueFull {
             throw APIError(

@@ -3,7 +3,8 @@ import Hummingbird
 import Status
 
 /// `/`: the overview.
-struct OverviewController<Context: RequestContext> {
+struct OverviewController {
+    typealias Context = PortalRequestContext
     let state: PlatformState
     let pages: PageRenderer
     let status: StatusBoard
@@ -18,10 +19,11 @@ struct OverviewController<Context: RequestContext> {
         let current = state.current
         // Read before the status: a page is never older than its key.
         let statusRevision = status.revision
-        return current.pageCache.page(.overview(statusRevision: statusRevision)) {
+        return current.pageCache.page(.overview(statusRevision: statusRevision), user: context.identity) {
             pages.page(
                 "overview", OverviewModel(snapshot: current.snapshot, status: status.current, now: Date()),
-                title: "Overview", section: .overview, snapshot: current.snapshot)
+                title: "Overview", section: .overview, snapshot: current.snapshot, user: context.identity,
+                csrfToken: context.csrfToken)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Auth
 import Foundation
 import Hummingbird
 import Mustache
@@ -15,19 +16,21 @@ public struct PageRenderer: Sendable {
         library = try await MustacheLibrary(directory: templatesDirectory)
     }
 
-    /// `template` rendered with `model`, inside the layout.
+    /// `template` rendered with `model`, inside the layout, for `user` (the layout names them);
+    /// `csrfToken` is what a form on the page carries (nil: the page may have no form).
     func page(
         _ template: String, _ model: some Sendable, title: String, section: LayoutModel.Section,
-        snapshot: PlatformSnapshot, status: HTTPResponse.Status = .ok, refresh: Bool = false
+        snapshot: PlatformSnapshot, user: Identity?, csrfToken: CSRFToken?, status: HTTPResponse.Status = .ok,
+        refresh: Bool = false
     ) -> HTMLPage {
-        let scope = PageScope(model: model, csrfToken: CSRFToken.current ?? "")
+        let scope = PageScope(model: model, csrfToken: csrfToken)
         guard let body = library.render(scope, withTemplate: template) else {
             preconditionFailure("template \(template).mustache is missing from Templates/")
         }
         var layout = LayoutModel(title: title, section: section, problemCount: snapshot.problems.count)
         layout.body = body
         layout.refresh = refresh
-        layout.userName = RequestUser.current?.name
+        layout.userName = user?.name
         let html = library.render(layout, withTemplate: "layout") ?? body
         var page = HTMLPage(html: html, status: status)
         page.carriesCSRFToken = scope.tokenUse.asked.load(ordering: .relaxed)
@@ -44,13 +47,13 @@ final class TokenUse: Sendable {
 /// section through Mustache's context stack.
 struct PageScope<Model>: MustacheParent {
     let model: Model
-    let csrfToken: String
+    let csrfToken: CSRFToken?
     let tokenUse = TokenUse()
 
     func child(named name: String) -> Any? {
         if name == "csrfToken" {
             tokenUse.asked.store(true, ordering: .relaxed)
-            return csrfToken
+            return csrfToken?.value ?? ""
         }
         guard let value = Mirror(reflecting: model).children.first(where: { $0.label == name })?.value else {
             return nil
