@@ -124,7 +124,8 @@ let package = Package(
         .testTarget(
             name: "PortalTests",
             dependencies: [
-                "Portal", "Auth", "HTTPClient", "Provisioning", "GitOps", "Ollama", "Store", "Status", "FakeUpstreams",
+                "Portal", "Auth", "Config", "HTTPClient", "Provisioning", "GitOps", "Ollama", "Store", "Status",
+                "FakeUpstreams",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

@@ -27,7 +27,7 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
     let router = try await buildRouter(
         state: state, provisioning: provisioning, resourcesDirectory: config.resourcesDir,
         authenticator: try makeAuthenticator(config.auth), monitor: monitor, backups: backups?.log,
-        secureCookies: config.server.publicURL.lowercased().hasPrefix("https://"))
+        secureCookies: config.server.publicURL.lowercased().hasPrefix("https://"), requestLogging: config.log.requests)
     return Application(
         router: router,
         server: httpServer(idleTimeoutSeconds: config.server.idleTimeoutSeconds),
@@ -57,24 +57,27 @@ func httpServer(idleTimeoutSeconds: Double) -> HTTPServerBuilder {
 ///
 /// `monitor` holds the live status pages read; by default none is polled. `backups` is what the
 /// scheduled backups did, when they are on. `secureCookies` marks cookies `Secure`, for a portal
-/// served over https.
+/// served over https. `requestLogging` says which requests get a log line.
 public func buildRouter(
     state: PlatformState, provisioning: ProvisioningService, resourcesDirectory: String,
     authenticator: Authenticator = .anonymous,
     monitor: StatusMonitor = StatusMonitor(
         settings: StatusSettings(), metrics: UpstreamMetrics(), logger: Logger(label: "homeport"), services: { [] }),
-    backups: BackupLog? = nil, secureCookies: Bool = false
+    backups: BackupLog? = nil, secureCookies: Bool = false,
+    requestLogging: HomeportConfig.RequestLogging = HomeportConfig.Log().requests
 ) async throws -> Router<PortalRequestContext> {
     let pages = try await PageRenderer(templatesDirectory: resourcesDirectory + "/Templates")
     // HEAD answers on every GET route, as monitors and link checkers expect: the GET's status and headers, no body.
     let router = Router(context: PortalRequestContext.self, options: .autoGenerateHeadEndpoints)
     let metrics = PortalMetrics()
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
-    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: RequestLogMiddleware(logging: requestLogging))
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: ErrorPageMiddleware(state: state, pages: pages))
+    // Who is signed in is known before any page, error pages included, is rendered.
+    let errorPages = ErrorPageMiddleware(state: state, pages: pages)
+    router.add(middleware: AuthMiddleware(authenticator: authenticator, errorPages: errorPages))
+    router.add(middleware: errorPages)
     router.add(middleware: PathGuardMiddleware())
-    router.add(middleware: AuthMiddleware(authenticator: authenticator))
     // Static files answer before the CSRF cookie is set: they carry no form, and stay cacheable.
     router.add(middleware: try StaticAssetsMiddleware(directory: resourcesDirectory + "/Public"))
     router.add(middleware: CSRFMiddleware(secureCookie: secureCookies))
