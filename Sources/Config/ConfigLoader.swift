@@ -270,6 +270,13 @@ struct Setting: Sendable {
             }
             config.log.level = level
         },
+        Setting(path: "log.requests") { config, value, _ throws(SettingError) in
+            guard let logging = HomeportConfig.RequestLogging(rawValue: value.lowercased()) else {
+                let known = HomeportConfig.RequestLogging.allCases.map(\.rawValue).joined(separator: ", ")
+                throw SettingError(reason: "expected one of \(known), got '\(value)'")
+            }
+            config.log.requests = logging
+        },
         // Live status (issue 4): each integration is off while its URL is empty.
         flag("status.service_checks", \.status.serviceChecks),
         seconds("status.interval_seconds", \.status.intervalSeconds),

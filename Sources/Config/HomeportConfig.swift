@@ -207,6 +207,20 @@ public struct HomeportConfig: Sendable, Equatable {
 
     public struct Log: Sendable, Equatable {
         public var level = LogLevel.info
+        /// Which requests get a line of their own.
+        public var requests = RequestLogging.errors
+
+        public init() {}
+    }
+
+    /// Which requests get a log line (`log.requests`).
+    public enum RequestLogging: String, Sendable, CaseIterable {
+        /// Every request, as an access log: one formatted line and one write each.
+        case all
+        /// Answers with a status of 400 or more: a page served well costs no log line.
+        case errors
+        /// None; unexpected errors are still logged where they happen.
+        case none
     }
 
     public enum LogLevel: String, Sendable, CaseIterable {

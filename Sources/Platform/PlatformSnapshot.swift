@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 
 /// Everything the portal shows about the platform, built at once and never changed afterwards.
 ///
@@ -10,13 +12,15 @@ public struct PlatformSnapshot: Sendable {
     public var serviceGroups: [ServiceGroup]
     public var dashboards: [GrafanaDashboard]
     public var argoApplications: [ArgoApplication]
-    /// Entities, ADRs and service links for `/search`.
-    public var search: SearchIndex
+    /// Entities, ADRs and service links for `/search`, built in the background.
+    public var search: DeferredSearchIndex
     /// Every file, or part of one, that could not be loaded; sorted by file and line.
     public var problems: [LoadProblem]
     public var loadedAt: Date
-    /// Wall time spent building this snapshot, in seconds.
+    /// Wall time spent building this snapshot, in seconds (the search index, built after it, apart).
     public var buildSeconds: Double
+    /// Wall time of each phase of the build, in order, for the debug log.
+    public var phases: [(name: String, seconds: Double)]
 
     public func adr(id: String) -> ADR? {
         adrs.first { $0.id == id }
@@ -67,39 +71,84 @@ public struct PlatformLoader: Sendable {
     }
 
     public func load() throws(PlatformUnavailable) -> PlatformSnapshot {
-        let started = Date()
+        let clock = ContinuousClock()
+        let started = (date: Date(), instant: clock.now)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: paths.root, isDirectory: &isDirectory), isDirectory.boolValue
         else {
             throw PlatformUnavailable(reason: "the platform root \(paths.root) is not a readable folder")
         }
         let files = PlatformFiles(root: paths.root)
-        var problems: [LoadProblem] = []
+        var phases: [(name: String, seconds: Double)] = []
+        var last = started.instant
+        func lap(_ name: String) {
+            let now = clock.now
+            phases.append((name, (now - last) / .seconds(1)))
+            last = now
+        }
+
+        // The ADRs (Markdown rendering) do not depend on the catalog: they load on another thread
+        // meanwhile, and the small files after them.
+        let others = OtherParts()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { [paths] in
+            let began = clock.now
+            var adrLoader = ADRLoader(files: files)
+            let adrs = adrLoader.load(folder: paths.adrDir)
+            var problems = adrLoader.problems
+            let inventory = InventoryLoader.load(file: paths.inventory, files: files, problems: &problems)
+            let serviceGroups = ServiceLinksLoader.load(file: paths.services, files: files, problems: &problems)
+            let dashboards = DashboardLoader.load(folder: paths.dashboardsDir, files: files, problems: &problems)
+            let applications = ArgoApplicationLoader.load(
+                folder: paths.gitopsAppsDir, files: files, problems: &problems)
+            others.set(
+                .init(
+                    adrs: adrs, inventory: inventory, serviceGroups: serviceGroups, dashboards: dashboards,
+                    applications: applications, problems: problems, seconds: (clock.now - began) / .seconds(1)))
+        }
 
         var catalogLoader = CatalogLoader(files: files)
         let catalog = catalogLoader.load(rootLocation: paths.catalog)
-        problems += catalogLoader.problems
-
-        var adrLoader = ADRLoader(files: files)
-        let adrs = adrLoader.load(folder: paths.adrDir)
-        problems += adrLoader.problems
-
-        let inventory = InventoryLoader.load(file: paths.inventory, files: files, problems: &problems)
-        let serviceGroups = ServiceLinksLoader.load(file: paths.services, files: files, problems: &problems)
-        let dashboards = DashboardLoader.load(folder: paths.dashboardsDir, files: files, problems: &problems)
-        let applications = ArgoApplicationLoader.load(folder: paths.gitopsAppsDir, files: files, problems: &problems)
-
+        lap("catalog")
+        group.wait()
+        let parts = others.value
+        lap("waiting for the ADRs and the other files")
+        phases.append(("ADRs and the other files, beside the catalog", parts.seconds))
+        let problems = (catalogLoader.problems + parts.problems).sorted {
+            ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0)
+        }
+        let (adrs, serviceGroups) = (parts.adrs, parts.serviceGroups)
         return PlatformSnapshot(
             catalog: catalog,
             adrs: adrs,
-            inventory: inventory,
+            inventory: parts.inventory,
             serviceGroups: serviceGroups,
-            dashboards: dashboards,
-            argoApplications: applications,
-            search: SearchIndex(catalog: catalog, adrs: adrs, serviceGroups: serviceGroups),
-            problems: problems.sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) },
-            loadedAt: started,
-            buildSeconds: Date().timeIntervalSince(started)
+            dashboards: parts.dashboards,
+            argoApplications: parts.applications,
+            search: DeferredSearchIndex { SearchIndex(catalog: catalog, adrs: adrs, serviceGroups: serviceGroups) },
+            problems: problems,
+            loadedAt: started.date,
+            buildSeconds: (clock.now - started.instant) / .seconds(1),
+            phases: phases
         )
     }
+}
+
+/// What the loader's second thread hands back.
+private final class OtherParts: Sendable {
+    struct Parts: Sendable {
+        var adrs: [ADR]
+        var inventory: Inventory
+        var serviceGroups: [ServiceGroup]
+        var dashboards: [GrafanaDashboard]
+        var applications: [ArgoApplication]
+        var problems: [LoadProblem]
+        var seconds: Double
+    }
+
+    private let parts = Mutex<Parts?>(nil)
+
+    func set(_ parts: Parts) { self.parts.withLock { $0 = parts } }
+    /// Read after the thread that sets it is done.
+    var value: Parts { parts.withLock { $0! } }
 }

@@ -30,7 +30,7 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
         state: state, provisioning: provisioning, resourcesDirectory: config.resourcesDir,
         authenticator: try makeAuthenticator(config.auth), monitor: monitor, backups: backups?.log,
         secureCookies: config.server.publicURL.lowercased().hasPrefix("https://"), follower: follower,
-        webhookSecret: try webhookSecret(config.gitops))
+        webhookSecret: try webhookSecret(config.gitops), requestLogging: config.log.requests)
     return Application(
         router: router,
         server: httpServer(idleTimeoutSeconds: config.server.idleTimeoutSeconds),
@@ -62,24 +62,27 @@ func httpServer(idleTimeoutSeconds: Double) -> HTTPServerBuilder {
 /// `monitor` holds the live status pages read; by default none is polled. `backups` is what the
 /// scheduled backups did, when they are on. `secureCookies` marks cookies `Secure`, for a portal
 /// served over https. `follower` takes the forges' webhooks signed with `webhookSecret`.
+/// `requestLogging` says which requests get a log line.
 public func buildRouter(
     state: PlatformState, provisioning: ProvisioningService, resourcesDirectory: String,
     authenticator: Authenticator = .anonymous,
     monitor: StatusMonitor = StatusMonitor(
         settings: StatusSettings(), metrics: UpstreamMetrics(), logger: Logger(label: "homeport"), services: { [] }),
     backups: BackupLog? = nil, secureCookies: Bool = false, follower: RequestFollower? = nil,
-    webhookSecret: [UInt8]? = nil
+    webhookSecret: [UInt8]? = nil, requestLogging: HomeportConfig.RequestLogging = HomeportConfig.Log().requests
 ) async throws -> Router<PortalRequestContext> {
     let pages = try await PageRenderer(templatesDirectory: resourcesDirectory + "/Templates")
     // HEAD answers on every GET route, as monitors and link checkers expect: the GET's status and headers, no body.
     let router = Router(context: PortalRequestContext.self, options: .autoGenerateHeadEndpoints)
     let metrics = PortalMetrics()
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
-    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: RequestLogMiddleware(logging: requestLogging))
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: ErrorPageMiddleware(state: state, pages: pages))
+    // Who is signed in is known before any page, error pages included, is rendered.
+    let errorPages = ErrorPageMiddleware(state: state, pages: pages)
+    router.add(middleware: AuthMiddleware(authenticator: authenticator, errorPages: errorPages))
+    router.add(middleware: errorPages)
     router.add(middleware: PathGuardMiddleware())
-    router.add(middleware: AuthMiddleware(authenticator: authenticator))
     // Static files answer before the CSRF cookie is set: they carry no form, and stay cacheable.
     router.add(middleware: try StaticAssetsMiddleware(directory: resourcesDirectory + "/Public"))
     router.add(middleware: CSRFMiddleware(secureCookie: secureCookies))

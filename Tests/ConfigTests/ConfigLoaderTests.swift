@@ -41,6 +41,7 @@ struct ConfigLoaderTests {
               adr_dir: decisions
             log:
               level: debug
+              requests: all
             auth:
               allow_anonymous_remote: true
             """)
@@ -52,6 +53,7 @@ struct ConfigLoaderTests {
         #expect(config.platform.root == "/srv/platform")
         #expect(config.platform.adrDir == "decisions")
         #expect(config.log.level == .debug)
+        #expect(config.log.requests == .all)
     }
 
     @Test("environment variables named after the key path override the file")
@@ -64,9 +66,11 @@ struct ConfigLoaderTests {
                 "HOMEPORT_SERVER_PORT": "7070",
                 "HOMEPORT_PLATFORM_ROOT": "/tmp/platform",
                 "HOMEPORT_DATA_DIR": "/tmp/data",
+                "HOMEPORT_LOG_REQUESTS": "none",
                 "PATH": "/usr/bin",
             ])
         #expect(config.server.port == 7070)
+        #expect(config.log.requests == .none)
         #expect(config.platform.root == "/tmp/platform")
         #expect(config.dataDir == "/tmp/data")
     }
@@ -81,6 +85,7 @@ struct ConfigLoaderTests {
                 "log:\n  level: loud\n", "log.level",
                 "expected one of trace, debug, info, notice, warning, error, critical, got 'loud'", ":2"
             ),
+            ("log:\n  requests: some\n", "log.requests", "expected one of all, errors, none, got 'some'", ":2"),
             ("platform: examples\n", "platform", "expected a mapping of keys, found a scalar", ":1"),
             ("server:\n  host: [a, b]\n", "server.host", "expected a single value, found a sequence", ":2"),
             ("colour: blue\n", "colour", "unknown key", ":1"),

@@ -107,12 +107,11 @@ struct SearchIndexTests {
     }
 
     @Test("the snapshot's index covers entities by owner, ADR text and service links")
-    func snapshotIndex() throws {
+    func snapshotIndex() async throws {
         let snapshot = try loadPlatform(repositoryRoot + "/examples/homelab")
-        #expect(snapshot.search.search("platform-team", kind: "component").total > 5)
-        #expect(snapshot.search.search("multicast", kind: "adr").hits.first?.document.href == "/adr/003-private-ca")
-        #expect(
-            snapshot.search.search("alertmanager.homelab", kind: "service").hits.first?.document.title == "Alertmanager"
-        )
+        let index = await snapshot.search.index
+        #expect(index.search("platform-team", kind: "component").total > 5)
+        #expect(index.search("multicast", kind: "adr").hits.first?.document.href == "/adr/003-private-ca")
+        #expect(index.search("alertmanager.homelab", kind: "service").hits.first?.document.title == "Alertmanager")
     }
 }

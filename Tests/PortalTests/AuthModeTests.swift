@@ -99,6 +99,23 @@ struct TokenModeTests {
         }
     }
 
+    @Test(
+        "error pages name the signed-in user too",
+        arguments: [
+            ("/no-such-page", HTTPResponse.Status.notFound), ("/catalog/component/default/no-such-entity", .notFound),
+            ("/requests/no-such-request", .notFound), ("/catalog/..%2F..%2Fsecret", .badRequest),
+        ])
+    func errorPagesNameTheUser(_ path: String, _ status: HTTPResponse.Status) async throws {
+        let (app, _, _) = try await portalWithProvisioning(authenticator: try tokenAuthenticator())
+        try await app.test(.router) { client in
+            try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer ops-secret"]) {
+                response in
+                #expect(response.status == status, "\(path)")
+                #expect(String(buffer: response.body).contains("Signed in as ops<"), "\(path)")
+            }
+        }
+    }
+
     @Test("the seed's POST /generate/manifest records the token's owner too")
     func generateManifestRecordsRequester() async throws {
         let (app, _, provisioning) = try await portalWithProvisioning(authenticator: try tokenAuthenticator())

@@ -8,7 +8,22 @@ import Testing
 
 @Suite("Cross-site request forgery")
 struct CSRFTests {
-    @Test("every page sets a strict, HttpOnly token cookie, and every form carries the token")
+    @Test(
+        "pages without a form set no cookie: a token is made only for a page that puts it in a form",
+        arguments: [
+            "/", "/catalog", "/catalog/component/default/grafana", "/adr", "/search?q=grafana", "/no-such-page",
+        ])
+    func noCookieWithoutForm(_ path: String) async throws {
+        let (app, _, _) = try await portalWithProvisioning()
+        try await app.test(.router) { client in
+            try await client.execute(uri: path, method: .get) { response in
+                #expect(response.headers[.setCookie] == nil, "\(path)")
+                #expect(!String(buffer: response.body).contains("csrf_token"), "\(path)")
+            }
+        }
+    }
+
+    @Test("a page with a form sets a strict, HttpOnly token cookie, and every form carries the token")
     func tokenInForms() async throws {
         let (app, _, _) = try await portalWithProvisioning()
         try await app.test(.router) { client in

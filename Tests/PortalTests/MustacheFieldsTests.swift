@@ -23,7 +23,7 @@ struct MustacheFieldsTests {
     }
 
     @Test("the layout, its navigation, catalog rows, tags, options, links and search hits name every field")
-    func everyFieldNamed() throws {
+    func everyFieldNamed() async throws {
         let snapshot = try platformState(root: repositoryRoot + "/examples/homelab").snapshot
         var layout = LayoutModel(title: "Catalog", section: .catalog, problemCount: 1)
         layout.userName = "alice"
@@ -39,7 +39,7 @@ struct MustacheFieldsTests {
         expectEveryFieldNamed(try #require(row.tags.first))
         expectEveryFieldNamed(try #require(catalog.filters.first?.options.first))
 
-        let results = snapshot.search.search("monorepo", kind: nil, limit: 5)
+        let results = await snapshot.search.search("monorepo", kind: nil, limit: 5)
         let hit = try #require(SearchModel(text: "monorepo", kind: nil, results: results).hits.first)
         expectEveryFieldNamed(hit)
         expectEveryFieldNamed(try #require(hit.title.first))

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -147,14 +148,17 @@ final class CapturedLog: @unchecked Sendable {
 
 @Suite("Request log")
 struct RequestLogTests {
-    @Test("each request logs one line with its route and status, under the id the response carries as X-Request-Id")
+    @Test(
+        "with log.requests all, each request logs one line with its route and status, under the id the response carries as X-Request-Id"
+    )
     func requestID() async throws {
         let state = try platformState(root: repositoryRoot + "/examples/homelab")
         let provisioning = try await testProvisioning(
             ollamaURL: "http://127.0.0.1:9", provider: RecordingGitProvider(), autoPR: false)
         let captured = CapturedLog()
         let app = Application(
-            router: try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot),
+            router: try await buildRouter(
+                state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot, requestLogging: .all),
             logger: captured.logger)
         try await app.test(.router) { client in
             let id = try await client.execute(uri: "/catalog/component/default/grafana", method: .get) { response in
@@ -167,6 +171,35 @@ struct RequestLogTests {
             #expect(line.metadata["route"]?.description == "/catalog/{kind}/{namespace}/{name}")
             #expect(line.metadata["status"]?.description == "200")
             #expect(line.metadata["method"]?.description == "GET")
+        }
+    }
+
+    @Test(
+        "log.requests errors logs refusals and failures only; none logs no request",
+        arguments: [
+            (HomeportConfig.RequestLogging.errors, ["/catalog": false, "/no-such-page": true]),
+            (.none, ["/catalog": false, "/no-such-page": false]),
+        ])
+    func requestLogging(_ logging: HomeportConfig.RequestLogging, _ logged: [String: Bool]) async throws {
+        let state = try platformState(root: repositoryRoot + "/examples/homelab")
+        let provisioning = try await testProvisioning(
+            ollamaURL: "http://127.0.0.1:9", provider: RecordingGitProvider(), autoPR: false)
+        let captured = CapturedLog()
+        let app = Application(
+            router: try await buildRouter(
+                state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot, requestLogging: logging),
+            logger: captured.logger)
+        try await app.test(.router) { client in
+            for (path, expected) in logged {
+                let id = try await client.execute(uri: path, method: .get) { response in
+                    response.headers[HTTPField.Name("X-Request-Id")!]
+                }
+                let requestID = try #require(id, "every response carries its id")
+                let line = captured.all.first {
+                    $0.message == "request" && $0.metadata["hb.request.id"]?.description == requestID
+                }
+                #expect((line != nil) == expected, "\(logging) \(path)")
+            }
         }
     }
 }

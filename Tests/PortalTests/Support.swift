@@ -117,12 +117,12 @@ func copyOfFolder(_ path: String) throws -> String {
     return copy
 }
 
-/// A browser's CSRF cookie, taken from the first page it loads.
+/// A browser's CSRF cookie, taken from the first page with a form it loads.
 struct BrowserSession {
     let token: String
 
     init(_ client: some TestClientProtocol) async throws {
-        token = try await client.execute(uri: "/", method: .get) { response in
+        token = try await client.execute(uri: "/apps/new", method: .get) { response in
             let cookie = response.headers[.setCookie] ?? ""
             return String(cookie.split(separator: ";").first?.split(separator: "=").last ?? "")
         }

@@ -1,7 +1,8 @@
 import Hummingbird
 
 /// `/adr` and `/adr/{id}`.
-struct ADRController<Context: RequestContext> {
+struct ADRController {
+    typealias Context = PortalRequestContext
     let state: PlatformState
     let pages: PageRenderer
 
@@ -14,10 +15,10 @@ struct ADRController<Context: RequestContext> {
 
     @Sendable func index(_ request: Request, context: Context) async throws -> HTMLPage {
         let current = state.current
-        return current.pageCache.page(.adrIndex) {
+        return current.pageCache.page(.adrIndex, user: context.identity) {
             pages.page(
                 "adr-index", ADRIndexModel(snapshot: current.snapshot), title: "Architecture decisions", section: .adrs,
-                snapshot: current.snapshot)
+                snapshot: current.snapshot, user: context.identity, csrfToken: context.csrfToken)
         }
     }
 
@@ -28,9 +29,10 @@ struct ADRController<Context: RequestContext> {
         guard let adr = snapshot.adr(id: id) else {
             throw HTTPError(.notFound, message: "There is no decision record \(id).")
         }
-        return current.pageCache.page(.adr(id)) {
+        return current.pageCache.page(.adr(id), user: context.identity) {
             pages.page(
-                "adr", ADRPageModel(adr: adr, snapshot: snapshot), title: adr.title, section: .adrs, snapshot: snapshot)
+                "adr", ADRPageModel(adr: adr, snapshot: snapshot), title: adr.title, section: .adrs, snapshot: snapshot,
+                user: context.identity, csrfToken: context.csrfToken)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Auth
 import Foundation
 import Hummingbird
 import Platform
@@ -7,7 +8,8 @@ import Store
 /// The JSON API: the seed-compatible `POST /generate/manifest` and `/api/v1/requests`.
 /// Bodies and answers are the Codable types of openapi.json's schemas; handlers throw `APIError`,
 /// which answers `{"error": {"code", "message", "field"}}` with its status.
-struct APIController<Context: RequestContext> {
+struct APIController {
+    typealias Context = PortalRequestContext
     let state: PlatformState
     let provisioning: ProvisioningService
 
@@ -29,7 +31,7 @@ struct APIController<Context: RequestContext> {
     ) async throws -> JSONResponse<GeneratedManifest> {
         var input = try await RequestBodies.json(AppRequestInput.self, from: request)
         input.engine = AppSpec.Engine.ollama.rawValue
-        let created = try await submit(input, source: "generate-manifest", autoPR: true)
+        let created = try await submit(input, source: "generate-manifest", autoPR: true, by: context.identity)
         let settled = try await provisioning.waitUntilSettled(
             created.id, timeout: provisioning.settings.generationTimeout * 2 + 120)
         switch settled.status {
@@ -57,7 +59,8 @@ struct APIController<Context: RequestContext> {
 
     @Sendable func create(_ request: Request, context: Context) async throws -> JSONResponse<AppRequestResource> {
         let input = try await RequestBodies.json(AppRequestInput.self, from: request)
-        let created = try await submit(input, source: "api", autoPR: input.autoPR ?? provisioning.settings.autoPR)
+        let created = try await submit(
+            input, source: "api", autoPR: input.autoPR ?? provisioning.settings.autoPR, by: context.identity)
         return JSONResponse(
             value: try resource(created), status: .accepted, headers: [.location: "/api/v1/requests/\(created.id)"])
     }
@@ -73,7 +76,7 @@ struct APIController<Context: RequestContext> {
             status = parsed
         }
         let query = RequestQuery(
-            status: status, text: parameters.get("q"), requestedBy: RequestUser.mine(parameters),
+            status: status, text: parameters.get("q"), requestedBy: context.mine(parameters),
             page: try PageParameter.strict(parameters))
         let page = try provisioning.store.list(query)
         return JSONResponse(
@@ -95,9 +98,9 @@ struct APIController<Context: RequestContext> {
         let row: AppRequest
         do {
             switch try context.parameters.require("action") {
-            case "retry": row = try await provisioning.retry(id, by: RequestUser.actor)
-            case "cancel": row = try await provisioning.cancel(id, by: RequestUser.actor)
-            case "pull-request": row = try await provisioning.openPullRequest(id, by: RequestUser.actor)
+            case "retry": row = try await provisioning.retry(id, by: context.actor)
+            case "cancel": row = try await provisioning.cancel(id, by: context.actor)
+            case "pull-request": row = try await provisioning.openPullRequest(id, by: context.actor)
             default:
                 throw APIError(
                     status: .notFound, code: "not_found", message: "Unknown action; use retry, cancel or pull-request.")
@@ -115,13 +118,15 @@ struct APIController<Context: RequestContext> {
     }
 
     /// Submits the input; the owner, when not given, is the catalog's first group.
-    private func submit(_ input: AppRequestInput, source: String, autoPR: Bool) async throws -> AppRequest {
+    private func submit(_ input: AppRequestInput, source: String, autoPR: Bool, by user: Identity?) async throws
+        -> AppRequest
+    {
         var fields = input.fields
         if fields["owner"] == nil { fields["owner"] = defaultOwner }
         let result: Result<AppRequest, FieldErrors>
         do {
             result = try await provisioning.submit(
-                fields, source: source, autoPR: autoPR, requestedBy: RequestUser.current?.name,
+                fields, source: source, autoPR: autoPR, requestedBy: user?.name,
                 context: ValidationContext(snapshot: state.snapshot, store: provisioning.store))
         } catch let full as ProvisioningService.QueueFull {
             throw APIError(full)

@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 
 /// `GET /openapi.json` (the API's description, from `Public/openapi.json`) and `/docs` (the same, as a page).
-struct APIDocsController<Context: RequestContext> {
+struct APIDocsController {
+    typealias Context = PortalRequestContext
     let state: PlatformState
     let pages: PageRenderer
     let document: Data
@@ -22,8 +23,10 @@ struct APIDocsController<Context: RequestContext> {
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: document)))
         }
-        routes.get("/docs") { _, _ in
-            pages.page("api-docs", model, title: "API", section: .none, snapshot: state.snapshot)
+        routes.get("/docs") { _, context in
+            pages.page(
+                "api-docs", model, title: "API", section: .none, snapshot: state.snapshot, user: context.identity,
+                csrfToken: context.csrfToken)
         }
         return routes
     }

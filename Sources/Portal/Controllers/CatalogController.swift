@@ -4,7 +4,8 @@ import Platform
 import Status
 
 /// `/catalog` and the entity pages.
-struct CatalogController<Context: RequestContext> {
+struct CatalogController {
+    typealias Context = PortalRequestContext
     let state: PlatformState
     let pages: PageRenderer
     let status: StatusBoard
@@ -19,10 +20,10 @@ struct CatalogController<Context: RequestContext> {
     @Sendable func list(_ request: Request, context: Context) async throws -> HTMLPage {
         let current = state.current
         let query = CatalogQuery { request.uri.queryParameters.get($0) }
-        return current.pageCache.page(.catalog(query)) {
+        return current.pageCache.page(.catalog(query), user: context.identity) {
             pages.page(
                 "catalog", CatalogModel(snapshot: current.snapshot, query: query), title: "Catalog", section: .catalog,
-                snapshot: current.snapshot)
+                snapshot: current.snapshot, user: context.identity, csrfToken: context.csrfToken)
         }
     }
 
@@ -39,10 +40,11 @@ struct CatalogController<Context: RequestContext> {
         }
         // Read before the status: a page is never older than its key.
         let statusRevision = status.revision
-        return current.pageCache.page(.entity(ref, statusRevision: statusRevision)) {
+        return current.pageCache.page(.entity(ref, statusRevision: statusRevision), user: context.identity) {
             pages.page(
                 "entity", EntityModel(entity: entity, snapshot: snapshot, status: status.current, now: Date()),
-                title: entity.displayName, section: .catalog, snapshot: snapshot)
+                title: entity.displayName, section: .catalog, snapshot: snapshot, user: context.identity,
+                csrfToken: context.csrfToken)
         }
     }
 }

@@ -4,7 +4,8 @@ import Provisioning
 import Store
 
 /// `GET/POST /apps/new`: the form that starts a request.
-struct NewAppController<Context: RequestContext> {
+struct NewAppController {
+    typealias Context = PortalRequestContext
     let state: PlatformState
     let pages: PageRenderer
     let provisioning: ProvisioningService
@@ -17,7 +18,7 @@ struct NewAppController<Context: RequestContext> {
     }
 
     @Sendable func form(_ request: Request, context: Context) async throws -> HTMLPage {
-        await page(values: [:], errors: FieldErrors())
+        await page(values: [:], errors: FieldErrors(), context: context)
     }
 
     @Sendable func submit(_ request: Request, context: Context) async throws -> Response {
@@ -25,7 +26,7 @@ struct NewAppController<Context: RequestContext> {
         let result: Result<AppRequest, FieldErrors>
         do {
             result = try await provisioning.submit(
-                values, source: "form", autoPR: provisioning.settings.autoPR, requestedBy: RequestUser.current?.name,
+                values, source: "form", autoPR: provisioning.settings.autoPR, requestedBy: context.identity?.name,
                 context: ValidationContext(snapshot: state.snapshot, store: provisioning.store))
         } catch let full as ProvisioningService.QueueFull {
             let message =
@@ -41,8 +42,9 @@ struct NewAppController<Context: RequestContext> {
         case .success(let created):
             return Response(status: .seeOther, headers: [.location: "/requests/\(created.id)"])
         case .failure(let errors):
-            return try await page(values: values, errors: errors, status: .unprocessableContent).response(
-                from: request, context: context)
+            return try await page(values: values, errors: errors, status: .unprocessableContent, context: context)
+                .response(
+                    from: request, context: context)
         }
     }
 
@@ -50,14 +52,16 @@ struct NewAppController<Context: RequestContext> {
     private func tooMany(
         _ message: String, retryAfter: Int, values: [String: String], request: Request, context: Context
     ) async throws -> Response {
-        var response = try await page(values: values, errors: FieldErrors(), notice: message, status: .tooManyRequests)
-            .response(from: request, context: context)
+        var response = try await page(
+            values: values, errors: FieldErrors(), notice: message, status: .tooManyRequests, context: context
+        ).response(from: request, context: context)
         response.headers[.retryAfter] = String(retryAfter)
         return response
     }
 
     private func page(
-        values: [String: String], errors: FieldErrors, notice: String? = nil, status: HTTPResponse.Status = .ok
+        values: [String: String], errors: FieldErrors, notice: String? = nil, status: HTTPResponse.Status = .ok,
+        context: Context
     ) async -> HTMLPage {
         let snapshot = state.snapshot
         let groups = snapshot.catalog.entities.filter { $0.ref.kind == "group" }
@@ -67,7 +71,9 @@ struct NewAppController<Context: RequestContext> {
         let model = NewAppFormModel(
             values: values, errors: errors, groups: groups, ollama: await provisioning.ollamaStatus(),
             autoPR: provisioning.settings.autoPR, notice: notice, nameHolder: holder)
-        return pages.page("new-app", model, title: "New app", section: .newApp, snapshot: snapshot, status: status)
+        return pages.page(
+            "new-app", model, title: "New app", section: .newApp, snapshot: snapshot, user: context.identity,
+            csrfToken: context.csrfToken, status: status)
     }
 }
 

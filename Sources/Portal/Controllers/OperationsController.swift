@@ -4,7 +4,8 @@ import Status
 import Store
 
 /// Homeport's own pages: load errors, reload, health, readiness and metrics.
-struct OperationsController<Context: RequestContext> {
+struct OperationsController {
+    typealias Context = PortalRequestContext
     let state: PlatformState
     let pages: PageRenderer
     let provisioning: ProvisioningService
@@ -29,7 +30,7 @@ struct OperationsController<Context: RequestContext> {
         let current = state.current
         return pages.page(
             "errors", ErrorsModel(state: current, backup: backups?.current), title: "Load errors", section: .errors,
-            snapshot: current.snapshot)
+            snapshot: current.snapshot, user: context.identity, csrfToken: context.csrfToken)
     }
 
     /// Rebuilds the snapshot, then shows the errors page with the outcome.

@@ -4,7 +4,8 @@ import Status
 import Store
 
 /// `/`: the overview.
-struct OverviewController<Context: RequestContext> {
+struct OverviewController {
+    typealias Context = PortalRequestContext
     let state: PlatformState
     let pages: PageRenderer
     let status: StatusBoard
@@ -22,10 +23,14 @@ struct OverviewController<Context: RequestContext> {
         // Read before the status: a page is never older than its key.
         let statusRevision = status.revision
         let requestRevision = requests?.changes.current ?? 0
-        return current.pageCache.page(.overview(statusRevision: statusRevision, requestRevision: requestRevision)) {
+        return current.pageCache.page(
+            .overview(statusRevision: statusRevision, requestRevision: requestRevision), user: context.identity
+        ) {
             var model = OverviewModel(snapshot: current.snapshot, status: status.current, now: Date())
             model.requests = (try? requests?.countsByStatus()).map(RequestCountsModel.init)
-            return pages.page("overview", model, title: "Overview", section: .overview, snapshot: current.snapshot)
+            return pages.page(
+                "overview", model, title: "Overview", section: .overview, snapshot: current.snapshot,
+                user: context.identity, csrfToken: context.csrfToken)
         }
     }
 }

@@ -3,7 +3,8 @@ import Hummingbird
 import Status
 
 /// `/inventory`, `/observability` and `/diagnostics`: the snapshot, with the pollers' newest results.
-struct PlatformPagesController<Context: RequestContext> {
+struct PlatformPagesController {
+    typealias Context = PortalRequestContext
     let state: PlatformState
     let pages: PageRenderer
     let status: StatusBoard
@@ -20,20 +21,22 @@ struct PlatformPagesController<Context: RequestContext> {
         let snapshot = state.snapshot
         return pages.page(
             "inventory", InventoryModel(snapshot: snapshot, status: status.current, now: Date()), title: "Inventory",
-            section: .inventory, snapshot: snapshot)
+            section: .inventory, snapshot: snapshot, user: context.identity, csrfToken: context.csrfToken)
     }
 
     @Sendable func observability(_ request: Request, context: Context) async throws -> HTMLPage {
         let snapshot = state.snapshot
         return pages.page(
             "observability", ObservabilityModel(snapshot: snapshot, status: status.current, now: Date()),
-            title: "Observability", section: .observability, snapshot: snapshot)
+            title: "Observability", section: .observability, snapshot: snapshot, user: context.identity,
+            csrfToken: context.csrfToken)
     }
 
     @Sendable func diagnostics(_ request: Request, context: Context) async throws -> HTMLPage {
         let snapshot = state.snapshot
         return pages.page(
             "diagnostics", DiagnosticsModel(snapshot: snapshot, status: status.current, now: Date()),
-            title: "Diagnostics", section: .diagnostics, snapshot: snapshot)
+            title: "Diagnostics", section: .diagnostics, snapshot: snapshot, user: context.identity,
+            csrfToken: context.csrfToken)
     }
 }

@@ -6,7 +6,8 @@ import ServiceLifecycle
 import Store
 
 /// `/requests`, `/requests/{id}`, its live feed, and the buttons on it.
-struct RequestsController<Context: RequestContext> {
+struct RequestsController {
+    typealias Context = PortalRequestContext
     let state: PlatformState
     let pages: PageRenderer
     let provisioning: ProvisioningService
@@ -27,22 +28,25 @@ struct RequestsController<Context: RequestContext> {
         let query = RequestQuery(
             status: parameters.get("status").flatMap(RequestStatus.init(rawValue:)),
             text: parameters.get("q").map { String($0.prefix(200)) }.flatMap { $0.isEmpty ? nil : $0 },
-            requestedBy: RequestUser.mine(parameters),
+            requestedBy: context.mine(parameters),
             page: PageParameter.lenient(parameters)
         )
         let page = try provisioning.store.list(query)
         let model = RequestListModel(
-            page: page, query: query, mineAsked: parameters.get("mine") == "1", user: RequestUser.current?.name)
-        return pages.page("requests", model, title: "Requests", section: .requests, snapshot: state.snapshot)
+            page: page, query: query, mineAsked: parameters.get("mine") == "1", user: context.identity?.name)
+        return pages.page(
+            "requests", model, title: "Requests", section: .requests, snapshot: state.snapshot, user: context.identity,
+            csrfToken: context.csrfToken)
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> HTMLPage {
-        try await page(of: try context.parameters.require("id"))
+        try await page(of: try context.parameters.require("id"), context: context)
     }
 
     /// The request page; with a refused regenerate, the feedback as typed and the reason.
     private func page(
-        of id: String, feedbackDraft: String = "", feedbackError: String? = nil, status: HTTPResponse.Status = .ok
+        of id: String, feedbackDraft: String = "", feedbackError: String? = nil, status: HTTPResponse.Status = .ok,
+        context: Context
     ) async throws -> HTMLPage {
         guard let (row, events, attempts) = try provisioning.store.history(of: id) else {
             throw HTTPError(.notFound, message: "There is no request \(id).")
@@ -59,6 +63,7 @@ struct RequestsController<Context: RequestContext> {
         }
         return pages.page(
             "request", model, title: "Request \(row.appName)", section: .requests, snapshot: state.snapshot,
+            user: context.identity, csrfToken: context.csrfToken,
             status: status, refresh: model.isLive)
     }
 
@@ -123,11 +128,11 @@ struct RequestsController<Context: RequestContext> {
         let form = try await RequestBodies.form(RequestActionForm.self, from: request)
         do {
             switch action {
-            case "retry": _ = try await provisioning.retry(id, by: RequestUser.actor)
-            case "cancel": _ = try await provisioning.cancel(id, by: RequestUser.actor)
-            case "pull-request": _ = try await provisioning.openPullRequest(id, by: RequestUser.actor)
+            case "retry": _ = try await provisioning.retry(id, by: context.actor)
+            case "cancel": _ = try await provisioning.cancel(id, by: context.actor)
+            case "pull-request": _ = try await provisioning.openPullRequest(id, by: context.actor)
             case "regenerate":
-                _ = try await provisioning.regenerate(id, feedback: form.feedback ?? "", by: RequestUser.actor)
+                _ = try await provisioning.regenerate(id, feedback: form.feedback ?? "", by: context.actor)
             default: throw HTTPError(.notFound)
             }
         } catch let error as ProvisioningService.ActionError where error.code == .notFound {
@@ -138,7 +143,7 @@ struct RequestsController<Context: RequestContext> {
             // The request page again, with the text as typed and why it was not sent.
             return try await page(
                 of: id, feedbackDraft: form.feedback ?? "", feedbackError: error.message,
-                status: .unprocessableContent
+                status: .unprocessableContent, context: context
             )
             .response(from: request, context: context)
         } catch let error as ProvisioningService.ActionError {

@@ -3,7 +3,8 @@ import Platform
 import Store
 
 /// `/search?q=&kind=`: the snapshot's index, plus app requests from the database.
-struct SearchController<Context: RequestContext> {
+struct SearchController {
+    typealias Context = PortalRequestContext
     let state: PlatformState
     let pages: PageRenderer
     let store: RequestStore
@@ -26,15 +27,17 @@ struct SearchController<Context: RequestContext> {
         let kind = fields["kind"].flatMap { $0.isEmpty ? nil : $0.lowercased() }
         // Read before the requests: a page is never older than its key.
         let key = PageCache.Key.search(text: text, kind: kind, requestChanges: store.changes.current)
-        return try current.pageCache.page(key) {
+        // Just after a start or a reload the index may still be building: wait for it.
+        let index = await current.snapshot.search.index
+        return try current.pageCache.page(key, user: context.identity) {
             let requests = try store.search(words: SearchIndex.words(in: text), limit: Self.limit)
-            var results = current.snapshot.search.search(text, kind: kind, limit: Self.limit)
+            var results = index.search(text, kind: kind, limit: Self.limit)
             results.merge(
                 RequestSearch.documents(requests).search(text, kind: kind, limit: Self.limit), limit: Self.limit)
             let model = SearchModel(text: text, kind: kind, results: results)
             return pages.page(
                 "search", model, title: text.isEmpty ? "Search" : "Search: \(text)", section: .none,
-                snapshot: current.snapshot)
+                snapshot: current.snapshot, user: context.identity, csrfToken: context.csrfToken)
         }
     }
 }

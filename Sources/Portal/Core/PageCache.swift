@@ -1,3 +1,4 @@
+import Auth
 import Hummingbird
 import Platform
 import Synchronization
@@ -53,10 +54,10 @@ final class PageCache: Sendable {
         self.capacity = capacity
     }
 
-    /// The page for `key`, rendered by `render` the first time. Two requests missing at once may
-    /// both render; the page is the same.
-    func page(_ key: Key, render: () throws -> HTMLPage) rethrows -> HTMLPage {
-        let key = Stored(key: key, user: RequestUser.current?.name)
+    /// The page for `key` as `user` sees it, rendered by `render` the first time. Two requests
+    /// missing at once may both render; the page is the same.
+    func page(_ key: Key, user: Identity?, render: () throws -> HTMLPage) rethrows -> HTMLPage {
+        let key = Stored(key: key, user: user?.name)
         if let bodies = entries.withLock({ $0.pages[key] }) {
             return HTMLPage(body: bodies.plain, gzipped: bodies.gzipped)
         }

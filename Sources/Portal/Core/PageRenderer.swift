@@ -1,5 +1,7 @@
+import Auth
 import Foundation
 import Hummingbird
+import Markdown
 import Mustache
 import Platform
 import Synchronization
@@ -12,26 +14,53 @@ public struct PageRenderer: Sendable {
     private let library: MustacheLibrary
 
     public init(templatesDirectory: String) async throws {
-        library = try await MustacheLibrary(directory: templatesDirectory)
+        // Every template escapes with `HTMLEscaping` (a pragma line, which renders nothing, put
+        // before each): swift-mustache's own escaper looks every character up in a dictionary,
+        // which was most of the time of rendering a large page.
+        MustacheContentTypes.register(HTMLEscaping(), named: HTMLEscaping.name)
+        let pragma = "{{% CONTENT_TYPE: \(HTMLEscaping.name) }}\n"
+        var library = MustacheLibrary()
+        for file in try FileManager.default.contentsOfDirectory(atPath: templatesDirectory).sorted()
+        where file.hasSuffix(".mustache") {
+            let text = try String(contentsOfFile: templatesDirectory + "/" + file, encoding: .utf8)
+            try library.register(pragma + text, named: String(file.dropLast(".mustache".count)))
+        }
+        self.library = library
     }
 
-    /// `template` rendered with `model`, inside the layout.
+    /// `template` rendered with `model`, inside the layout, for `user` (the layout names them);
+    /// `csrfToken` is what a form on the page carries (nil: the page may have no form).
     func page(
         _ template: String, _ model: some Sendable, title: String, section: LayoutModel.Section,
-        snapshot: PlatformSnapshot, status: HTTPResponse.Status = .ok, refresh: Bool = false
+        snapshot: PlatformSnapshot, user: Identity?, csrfToken: CSRFToken?, status: HTTPResponse.Status = .ok,
+        refresh: Bool = false
     ) -> HTMLPage {
-        let scope = PageScope(model: model, csrfToken: CSRFToken.current ?? "")
+        let scope = PageScope(model: model, csrfToken: csrfToken)
         guard let body = library.render(scope, withTemplate: template) else {
             preconditionFailure("template \(template).mustache is missing from Templates/")
         }
         var layout = LayoutModel(title: title, section: section, problemCount: snapshot.problems.count)
         layout.body = body
         layout.refresh = refresh
-        layout.userName = RequestUser.current?.name
+        layout.userName = user?.name
         let html = library.render(layout, withTemplate: "layout") ?? body
         var page = HTMLPage(html: html, status: status)
         page.carriesCSRFToken = scope.tokenUse.asked.load(ordering: .relaxed)
         return page
+    }
+}
+
+/// HTML escaping for `{{value}}`: text without `& < > " '` (most of it: names, links, refs) is
+/// used as it is, without a copy; the rest goes through the portal's one HTML escaper.
+struct HTMLEscaping: MustacheContentType {
+    static let name = "HOMEPORT_HTML"
+
+    func escapeText(_ text: String) -> String {
+        let needsEscaping = text.utf8.contains { byte in
+            byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+                || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+        }
+        return needsEscaping ? Markdown.escapeHTML(text) : text
     }
 }
 
@@ -44,13 +73,13 @@ final class TokenUse: Sendable {
 /// section through Mustache's context stack.
 struct PageScope<Model>: MustacheParent {
     let model: Model
-    let csrfToken: String
+    let csrfToken: CSRFToken?
     let tokenUse = TokenUse()
 
     func child(named name: String) -> Any? {
         if name == "csrfToken" {
             tokenUse.asked.store(true, ordering: .relaxed)
-            return csrfToken
+            return csrfToken?.value ?? ""
         }
         guard let value = Mirror(reflecting: model).children.first(where: { $0.label == name })?.value else {
             return nil

@@ -3,6 +3,10 @@ import Foundation
 import Logging
 import Platform
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The snapshot pages read, swapped atomically on reload so that requests never wait on a lock
 /// and never see half a rebuild.
 public final class PlatformState: Sendable {
@@ -70,8 +74,28 @@ public final class PlatformState: Sendable {
                 "problems": "\(snapshot.problems.count)",
                 "seconds": "\(String(format: "%.3f", snapshot.buildSeconds))",
             ])
+        logger.debug(
+            "platform load phases",
+            metadata: Dictionary(
+                uniqueKeysWithValues: snapshot.phases.map { ($0.name, "\(String(format: "%.3f", $0.seconds)) s") }))
         for problem in snapshot.problems {
             logger.warning("load problem: \(problem)")
         }
+        // The load's garbage (parsed YAML trees, file bytes, per-thread buffers) is freed once
+        // the search index is built, but the C allocator keeps the pages: hand them back, so that
+        // resident memory is what the snapshot holds.
+        let search = snapshot.search
+        Task.detached(priority: .utility) {
+            let started = ContinuousClock.now
+            _ = await search.index
+            logger.debug("search index ready", metadata: ["seconds": "\(started.duration(to: .now))"])
+            _ = mallocTrim?(0)
+        }
     }
+}
+
+/// glibc's `malloc_trim(3)`, which returns freed heap pages to the system; looked up at run time,
+/// since Swift's Glibc module does not declare it (nil with another C library).
+private let mallocTrim: (@convention(c) (Int) -> Int32)? = dlsym(nil, "malloc_trim").map {
+    unsafeBitCast($0, to: (@convention(c) (Int) -> Int32).self)
 }

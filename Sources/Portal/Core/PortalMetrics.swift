@@ -19,6 +19,14 @@ final class PortalMetrics: Sendable {
         var bucketCounts = [Int](repeating: 0, count: PortalMetrics.buckets.count)
         var sum = 0.0
         var count = 0
+
+        mutating func record(_ seconds: Double) {
+            for (index, bound) in PortalMetrics.buckets.enumerated() where seconds <= bound {
+                bucketCounts[index] += 1
+            }
+            sum += seconds
+            count += 1
+        }
     }
 
     private let state = Mutex((requests: [Series: Int](), latency: [String: Latency]()))
@@ -26,13 +34,8 @@ final class PortalMetrics: Sendable {
     func record(route: String, method: String, status: Int, seconds: Double) {
         state.withLock { state in
             state.requests[Series(route: route, method: method, status: status), default: 0] += 1
-            var latency = state.latency[route, default: Latency()]
-            for (index, bound) in Self.buckets.enumerated() where seconds <= bound {
-                latency.bucketCounts[index] += 1
-            }
-            latency.sum += seconds
-            latency.count += 1
-            state.latency[route] = latency
+            // In place: a copy taken out and written back would copy the bucket array every time.
+            state.latency[route, default: Latency()].record(seconds)
         }
     }
 

@@ -1,15 +1,18 @@
 import Auth
 import HTTPTypes
 import Hummingbird
-import Provisioning
 
 /// Applies `auth.mode` (ADR 0004): finds who sends each request and refuses what needs a user
 /// when there is none. Writing (any POST) always needs one unless the mode is `none`; reading
 /// needs one when `auth.read_requires_user` is set. Health, metrics and static files stay open,
 /// for probes, Prometheus and the sign-in page's stylesheet.
+///
+/// The user goes down the chain in `context.identity`. It runs before `ErrorPageMiddleware`, so
+/// that error pages know who is signed in too, and renders its own refusals with it.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = PortalRequestContext
     let authenticator: Authenticator
+    let errorPages: ErrorPageMiddleware
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -27,7 +30,9 @@ struct AuthMiddleware: RouterMiddleware {
         let isWrite = request.method != .get && request.method != .head
         switch outcome {
         case .user(let identity):
-            return try await RequestUser.$current.withValue(identity) { try await next(request, context) }
+            var context = context
+            context.identity = identity
+            return try await next(request, context)
         case .invalidToken:
             return try refuse(
                 request, context: context, code: "invalid_token",
@@ -51,7 +56,8 @@ struct AuthMiddleware: RouterMiddleware {
         _ request: Request, context: Context, status: HTTPResponse.Status = .unauthorized, code: String, message: String
     ) throws -> Response {
         guard APIPaths.contains(request.uri.path) else {
-            throw HTTPError(status, headers: challenge, message: message)
+            return try errorPages.response(
+                for: HTTPError(status, headers: challenge, message: message), request: request, context: context)
         }
         var response = try APIError(status: status, code: code, message: message).response(
             from: request, context: context)
@@ -61,20 +67,5 @@ struct AuthMiddleware: RouterMiddleware {
 
     private var challenge: HTTPFields {
         authenticator.mode == .token ? [.wwwAuthenticate: "Bearer realm=\"homeport\""] : [:]
-    }
-}
-
-/// The signed-in user of the request being handled (nil: anonymous), for controllers and pages.
-enum RequestUser {
-    @TaskLocal static var current: Identity?
-
-    /// The user as the new-app flow sees them when they act on a request.
-    static var actor: RequestActor {
-        current.map { RequestActor(name: $0.name, isAdmin: $0.isAdmin) } ?? .anonymous
-    }
-
-    /// The user whose requests `?mine=1` asks for; nil (everyone's) without it or without a user.
-    static func mine(_ parameters: Parameters) -> String? {
-        parameters.get("mine") == "1" ? current?.name : nil
     }
 }

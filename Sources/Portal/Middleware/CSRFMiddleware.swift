@@ -1,15 +1,18 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// Cross-site request forgery protection for the browser-facing forms.
 ///
-/// Every page gets a per-browser token in a `SameSite=Strict`, `HttpOnly` cookie; every form
-/// carries it back in a hidden `csrf_token` field (the double-submit pattern). A form post whose
+/// A page with a form gives a browser that has none a per-browser token in a `SameSite=Strict`,
+/// `HttpOnly` cookie; every form carries it back in a hidden `csrf_token` field (the
+/// double-submit pattern). Pages without a form set no cookie, so they cost no token. A form post whose
 /// field does not match its cookie, or whose `Origin`/`Referer` names another site, is refused.
 /// JSON API calls must say `Content-Type: application/json`, which another site's form cannot
 /// send without a CORS preflight that Homeport never grants.
-struct CSRFMiddleware<Context: RequestContext>: RouterMiddleware {
+struct CSRFMiddleware: RouterMiddleware {
+    typealias Context = PortalRequestContext
     static var cookieName: String { "homeport_csrf" }
     static var fieldName: String { "csrf_token" }
     /// The portal is served over https (`server.public_url`): the cookie is then never sent over
@@ -25,7 +28,6 @@ struct CSRFMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         let existing = request.cookies[Self.cookieName].map(\.value).flatMap { Self.isWellFormed($0) ? $0 : nil }
-        let token = existing ?? Self.newToken()
         var request = request
         if request.method == .post {
             if let refusal = try checkOrigin(request) {
@@ -54,15 +56,16 @@ struct CSRFMiddleware<Context: RequestContext>: RouterMiddleware {
                 request.body = RequestBody(buffer: buffer)
             }
         }
-        var response = try await CSRFToken.$current.withValue(token) {
-            try await next(request, context)
-        }
-        if existing == nil {
+        let token = CSRFToken(cookie: existing)
+        var context = context
+        context.csrfToken = token
+        var response = try await next(request, context)
+        if let issued = token.issued {
             response.headers.append(
                 HTTPField(
                     name: .setCookie,
                     value:
-                        "\(Self.cookieName)=\(token); Path=/; HttpOnly; SameSite=Strict\(secureCookie ? "; Secure" : "")"
+                        "\(Self.cookieName)=\(issued); Path=/; HttpOnly; SameSite=Strict\(secureCookie ? "; Secure" : "")"
                 ))
         }
         return response
@@ -91,7 +94,46 @@ struct CSRFMiddleware<Context: RequestContext>: RouterMiddleware {
         request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true
     }
 
-    /// 256 random bits as 64 hex digits. Every first visit pays for one, so it stays cheap.
+    private static func isWellFormed(_ token: String) -> Bool {
+        token.utf8.count == 64 && token.allSatisfy(\.isHexDigit)
+    }
+
+    /// Compares without stopping at the first difference, so timing says nothing about the token.
+    private static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+        let (a, b) = (Array(lhs.utf8), Array(rhs.utf8))
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// A browser's CSRF token as one request holds it: the one its cookie sent, or, for a browser with
+/// none yet, one made the first time a page puts it in a form. That new one must then be set as
+/// the cookie (`issued`); a page without a form makes none.
+final class CSRFToken: Sendable {
+    private let token: Mutex<String?>
+    private let fromCookie: Bool
+
+    init(cookie: String?) {
+        token = Mutex(cookie)
+        fromCookie = cookie != nil
+    }
+
+    /// The token for a form, made on first use when the browser has none.
+    var value: String {
+        token.withLock { token in
+            if let token { return token }
+            let new = Self.newToken()
+            token = new
+            return new
+        }
+    }
+
+    /// A token this request made, which the response must set as the cookie.
+    var issued: String? {
+        fromCookie ? nil : token.withLock { $0 }
+    }
+
+    /// 256 random bits as 64 hex digits.
     private static func newToken() -> String {
         let digits = Array("0123456789abcdef".utf8)
         var random = SystemRandomNumberGenerator()
@@ -106,20 +148,4 @@ struct CSRFMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         return String(decoding: hex, as: UTF8.self)
     }
-
-    private static func isWellFormed(_ token: String) -> Bool {
-        token.utf8.count == 64 && token.allSatisfy(\.isHexDigit)
-    }
-
-    /// Compares without stopping at the first difference, so timing says nothing about the token.
-    private static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-        let (a, b) = (Array(lhs.utf8), Array(rhs.utf8))
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
-}
-
-/// The CSRF token of the request being handled, for the page renderer to put in forms.
-enum CSRFToken {
-    @TaskLocal static var current: String?
 }

@@ -2,8 +2,10 @@ import Hummingbird
 import Logging
 
 /// Turns "not found" and unexpected errors into pages inside the layout, so a mistyped URL or a
-/// bug still leaves the user with navigation and a clear message.
-struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
+/// bug still leaves the user with navigation and a clear message, and the layout still says who
+/// is signed in.
+struct ErrorPageMiddleware: RouterMiddleware {
+    typealias Context = PortalRequestContext
     let state: PlatformState
     let pages: PageRenderer
 
@@ -28,11 +30,7 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
             response.headers.append(contentsOf: error.headers)
             return response
         } catch let error as HTTPError where (400..<500).contains(error.status.code) {
-            var response = try page(
-                status: error.status, heading: Self.heading(error.status),
-                message: error.body ?? Self.defaultMessage(error.status), request: request, context: context)
-            response.headers.append(contentsOf: error.headers)
-            return response
+            return try response(for: error, request: request, context: context)
         } catch let error as HTTPResponseError where error.status.code < 500 {
             throw error
         } catch {
@@ -42,6 +40,15 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
                 message: "Homeport could not build this page. The error is in the server log.", request: request,
                 context: context)
         }
+    }
+
+    /// The page for a refusal (a 4xx `HTTPError`), with the error's headers.
+    func response(for error: HTTPError, request: Request, context: Context) throws -> Response {
+        var response = try page(
+            status: error.status, heading: Self.heading(error.status),
+            message: error.body ?? Self.defaultMessage(error.status), request: request, context: context)
+        response.headers.append(contentsOf: error.headers)
+        return response
     }
 
     private static func heading(_ status: HTTPResponse.Status) -> String {
@@ -71,7 +78,9 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         let snapshot = state.snapshot
         let model = StatusPageModel(heading: heading, message: message, path: request.uri.path)
-        return try pages.page("status", model, title: heading, section: .none, snapshot: snapshot, status: status)
-            .response(from: request, context: context)
+        return try pages.page(
+            "status", model, title: heading, section: .none, snapshot: snapshot, user: context.identity,
+            csrfToken: context.csrfToken, status: status
+        ).response(from: request, context: context)
     }
 }

@@ -13,13 +13,14 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             let response = try await next(request, context)
             metrics.record(
-                route: context.endpointPath ?? "unmatched", method: "\(request.method)", status: response.status.code,
+                route: context.endpointPath ?? "unmatched", method: request.method.rawValue,
+                status: response.status.code,
                 seconds: seconds())
             return response
         } catch {
             let status = (error as? HTTPResponseError)?.status.code ?? 500
             metrics.record(
-                route: context.endpointPath ?? "unmatched", method: "\(request.method)", status: status,
+                route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: status,
                 seconds: seconds())
             throw error
         }

@@ -1,15 +1,20 @@
+import Config
 import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// One structured log line per request, carrying Hummingbird's request id, which the response
-/// also gets as `X-Request-Id` so that a user's report can be found in the log.
+/// One structured log line per request worth logging, carrying Hummingbird's request id, which
+/// every response also gets as `X-Request-Id` so that a user's report can be found in the log.
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    typealias Logging = HomeportConfig.RequestLogging
+    let logging: Logging
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         let started = ContinuousClock.now
         func log(_ status: Int) {
+            guard logging == .all || (logging == .errors && status >= 400) else { return }
             context.logger.info(
                 "request",
                 metadata: [
@@ -20,7 +25,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         do {
             var response = try await next(request, context)
-            response.headers[.requestID] = context.id
+            response.headers.append(HTTPField(name: .requestID, value: context.id))
             log(response.status.code)
             return response
         } catch {

@@ -19,13 +19,17 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             // headers too (the path guard's 400, a body's 413, a JSON API error).
             response = try error.response(from: request, context: context)
         }
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[HTTPField.Name.referrerPolicy] = "same-origin"
-        response.headers[HTTPField.Name.frameOptions] = "DENY"
+        // Appended, not set: no handler sends these, and a set would search the headers first.
+        response.headers.append(contentsOf: securityHeaderFields)
         return response
     }
 }
+
+/// Built once: every response carries the same four.
+private let securityHeaderFields: HTTPFields = [
+    .contentSecurityPolicy: SecurityHeadersMiddleware<BasicRequestContext>.contentSecurityPolicy,
+    .xContentTypeOptions: "nosniff", .referrerPolicy: "same-origin", .frameOptions: "DENY",
+]
 
 extension HTTPField.Name {
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!

@@ -14,14 +14,15 @@ struct EntityModel: Sendable {
         var title: String
     }
 
-    /// One row of what a group or user owns.
+    /// One row of what a group or user owns. Blank fields are empty strings, not nil: Mustache
+    /// would look a nil `type` up in the entity around the table and show the group's own type.
     struct OwnedRow: Sendable {
         var label: String
         var href: String
         var kind: String
-        var type: String?
-        var lifecycle: String?
-        var description: String?
+        var type: String
+        var lifecycle: String
+        var description: String
     }
 
     var name: String
@@ -83,7 +84,8 @@ struct EntityModel: Sendable {
                     OwnedRow(
                         label: link.label, href: link.href,
                         kind: target.isCoreKind ? EntityKind(rawValue: target.ref.kind)!.displayName : target.kind,
-                        type: target.type, lifecycle: target.lifecycle, description: target.description))
+                        type: target.type ?? "", lifecycle: target.lifecycle ?? "",
+                        description: target.description ?? ""))
                 continue
             }
             groups[relation.type, default: []].append(EntityLinkModel(relation.target, in: catalog))
