@@ -96,7 +96,8 @@ class Portal:
                 raise SystemExit(f"homeport did not start (exit status {self.process.poll()}); its log:\n{tail}")
             time.sleep(0.05)
         # The CSRF cookie every form must echo, as a browser would keep it.
-        cookie = self.get("/")[2].get("Set-Cookie", "")
+        # (Only pages with a form set it; the new-app form is one.)
+        cookie = self.get("/apps/new")[2].get("Set-Cookie", "")
         self.token = cookie.split(";")[0].split("=", 1)[-1]
 
     def get(self, path, form=None):
