@@ -10,6 +10,10 @@ public struct PlatformSnapshot: Sendable {
     public var serviceGroups: [ServiceGroup]
     public var dashboards: [GrafanaDashboard]
     public var argoApplications: [ArgoApplication]
+    /// Documentation of the entities with `backstage.io/techdocs-ref`, rendered at load.
+    public var docs: [EntityRef: TechDocs]
+    /// Decision records of the entities with `backstage.io/adr-location`.
+    public var entityADRs: [EntityRef: EntityADRs]
     /// Entities, ADRs and service links for `/search`.
     public var search: SearchIndex
     /// Every file, or part of one, that could not be loaded; sorted by file and line.
@@ -84,6 +88,15 @@ public struct PlatformLoader: Sendable {
         let adrs = adrLoader.load(folder: paths.adrDir)
         problems += adrLoader.problems
 
+        var entityADRLoader = ADRLoader(files: files)
+        let entityADRs = entityADRLoader.loadEntityRecords(
+            catalog: catalog, platformFolder: paths.adrDir, platformRecords: adrs)
+        problems += entityADRLoader.problems
+
+        var docsLoader = TechDocsLoader(files: files, adrFolder: paths.adrDir)
+        let docs = docsLoader.load(catalog: catalog)
+        problems += docsLoader.problems
+
         let inventory = InventoryLoader.load(file: paths.inventory, files: files, problems: &problems)
         let serviceGroups = ServiceLinksLoader.load(file: paths.services, files: files, problems: &problems)
         let dashboards = DashboardLoader.load(folder: paths.dashboardsDir, files: files, problems: &problems)
@@ -96,7 +109,12 @@ public struct PlatformLoader: Sendable {
             serviceGroups: serviceGroups,
             dashboards: dashboards,
             argoApplications: applications,
-            search: SearchIndex(catalog: catalog, adrs: adrs, serviceGroups: serviceGroups),
+            docs: docs,
+            entityADRs: entityADRs,
+            search: SearchIndex(
+                catalog: catalog, adrs: adrs, serviceGroups: serviceGroups,
+                more: SearchDocument.docs(docs, catalog: catalog) + SearchDocument.records(entityADRs, catalog: catalog)
+            ),
             problems: problems.sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) },
             loadedAt: started,
             buildSeconds: Date().timeIntervalSince(started)

@@ -81,6 +81,7 @@ public func buildRouter(
     router.addRoutes(OverviewController(state: state, pages: pages, status: monitor.board).endpoints)
     router.addRoutes(CatalogController(state: state, pages: pages, status: monitor.board).endpoints)
     router.addRoutes(ADRController(state: state, pages: pages).endpoints)
+    router.addRoutes(EntityDocsController(state: state, pages: pages).endpoints)
     router.addRoutes(PlatformPagesController(state: state, pages: pages, status: monitor.board).endpoints)
     router.addRoutes(
         OperationsController(
