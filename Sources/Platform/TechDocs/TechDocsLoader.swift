@@ -30,7 +30,9 @@ struct TechDocsLoader {
         self.adrFolder = files.absolute(adrFolder).map(files.relative) ?? adrFolder
     }
 
-    /// Docs of each entity that asks for them and has at least one page.
+    /// Docs of each entity that asks for them and has at least one page. A `dir:` folder without
+    /// `mkdocs.yml` and pages is not a problem: Backstage builds such docs from the component's
+    /// own repository, which Homeport does not read.
     mutating func load(catalog: Catalog) -> [EntityRef: TechDocs] {
         var docs: [EntityRef: TechDocs] = [:]
         for entity in catalog.entities {
@@ -38,15 +40,9 @@ struct TechDocsLoader {
                 continue
             }
             let declared = SourceLocation(file: entity.source.file, line: entity.source.line)
-            guard reference.hasPrefix("dir:") else {
-                problems.append(
-                    LoadProblem(
-                        file: declared.file, line: declared.line,
-                        reason:
-                            "\(Self.annotation) '\(reference)' of \(entity.ref) is not read: only dir:<path> docs beside the entity are"
-                    ))
-                continue
-            }
+            // `url:` docs live in another repository, as most of Backstage's own examples have them:
+            // not read, not a problem (the entity page says where they are).
+            guard reference.hasPrefix("dir:") else { continue }
             let entityFolder = (entity.source.file as NSString).deletingLastPathComponent
             let directory = String(reference.dropFirst(4)).trimmingCharacters(in: .whitespaces)
             guard let absolute = files.absolute(entityFolder.isEmpty ? directory : entityFolder + "/" + directory)
@@ -70,7 +66,8 @@ struct TechDocsLoader {
         var siteName = entity.displayName
         var docsDir = "docs"
         var declaredNav: YAMLNode?
-        if let bytes = files.read(configFile, problems: &problems) {
+        let config = files.read(configFile, problems: &problems)
+        if let bytes = config {
             do {
                 if let config = try YAML.parse(String(decoding: bytes, as: UTF8.self)) {
                     if let name = config["site_name"]?.string { siteName = name }
@@ -100,6 +97,8 @@ struct TechDocsLoader {
             return lhs < rhs
         }
         guard !sources.isEmpty else {
+            // Without mkdocs.yml either, the docs are kept elsewhere (the component's own repository).
+            guard config != nil else { return nil }
             problems.append(
                 LoadProblem(
                     file: entity.source.file, line: entity.source.line,
@@ -247,7 +246,8 @@ struct TechDocsLoader {
     /// A relative link of the page `source` (relative to the docs folder): to another page, its
     /// portal page; to any other file of the docs folder (an image), that file under the docs URL;
     /// to a record of the platform's ADR folder, its page. Absolute, fragment-only and external
-    /// links stay as written; any other link out of the docs folder becomes a dead link.
+    /// links stay as written; any other link out of the docs folder becomes a dead one (`about:blank`,
+    /// which is also a valid image source).
     static func portalLink(
         for url: String, from source: String, base: String, pages: Set<String>, docsFolder: String, adrFolder: String
     ) -> String? {
@@ -263,7 +263,7 @@ struct TechDocsLoader {
             switch component {
             case ".": continue
             case "..":
-                guard !components.isEmpty else { return "" }
+                guard !components.isEmpty else { return "about:blank" }
                 components.removeLast()
             default: components.append(String(component).removingPercentEncoding ?? String(component))
             }
@@ -271,7 +271,7 @@ struct TechDocsLoader {
         guard components.count > floor.count, Array(components.prefix(floor.count)) == floor else {
             let path = components.joined(separator: "/")
             let folder = (path as NSString).deletingLastPathComponent
-            guard path.hasSuffix(".md"), folder == adrFolder else { return "" }
+            guard path.hasSuffix(".md"), folder == adrFolder else { return "about:blank" }
             return "/adr/" + ((path as NSString).lastPathComponent as NSString).deletingPathExtension + fragment
         }
         let resolved = components.dropFirst(floor.count).joined(separator: "/")

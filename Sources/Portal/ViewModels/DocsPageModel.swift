@@ -6,6 +6,8 @@ struct DocsPageModel: Sendable {
     struct NavEntry: Sendable {
         var title: String
         var href: String?
+        /// Stored flags rather than optionals: inside a section on `.href` the context is the text.
+        var hasHref: Bool
         var isExternal: Bool
         var isCurrent: Bool
         var children: [NavEntry]
@@ -48,9 +50,10 @@ struct DocsPageModel: Sendable {
         html = page.html
         func entries(_ items: [NavItem]) -> [NavEntry] {
             items.map { item in
-                NavEntry(
-                    title: item.title, href: item.url ?? item.page.map { TechDocs.url(base: base, page: $0) },
-                    isExternal: item.url != nil, isCurrent: item.page == page.path, children: entries(item.children),
+                let href = item.url ?? item.page.map { TechDocs.url(base: base, page: $0) }
+                return NavEntry(
+                    title: item.title, href: href, hasHref: href != nil, isExternal: item.url != nil,
+                    isCurrent: item.page == page.path, children: entries(item.children),
                     hasChildren: !item.children.isEmpty)
             }
         }

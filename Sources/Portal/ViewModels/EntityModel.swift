@@ -47,6 +47,8 @@ struct EntityModel: Sendable {
     /// The entity's documentation, when it has some.
     var docsHref: String?
     var docsPages: Int?
+    /// Where the docs are when `backstage.io/techdocs-ref` names docs that are not in the platform repository.
+    var docsElsewhere: String?
     var graph: RelationGraphModel?
     /// The decision records kept with the entity (`backstage.io/adr-location`).
     var records: [ADRRowModel]
@@ -106,6 +108,8 @@ struct EntityModel: Sendable {
         if let site = snapshot.docs[entity.ref] {
             docsHref = TechDocs.url(base: entity.ref.path + "/docs", page: "")
             docsPages = site.pages.count
+        } else if let reference = entity.annotations.first(where: { $0.key == "backstage.io/techdocs-ref" })?.value {
+            docsElsewhere = reference
         }
         graph = RelationGraphModel(entity: entity, catalog: catalog)
         let kept = snapshot.entityADRs[entity.ref]
