@@ -130,6 +130,7 @@ struct EntityDocsRoutesTests {
             let image = try await client.page("/catalog/component/default/ai-gateway/docs/images/flow.svg")
             #expect(image.status == .ok)
             #expect(image.headers[.contentType] == "image/svg+xml")
+            #expect(image.headers[.contentDisposition] == "attachment", "an SVG never opens as a page of the portal")
             #expect(image.body.contains("pull request"))
             for path in [
                 "/catalog/component/default/ai-gateway/docs/../mkdocs.yml",

@@ -74,7 +74,9 @@ enum OpenAPIReader {
                 let item = resolve(pathItem)
                 let shared = item["parameters"]?.sequence ?? []
                 for (methodKey, operation) in item.mapping ?? [] {
-                    guard let method = methodKey.string?.lowercased(), Self.isMethod(method) else { continue }
+                    guard let method = methodKey.string?.lowercased(), OpenAPIReader.methods.contains(method) else {
+                        continue
+                    }
                     guard operation.mapping != nil else {
                         notes.append("\(method.uppercased()) \(path) is not a mapping and is left out")
                         continue
@@ -91,8 +93,6 @@ enum OpenAPIReader {
                     byTag[tag].map { OperationGroup(name: tag, description: descriptions[tag], operations: $0) }
                 }, notes: notes)
         }
-
-        private static func isMethod(_ name: String) -> Bool { methods.contains(name) }
 
         private mutating func read(_ operation: YAMLNode, method: String, path: String, shared: [YAMLNode])
             -> APIOperation

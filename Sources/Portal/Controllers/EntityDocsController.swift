@@ -27,10 +27,11 @@ struct EntityDocsController<Context: RequestContext> {
             .joined(separator: "/")
         guard let page = site.page(path) else {
             if let image = site.image(path) {
-                return Response(
-                    status: .ok,
-                    headers: [.contentType: image.contentType, .cacheControl: "no-cache"],
-                    body: .init(byteBuffer: ByteBuffer(bytes: image.bytes)))
+                var headers: HTTPFields = [.contentType: image.contentType, .cacheControl: "no-cache"]
+                // An SVG opened on its own is a document of this origin: downloaded instead, it never
+                // runs as one. As an <img> it shows all the same (images ignore the header).
+                if image.contentType == "image/svg+xml" { headers[.contentDisposition] = "attachment" }
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: image.bytes)))
             }
             throw HTTPError(.notFound, message: "The documentation of \(entity.displayName) has no page \(path).")
         }
