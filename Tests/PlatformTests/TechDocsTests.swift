@@ -84,3 +84,50 @@ struct TechDocsTests {
         #expect(snapshot.problems.isEmpty)
     }
 }
+
+@Suite("Decision records kept beside an entity (backstage.io/adr-location)")
+struct EntityADRTests {
+    @Test("an entity's folder is read like the platform's, its links pointing at the entity's record pages")
+    func ownFolder() throws {
+        let root = try temporaryPlatform([
+            "catalog/locations.yaml": """
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: keeper
+              annotations: {backstage.io/adr-location: ./decisions}
+            spec: {type: service, lifecycle: production, owner: team}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: claimer
+              annotations: {backstage.io/adr-location: ../docs/adr}
+            spec: {type: service, lifecycle: production, owner: team}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: elsewhere
+              annotations: {backstage.io/adr-location: ./not-here}
+            spec: {type: service, lifecycle: production, owner: team}
+            ---
+            \(teamGroup)
+            """,
+            "catalog/decisions/0001-first.md":
+                "---\nstatus: accepted\ndate: 2024-01-02\n---\n# First\n\nSee [next](0002-next.md).\n",
+            "catalog/decisions/0002-next.md": "---\nstatus: proposed\n---\n# Next\n",
+            "docs/adr/001-platform.md": "---\nstatus: accepted\n---\n# Platform\n",
+        ])
+        let snapshot = try loadPlatform(root)
+        let kept = try #require(snapshot.entityADRs[EntityRef(kind: "component", name: "keeper")])
+        #expect(kept.folder == "catalog/decisions")
+        #expect(kept.records.map(\.id) == ["0001-first", "0002-next"])
+        #expect(kept.records[0].html.contains(#"href="/catalog/component/default/keeper/adr/0002-next""#))
+        let claimed = try #require(snapshot.entityADRs[EntityRef(kind: "component", name: "claimer")])
+        #expect(claimed.pagePrefix == "/adr", "the platform's own folder: its records stay at /adr")
+        #expect(claimed.records.map(\.id) == ["001-platform"])
+        #expect(snapshot.entityADRs[EntityRef(kind: "component", name: "elsewhere")] == nil)
+        #expect(snapshot.problems.isEmpty)
+    }
+}

@@ -47,15 +47,9 @@ extension ADRLoader {
             let prefix = entity.ref.path + "/adr"
             let records = byFolder[folder] ?? load(folder: folder, pagePrefix: prefix)
             byFolder[folder] = records
-            if records.isEmpty {
-                problems.append(
-                    LoadProblem(
-                        file: entity.source.file, line: entity.source.line,
-                        reason:
-                            "\(EntityADRs.annotation) of \(entity.ref) names \(folder), which holds no decision record")
-                )
-                continue
-            }
+            // A folder that is not in the platform repository is the component's own, which Homeport
+            // does not read: not a problem, as for docs kept elsewhere.
+            if records.isEmpty { continue }
             result[entity.ref] = EntityADRs(folder: folder, records: records, pagePrefix: prefix)
         }
         return result
