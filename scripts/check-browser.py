@@ -16,7 +16,10 @@ SIZES = ((1366, 900), (390, 844))
 # The pages a user reaches from the navigation, plus one of each kind of detail page.
 PAGES = ["/", "/catalog", "/catalog/component/default/ai-gateway", "/catalog/group/default/platform-team", "/adr",
          "/adr/007-observability", "/inventory", "/observability", "/diagnostics", "/search?q=argo", "/apps/new",
-         "/requests", "/docs", "/-/errors"]
+         "/requests", "/docs", "/-/errors",
+         # Docs, an API definition, a system's whole graph and a record kept beside its component.
+         "/catalog/component/default/ai-gateway/docs", "/catalog/api/default/ai-gateway-api/definition",
+         "/catalog/system/default/ai", "/catalog/component/default/ai-gateway/adr/0002-validate-before-pull-request"]
 
 
 def in_venv():

@@ -12,7 +12,11 @@ public struct PlatformSnapshot: Sendable {
     public var serviceGroups: [ServiceGroup]
     public var dashboards: [GrafanaDashboard]
     public var argoApplications: [ArgoApplication]
-    /// Entities, ADRs and service links for `/search`, built in the background.
+    /// Documentation of the entities with `backstage.io/techdocs-ref`, rendered at load.
+    public var docs: [EntityRef: TechDocs]
+    /// Decision records of the entities with `backstage.io/adr-location`.
+    public var entityADRs: [EntityRef: EntityADRs]
+    /// Entities, ADRs, service links, docs pages and entities' ADRs for `/search`, built in the background.
     public var search: DeferredSearchIndex
     /// Every file, or part of one, that could not be loaded; sorted by file and line.
     public var problems: [LoadProblem]
@@ -114,10 +118,17 @@ public struct PlatformLoader: Sendable {
         let parts = others.value
         lap("waiting for the ADRs and the other files")
         phases.append(("ADRs and the other files, beside the catalog", parts.seconds))
-        let problems = (catalogLoader.problems + parts.problems).sorted {
-            ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0)
-        }
         let (adrs, serviceGroups) = (parts.adrs, parts.serviceGroups)
+
+        // Entities' own ADRs and docs need the catalog (their annotations) and the platform ADRs.
+        var entityADRLoader = ADRLoader(files: files)
+        let entityADRs = entityADRLoader.loadEntityRecords(
+            catalog: catalog, platformFolder: paths.adrDir, platformRecords: adrs)
+        var docsLoader = TechDocsLoader(files: files, adrFolder: paths.adrDir)
+        let docs = docsLoader.load(catalog: catalog)
+        lap("entities' ADRs and docs")
+        let problems = (catalogLoader.problems + parts.problems + entityADRLoader.problems + docsLoader.problems)
+            .sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
         return PlatformSnapshot(
             catalog: catalog,
             adrs: adrs,
@@ -125,7 +136,14 @@ public struct PlatformLoader: Sendable {
             serviceGroups: serviceGroups,
             dashboards: parts.dashboards,
             argoApplications: parts.applications,
-            search: DeferredSearchIndex { SearchIndex(catalog: catalog, adrs: adrs, serviceGroups: serviceGroups) },
+            docs: docs,
+            entityADRs: entityADRs,
+            search: DeferredSearchIndex {
+                SearchIndex(
+                    catalog: catalog, adrs: adrs, serviceGroups: serviceGroups,
+                    more: SearchDocument.docs(docs, catalog: catalog)
+                        + SearchDocument.records(entityADRs, catalog: catalog))
+            },
             problems: problems,
             loadedAt: started.date,
             buildSeconds: (clock.now - started.instant) / .seconds(1),

@@ -90,6 +90,7 @@ public func buildRouter(
         OverviewController(state: state, pages: pages, status: monitor.board, requests: provisioning.store).endpoints)
     router.addRoutes(CatalogController(state: state, pages: pages, status: monitor.board).endpoints)
     router.addRoutes(ADRController(state: state, pages: pages).endpoints)
+    router.addRoutes(EntityDocsController(state: state, pages: pages).endpoints)
     router.addRoutes(PlatformPagesController(state: state, pages: pages, status: monitor.board).endpoints)
     router.addRoutes(
         OperationsController(

@@ -68,7 +68,7 @@ struct PageRoutesTests {
             ),
             (
                 "/catalog/api/default/ai-gateway-api",
-                ["API definition", "openapi:", "API provided by", "API consumed by"]
+                ["Read the API definition", "API provided by", "API consumed by"]
             ),
             // What a team owns is a table (name, kind, type, lifecycle, description), not a run-on line of links.
             (

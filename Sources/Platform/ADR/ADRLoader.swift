@@ -11,7 +11,9 @@ struct ADRLoader {
         self.files = files
     }
 
-    mutating func load(folder: String) -> [ADR] {
+    /// The records of `folder`; links between them point at `pagePrefix/{id}` (`/adr` for the
+    /// platform's records, an entity's page + `/adr` for records kept beside an entity).
+    mutating func load(folder: String, pagePrefix: String = "/adr") -> [ADR] {
         var headers: [(id: String, file: String, header: ADRHeader)] = []
         for file in files.files(in: folder, extensions: ["md", "markdown"], problems: &problems) {
             let id = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -45,7 +47,9 @@ struct ADRLoader {
         }
 
         var records = headers.map { item in
-            let body = Markdown.render(item.header.body) { url in Self.portalLink(for: url, ids: ids) }
+            let body = Markdown.render(item.header.body) { url in
+                Self.portalLink(for: url, ids: ids, prefix: pagePrefix)
+            }
             return ADR(
                 id: item.id,
                 number: Self.number(of: item.id),
@@ -75,14 +79,14 @@ struct ADRLoader {
     }
 
     /// `002-k3s.md#context` → `/adr/002-k3s#context` for links between records of the folder.
-    static func portalLink(for url: String, ids: Set<String>) -> String? {
+    static func portalLink(for url: String, ids: Set<String>, prefix: String = "/adr") -> String? {
         guard !url.contains(":"), !url.hasPrefix("/") else { return nil }
         let parts = url.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
         let path = String(parts[0])
         guard path.hasSuffix(".md") else { return nil }
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         guard ids.contains(stem), !path.contains("/") || path.hasPrefix("./") else { return nil }
-        return "/adr/\(stem)" + (parts.count > 1 ? "#\(parts[1])" : "")
+        return "\(prefix)/\(stem)" + (parts.count > 1 ? "#\(parts[1])" : "")
     }
 
     static func number(of id: String) -> Int? {

@@ -3,7 +3,8 @@ import Markdown
 extension SearchIndex {
     /// The index of a snapshot: every entity, ADR and service link, with weights that rank a match
     /// in a name above one in tags or an owner, and those above one in running text.
-    init(catalog: Catalog, adrs: [ADR], serviceGroups: [ServiceGroup]) {
+    /// `more` is added as it is (documentation pages, records kept beside entities).
+    init(catalog: Catalog, adrs: [ADR], serviceGroups: [ServiceGroup], more: [SearchDocument] = []) {
         var documents = catalog.entities.concurrentMap { entity in
             var fields: [SearchDocument.Field] = [.init(entity.name, weight: 10, isQuotable: false)]
             if let title = entity.title { fields.append(.init(title, weight: 8, isQuotable: false)) }
@@ -44,6 +45,6 @@ extension SearchIndex {
                     ))
             }
         }
-        self.init(documents: documents)
+        self.init(documents: documents + more)
     }
 }

@@ -20,6 +20,11 @@ final class PageCache: Sendable {
         case entity(EntityRef, statusRevision: Int)
         case adrIndex
         case adr(String)
+        /// An entity's documentation page, by its path under `/docs`.
+        case docs(EntityRef, page: String)
+        case apiDefinition(EntityRef)
+        /// A decision record kept beside an entity.
+        case entityADR(EntityRef, id: String)
         /// The query as shown, and the count of changes to app requests when it was answered.
         case search(text: String, kind: String?, requestChanges: Int)
     }

@@ -13,8 +13,9 @@ struct ADRRowModel: Sendable {
     /// The date when it is an ISO date, for `<time datetime>`.
     var isoDate: String?
 
-    init(_ adr: ADR) {
-        href = "/adr/\(adr.id)"
+    /// `prefix` is where the record's pages are: `/adr`, or an entity's page + `/adr`.
+    init(_ adr: ADR, prefix: String = "/adr") {
+        href = "\(prefix)/\(adr.id)"
         number = adr.number.map { String(format: "%03d", $0) } ?? "—"
         titleHTML = adr.titleHTML
         // "accepted", "Accepted" and "Superseded by [6. ...](...)" all read as one word on a badge.

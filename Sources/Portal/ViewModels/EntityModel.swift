@@ -43,7 +43,17 @@ struct EntityModel: Sendable {
     /// What this entity owns, as a table rather than one run-on line of links (a team owns dozens).
     var owned: [OwnedRow]
     var specYAML: String?
-    var definition: String?
+    /// The page of the API's definition, when it has one.
+    var definitionHref: String?
+    /// The entity's documentation, when it has some.
+    var docsHref: String?
+    var docsPages: Int?
+    /// Where the docs are when `backstage.io/techdocs-ref` names docs that are not in the platform repository.
+    var docsElsewhere: String?
+    var graph: RelationGraphModel?
+    /// The decision records kept with the entity (`backstage.io/adr-location`).
+    var records: [ADRRowModel]
+    var recordsFolder: String?
     var source: String
     var argoCDURL: String?
     /// Live sync and health of the `argocd/app-name` application, when Argo CD is configured.
@@ -96,7 +106,17 @@ struct EntityModel: Sendable {
         }
 
         specYAML = entity.specYAML
-        definition = entity.definition
+        definitionHref = entity.definition.map { _ in entity.ref.path + "/definition" }
+        if let site = snapshot.docs[entity.ref] {
+            docsHref = TechDocs.url(base: entity.ref.path + "/docs", page: "")
+            docsPages = site.pages.count
+        } else if let reference = entity.annotations.first(where: { $0.key == "backstage.io/techdocs-ref" })?.value {
+            docsElsewhere = reference
+        }
+        graph = RelationGraphModel(entity: entity, catalog: catalog)
+        let kept = snapshot.entityADRs[entity.ref]
+        records = kept.map { kept in kept.records.map { ADRRowModel($0, prefix: kept.pagePrefix) } } ?? []
+        recordsFolder = kept?.folder
         source = entity.source.description
         let appName = entity.annotations.first(where: { $0.key == "argocd/app-name" })?.value
         if let appName, let argo = snapshot.service(ofType: "argocd") {

@@ -48,7 +48,7 @@ struct OverviewModel: Sendable {
         }
         newestADRs = snapshot.adrs.sorted { ($0.date ?? "", $0.number ?? 0) > ($1.date ?? "", $1.number ?? 0) }.prefix(
             5
-        ).map(ADRRowModel.init)
+        ).map { ADRRowModel($0) }
         serviceGroups = snapshot.serviceGroups.map { ServiceGroupModel($0, catalog: catalog, status: status, now: now) }
         alerts = status.alerts.map { AlertsModel($0, now: now) }
         problemCount = snapshot.problems.count

@@ -71,6 +71,7 @@ struct SearchModel: Sendable {
     static func label(_ kind: String) -> String {
         switch kind {
         case "adr": return "Decision"
+        case "docs": return "Documentation"
         case "service": return "Service link"
         case "request": return "Request"
         default: return EntityKind(rawValue: kind)?.displayName ?? kind
