@@ -22,7 +22,8 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
     let http = try outboundHTTPClient(config: config)
     let provisioning = try makeProvisioning(
         config: config, database: database, state: state, logger: logger, http: http)
-    let monitor = makeStatusMonitor(config: config, state: state, logger: logger, http: http)
+    let monitor = makeStatusMonitor(
+        config: config, state: state, logger: logger, http: http, ollama: provisioning.ollama)
     let backups = makeScheduledBackups(config: config, database: database, logger: logger)
     let router = try await buildRouter(
         state: state, provisioning: provisioning, resourcesDirectory: config.resourcesDir,
@@ -86,7 +87,8 @@ public func buildRouter(
         OperationsController(
             state: state, pages: pages, provisioning: provisioning, metrics: metrics, monitor: monitor, backups: backups
         ).endpoints)
-    router.addRoutes(NewAppController(state: state, pages: pages, provisioning: provisioning).endpoints)
+    router.addRoutes(
+        NewAppController(state: state, pages: pages, provisioning: provisioning, status: monitor.board).endpoints)
     router.addRoutes(RequestsController(state: state, pages: pages, provisioning: provisioning).endpoints)
     router.addRoutes(APIController(state: state, provisioning: provisioning).endpoints)
     router.addRoutes(SearchController(state: state, pages: pages, store: provisioning.store).endpoints)

@@ -23,6 +23,9 @@ public actor JobRunner {
     private var jobs: [String: (task: Task<Void, Never>, engine: String)] = [:]
     private var loop: Task<Void, Never>?
     private var wakeUp: AsyncStream<Void>.Continuation?
+    /// A `fillSlots` is claiming (it suspends on the database), and whether another was asked meanwhile.
+    private var filling = false
+    private var fillAgain = false
 
     public init(
         store: RequestStore, ollama: OllamaClient, provider: any GitProvider, settings: ProvisioningSettings,
@@ -37,9 +40,9 @@ public actor JobRunner {
     }
 
     /// Recovers interrupted requests, then runs queued ones until `shutdown`.
-    public func start() throws {
+    public func start() async throws {
         guard loop == nil else { return }
-        for request in try store.recoverInterrupted() {
+        for request in try await store.recoverInterrupted() {
             launch(request.id, engine: "pr") { runner in await runner.openPullRequest(request.id) }
         }
         let (signals, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -92,27 +95,36 @@ public actor JobRunner {
 
     // MARK: - Scheduling
 
-    private func fillSlots() {
-        // After `shutdown` a finishing job must not claim the next request.
-        guard loop != nil else { return }
-        do {
-            while let request = try nextClaimable() {
-                launch(request.id, engine: request.engine) { runner in await runner.process(request) }
-            }
-        } catch {
-            logger.error("could not read the job queue", metadata: ["error": "\(error)"])
+    private func fillSlots() async {
+        // One at a time: the claim suspends, and two interleaved ones would count the same free slot.
+        guard !filling else {
+            fillAgain = true
+            return
         }
+        filling = true
+        defer { filling = false }
+        repeat {
+            fillAgain = false
+            do {
+                // After `shutdown` a finishing job must not claim the next request.
+                while loop != nil, let request = try await nextClaimable() {
+                    launch(request.id, engine: request.engine) { runner in await runner.process(request) }
+                }
+            } catch {
+                logger.error("could not read the job queue", metadata: ["error": "\(error)"])
+            }
+        } while fillAgain && loop != nil
     }
 
     /// The oldest queued request whose engine has a free slot.
-    private func nextClaimable() throws -> AppRequest? {
+    private func nextClaimable() async throws -> AppRequest? {
         let ollamaRunning = jobs.values.filter { $0.engine == AppSpec.Engine.ollama.rawValue }.count
         let otherRunning = jobs.count - ollamaRunning
         var engines: Set<String> = []
         if ollamaRunning < settings.ollamaConcurrency { engines.insert(AppSpec.Engine.ollama.rawValue) }
         if otherRunning < settings.otherConcurrency { engines.insert(AppSpec.Engine.template.rawValue) }
         guard !engines.isEmpty else { return nil }
-        return try store.claimNextQueued(engines: engines)
+        return try await store.claimNextQueued(engines: engines)
     }
 
     private func launch(_ id: String, engine: String, _ work: @escaping @Sendable (JobRunner) async -> Void) {
@@ -125,9 +137,9 @@ public actor JobRunner {
         jobs[id] = (task, engine)
     }
 
-    private func finished(_ id: String) {
+    private func finished(_ id: String) async {
         jobs[id] = nil
-        fillSlots()
+        await fillSlots()
     }
 
     // MARK: - The flow
@@ -138,14 +150,16 @@ public actor JobRunner {
             let spec = try JSONDecoder().decode(AppSpec.self, from: Data(request.specJSON.utf8))
             // A request whose manifests passed before (its pull request failed) goes straight back to the PR step.
             if request.filesJSON != nil {
-                try move(id, from: [.generating], to: .ready, "Manifests from the earlier attempt are kept")
+                try await move(id, from: [.generating], to: .ready, "Manifests from the earlier attempt are kept")
                 await openPullRequest(id)
                 return
             }
             guard let report = try await generateAndCheck(request, spec: spec) else { return }
             guard report.passed, let yaml = report.yaml else {
                 let errors = report.findings.filter { $0.severity == .error }
-                try move(id, from: [.validating], to: .rejected, "Rejected by the policy: \(errors.count) error(s)") {
+                try await move(
+                    id, from: [.validating], to: .rejected, "Rejected by the policy: \(errors.count) error(s)"
+                ) {
                     row in
                     row.findingsJSON = Self.json(report.findings)
                     row.manifest = report.yaml
@@ -157,7 +171,7 @@ public actor JobRunner {
                 appName: spec.name, folder: settings.gitopsFolder, manifest: yaml,
                 catalogEntry: TemplateGenerator.catalogEntry(for: spec))
             let warnings = report.findings.filter { $0.severity == .warning }.count
-            let ready = try move(
+            let ready = try await move(
                 id, from: [.validating], to: .ready,
                 "Manifests passed the policy (\(report.objects.joined(separator: ", ")); \(warnings) warning(s))"
             ) { row in
@@ -170,7 +184,7 @@ public actor JobRunner {
         } catch is CancellationError {
             // Cancelled by the user (already recorded) or by a shutdown (left for recovery).
         } catch {
-            fail(id, "Unexpected error: \(error)")
+            await fail(id, "Unexpected error: \(error)")
         }
     }
 
@@ -178,20 +192,20 @@ public actor JobRunner {
     /// Returns nil when the request ended on the way (failed, cancelled or shut down).
     private func generateAndCheck(_ request: AppRequest, spec: AppSpec) async throws -> ManifestReport? {
         let id = request.id
-        var number = try store.attempts(of: id).count + 1
+        var number = try await store.attempts(of: id).count + 1
         let policy = settings.currentPolicy
         if spec.engine == .template {
             let started = Date()
             let output = TemplateGenerator.manifests(for: spec, namespace: policy.namespace)
-            var attempt = try store.insert(
+            var attempt = try await store.insert(
                 GenerationAttempt(
                     requestID: id, number: number, purpose: "draft", engine: "template", model: nil,
                     prompt: "(template engine: the form's fields)", startedAt: started))
             attempt.rawOutput = output
             attempt.finishedAt = Date()
             attempt.durationMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
-            try store.save(attempt)
-            try move(id, from: [.generating], to: .validating, "Template rendered \(output.utf8.count) bytes")
+            try await store.save(attempt)
+            try await move(id, from: [.generating], to: .validating, "Template rendered \(output.utf8.count) bytes")
             return ManifestChecker.check(output, appName: spec.name, policy: policy)
         }
 
@@ -202,7 +216,7 @@ public actor JobRunner {
                 let output = try await chat(
                     id, number: number, purpose: purpose, model: request.model ?? settings.model, messages: messages)
             else { return nil }
-            try move(
+            try await move(
                 id, from: [.generating], to: .validating,
                 "Checking the \(purpose == "draft" ? "draft" : "repaired draft")")
             let report = ManifestChecker.check(output, appName: spec.name, policy: policy)
@@ -211,7 +225,7 @@ public actor JobRunner {
             messages = PromptBuilder.repair(after: messages, output: output, findings: report.findings)
             purpose = "repair"
             number += 1
-            try move(
+            try await move(
                 id, from: [.validating], to: .generating,
                 "Sending \(errors.count) problem(s) back to the model for one repair"
             ) { row in
@@ -225,7 +239,7 @@ public actor JobRunner {
         -> String?
     {
         let started = Date()
-        var attempt = try store.insert(
+        var attempt = try await store.insert(
             GenerationAttempt(
                 requestID: id, number: number, purpose: purpose, engine: "ollama", model: model,
                 prompt: Self.json(messages.map { ["role": $0.role.rawValue, "content": $0.content] }),
@@ -244,9 +258,9 @@ public actor JobRunner {
             attempt.error = error.message
             attempt.finishedAt = Date()
             attempt.durationMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
-            try store.save(attempt)
+            try await store.save(attempt)
             // A cancelled chat was stopped by the user's Cancel (already recorded) or a shutdown (left for recovery).
-            if error.kind != .cancelled { fail(id, "Ollama: \(error.message)") }
+            if error.kind != .cancelled { await fail(id, "Ollama: \(error.message)") }
             return nil
         }
         attempt.rawOutput = result.content
@@ -254,9 +268,9 @@ public actor JobRunner {
         attempt.outputTokens = result.outputTokens
         attempt.finishedAt = Date()
         attempt.durationMilliseconds = Int(result.durationSeconds * 1000)
-        try store.save(attempt)
+        try await store.save(attempt)
         let tokens = result.outputTokens.map { ", \($0) tokens" } ?? ""
-        try store.appendEvent(
+        try await store.appendEvent(
             id, status: .generating,
             message: String(format: "Model %@ answered in %.1f s%@", model, result.durationSeconds, tokens))
         return result.content
@@ -266,7 +280,7 @@ public actor JobRunner {
     func openPullRequest(_ id: String) async {
         do {
             guard
-                let request = try store.transition(
+                let request = try await store.transition(
                     id, from: [.ready, .openingPR], to: .openingPR, message: "Opening the pull request"),
                 let spec = try? JSONDecoder().decode(AppSpec.self, from: Data(request.specJSON.utf8)),
                 let filesJSON = request.filesJSON,
@@ -286,7 +300,7 @@ public actor JobRunner {
                     requestURL: "\(settings.publicURL)/requests/\(id)")
             )
             let result = try await provider.openPullRequest(draft)
-            try move(
+            try await move(
                 id, from: [.openingPR], to: .prOpened,
                 result.reused
                     ? "Found the pull request opened earlier: \(result.url)" : "Pull request opened: \(result.url)"
@@ -299,11 +313,11 @@ public actor JobRunner {
                 row.failureReason = nil
             }
         } catch let error as GitProviderError {
-            fail(id, "Pull request: \(Self.describe(error))", from: [.openingPR])
+            await fail(id, "Pull request: \(Self.describe(error))", from: [.openingPR])
         } catch is CancellationError {
             // As above: nothing to record.
         } catch {
-            fail(id, "Pull request: \(error)", from: [.openingPR])
+            await fail(id, "Pull request: \(error)", from: [.openingPR])
         }
     }
 
@@ -312,20 +326,20 @@ public actor JobRunner {
     @discardableResult
     private func move(
         _ id: String, from: Set<RequestStatus>, to status: RequestStatus, _ message: String,
-        change: (inout AppRequest) -> Void = { _ in }
-    ) throws -> AppRequest? {
+        change: @Sendable (inout AppRequest) -> Void = { _ in }
+    ) async throws -> AppRequest? {
         try Task.checkCancellation()
-        return try store.transition(id, from: from, to: status, message: message, change: change)
+        return try await store.transition(id, from: from, to: status, message: message, change: change)
     }
 
     private func fail(
         _ id: String, _ reason: String, from: Set<RequestStatus> = [.generating, .validating, .openingPR]
-    ) {
+    ) async {
         // A job stopped by a shutdown is left as it is, for the next start to resume; one stopped
         // by the user's Cancel is already recorded.
         guard !Task.isCancelled else { return }
         do {
-            try store.transition(id, from: from, to: .failed, message: reason) { $0.failureReason = reason }
+            try await store.transition(id, from: from, to: .failed, message: reason) { $0.failureReason = reason }
         } catch {
             logger.error("could not record a failure", metadata: ["request": "\(id)", "error": "\(error)"])
         }

@@ -14,7 +14,7 @@ struct ADRController<Context: RequestContext> {
 
     @Sendable func index(_ request: Request, context: Context) async throws -> HTMLPage {
         let current = state.current
-        return current.pageCache.page(.adrIndex) {
+        return await current.pageCache.page(.adrIndex) {
             pages.page(
                 "adr-index", ADRIndexModel(snapshot: current.snapshot), title: "Architecture decisions", section: .adrs,
                 snapshot: current.snapshot)
@@ -28,7 +28,7 @@ struct ADRController<Context: RequestContext> {
         guard let adr = snapshot.adr(id: id) else {
             throw HTTPError(.notFound, message: "There is no decision record \(id).")
         }
-        return current.pageCache.page(.adr(id)) {
+        return await current.pageCache.page(.adr(id)) {
             pages.page(
                 "adr", ADRPageModel(adr: adr, snapshot: snapshot), title: adr.title, section: .adrs, snapshot: snapshot)
         }

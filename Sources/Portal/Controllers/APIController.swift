@@ -64,7 +64,8 @@ struct APIController<Context: RequestContext> {
             let autoPR = fields["auto_pr"].map { $0 == "true" } ?? provisioning.settings.autoPR
             let created = try await submit(fields, source: "api", autoPR: autoPR)
             return JSONBody.response(
-                try representation(created), status: .accepted, headers: [.location: "/api/v1/requests/\(created.id)"],
+                try await representation(created), status: .accepted,
+                headers: [.location: "/api/v1/requests/\(created.id)"],
                 to: request)
         } catch let error as APIError {
             return try error.response(from: request, context: context)
@@ -91,7 +92,7 @@ struct APIController<Context: RequestContext> {
         }
         let query = RequestQuery(
             status: status, text: parameters.get("q"), requestedBy: RequestUser.mine(parameters), page: number)
-        let page = try provisioning.store.list(query)
+        let page = try await provisioning.store.list(query)
         return JSONBody.response(
             [
                 "requests": page.requests.map { summary($0) }, "total": page.total, "page": page.page,
@@ -101,11 +102,11 @@ struct APIController<Context: RequestContext> {
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let row = try provisioning.store.request(id: id) else {
+        guard let row = try await provisioning.store.request(id: id) else {
             return try APIError(status: .notFound, code: "not_found", message: "There is no request \(id).").response(
                 from: request, context: context)
         }
-        return JSONBody.response(try representation(row), to: request)
+        return JSONBody.response(try await representation(row), to: request)
     }
 
     @Sendable func act(_ request: Request, context: Context) async throws -> Response {
@@ -120,7 +121,7 @@ struct APIController<Context: RequestContext> {
                 throw APIError(
                     status: .notFound, code: "not_found", message: "Unknown action; use retry, cancel or pull-request.")
             }
-            return JSONBody.response(try representation(row), status: .accepted, to: request)
+            return JSONBody.response(try await representation(row), status: .accepted, to: request)
         } catch let error as ProvisioningService.ActionError {
             let status: HTTPResponse.Status =
                 switch error.code {
@@ -150,7 +151,7 @@ struct APIController<Context: RequestContext> {
         do {
             result = try await provisioning.submit(
                 fields, source: source, autoPR: autoPR, requestedBy: RequestUser.current?.name,
-                context: ValidationContext(snapshot: state.snapshot, store: provisioning.store))
+                context: await ValidationContext(snapshot: state.snapshot, store: provisioning.store, fields: fields))
         } catch let full as ProvisioningService.QueueFull {
             throw APIError(
                 status: .tooManyRequests, code: "queue_full",
@@ -185,7 +186,7 @@ struct APIController<Context: RequestContext> {
         return object
     }
 
-    private func representation(_ row: AppRequest) throws -> [String: Any] {
+    private func representation(_ row: AppRequest) async throws -> [String: Any] {
         var object = summary(row)
         object["spec"] = (try? JSONSerialization.jsonObject(with: Data(row.specJSON.utf8))) ?? [:]
         if let manifest = row.manifest { object["manifest"] = manifest }
@@ -194,14 +195,14 @@ struct APIController<Context: RequestContext> {
         if let findings = row.findingsJSON {
             object["findings"] = (try? JSONSerialization.jsonObject(with: Data(findings.utf8))) ?? []
         }
-        object["events"] = try provisioning.store.events(of: row.id).map { event in
+        object["events"] = try await provisioning.store.events(of: row.id).map { event in
             var item: [String: Any] = [
                 "at": Formats.time(event.at), "status": event.status.rawValue, "message": event.message,
             ]
             if let actor = event.actedBy { item["actor"] = actor }
             return item
         }
-        object["attempts"] = try provisioning.store.attempts(of: row.id).map { attempt in
+        object["attempts"] = try await provisioning.store.attempts(of: row.id).map { attempt in
             var item: [String: Any] = [
                 "number": attempt.number, "purpose": attempt.purpose, "engine": attempt.engine,
                 "prompt": attempt.prompt, "raw_output": attempt.rawOutput,

@@ -19,7 +19,7 @@ struct CatalogController<Context: RequestContext> {
     @Sendable func list(_ request: Request, context: Context) async throws -> HTMLPage {
         let current = state.current
         let query = CatalogQuery { request.uri.queryParameters.get($0) }
-        return current.pageCache.page(.catalog(query)) {
+        return await current.pageCache.page(.catalog(query)) {
             pages.page(
                 "catalog", CatalogModel(snapshot: current.snapshot, query: query), title: "Catalog", section: .catalog,
                 snapshot: current.snapshot)
@@ -39,7 +39,7 @@ struct CatalogController<Context: RequestContext> {
         }
         // Read before the status: a page is never older than its key.
         let statusRevision = status.revision
-        return current.pageCache.page(.entity(ref, statusRevision: statusRevision)) {
+        return await current.pageCache.page(.entity(ref, statusRevision: statusRevision)) {
             pages.page(
                 "entity", EntityModel(entity: entity, snapshot: snapshot, status: status.current, now: Date()),
                 title: entity.displayName, section: .catalog, snapshot: snapshot)

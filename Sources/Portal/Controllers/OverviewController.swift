@@ -18,7 +18,7 @@ struct OverviewController<Context: RequestContext> {
         let current = state.current
         // Read before the status: a page is never older than its key.
         let statusRevision = status.revision
-        return current.pageCache.page(.overview(statusRevision: statusRevision)) {
+        return await current.pageCache.page(.overview(statusRevision: statusRevision)) {
             pages.page(
                 "overview", OverviewModel(snapshot: current.snapshot, status: status.current, now: Date()),
                 title: "Overview", section: .overview, snapshot: current.snapshot)

@@ -26,8 +26,8 @@ struct SearchController<Context: RequestContext> {
         let kind = fields["kind"].flatMap { $0.isEmpty ? nil : $0.lowercased() }
         // Read before the requests: a page is never older than its key.
         let key = PageCache.Key.search(text: text, kind: kind, requestChanges: store.changes.current)
-        return try current.pageCache.page(key) {
-            let requests = try store.search(words: SearchIndex.words(in: text), limit: Self.limit)
+        return try await current.pageCache.page(key) {
+            let requests = try await store.search(words: SearchIndex.words(in: text), limit: Self.limit)
             var results = current.snapshot.search.search(text, kind: kind, limit: Self.limit)
             results.merge(
                 RequestSearch.documents(requests).search(text, kind: kind, limit: Self.limit), limit: Self.limit)
