@@ -140,8 +140,10 @@ public struct RequestStore: Sendable {
         }
     }
 
+    /// Saves an attempt as it ended, even when the calling task is cancelled (GRDB refuses work
+    /// to a cancelled task): a job stopped by a cancel or a shutdown still records its attempt.
     public func save(_ attempt: GenerationAttempt) async throws {
-        try await pool.write { db in try attempt.update(db) }
+        try await Task { [pool] in try await pool.write { db in try attempt.update(db) } }.value
     }
 
     // MARK: - Reading

@@ -2,6 +2,7 @@ import FakeUpstreams
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Ollama
 import Provisioning
 import Status
 import Store

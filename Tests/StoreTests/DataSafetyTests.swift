@@ -76,7 +76,7 @@ struct DataSafetyTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-bk-\(UUID().uuidString)")
             .path
         let database = try HomeportDatabase(path: folder + "/data/homeport.sqlite")
-        try database.pool.write { try $0.execute(sql: "CREATE TABLE notes (text TEXT)") }
+        try await database.pool.write { try $0.execute(sql: "CREATE TABLE notes (text TEXT)") }
         FileManager.default.createFile(atPath: folder + "/not-a-folder", contents: Data("x".utf8))
         await #expect {
             try await ScheduledBackups(database: database, folder: folder + "/not-a-folder", keep: 2).takeOne()

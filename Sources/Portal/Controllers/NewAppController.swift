@@ -72,7 +72,7 @@ struct NewAppController<Context: RequestContext> {
         let model = NewAppFormModel(
             values: values, errors: errors, groups: groups,
             ollama: OllamaNotice(
-                status.current.ollamaModels, configuredModel: provisioning.settings.model, now: Date()),
+                self.status.current.ollamaModels, configuredModel: provisioning.settings.model, now: Date()),
             autoPR: provisioning.settings.autoPR, notice: notice, nameHolder: holder)
         return pages.page("new-app", model, title: "New app", section: .newApp, snapshot: snapshot, status: status)
     }

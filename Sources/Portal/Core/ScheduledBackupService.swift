@@ -72,7 +72,7 @@ struct ScheduledBackupService: Service {
                 }
                 let started = Date()
                 // SQLite's backup runs on GRDB's queue, off the cooperative pool.
-                do {
+                do throws(BackupError) {
                     let file = try await backups.takeOne(now: started)
                     log.succeeded(file: file, at: started)
                     logger.info("database backed up", metadata: ["file": "\(file)"])
