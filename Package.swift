@@ -41,9 +41,10 @@ let package = Package(
         .target(name: "Manifests", dependencies: ["YAML", "DNSNames"]),
         .target(name: "Ollama", dependencies: ["HTTPClient"]),
         .target(name: "GitOps", dependencies: ["HTTPClient"]),
-        // Live platform status: service checks and the Kubernetes, Prometheus, Alertmanager and Argo CD pollers.
+        // Live platform status: service checks and the Kubernetes, Prometheus, Alertmanager, Argo CD and Ollama pollers.
         .target(
-            name: "Status", dependencies: ["HTTPClient", "Platform", .product(name: "Logging", package: "swift-log")]),
+            name: "Status",
+            dependencies: ["HTTPClient", "Platform", "Ollama", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Provisioning",
             dependencies: [

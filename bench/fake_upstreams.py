@@ -12,8 +12,12 @@ Starts, on 127.0.0.1 and ports the kernel picks:
   get/put contents, list/create pull requests), in memory, with the shapes of
   Tests/Fixtures/github (only the fields Homeport decodes, plus a few for realism).
 
-Both answer at once: what bench/flow measures is Homeport's own overhead. GET /_bench/stats on
-either port returns how many calls each endpoint received. When both listen, it writes
+Both answer at once: what bench/flow measures is Homeport's own overhead. Except for an app
+whose name starts with "hold-": its chat sends nothing until Homeport hangs up (or 60 s pass), so
+that the request stays generating until the benchmark cancels it. GET /_bench/stats on
+either port returns how many calls each endpoint received; GET /_bench/pulls on the GitHub port
+when each pull request was created (time.monotonic(), which is CLOCK_MONOTONIC and so comparable
+with another process's on Linux), by head branch. When both listen, it writes
 "ollama PORT" and "github PORT" lines to PORTS_FILE (atomically). It exits on SIGTERM/SIGINT, when
 its parent process goes away, or after --max-seconds (default 3600), whichever comes first.
 Standard library only.
@@ -25,7 +29,9 @@ import hashlib
 import json
 import os
 import re
+import select
 import signal
+import socket
 import sys
 import threading
 import time
@@ -33,6 +39,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 MODEL = "qwen2.5-coder:7b"
+HOLD_SECONDS = 60
 DEFAULT_IMAGE = "ghcr.io/homelab/bench:1.0.0"
 BASE_SHA = "1000000000000000000000000000000000000001"
 
@@ -190,6 +197,11 @@ class OllamaHandler(Handler):
             self.send_json(400, {"error": "invalid JSON"})
             return
         model = request.get("model") or MODEL
+        if re.search(r"^App name: *hold-", "\n".join(str(m.get("content", "")) for m in request.get("messages") or []
+                                                      if isinstance(m, dict)), re.MULTILINE):
+            count("ollama POST /api/chat held")
+            self.hold()
+            return
         created = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())
         # One NDJSON line per YAML line: a few dozen "tokens", sent as fast as the socket takes them.
         lines = [json.dumps({"model": model, "created_at": created,
@@ -210,6 +222,20 @@ class OllamaHandler(Handler):
         self.wfile.flush()
 
 
+    def hold(self):
+        """Answers nothing until the client hangs up (a cancelled generation) or HOLD_SECONDS pass."""
+        deadline = time.monotonic() + HOLD_SECONDS
+        while time.monotonic() < deadline:
+            readable, _, _ = select.select([self.connection], [], [], 0.1)
+            if readable:
+                try:
+                    if self.connection.recv(1, socket.MSG_PEEK) == b"":
+                        break
+                except OSError:
+                    break
+        self.close_connection = True
+
+
 # --- GitHub ---------------------------------------------------------------------------------------
 
 
@@ -223,6 +249,7 @@ class Forge:
         self.files = {}  # (branch, path) → (blob sha, bytes)
         self.pulls = []
         self.commits = 0
+        self.opened_at = {}  # head branch → time.monotonic() when its pull request was answered
 
     def api(self, suffix):
         return f"https://api.github.com/repos/{self.owner}/{self.name}/{suffix}"
@@ -254,6 +281,11 @@ class GitHubHandler(Handler):
             self.stats()
             return
         forge = self.forge
+        if method == "GET" and parts.path == "/_bench/pulls":
+            with forge.lock:
+                opened = dict(forge.opened_at)
+            self.send_json(200, {"clock": "monotonic", "opened_at": opened})
+            return
         prefix = f"/repos/{forge.owner}/{forge.name}/"
         if not parts.path.startswith(prefix):
             count(f"github {method} other")
@@ -357,6 +389,9 @@ class GitHubHandler(Handler):
                                      "code": "invalid"}], "documentation_url": "https://docs.github.com/rest"})
             else:
                 self.send_json(201, answer)
+                self.wfile.flush()
+                with forge.lock:
+                    forge.opened_at[b["head"]] = time.monotonic()
         else:
             count(f"github {method} other")
             self.send_json(404, NOT_FOUND)

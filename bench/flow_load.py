@@ -3,7 +3,8 @@
 
     flow_load.py burst    --base URL --engine E --requests N --concurrency C --prefix P [...]
     flow_load.py closed   --base URL --engine E --requests N --concurrency C --prefix P [...]
-    flow_load.py manifest --base URL --requests N --prefix P [...]
+    flow_load.py manifest --base URL --requests N --prefix P [--forge URL] [...]
+    flow_load.py feed     --base URL --requests N --prefix P [...]
     flow_load.py report   [--raw ALL.json] RESULT.json...   (Markdown tables on stdout; exit 1 on failures)
 
 burst:    C threads send the N `POST /api/v1/requests` back to back without waiting for the
@@ -16,6 +17,15 @@ closed:   C threads each submit one request and poll `GET /api/v1/requests/{id}`
           pr_opened with C requests in flight and no backlog, measured on the client (the API's
           timestamps have whole seconds only).
 manifest: N sequential `POST /generate/manifest` (synchronous, ollama engine, opens the PR).
+          With --forge (the fake GitHub), also the time from the fake's answer to the pull
+          request's creation (its /_bench/pulls) to Homeport's answer: what the call adds after the
+          change that settles it.
+feed:     N times, one after another: an ollama-engine request named hold-... (the fake Ollama
+          holds its chat, so it stays generating), a live feed (`GET /requests/{id}/events`) read
+          on its own thread, and, once the feed has shown `generating`, a cancel
+          (`POST /api/v1/requests/{id}/cancel`): the time from sending the cancel (and from its
+          answer) until the feed delivers the `cancelled` status event. The cancel commits the
+          change before it answers, so "after the answer" is what the feed adds.
 
 Every request uses app name P-<n> (unique; the API refuses a name an open request holds),
 owner --owner, image --image, auto_pr true. Every wait is bounded by --timeout (per request)
@@ -339,12 +349,21 @@ def phase_submit(args):
     return result
 
 
+def forge_pulls(forge, timeout):
+    """{head branch: time.monotonic() of the creation} from the fake GitHub; {} when unreachable."""
+    client = Client(forge, timeout)
+    code, _, body = client.call("GET", "/_bench/pulls")
+    client.close()
+    return body.get("opened_at", {}) if code == 200 and isinstance(body, dict) else {}
+
+
 def phase_manifest(args):
     run = Run(args)
     cpu_before = cpu_seconds(args.pid)
     fds_before = open_fds(args.pid)
     client = Client(args.base, max(args.http_timeout, args.timeout))
     latencies = []
+    answered = []  # (branch, time.monotonic() when the answer was read)
     started = time.perf_counter()
     while (index := run.take()) is not None:
         name = f"{args.prefix}-{index}"
@@ -354,6 +373,7 @@ def phase_manifest(args):
         elapsed = time.perf_counter() - t0
         if code == 200 and isinstance(body, dict) and body.get("pr_url"):
             latencies.append(elapsed)
+            answered.append((body.get("branch"), time.monotonic()))
         else:
             if code != 200:
                 run.bad_status(f"POST /generate/manifest {code}")
@@ -366,9 +386,112 @@ def phase_manifest(args):
               "completed_per_second": len(latencies) / wall if wall > 0 else None, "e2e": summary(latencies),
               "failures": run.failures, "non2xx": run.non2xx, "homeport_exited": run.gone(),
               "fds_before": fds_before, "fds_after": open_fds(args.pid)}
+    if args.forge:
+        opened = forge_pulls(args.forge, args.http_timeout)
+        result["after_pr"] = summary([at - opened[branch] for branch, at in answered if branch in opened])
     if cpu_before and cpu_after and latencies:
         result["homeport_cpu_ms_per_request"] = 1000 * (cpu_after[0] - cpu_before[0]) / len(latencies)
         result["children_cpu_ms_per_request"] = 1000 * (cpu_after[1] - cpu_before[1]) / len(latencies)
+    return result
+
+
+class FeedReader(threading.Thread):
+    """Reads one live feed; remembers when each status first arrived (time.monotonic())."""
+
+    def __init__(self, args, request_id):
+        super().__init__(daemon=True)
+        parts = urlsplit(args.base)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=args.timeout)
+        self.path = f"/requests/{request_id}/events"
+        self.seen = {}
+        self.error = None
+        self.changed = threading.Condition()
+
+    def run(self):
+        try:
+            self.connection.request("GET", self.path, headers={"Accept": "text/event-stream"})
+            response = self.connection.getresponse()
+            if response.status != 200:
+                raise RuntimeError(f"HTTP {response.status}")
+            event = None
+            while True:
+                line = response.readline()
+                if not line:
+                    break
+                line = line.decode(errors="replace").rstrip("\n")
+                if line.startswith("event: "):
+                    event = line[len("event: "):]
+                elif line.startswith("data: ") and event in ("status", "done"):
+                    status = json.loads(line[len("data: "):]).get("status")
+                    with self.changed:
+                        self.seen.setdefault(status if event == "status" else "done", time.monotonic())
+                        self.changed.notify_all()
+                    if event == "done":
+                        break
+        except (OSError, http.client.HTTPException, ValueError, RuntimeError) as error:
+            self.error = f"{type(error).__name__}: {error}"
+        finally:
+            with self.changed:
+                self.changed.notify_all()
+            self.connection.close()
+
+    def wait_for(self, status, limit):
+        """time.monotonic() when `status` arrived; None after `limit` seconds or when the feed ended."""
+        deadline = time.monotonic() + limit
+        with self.changed:
+            while status not in self.seen and self.is_alive() and time.monotonic() < deadline:
+                self.changed.wait(min(0.5, max(0.0, deadline - time.monotonic())))
+            return self.seen.get(status)
+
+
+def phase_feed(args):
+    run = Run(args)
+    cpu_before = cpu_seconds(args.pid)
+    fds_before = open_fds(args.pid)
+    client = Client(args.base, args.http_timeout)
+    after_send, after_answer, answers = [], [], []
+    started = time.perf_counter()
+    while (index := run.take()) is not None:
+        name = f"hold-{args.prefix}-{index}"
+        body = {"app_name": name, "owner": args.owner, "image": args.image, "engine": "ollama",
+                "prompt": "A small web service for the flow benchmark.", "auto_pr": False}
+        code, headers, answer = client.call("POST", "/api/v1/requests", body)
+        if code != 202:
+            run.bad_status(f"POST /api/v1/requests {code}")
+            run.fail(name, None, f"HTTP {code}", answer)
+            continue
+        request_id = (headers.get("location") or "").rsplit("/", 1)[-1] or (answer or {}).get("id")
+        reader = FeedReader(args, request_id)
+        reader.start()
+        if reader.wait_for("generating", args.timeout) is None:
+            run.fail(name, request_id, "?", reader.error or "the feed never showed generating")
+            reader.connection.close()
+            continue
+        sent = time.monotonic()
+        code, _, answer = client.call("POST", f"/api/v1/requests/{request_id}/cancel")
+        answered = time.monotonic()
+        if code != 202:
+            run.bad_status(f"POST /api/v1/requests/{{id}}/cancel {code}")
+            run.fail(name, request_id, f"HTTP {code}", answer)
+        arrived = reader.wait_for("cancelled", args.timeout)
+        reader.join(timeout=args.timeout)
+        if arrived is None:
+            run.fail(name, request_id, "?", reader.error or "the feed never showed cancelled")
+            continue
+        answers.append(answered - sent)
+        after_send.append(arrived - sent)
+        after_answer.append(arrived - answered)
+    wall = time.perf_counter() - started
+    client.close()
+    cpu_after = cpu_seconds(args.pid)
+    result = {"mode": "feed", "engine": "ollama", "label": args.label, "requests": args.requests, "concurrency": 1,
+              "accepted": len(after_send) + len(run.failures), "completed": len(after_send), "wall_seconds": wall,
+              "cancel": summary(answers), "after_send": summary(after_send), "after_answer": summary(after_answer),
+              "failures": run.failures, "non2xx": run.non2xx, "homeport_exited": run.gone(),
+              "fds_before": fds_before, "fds_after": open_fds(args.pid)}
+    if cpu_before and cpu_after and after_send:
+        result["homeport_cpu_ms_per_request"] = 1000 * (cpu_after[0] - cpu_before[0]) / len(after_send)
+        result["children_cpu_ms_per_request"] = 1000 * (cpu_after[1] - cpu_before[1]) / len(after_send)
     return result
 
 
@@ -407,6 +530,7 @@ def report(paths, raw=None):
     burst = [r for r in results if r["mode"] == "burst"]
     closed = [r for r in results if r["mode"] == "closed"]
     manifest = [r for r in results if r["mode"] == "manifest"]
+    feed = [r for r in results if r["mode"] == "feed"]
     if burst:
         out.append("### Intake: `POST /api/v1/requests` back to back, then the backlog drains\n")
         out.append("| provider | engine | requests × threads | accepted/s | POST p50 | POST p99 | POST max | all PRs open after | completed PR/s | homeport CPU ms/req (own + git) | homeport fds |")
@@ -426,11 +550,22 @@ def report(paths, raw=None):
         out.append("")
     if manifest:
         out.append("### `POST /generate/manifest`, one call at a time (synchronous: answers when the PR is open)\n")
-        out.append("| provider | calls | p50 | p99 | max | min | calls/s | homeport CPU ms/req (own + git) | homeport fds |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        out.append("| provider | calls | p50 | p99 | max | min | calls/s | answer after the PR opened p50 | p99 | max | homeport CPU ms/req (own + git) | homeport fds |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in manifest:
+            after = r.get("after_pr") or {}
             out.append(f"| {r['label']} | {r['completed']}/{r['requests']} | {ms(r['e2e']['p50'])} | {ms(r['e2e']['p99'])} | {ms(r['e2e']['max'])}"
-                       f" | {ms(r['e2e']['min'])} | {rate(r.get('completed_per_second'))} | {cpu(r)} | {fds(r)} |")
+                       f" | {ms(r['e2e']['min'])} | {rate(r.get('completed_per_second'))} | {ms(after.get('p50'))} | {ms(after.get('p99'))}"
+                       f" | {ms(after.get('max'))} | {cpu(r)} | {fds(r)} |")
+        out.append("")
+    if feed:
+        out.append("### Live feed: a cancel's way to an open `GET /requests/{id}/events`, one request at a time\n")
+        out.append("| provider | cancels | cancel answered p50 | event after the cancel was sent p50 | p99 | max | event after the cancel's answer p50 | p99 | max |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in feed:
+            out.append(f"| {r['label']} | {r['completed']}/{r['requests']} | {ms(r['cancel']['p50'])} | {ms(r['after_send']['p50'])}"
+                       f" | {ms(r['after_send']['p99'])} | {ms(r['after_send']['max'])} | {ms(r['after_answer']['p50'])}"
+                       f" | {ms(r['after_answer']['p99'])} | {ms(r['after_answer']['max'])} |")
         out.append("")
     problems = []
     for r in results:
@@ -451,7 +586,7 @@ def report(paths, raw=None):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("burst", "closed", "manifest"):
+    for name in ("burst", "closed", "manifest", "feed"):
         p = sub.add_parser(name)
         p.add_argument("--base", required=True)
         p.add_argument("--requests", type=int, default=200)
@@ -466,6 +601,7 @@ def main():
         p.add_argument("--phase-timeout", type=float, default=900, help="longest a phase may run, seconds")
         p.add_argument("--http-timeout", type=float, default=30)
         p.add_argument("--pid", type=int, default=0)
+        p.add_argument("--forge", default="", help="the fake GitHub's URL (manifest: time after the PR opened)")
         p.add_argument("--out", required=True)
     p = sub.add_parser("report")
     p.add_argument("--raw", help="also write all results, as one JSON file, here")
@@ -477,7 +613,8 @@ def main():
     args.mode = args.command
     if not (1 <= args.requests <= 100000 and 1 <= args.concurrency <= 256):
         parser.error("need 1 <= requests <= 100000 and 1 <= concurrency <= 256")
-    result = phase_manifest(args) if args.mode == "manifest" else phase_submit(args)
+    phases = {"manifest": phase_manifest, "feed": phase_feed}
+    result = phases.get(args.mode, phase_submit)(args)
     with open(args.out, "w") as f:
         json.dump(result, f, indent=1)
     return 0

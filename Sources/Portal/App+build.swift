@@ -22,7 +22,8 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
     let http = try outboundHTTPClient(config: config)
     let provisioning = try makeProvisioning(
         config: config, database: database, state: state, logger: logger, http: http)
-    let monitor = makeStatusMonitor(config: config, state: state, logger: logger, http: http)
+    let monitor = makeStatusMonitor(
+        config: config, state: state, logger: logger, http: http, ollama: provisioning.ollama)
     let backups = makeScheduledBackups(config: config, database: database, logger: logger)
     let follower = try makeRequestFollower(
         config: config, store: provisioning.store, metrics: monitor.metrics, logger: logger, http: http)
@@ -99,7 +100,8 @@ public func buildRouter(
             follow: follower?.metrics
         ).endpoints)
     router.addRoutes(WebhookController(follower: follower, secret: webhookSecret).endpoints)
-    router.addRoutes(NewAppController(state: state, pages: pages, provisioning: provisioning).endpoints)
+    router.addRoutes(
+        NewAppController(state: state, pages: pages, provisioning: provisioning, status: monitor.board).endpoints)
     router.addRoutes(
         RequestsController(
             state: state, pages: pages, provisioning: provisioning, argoURL: follower?.settings.argoURL

@@ -36,6 +36,9 @@ public actor JobRunner {
     private var retryTimers: [String: Task<Void, Never>] = [:]
     private var loop: Task<Void, Never>?
     private var wakeUp: AsyncStream<Void>.Continuation?
+    /// A `fillSlots` is claiming (it suspends on the database), and whether another was asked meanwhile.
+    private var filling = false
+    private var fillAgain = false
 
     public init(
         store: RequestStore, ollama: OllamaClient, provider: any GitProvider, settings: ProvisioningSettings,
@@ -51,11 +54,11 @@ public actor JobRunner {
     }
 
     /// Recovers interrupted requests, then runs queued ones until `shutdown`.
-    public func start() throws {
+    public func start() async throws {
         guard loop == nil else { return }
-        for request in try store.recoverInterrupted() {
+        for request in try await store.recoverInterrupted() {
             // A retry that was waiting when Homeport stopped keeps its time.
-            if let pending = try store.pendingRetry(of: request.id), pending.retryAt > clock.now {
+            if let pending = try await store.pendingRetry(of: request.id), pending.retryAt > clock.now {
                 armRetry(request.id, at: pending.retryAt)
             } else {
                 launch(request.id, kind: .openPullRequest) { runner in await runner.openPullRequest(request.id) }
@@ -115,26 +118,35 @@ public actor JobRunner {
 
     // MARK: - Scheduling
 
-    private func fillSlots() {
-        // After `shutdown` a finishing job must not claim the next request.
-        guard loop != nil else { return }
-        do {
-            while let (request, engine) = try nextClaimable() {
-                launch(request.id, kind: .generate(engine)) { runner in await runner.process(request) }
-            }
-        } catch {
-            logger.error("could not read the job queue", metadata: ["error": "\(error)"])
+    private func fillSlots() async {
+        // One at a time: the claim suspends, and two interleaved ones would count the same free slot.
+        guard !filling else {
+            fillAgain = true
+            return
         }
+        filling = true
+        defer { filling = false }
+        repeat {
+            fillAgain = false
+            do {
+                // After `shutdown` a finishing job must not claim the next request.
+                while loop != nil, let (request, engine) = try await nextClaimable() {
+                    launch(request.id, kind: .generate(engine)) { runner in await runner.process(request) }
+                }
+            } catch {
+                logger.error("could not read the job queue", metadata: ["error": "\(error)"])
+            }
+        } while fillAgain && loop != nil
     }
 
     /// The oldest queued request whose engine has a free slot, with that engine.
-    private func nextClaimable() throws -> (AppRequest, AppSpec.Engine)? {
+    private func nextClaimable() async throws -> (AppRequest, AppSpec.Engine)? {
         let ollamaRunning = jobs.values.filter { $0.kind == .generate(.ollama) }.count
         let otherRunning = jobs.count - ollamaRunning
         var engines: Set<String> = []
         if ollamaRunning < settings.ollamaConcurrency { engines.insert(AppSpec.Engine.ollama.rawValue) }
         if otherRunning < settings.otherConcurrency { engines.insert(AppSpec.Engine.template.rawValue) }
-        guard !engines.isEmpty, let request = try store.claimNextQueued(engines: engines) else { return nil }
+        guard !engines.isEmpty, let request = try await store.claimNextQueued(engines: engines) else { return nil }
         // The column only ever holds an engine's name (a CHECK constraint says so).
         return (request, AppSpec.Engine(rawValue: request.engine) ?? .template)
     }
@@ -152,12 +164,12 @@ public actor JobRunner {
         jobs[id] = (task, kind)
     }
 
-    private func finished(_ id: String, retryAt: Date?) {
+    private func finished(_ id: String, retryAt: Date?) async {
         jobs[id] = nil
         if let retryAt, loop != nil {
             armRetry(id, at: retryAt)
         }
-        fillSlots()
+        await fillSlots()
     }
 
     /// Runs the pull request step of `id` again at `date`.
@@ -189,14 +201,16 @@ public actor JobRunner {
             let spec = try request.spec()
             // A request whose manifests passed before (its pull request failed) goes straight back to the PR step.
             if request.filesJSON != nil {
-                try move(id, from: [.generating], to: .ready, "Manifests from the earlier attempt are kept")
+                try await move(id, from: [.generating], to: .ready, "Manifests from the earlier attempt are kept")
                 return await openPullRequest(id)
             }
             guard let report = try await generateAndCheck(request, spec: spec) else { return nil }
             let findingsJSON = try AppRequest.encode(report.findings)
             guard report.passed, let yaml = report.yaml else {
                 let errors = report.findings.filter { $0.severity == .error }
-                try move(id, from: [.validating], to: .rejected, "Rejected by the policy: \(errors.count) error(s)") {
+                try await move(
+                    id, from: [.validating], to: .rejected, "Rejected by the policy: \(errors.count) error(s)"
+                ) {
                     row in
                     row.findingsJSON = findingsJSON
                     row.manifest = report.yaml
@@ -209,7 +223,7 @@ public actor JobRunner {
                 catalogEntry: TemplateGenerator.catalogEntry(for: spec))
             let filesJSON = try AppRequest.encode(files)
             let warnings = report.findings.filter { $0.severity == .warning }.count
-            let ready = try move(
+            let ready = try await move(
                 id, from: [.validating], to: .ready,
                 "Manifests passed the policy (\(report.objects.joined(separator: ", ")); \(warnings) warning(s))"
             ) { row in
@@ -224,7 +238,7 @@ public actor JobRunner {
         } catch let error as StoredColumnError {
             fail(id, error.description)
         } catch {
-            fail(id, "Unexpected error: \(error)")
+            await fail(id, "Unexpected error: \(error)")
         }
         return nil
     }
@@ -233,20 +247,20 @@ public actor JobRunner {
     /// Returns nil when the request ended on the way (failed, cancelled or shut down).
     private func generateAndCheck(_ request: AppRequest, spec: AppSpec) async throws -> ManifestReport? {
         let id = request.id
-        var number = try store.attempts(of: id).count + 1
+        var number = try await store.attempts(of: id).count + 1
         let policy = settings.currentPolicy
         if spec.engine == .template {
             let started = Date()
             let output = TemplateGenerator.manifests(for: spec, namespace: policy.namespace)
-            var attempt = try store.insert(
+            var attempt = try await store.insert(
                 GenerationAttempt(
                     requestID: id, number: number, purpose: .draft, engine: "template", model: nil,
                     prompt: "(template engine: the form's fields)", startedAt: started))
             attempt.rawOutput = output
             attempt.finishedAt = Date()
             attempt.durationMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
-            try store.save(attempt)
-            try move(id, from: [.generating], to: .validating, "Template rendered \(output.utf8.count) bytes")
+            try await store.save(attempt)
+            try await move(id, from: [.generating], to: .validating, "Template rendered \(output.utf8.count) bytes")
             return ManifestChecker.check(output, appName: spec.name, policy: policy)
         }
 
@@ -257,7 +271,7 @@ public actor JobRunner {
                 let output = try await chat(
                     id, number: number, purpose: purpose, model: request.model ?? settings.model, messages: messages)
             else { return nil }
-            try move(
+            try await move(
                 id, from: [.generating], to: .validating,
                 "Checking the \(purpose == .draft ? "draft" : "repaired draft")")
             let report = ManifestChecker.check(output, appName: spec.name, policy: policy)
@@ -267,7 +281,7 @@ public actor JobRunner {
             let findingsJSON = try AppRequest.encode(report.findings)
             purpose = .repair
             number += 1
-            try move(
+            try await move(
                 id, from: [.validating], to: .generating,
                 "Sending \(errors.count) problem(s) back to the model for one repair"
             ) { row in
@@ -283,7 +297,7 @@ public actor JobRunner {
         -> String?
     {
         let started = Date()
-        var attempt = try store.insert(
+        var attempt = try await store.insert(
             GenerationAttempt(
                 requestID: id, number: number, purpose: purpose, engine: "ollama", model: model,
                 prompt: try AppRequest.encode(messages.map { ["role": $0.role.rawValue, "content": $0.content] }),
@@ -302,9 +316,9 @@ public actor JobRunner {
             attempt.error = error.message
             attempt.finishedAt = Date()
             attempt.durationMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
-            try store.save(attempt)
+            try await store.save(attempt)
             // A cancelled chat was stopped by the user's Cancel (already recorded) or a shutdown (left for recovery).
-            if error.kind != .cancelled { fail(id, "Ollama: \(error.message)") }
+            if error.kind != .cancelled { await fail(id, "Ollama: \(error.message)") }
             return nil
         }
         attempt.rawOutput = result.content
@@ -312,9 +326,9 @@ public actor JobRunner {
         attempt.outputTokens = result.outputTokens
         attempt.finishedAt = Date()
         attempt.durationMilliseconds = Int(result.durationSeconds * 1000)
-        try store.save(attempt)
+        try await store.save(attempt)
         let tokens = result.outputTokens.map { ", \($0) tokens" } ?? ""
-        try store.appendEvent(
+        try await store.appendEvent(
             id, status: .generating,
             message: String(format: "Model %@ answered in %.1f s%@", model, result.durationSeconds, tokens))
         return result.content
@@ -332,10 +346,11 @@ public actor JobRunner {
                 pending.map { "Opening the pull request again (attempt \(attempt) of \($0.maxAttempts))" }
                 ?? "Opening the pull request"
             guard
-                let request = try store.transition(id, from: [.ready, .openingPR], to: .openingPR, message: message)
+                let request = try await store.transition(
+                    id, from: [.ready, .openingPR], to: .openingPR, message: message)
             else { return nil }
             let result = try await provider.openPullRequest(try draft(for: request))
-            try move(
+            try await move(
                 id, from: [.openingPR], to: .prOpened,
                 result.reused
                     ? "Found the pull request opened earlier: \(result.url)" : "Pull request opened: \(result.url)"
@@ -348,13 +363,13 @@ public actor JobRunner {
                 row.failureReason = nil
             }
         } catch let error as GitProviderError {
-            return retryOrFail(id, after: error, attempt: attempt, pending: pending)
+            return await retryOrFail(id, after: error, attempt: attempt, pending: pending)
         } catch is CancellationError {
             // As above: nothing to record.
         } catch let error as StoredColumnError {
             fail(id, error.description, from: [.openingPR])
         } catch {
-            fail(id, "Pull request: \(error)", from: [.openingPR])
+            await fail(id, "Pull request: \(error)", from: [.openingPR])
         }
         return nil
     }
@@ -412,20 +427,20 @@ public actor JobRunner {
     @discardableResult
     private func move(
         _ id: String, from: Set<RequestStatus>, to status: RequestStatus, _ message: String,
-        change: (inout AppRequest) -> Void = { _ in }
-    ) throws -> AppRequest? {
+        change: @Sendable (inout AppRequest) -> Void = { _ in }
+    ) async throws -> AppRequest? {
         try Task.checkCancellation()
-        return try store.transition(id, from: from, to: status, message: message, change: change)
+        return try await store.transition(id, from: from, to: status, message: message, change: change)
     }
 
     private func fail(
         _ id: String, _ reason: String, from: Set<RequestStatus> = [.generating, .validating, .openingPR]
-    ) {
+    ) async {
         // A job stopped by a shutdown is left as it is, for the next start to resume; one stopped
         // by the user's Cancel is already recorded.
         guard !Task.isCancelled else { return }
         do {
-            try store.transition(id, from: from, to: .failed, message: reason) { $0.failureReason = reason }
+            try await store.transition(id, from: from, to: .failed, message: reason) { $0.failureReason = reason }
         } catch {
             logger.error("could not record a failure", metadata: ["request": "\(id)", "error": "\(error)"])
         }

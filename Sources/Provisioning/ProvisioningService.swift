@@ -9,7 +9,8 @@ public final class ProvisioningService: Sendable {
     public let runner: JobRunner
     public let feed: LiveFeed
     public let settings: ProvisioningSettings
-    private let ollama: OllamaClient
+    /// The Ollama the flow drafts with; the status monitor watches the same one for the form.
+    public let ollama: OllamaClient
 
     public init(
         store: RequestStore, runner: JobRunner, feed: LiveFeed, ollama: OllamaClient, settings: ProvisioningSettings
@@ -70,23 +71,22 @@ public final class ProvisioningService: Sendable {
         case .success(let valid): spec = valid
         case .failure(let errors): return .failure(errors)
         }
-        guard try store.activeCount() < settings.queueLimit else {
-            throw QueueFull(limit: settings.queueLimit, retryAfter: 30)
-        }
-        if let requestedBy, try store.activeCount(requestedBy: requestedBy) >= settings.perUserLimit {
-            throw UserLimitReached(user: requestedBy, limit: settings.perUserLimit, retryAfter: 30)
-        }
         let request = AppRequest(
             id: Self.newID(), appName: spec.name, engine: spec.engine.rawValue,
             model: spec.engine == .ollama ? settings.model : nil, source: source,
             specJSON: try AppRequest.encode(spec), autoPR: autoPR, requestedBy: requestedBy, at: Date()
         )
         do {
-            let created = try store.create(
+            let created = try await store.create(
                 request, message: "Request received (\(source), \(spec.engine.rawValue) engine)",
-                actedBy: actor.eventName)
+                actedBy: actor.eventName,
+                limits: ActiveLimits(total: settings.queueLimit, perUser: settings.perUserLimit))
             await runner.wake()
             return .success(created)
+        } catch ActiveLimitReached.queue(let limit) {
+            throw QueueFull(limit: limit, retryAfter: 30)
+        } catch ActiveLimitReached.user(let user, let limit) {
+            throw UserLimitReached(user: user, limit: limit, retryAfter: 30)
         } catch let taken as AppNameTaken {
             return .failure(
                 FieldErrors(["app_name": "Request \(taken.requestID) is already open for \(taken.appName)."]))
@@ -95,13 +95,13 @@ public final class ProvisioningService: Sendable {
 
     /// Back to the queue after a failure, rejection or cancel; earlier attempts and events stay.
     public func retry(_ id: String, by actor: RequestActor) async throws -> AppRequest {
-        let request = try existing(id, actingAs: actor)
+        let request = try await existing(id, actingAs: actor)
         guard request.status.isRetryable else {
             throw ActionError(code: .conflict, message: "A \(request.status.rawValue) request cannot be retried.")
         }
         do {
             guard
-                let queued = try store.transition(
+                let queued = try await store.transition(
                     id, from: [.failed, .rejected, .cancelled, .closed], to: .queued, message: "Retry requested",
                     actedBy: actor.eventName,
                     change: { row in
@@ -119,12 +119,12 @@ public final class ProvisioningService: Sendable {
     }
 
     public func cancel(_ id: String, by actor: RequestActor) async throws -> AppRequest {
-        let request = try existing(id, actingAs: actor)
+        let request = try await existing(id, actingAs: actor)
         guard request.status.isCancellable else {
             throw ActionError(code: .conflict, message: "A \(request.status.rawValue) request cannot be cancelled.")
         }
         guard
-            let cancelled = try store.transition(
+            let cancelled = try await store.transition(
                 id, from: [.queued, .generating, .validating, .ready, .openingPR], to: .cancelled,
                 message: "Cancelled", actedBy: actor.eventName, change: { $0.failureReason = "cancelled" })
         else {
@@ -136,20 +136,20 @@ public final class ProvisioningService: Sendable {
 
     /// "Open pull request" on a ready request's preview.
     public func openPullRequest(_ id: String, by actor: RequestActor) async throws -> AppRequest {
-        let request = try existing(id, actingAs: actor)
+        let request = try await existing(id, actingAs: actor)
         guard request.status == .ready else {
             throw ActionError(
                 code: .conflict,
                 message: "Only a ready request can open its pull request (this one is \(request.status.rawValue)).")
         }
-        try store.appendEvent(id, status: .ready, message: "Pull request requested", actedBy: actor.eventName)
+        try await store.appendEvent(id, status: .ready, message: "Pull request requested", actedBy: actor.eventName)
         await runner.requestPullRequest(id)
         return request
     }
 
     /// Drafts again with the reviewer's feedback (ollama) or from the fields (template).
     public func regenerate(_ id: String, feedback: String, by actor: RequestActor) async throws -> AppRequest {
-        let request = try existing(id, actingAs: actor)
+        let request = try await existing(id, actingAs: actor)
         guard [.ready, .rejected, .failed].contains(request.status) else {
             throw ActionError(code: .conflict, message: "A \(request.status.rawValue) request cannot be regenerated.")
         }
@@ -159,7 +159,7 @@ public final class ProvisioningService: Sendable {
             throw ActionError(code: .invalid, message: Self.feedbackTooLong(trimmed.count))
         }
         guard
-            let queued = try store.transition(
+            let queued = try await store.transition(
                 id, from: [.ready, .rejected, .failed], to: .queued,
                 message: trimmed.isEmpty ? "Regenerate requested" : "Regenerate requested with feedback: \(trimmed)",
                 actedBy: actor.eventName,
@@ -179,38 +179,46 @@ public final class ProvisioningService: Sendable {
         "Keep the feedback under \(AppSpecValidator.maxPromptLength) characters; it has \(count). Nothing was sent."
     }
 
-    /// Waits until the request stops moving: a final status, or `ready` when it does not open its PR itself.
+    /// Waits until the request stops moving: a final status, or `ready` when it does not open its
+    /// PR itself; after `timeout` seconds, the request as it is. It wakes on the commit that
+    /// settles the request (an observation of the database), not on a timer.
     public func waitUntilSettled(_ id: String, timeout: Double) async throws -> AppRequest {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            let request = try existing(id)
-            if request.status.isFinal && !(request.status == .ready && request.autoPR) { return request }
-            // One indexed read per poll; 20 ms keeps the synchronous API's added latency small.
-            try await Task.sleep(for: .milliseconds(20))
+        let settled = try await withThrowingTaskGroup(of: AppRequest?.self) { group in
+            group.addTask { [store] in
+                for try await progress in store.progress(of: id) {
+                    guard let request = progress?.request else {
+                        throw ActionError(code: .notFound, message: "There is no request \(id).")
+                    }
+                    if request.status.isFinal && !(request.status == .ready && request.autoPR) { return request }
+                }
+                return nil
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(timeout))
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
         }
-        return try existing(id)
+        if let settled { return settled }
+        return try await existing(id)
     }
 
-    /// Whether Ollama answers, and its models, for the form.
-    public func ollamaStatus() async -> OllamaStatus {
-        do {
-            let models = try await ollama.models()
-            return OllamaStatus(isUp: true, models: models.map(\.name), error: nil, configuredModel: settings.model)
-        } catch {
-            return OllamaStatus(isUp: false, models: [], error: error.message, configuredModel: settings.model)
-        }
+    /// Follows a request for a live page: see `RequestWatch`.
+    public func watch(_ id: String) -> RequestWatch {
+        RequestWatch(id, store: store, feed: feed)
     }
 
-    private func existing(_ id: String) throws -> AppRequest {
-        guard let request = try store.request(id: id) else {
+    private func existing(_ id: String) async throws -> AppRequest {
+        guard let request = try await store.request(id: id) else {
             throw ActionError(code: .notFound, message: "There is no request \(id).")
         }
         return request
     }
 
     /// The request, if `actor` may act on it.
-    private func existing(_ id: String, actingAs actor: RequestActor) throws -> AppRequest {
-        let request = try existing(id)
+    private func existing(_ id: String, actingAs actor: RequestActor) async throws -> AppRequest {
+        let request = try await existing(id)
         guard actor.mayAct(on: request) else {
             throw ActionError(
                 code: .forbidden,
@@ -247,17 +255,5 @@ public struct RequestActor: Sendable, Equatable {
     public func mayAct(on request: AppRequest) -> Bool {
         guard let name else { return true }
         return isAdmin || request.requestedBy == name
-    }
-}
-
-public struct OllamaStatus: Sendable {
-    public var isUp: Bool
-    public var models: [String]
-    public var error: String?
-    public var configuredModel: String
-
-    /// The configured model is pulled on that Ollama.
-    public var hasConfiguredModel: Bool {
-        models.contains(configuredModel) || models.contains("\(configuredModel):latest")
     }
 }

@@ -16,6 +16,8 @@ public struct LiveStatus: Sendable {
     public var nodeUsage: Observed<[String: NodeUsage]>?
     public var alerts: Observed<[FiringAlert]>?
     public var applications: Observed<[ArgoAppStatus]>?
+    /// The models Ollama has pulled, for the new-app form.
+    public var ollamaModels: Observed<[String]>?
 
     public init() {}
 

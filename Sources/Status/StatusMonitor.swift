@@ -1,11 +1,12 @@
 import Foundation
 import HTTPClient
 import Logging
+import Ollama
 import Platform
 
 /// What to watch and how often; nil integrations are off.
 public struct StatusSettings: Sendable {
-    /// Seconds between polls of Kubernetes, Prometheus, Alertmanager and Argo CD.
+    /// Seconds between polls of Kubernetes, Prometheus, Alertmanager, Argo CD and Ollama.
     public var interval: Double
     /// Longest one call to those may take.
     public var timeout: Double
@@ -17,13 +18,16 @@ public struct StatusSettings: Sendable {
     public var prometheus: PrometheusClient?
     public var alertmanager: AlertmanagerClient?
     public var argocd: ArgoCDClient?
+    /// The Ollama the new-app flow drafts with: its list of models (its own listing timeout applies).
+    public var ollama: OllamaClient?
     /// The client service checks go through (it carries the trust of `tls.ca_file`).
     public var http: CurlHTTPClient
 
     public init(
         interval: Double = 30, timeout: Double = 10, windowSize: Int = 60, serviceChecks: Bool = false,
         kubernetes: KubernetesClient? = nil, prometheus: PrometheusClient? = nil,
-        alertmanager: AlertmanagerClient? = nil, argocd: ArgoCDClient? = nil, http: CurlHTTPClient = .init()
+        alertmanager: AlertmanagerClient? = nil, argocd: ArgoCDClient? = nil, ollama: OllamaClient? = nil,
+        http: CurlHTTPClient = .init()
     ) {
         self.http = http
         self.interval = interval
@@ -34,6 +38,7 @@ public struct StatusSettings: Sendable {
         self.prometheus = prometheus
         self.alertmanager = alertmanager
         self.argocd = argocd
+        self.ollama = ollama
     }
 }
 
@@ -64,6 +69,7 @@ public final class StatusMonitor: Sendable {
         if settings.prometheus != nil { initial.nodeUsage = Observed() }
         if settings.alertmanager != nil { initial.alerts = Observed() }
         if settings.argocd != nil { initial.applications = Observed() }
+        if settings.ollama != nil { initial.ollamaModels = Observed() }
         board = StatusBoard(initial)
     }
 
@@ -82,6 +88,17 @@ public final class StatusMonitor: Sendable {
             }
             if let argocd = settings.argocd {
                 group.addTask { await self.poll("argocd", \.applications) { try await argocd.applications() } }
+            }
+            if let ollama = settings.ollama {
+                group.addTask {
+                    await self.poll("ollama", \.ollamaModels) {
+                        do throws(OllamaError) {
+                            return try await ollama.models().map(\.name)
+                        } catch {
+                            throw UpstreamFailure(error.message)
+                        }
+                    }
+                }
             }
             if settings.serviceChecks {
                 group.addTask { await self.superviseServiceChecks() }
@@ -167,6 +184,7 @@ public final class StatusMonitor: Sendable {
             ("kubernetes", status.nodes?.erased), ("k8sgpt", status.diagnostics?.erased),
             ("prometheus", status.nodeUsage?.erased),
             ("alertmanager", status.alerts?.erased), ("argocd", status.applications?.erased),
+            ("ollama", status.ollamaModels?.erased),
         ]
         let integrations = polled.compactMap { name, times in
             times.map { (name, $0.fetchedAt, $0.attemptedAt != nil && $0.failure == nil) }

@@ -36,8 +36,10 @@ public struct RequestFollow: Sendable, Codable, Equatable, FetchableRecord, Pers
 
 extension RequestStore {
     /// Requests in one of `statuses` with what was last followed of them, oldest first.
-    public func followed(in statuses: Set<RequestStatus>) throws -> [(request: AppRequest, follow: RequestFollow?)] {
-        try pool.read { db in
+    public func followed(in statuses: Set<RequestStatus>) async throws -> [(
+        request: AppRequest, follow: RequestFollow?
+    )] {
+        try await pool.read { db in
             let requests = try AppRequest.filter(statuses.contains(Column("status")))
                 .order(Column("created_at"), Column("id")).fetchAll(db)
             let follows = try RequestFollow.filter(requests.map(\.id).contains(Column("request_id"))).fetchAll(db)
@@ -47,17 +49,17 @@ extension RequestStore {
     }
 
     /// The request whose pull request comes from `branch` (branches are unique per request).
-    public func request(branch: String) throws -> AppRequest? {
-        try pool.read { db in try AppRequest.filter(Column("branch") == branch).fetchOne(db) }
+    public func request(branch: String) async throws -> AppRequest? {
+        try await pool.read { db in try AppRequest.filter(Column("branch") == branch).fetchOne(db) }
     }
 
-    public func follow(of id: String) throws -> RequestFollow? {
-        try pool.read { db in try RequestFollow.fetchOne(db, key: id) }
+    public func follow(of id: String) async throws -> RequestFollow? {
+        try await pool.read { db in try RequestFollow.fetchOne(db, key: id) }
     }
 
     /// Saves what was followed without changing the request (a 304, an unchanged state).
-    public func saveFollow(_ follow: RequestFollow) throws {
-        try pool.write { db in try follow.upsert(db) }
+    public func saveFollow(_ follow: RequestFollow) async throws {
+        try await pool.write { db in try follow.upsert(db) }
     }
 
     /// News from the forge or Argo CD: moves the request from one of `expected` to `status` with
@@ -66,9 +68,9 @@ extension RequestStore {
     @discardableResult
     public func record(
         _ id: String, from expected: Set<RequestStatus>, to status: RequestStatus, message: String, source: String,
-        follow: RequestFollow, at now: Date = Date(), change: (inout AppRequest) -> Void = { _ in }
-    ) throws -> AppRequest? {
-        try pool.write { db in
+        follow: RequestFollow, at now: Date = Date(), change: @Sendable (inout AppRequest) -> Void = { _ in }
+    ) async throws -> AppRequest? {
+        try await pool.write { db in
             guard var request = try AppRequest.fetchOne(db, key: id), expected.contains(request.status) else {
                 return nil
             }

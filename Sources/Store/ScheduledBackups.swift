@@ -18,7 +18,7 @@ public struct ScheduledBackups: Sendable {
     ///
     /// - Throws: `BackupError` saying what failed: the folder, the copy, or its integrity check.
     @discardableResult
-    public func takeOne(now: Date = Date()) throws(BackupError) -> String {
+    public func takeOne(now: Date = Date()) async throws(BackupError) -> String {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
@@ -29,7 +29,7 @@ public struct ScheduledBackups: Sendable {
             throw BackupError(reason: "\(path) already exists")
         }
         do {
-            try database.backup(to: path)
+            try await database.backup(to: path)
         } catch {
             // A half-written or unsound copy must not pass for a backup, nor push a good one out.
             try? FileManager.default.removeItem(atPath: path)

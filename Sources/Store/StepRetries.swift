@@ -62,8 +62,8 @@ extension RequestStore {
     /// Records `retry` as the pending retry of a request still opening its pull request, with an
     /// event saying so, in one transaction; an earlier pending retry is settled. Returns false
     /// (and records nothing) when the request has left `opening_pr` meanwhile (a cancel).
-    public func schedule(_ retry: StepRetry, message: String) throws -> Bool {
-        try pool.write { db in
+    public func schedule(_ retry: StepRetry, message: String) async throws -> Bool {
+        try await pool.write { db in
             guard let request = try AppRequest.fetchOne(db, key: retry.requestID), request.status == .openingPR
             else { return false }
             try db.execute(
@@ -79,16 +79,16 @@ extension RequestStore {
     }
 
     /// The retry a request waits for, if any.
-    public func pendingRetry(of id: String) throws -> StepRetry? {
-        try pool.read { db in
+    public func pendingRetry(of id: String) async throws -> StepRetry? {
+        try await pool.read { db in
             try StepRetry.filter(Column("request_id") == id && Column("settled_at") == nil).order(Column("id").desc)
                 .fetchOne(db)
         }
     }
 
     /// Every retry ever scheduled for a request, oldest first.
-    public func retries(of id: String) throws -> [StepRetry] {
-        try pool.read { db in
+    public func retries(of id: String) async throws -> [StepRetry] {
+        try await pool.read { db in
             try StepRetry.filter(Column("request_id") == id).order(Column("id")).fetchAll(db)
         }
     }

@@ -133,7 +133,7 @@ struct Backup: AsyncParsableCommand {
             throw ValidationError("no database at \(source); nothing to back up")
         }
         do {
-            try HomeportDatabase(path: source).backup(to: file)
+            try await HomeportDatabase(path: source).backup(to: file)
         } catch let error as BackupError {
             throw ValidationError(error.reason)
         }

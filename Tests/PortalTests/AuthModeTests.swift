@@ -53,7 +53,7 @@ struct TokenModeTests {
                     #expect(response.headers[.wwwAuthenticate] == "Bearer realm=\"homeport\"")
                 }
             }
-            #expect(try provisioning.store.list(.init()).total == 0)
+            #expect(try await provisioning.store.list(.init()).total == 0)
         }
     }
 
@@ -69,7 +69,7 @@ struct TokenModeTests {
                 #expect(json(response)["requested_by"] as? String == "ci")
                 return try #require(json(response)["id"] as? String)
             }
-            #expect(try provisioning.store.request(id: id)?.requestedBy == "ci")
+            #expect(try await provisioning.store.request(id: id)?.requestedBy == "ci")
             let page = try await client.page("/requests/\(id)")
             #expect(page.body.contains("by ci"))
             let list = try await client.page("/requests")
@@ -127,7 +127,7 @@ struct TokenModeTests {
             ) { response in
                 #expect(response.status == .badGateway, "Ollama is down in this test: the request fails, but it exists")
             }
-            let rows = try provisioning.store.list(RequestQuery(requestedBy: "ops")).requests
+            let rows = try await provisioning.store.list(RequestQuery(requestedBy: "ops")).requests
             #expect(rows.map(\.appName) == ["nginx-demo"])
             #expect(rows.first?.source == "generate-manifest")
         }
@@ -147,7 +147,7 @@ struct TokenModeTests {
             try await session.post(client, "/-/reload") { response in
                 #expect(response.status == .unauthorized)
             }
-            #expect(try provisioning.store.list(.init()).total == 0)
+            #expect(try await provisioning.store.list(.init()).total == 0)
         }
     }
 
@@ -199,7 +199,7 @@ struct TokenModeTests {
                 ((json(third)["error"] as? [String: Any])?["message"] as? String)?.contains(
                     "You (ci) already have 2 requests waiting or running") == true)
             #expect(try await submit("four", token: "ops-secret").status == .accepted)
-            #expect(try provisioning.store.activeCount(requestedBy: "ci") == 2)
+            #expect(try await provisioning.store.activeCount(requestedBy: "ci") == 2)
         }
     }
 }
@@ -230,7 +230,7 @@ struct ProxyModeTests {
         try await app.test(.live) { client in
             #expect(try await postForm(client, user: "alice", appName: "alice-app") == .seeOther)
             #expect(try await postForm(client, user: "bob", appName: "bob-app") == .seeOther)
-            let rows = try provisioning.store.list(.init()).requests
+            let rows = try await provisioning.store.list(.init()).requests
             #expect(Set(rows.map { "\($0.appName)=\($0.requestedBy ?? "")" }) == ["alice-app=alice", "bob-app=bob"])
             let mine = try await client.execute(
                 uri: "/requests?mine=1", method: .get, headers: [HTTPField.Name("X-Forwarded-User")!: "alice"]
@@ -260,7 +260,7 @@ struct ProxyModeTests {
             ) { $0 }
             #expect(api.status == .unauthorized)
             #expect(errorCode(api) == "unauthenticated")
-            #expect(try provisioning.store.list(.init()).total == 0)
+            #expect(try await provisioning.store.list(.init()).total == 0)
         }
     }
 }
@@ -280,7 +280,7 @@ struct NoAuthModeTests {
             ) { response in
                 #expect(response.status == .accepted)
             }
-            let row = try #require(try provisioning.store.list(.init()).requests.first)
+            let row = try #require(try await provisioning.store.list(.init()).requests.first)
             #expect(row.requestedBy == nil)
             let page = try await client.page("/requests/\(row.id)")
             #expect(page.body.contains("by anonymous"))

@@ -70,7 +70,7 @@ struct CSRFTests {
                 #expect(response.status == .forbidden, "\(label)")
                 #expect(String(buffer: response.body).contains("<h1>Not allowed</h1>"))
             }
-            #expect(try provisioning.store.list(.init()).total == 0, "\(label): nothing was created")
+            #expect(try await provisioning.store.list(.init()).total == 0, "\(label): nothing was created")
         }
     }
 

@@ -38,7 +38,7 @@ struct LimitsTests {
                 response in
                 #expect(response.status == .contentTooLarge)
             }
-            #expect(try provisioning.store.list(.init()).total == 0)
+            #expect(try await provisioning.store.list(.init()).total == 0)
         }
     }
 
@@ -56,7 +56,7 @@ struct LimitsTests {
                 let body = String(buffer: response.body)
                 #expect(body.contains(#""field":"prompt""#) && body.contains("under 4000 characters"))
             }
-            #expect(try provisioning.store.list(.init()).total == 0)
+            #expect(try await provisioning.store.list(.init()).total == 0)
         }
     }
 

@@ -35,7 +35,8 @@ struct NewAppPagesTests {
 
     @Test("the form lists the catalog's groups and says when Ollama is down")
     func formPage() async throws {
-        let (app, _, _) = try await portalWithProvisioning()
+        let (app, _, _) = try await portalWithProvisioning(
+            monitor: try await monitorAfterOnePoll(ollamaURL: "http://127.0.0.1:9"))
         try await app.test(.router) { client in
             let page = try await client.page("/apps/new")
             #expect(page.status == .ok)
@@ -48,7 +49,9 @@ struct NewAppPagesTests {
     @Test("the form shows Ollama's models when it answers")
     func ollamaUp() async throws {
         try await FakeOllama(.replay("chat-stream-deployment.ndjson")).application().test(.live) { fake in
-            let (app, _, _) = try await portalWithProvisioning(ollamaURL: "http://127.0.0.1:\(try #require(fake.port))")
+            let url = "http://127.0.0.1:\(try #require(fake.port))"
+            let (app, _, _) = try await portalWithProvisioning(
+                ollamaURL: url, monitor: try await monitorAfterOnePoll(ollamaURL: url))
             try await app.test(.router) { client in
                 let page = try await client.page("/apps/new")
                 #expect(page.body.contains("Ollama answers; models: qwen2.5-coder:0.5b, llama3.2:1b."))
@@ -76,7 +79,7 @@ struct NewAppPagesTests {
                 #expect(body.contains("Serve the team&#39;s &lt;site&gt;</textarea>"))
                 #expect(body.contains("3 field(s) need attention"))
             }
-            #expect(try provisioning.store.list(RequestQuery()).total == 0)
+            #expect(try await provisioning.store.list(RequestQuery()).total == 0)
         }
     }
 
@@ -157,7 +160,7 @@ struct NewAppPagesTests {
             #expect(stream.components(separatedBy: "event: status").count - 1 == 4)
             #expect(stream.contains("\"message\":\"Request received (form, template engine)\""))
             #expect(stream.hasSuffix("event: done\ndata: {\"status\":\"ready\"}\n\n"))
-            let events = try provisioning.store.events(of: id)
+            let events = try await provisioning.store.events(of: id)
             let resumed = try await client.execute(
                 uri: "/requests/\(id)/events", method: .get, headers: [.lastEventID: "e\(events[1].id!)-a0-o0"]
             ) {
@@ -336,7 +339,7 @@ struct QueueLimitTests {
                 #expect(body.contains("1 requests are already waiting or running"))
                 #expect(body.contains(#"value="three""#))
             }
-            #expect(try provisioning.store.list(.init()).total == 1)
+            #expect(try await provisioning.store.list(.init()).total == 1)
         }
     }
 }

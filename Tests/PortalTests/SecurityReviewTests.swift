@@ -67,7 +67,7 @@ struct SecurityReviewTests {
         "the store clamps any page to the last one without overflowing", arguments: [Int.max, Int.min, 0, 2, 1_000_000])
     func storeClamps(_ page: Int) async throws {
         let (_, _, provisioning) = try await portalWithProvisioning(startRunner: false)
-        let listed = try provisioning.store.list(RequestQuery(page: page, pageSize: Int.max))
+        let listed = try await provisioning.store.list(RequestQuery(page: page, pageSize: Int.max))
         #expect(listed.page == 1)
         #expect(listed.total == 0)
     }
@@ -109,7 +109,7 @@ struct SecurityReviewTests {
                 #expect(response.status == .badRequest)
                 #expect((Self.json(response)["error"] as? [String: Any])?["code"] as? String == "invalid_identity")
             }
-            #expect(try provisioning.store.list(.init()).total == 0)
+            #expect(try await provisioning.store.list(.init()).total == 0)
         }
     }
 
@@ -135,12 +135,12 @@ struct SecurityReviewTests {
                 #expect(refused.status == .forbidden, "\(action)")
                 #expect((Self.json(refused)["error"] as? [String: Any])?["code"] as? String == "forbidden")
             }
-            #expect(try provisioning.store.request(id: id)?.status == .queued, "bob changed nothing")
+            #expect(try await provisioning.store.request(id: id)?.status == .queued, "bob changed nothing")
             #expect(try await post("/api/v1/requests/\(id)/cancel", as: "alice").status == .accepted)
             #expect(
                 try await post("/api/v1/requests/\(id)/retry", as: "root").status == .accepted,
                 "an admin may act on anyone's request")
-            let events = try provisioning.store.events(of: id)
+            let events = try await provisioning.store.events(of: id)
             #expect(events.map(\.actedBy) == ["alice", "alice", "root"])
             let api = try await client.execute(
                 uri: "/api/v1/requests/\(id)", method: .get, headers: [.authorization: "Bearer bob-secret"]
@@ -236,7 +236,7 @@ struct SecurityReviewTests {
             // No Ollama listens: the request fails, and may then be regenerated.
             let failed = try await provisioning.waitUntilSettled(id, timeout: 60)
             #expect(failed.status == .failed)
-            let events = try provisioning.store.events(of: id).count
+            let events = try await provisioning.store.events(of: id).count
             let feedback = String(repeating: "b", count: 4_001)
             let session = try await BrowserSession(client)
             try await session.post(client, "/requests/\(id)/regenerate", ["feedback": feedback]) { response in
@@ -245,8 +245,8 @@ struct SecurityReviewTests {
                 #expect(page.contains("Keep the feedback under 4000 characters; it has 4001. Nothing was sent."))
                 #expect(page.contains(feedback), "the text as typed")
             }
-            #expect(try provisioning.store.request(id: id)?.status == .failed)
-            #expect(try provisioning.store.events(of: id).count == events)
+            #expect(try await provisioning.store.request(id: id)?.status == .failed)
+            #expect(try await provisioning.store.events(of: id).count == events)
         }
     }
 

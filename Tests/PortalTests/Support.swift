@@ -67,10 +67,11 @@ func portalWithProvisioning(
 
 func testProvisioning(
     ollamaURL: String, provider: any GitProvider, autoPR: Bool, model: String = "qwen2.5-coder:7b",
-    queueLimit: Int = 50, perUserLimit: Int = 3, startRunner: Bool = true
+    queueLimit: Int = 50, perUserLimit: Int = 3, startRunner: Bool = true,
+    traceStatement: (@Sendable (String) -> Void)? = nil
 ) async throws -> ProvisioningService {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-db-\(UUID().uuidString)").path
-    let database = try HomeportDatabase(path: folder + "/homeport.sqlite")
+    let database = try HomeportDatabase(path: folder + "/homeport.sqlite", traceStatement: traceStatement)
     try database.migrate(folder: repositoryRoot + "/migrations")
     let store = RequestStore(database: database)
     let feed = LiveFeed()
@@ -82,6 +83,21 @@ func testProvisioning(
         store: store, ollama: ollama, provider: provider, settings: settings, feed: feed, logger: quietLogger)
     if startRunner { try await runner.start() }
     return ProvisioningService(store: store, runner: runner, feed: feed, ollama: ollama, settings: settings)
+}
+
+/// A status monitor that watches the Ollama at `url` (and nothing else), after its first poll of
+/// the models has ended; it polls no more.
+func monitorAfterOnePoll(ollamaURL url: String) async throws -> StatusMonitor {
+    let monitor = StatusMonitor(
+        settings: StatusSettings(
+            ollama: OllamaClient(baseURL: url, timeouts: OllamaTimeouts(connect: 30, firstToken: 30, total: 60))),
+        metrics: UpstreamMetrics(), logger: quietLogger, services: { [] })
+    let polling = Task { await monitor.run() }
+    defer { polling.cancel() }
+    for _ in 0..<3000 where monitor.board.current.ollamaModels?.attemptedAt == nil {
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return monitor
 }
 
 /// A Git provider that keeps the drafts it receives and answers like a forge would.

@@ -38,7 +38,7 @@ struct JobRunnerTests {
         #expect(draft.body.contains("http://portal.test/requests/\(created.id)"))
         #expect(draft.body.contains("Serve the team's static site"))
         #expect(draft.body.contains("### Policy report"))
-        let events = try flow.store.events(of: created.id)
+        let events = try await flow.store.events(of: created.id)
         #expect(events.map(\.status) == [.queued, .generating, .validating, .ready, .ready, .openingPR, .prOpened])
         // The click on "Open pull request" is an event of its own, naming who clicked.
         #expect(events[4].message == "Pull request requested" && events[4].actedBy == "anonymous")
@@ -61,7 +61,7 @@ struct JobRunnerTests {
                 [PolicyFinding].self, from: Data(try #require(ready.findingsJSON).utf8))
             #expect(findings.allSatisfy { $0.severity == .warning })
             #expect(findings.contains { $0.message.contains("latest") })
-            let attempt = try #require(try flow.store.attempts(of: created.id).first)
+            let attempt = try #require(try await flow.store.attempts(of: created.id).first)
             #expect(attempt.rawOutput.hasPrefix("```yaml"))
             #expect(attempt.outputTokens != nil)
             #expect(attempt.prompt.contains("deploy nginx with 2 replicas"))
@@ -84,7 +84,7 @@ struct JobRunnerTests {
             let created = try await flow.submit(ollamaFields())
             let rejected = try await flow.wait(created.id, for: [.rejected, .ready, .failed])
             #expect(rejected.status == .rejected)
-            #expect(try flow.store.attempts(of: created.id).map(\.purpose) == [.draft, .repair])
+            #expect(try await flow.store.attempts(of: created.id).map(\.purpose) == [.draft, .repair])
             let repair = try #require(ollama.requests.current.last { $0.path == "/api/chat" }).json
             let messages = try #require(repair["messages"] as? [[String: Any]])
             #expect(messages.map { $0["role"] as? String } == ["system", "user", "assistant", "user"])
@@ -135,7 +135,7 @@ struct JobRunnerTests {
             let failed = try await flow.wait(created.id, for: [.failed, .ready, .rejected])
             #expect(failed.status == .failed)
             #expect(failed.failureReason?.contains(reason) == true, "\(failed.failureReason ?? "")")
-            let attempt = try #require(try flow.store.attempts(of: created.id).first)
+            let attempt = try #require(try await flow.store.attempts(of: created.id).first)
             #expect(!attempt.rawOutput.isEmpty, "the partial output is kept")
             #expect(attempt.error?.contains(reason) == true)
         }
@@ -176,9 +176,10 @@ struct JobRunnerTests {
             // The job has stopped and recorded its attempt: it has nothing left to write.
             try await flow.waitForEndedAttempts(of: created.id)
             #expect(
-                try flow.store.request(id: created.id)?.status == .cancelled, "the job does not overwrite the cancel")
+                try await flow.store.request(id: created.id)?.status == .cancelled,
+                "the job does not overwrite the cancel")
             _ = try await flow.service.retry(created.id, by: .anonymous)
-            let events = try flow.store.events(of: created.id).map(\.message)
+            let events = try await flow.store.events(of: created.id).map(\.message)
             #expect(events.contains("Cancelled"))
             #expect(events.contains("Retry requested"))
             await flow.runner.shutdown()
@@ -215,7 +216,7 @@ struct JobRunnerTests {
         _ = try await flow.service.retry(created.id, by: .anonymous)
         let opened = try await flow.wait(created.id, for: [.prOpened, .failed])
         #expect(opened.status == .prOpened)
-        #expect(try flow.store.attempts(of: created.id).count == 1, "the retry did not generate again")
+        #expect(try await flow.store.attempts(of: created.id).count == 1, "the retry did not generate again")
         #expect(forge.pullCount == 1)
     }
 
@@ -255,7 +256,7 @@ struct CrashRecoveryTests {
             let streamed = try transcriptTokens("chat-stream-stall.ndjson").joined()
             try await flow.waitForOutput(of: id, atLeast: streamed)
             await flow.runner.shutdown()
-            #expect(try store.request(id: id)?.status == .generating, "a kill leaves the row as it was")
+            #expect(try await store.request(id: id)?.status == .generating, "a kill leaves the row as it was")
             stall.open()
         }
         let id = submitted.current
@@ -267,11 +268,11 @@ struct CrashRecoveryTests {
             await flow.runner.shutdown()
         }
         #expect(forge.pullCount == 1)
-        let attempts = try store.attempts(of: id)
+        let attempts = try await store.attempts(of: id)
         #expect(attempts.count == 2)
         #expect(attempts[0].error != nil, "the stopped attempt says why, and keeps its partial output")
         #expect(!attempts[0].rawOutput.isEmpty)
-        let statuses = try store.events(of: id).map(\.status)
+        let statuses = try await store.events(of: id).map(\.status)
         #expect(statuses.first == .queued)
         #expect(statuses.last == .prOpened)
         #expect(
@@ -292,7 +293,7 @@ struct CrashRecoveryTests {
         while forge.calls.isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(forge.calls.count == 1)
         await first.runner.shutdown()
-        #expect(try store.request(id: id)?.status == .openingPR)
+        #expect(try await store.request(id: id)?.status == .openingPR)
 
         let second = try await Flow(store: store, ollamaPort: closedPort(), provider: forge, autoPR: true)
         let done = try await second.wait(id, for: [.prOpened, .failed])
@@ -300,7 +301,7 @@ struct CrashRecoveryTests {
         #expect(forge.calls.count == 2)
         #expect(Set(forge.calls.map(\.branch)).count == 1, "both calls name the same branch")
         #expect(forge.pullCount == 1)
-        let messages = try store.events(of: id).map(\.message)
+        let messages = try await store.events(of: id).map(\.message)
         #expect(messages.contains { $0.contains("restarted while opening the pull request") })
         await second.runner.shutdown()
     }

@@ -18,11 +18,11 @@ let quietLogger: Logger = {
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
 
-/// A fresh database with the project's migrations.
-func freshStore() throws -> RequestStore {
+/// A fresh database with the project's migrations; `traceStatement` sees every statement run.
+func freshStore(traceStatement: (@Sendable (String) -> Void)? = nil) throws -> RequestStore {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-flow-\(UUID().uuidString)")
         .path
-    let database = try HomeportDatabase(path: folder + "/homeport.sqlite")
+    let database = try HomeportDatabase(path: folder + "/homeport.sqlite", traceStatement: traceStatement)
     try database.migrate(folder: repositoryRoot + "/migrations")
     return RequestStore(database: database)
 }
@@ -53,9 +53,10 @@ struct Flow {
     }
 
     func submit(_ fields: [String: String], autoPR: Bool = false) async throws -> AppRequest {
+        let asked = fields["app_name"] ?? ""
+        let holder = try await store.holder(ofApp: asked)?.id
         let context = ValidationContext(groups: ["group:default/platform-team"], componentNames: ["grafana"]) {
-            [store] name in
-            (try? store.holder(ofApp: name))?.id
+            $0 == asked ? holder : nil
         }
         return try await service.submit(fields, source: "test", autoPR: autoPR, requestedBy: "alex", context: context)
             .get()
@@ -66,11 +67,11 @@ struct Flow {
     {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
-            let request = try #require(try store.request(id: id))
+            let request = try #require(try await store.request(id: id))
             if statuses.contains(request.status) { return request }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return try #require(try store.request(id: id))
+        return try #require(try await store.request(id: id))
     }
 
     /// Waits until the running generation of `id` has streamed `text` (or more), for at most `limit`.
@@ -87,7 +88,7 @@ struct Flow {
     func waitForEndedAttempts(of id: String, limit: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
-            let attempts = try store.attempts(of: id)
+            let attempts = try await store.attempts(of: id)
             if !attempts.isEmpty, attempts.allSatisfy({ $0.finishedAt != nil }) { return }
             try await Task.sleep(for: .milliseconds(20))
         }

@@ -72,14 +72,14 @@ struct DataSafetyTests {
     }
 
     @Test("a scheduled copy into a path that is a file fails with the reason and leaves nothing behind")
-    func failingFolder() throws {
+    func failingFolder() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-bk-\(UUID().uuidString)")
             .path
         let database = try HomeportDatabase(path: folder + "/data/homeport.sqlite")
-        try database.pool.write { try $0.execute(sql: "CREATE TABLE notes (text TEXT)") }
+        try await database.pool.write { try $0.execute(sql: "CREATE TABLE notes (text TEXT)") }
         FileManager.default.createFile(atPath: folder + "/not-a-folder", contents: Data("x".utf8))
-        #expect {
-            try ScheduledBackups(database: database, folder: folder + "/not-a-folder", keep: 2).takeOne()
+        await #expect {
+            try await ScheduledBackups(database: database, folder: folder + "/not-a-folder", keep: 2).takeOne()
         } throws: { error in
             (error as? BackupError)?.reason.hasPrefix("cannot create the backup folder \(folder)/not-a-folder") == true
         }

@@ -18,7 +18,7 @@ struct MigrationTests {
     }
 
     @Test("applies .sql files in name order, once, in WAL mode")
-    func appliesInOrder() throws {
+    func appliesInOrder() async throws {
         let folder = try folder([
             "0002_add_column.sql": "ALTER TABLE notes ADD COLUMN author TEXT;",
             "0001_notes.sql": "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);",
@@ -27,9 +27,11 @@ struct MigrationTests {
         let database = try HomeportDatabase(path: folder + "/data/homeport.sqlite")
         #expect(try database.migrate(folder: folder + "/migrations") == ["0001_notes", "0002_add_column"])
         #expect(try database.migrate(folder: folder + "/migrations") == [])
-        try database.pool.write { try $0.execute(sql: "INSERT INTO notes (text, author) VALUES ('hi', 'alex')") }
-        #expect(try database.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
-        #expect(database.isAnswering())
+        try await database.pool.write {
+            try $0.execute(sql: "INSERT INTO notes (text, author) VALUES ('hi', 'alex')")
+        }
+        #expect(try await database.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(await database.isAnswering())
     }
 
     @Test("a broken migration fails and leaves earlier ones applied")
@@ -68,17 +70,19 @@ struct BackupTests {
         try await database.pool.write { try $0.execute(sql: "CREATE TABLE counter (n INTEGER NOT NULL)") }
         let writer = Task {
             for n in 0..<500 {
-                try database.pool.write { try $0.execute(sql: "INSERT INTO counter (n) VALUES (?)", arguments: [n]) }
+                try await database.pool.write {
+                    try $0.execute(sql: "INSERT INTO counter (n) VALUES (?)", arguments: [n])
+                }
             }
         }
         try await Task.sleep(for: .milliseconds(20))
-        try database.backup(to: folder + "/copy.sqlite")
+        try await database.backup(to: folder + "/copy.sqlite")
         try await writer.value
         let copy = try DatabaseQueue(path: folder + "/copy.sqlite")
         let rows = try await copy.read { try Int.fetchAll($0, sql: "SELECT n FROM counter ORDER BY n") }
         #expect(rows == Array(0..<rows.count), "the copy holds a prefix of the writes, never a torn one")
         let integrity = try await copy.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
         #expect(integrity == "ok")
-        #expect(throws: BackupError.self) { try database.backup(to: folder + "/copy.sqlite") }
+        await #expect(throws: BackupError.self) { try await database.backup(to: folder + "/copy.sqlite") }
     }
 }

@@ -18,16 +18,16 @@ struct RequestHistoryTests {
         let request = AppRequest(
             id: "abc123", appName: "web", engine: "template", model: nil, source: "form", specJSON: "{}",
             autoPR: false, requestedBy: nil, at: Date())
-        _ = try store.create(request, message: "Request received", actedBy: "alex")
+        _ = try await store.create(request, message: "Request received", actedBy: "alex")
         let steps: [RequestStatus] = [.generating, .validating, .ready, .cancelled]
         let writer = Task {
             for status in steps {
-                _ = try store.transition("abc123", to: status, message: "now \(status.rawValue)")
+                _ = try await store.transition("abc123", to: status, message: "now \(status.rawValue)")
             }
         }
         var reads = 0
         while true {
-            let (row, events, _) = try #require(try store.history(of: "abc123"))
+            let (row, events, _) = try #require(try await store.history(of: "abc123"))
             #expect(events.last?.status == row.status)
             reads += 1
             if row.status == .cancelled { break }
@@ -35,6 +35,6 @@ struct RequestHistoryTests {
         }
         try await writer.value
         #expect(reads >= 1)
-        #expect(try store.history(of: "missing") == nil)
+        #expect(try await store.history(of: "missing") == nil)
     }
 }

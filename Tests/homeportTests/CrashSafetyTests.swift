@@ -97,7 +97,7 @@ struct CrashSafetyTests {
 
                 second.signal(SIGTERM)
                 #expect(await second.waitForExit() == 0)
-                #expect(try HomeportDatabase(path: data + "/homeport.sqlite").integrityCheck() == ["ok"])
+                #expect(try await HomeportDatabase(path: data + "/homeport.sqlite").integrityCheck() == ["ok"])
             }
         }
     }
@@ -131,9 +131,9 @@ struct CrashSafetyTests {
         #expect(backup.terminationStatus == 0)
         let store = RequestStore(database: try HomeportDatabase(path: copy))
         for id in ids.dropLast() {
-            #expect(try store.request(id: id) != nil, "\(id) is in the copy")
+            #expect(try await store.request(id: id) != nil, "\(id) is in the copy")
         }
-        #expect(try HomeportDatabase(path: copy).integrityCheck() == ["ok"])
+        #expect(try await HomeportDatabase(path: copy).integrityCheck() == ["ok"])
         server.signal(SIGTERM)
         #expect(await server.waitForExit() == 0)
     }
@@ -166,7 +166,8 @@ struct CrashSafetyTests {
                 #expect(refusedWhileRunning)
                 #expect(await server.waitForExit(seconds: 60) == 0, "\(server.log)")
                 let store = RequestStore(database: try HomeportDatabase(path: data + "/homeport.sqlite"))
-                #expect(try store.request(id: id)?.status == .prOpened, "the job finished within the grace period")
+                #expect(
+                    try await store.request(id: id)?.status == .prOpened, "the job finished within the grace period")
             }
     }
 
@@ -207,7 +208,7 @@ struct CrashSafetyTests {
             #expect(await server.waitForExit() == 0, "\(server.log)")
             #expect(await feed.value?.status == 200, "the live feed ended with the server")
             let store = RequestStore(database: try HomeportDatabase(path: data + "/homeport.sqlite"))
-            #expect(try store.request(id: id)?.status == .generating, "checkpointed as it was")
+            #expect(try await store.request(id: id)?.status == .generating, "checkpointed as it was")
 
             let again = try ServerProcess(environment: environment, port: closedPort())
             #expect(await again.waitUntilServing(), "\(again.log)")

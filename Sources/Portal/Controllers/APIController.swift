@@ -62,7 +62,8 @@ struct APIController {
         let created = try await submit(
             input, source: "api", autoPR: input.autoPR ?? provisioning.settings.autoPR, by: context.identity)
         return JSONResponse(
-            value: try resource(created), status: .accepted, headers: [.location: "/api/v1/requests/\(created.id)"])
+            value: try await resource(created), status: .accepted,
+            headers: [.location: "/api/v1/requests/\(created.id)"])
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> JSONResponse<AppRequestPage> {
@@ -78,7 +79,7 @@ struct APIController {
         let query = RequestQuery(
             status: status, text: parameters.get("q"), requestedBy: context.mine(parameters),
             page: try PageParameter.strict(parameters))
-        let page = try provisioning.store.list(query)
+        let page = try await provisioning.store.list(query)
         return JSONResponse(
             value: AppRequestPage(
                 requests: page.requests.map(AppRequestResource.init(summary:)), total: page.total, page: page.page,
@@ -87,10 +88,10 @@ struct APIController {
 
     @Sendable func show(_ request: Request, context: Context) async throws -> JSONResponse<AppRequestResource> {
         let id = try context.parameters.require("id")
-        guard let row = try provisioning.store.request(id: id) else {
+        guard let row = try await provisioning.store.request(id: id) else {
             throw APIError(status: .notFound, code: "not_found", message: "There is no request \(id).")
         }
-        return JSONResponse(value: try resource(row))
+        return JSONResponse(value: try await resource(row))
     }
 
     @Sendable func act(_ request: Request, context: Context) async throws -> JSONResponse<AppRequestResource> {
@@ -108,7 +109,7 @@ struct APIController {
         } catch let error as ProvisioningService.ActionError {
             throw APIError(error)
         }
-        return JSONResponse(value: try resource(row), status: .accepted)
+        return JSONResponse(value: try await resource(row), status: .accepted)
     }
 
     // MARK: - Helpers
@@ -127,7 +128,7 @@ struct APIController {
         do {
             result = try await provisioning.submit(
                 fields, source: source, autoPR: autoPR, requestedBy: user?.name,
-                context: ValidationContext(snapshot: state.snapshot, store: provisioning.store))
+                context: await ValidationContext(snapshot: state.snapshot, store: provisioning.store, fields: fields))
         } catch let full as ProvisioningService.QueueFull {
             throw APIError(full)
         } catch let limit as ProvisioningService.UserLimitReached {
@@ -137,9 +138,10 @@ struct APIController {
     }
 
     /// The whole request, with its history.
-    private func resource(_ row: AppRequest) throws -> AppRequestResource {
+    private func resource(_ row: AppRequest) async throws -> AppRequestResource {
         AppRequestResource(
-            row, events: try provisioning.store.events(of: row.id),
-            attempts: try provisioning.store.attempts(of: row.id), follow: try provisioning.store.follow(of: row.id))
+            row, events: try await provisioning.store.events(of: row.id),
+            attempts: try await provisioning.store.attempts(of: row.id),
+            follow: try await provisioning.store.follow(of: row.id))
     }
 }

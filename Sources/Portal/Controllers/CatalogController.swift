@@ -20,7 +20,7 @@ struct CatalogController {
     @Sendable func list(_ request: Request, context: Context) async throws -> HTMLPage {
         let current = state.current
         let query = CatalogQuery { request.uri.queryParameters.get($0) }
-        return current.pageCache.page(.catalog(query), user: context.identity) {
+        return await current.pageCache.page(.catalog(query), user: context.identity) {
             pages.page(
                 "catalog", CatalogModel(snapshot: current.snapshot, query: query), title: "Catalog", section: .catalog,
                 snapshot: current.snapshot, user: context.identity, csrfToken: context.csrfToken)
@@ -40,7 +40,7 @@ struct CatalogController {
         }
         // Read before the status: a page is never older than its key.
         let statusRevision = status.revision
-        return current.pageCache.page(.entity(ref, statusRevision: statusRevision), user: context.identity) {
+        return await current.pageCache.page(.entity(ref, statusRevision: statusRevision), user: context.identity) {
             pages.page(
                 "entity", EntityModel(entity: entity, snapshot: snapshot, status: status.current, now: Date()),
                 title: entity.displayName, section: .catalog, snapshot: snapshot, user: context.identity,

@@ -1,14 +1,18 @@
+import Foundation
 import Hummingbird
 import Platform
 import Provisioning
+import Status
 import Store
 
-/// `GET/POST /apps/new`: the form that starts a request.
+/// `GET/POST /apps/new`: the form that starts a request. What it says about Ollama comes from the
+/// status monitor's last poll: the page never waits on Ollama.
 struct NewAppController {
     typealias Context = PortalRequestContext
     let state: PlatformState
     let pages: PageRenderer
     let provisioning: ProvisioningService
+    let status: StatusBoard
 
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
@@ -27,7 +31,7 @@ struct NewAppController {
         do {
             result = try await provisioning.submit(
                 values, source: "form", autoPR: provisioning.settings.autoPR, requestedBy: context.identity?.name,
-                context: ValidationContext(snapshot: state.snapshot, store: provisioning.store))
+                context: await ValidationContext(snapshot: state.snapshot, store: provisioning.store, fields: values))
         } catch let full as ProvisioningService.QueueFull {
             let message =
                 "\(full.limit) requests are already waiting or running. Your input is kept: send it again in a minute."
@@ -65,11 +69,14 @@ struct NewAppController {
     ) async -> HTMLPage {
         let snapshot = state.snapshot
         let groups = snapshot.catalog.entities.filter { $0.ref.kind == "group" }
-        let holder =
-            errors["app_name"] == nil
-            ? nil : values["app_name"].flatMap { try? provisioning.store.holder(ofApp: $0)?.id }
+        var holder: String?
+        if errors["app_name"] != nil, let name = values["app_name"] {
+            holder = try? await provisioning.store.holder(ofApp: name)?.id
+        }
         let model = NewAppFormModel(
-            values: values, errors: errors, groups: groups, ollama: await provisioning.ollamaStatus(),
+            values: values, errors: errors, groups: groups,
+            ollama: OllamaNotice(
+                self.status.current.ollamaModels, configuredModel: provisioning.settings.model, now: Date()),
             autoPR: provisioning.settings.autoPR, notice: notice, nameHolder: holder)
         return pages.page(
             "new-app", model, title: "New app", section: .newApp, snapshot: snapshot, user: context.identity,
@@ -78,13 +85,16 @@ struct NewAppController {
 }
 
 extension ValidationContext {
-    /// What the form checks against: the catalog's groups and components, and open requests.
-    init(snapshot: PlatformSnapshot, store: RequestStore) {
+    /// What the form checks against: the catalog's groups and components, and the open request
+    /// holding the app name `fields` ask for (read here: the validator itself never waits).
+    init(snapshot: PlatformSnapshot, store: RequestStore, fields: [String: String]) async {
         let entities = snapshot.catalog.entities
+        let asked = (fields["app_name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let holder = asked.isEmpty ? nil : try? await store.holder(ofApp: asked)?.id
         self.init(
             groups: Set(entities.filter { $0.ref.kind == "group" }.map(\.ref.description)),
             componentNames: Set(entities.filter { $0.ref.kind == "component" }.map(\.ref.name)),
-            openRequestForApp: { name in (try? store.holder(ofApp: name))?.id }
+            openRequestForApp: { name in name == asked ? holder : nil }
         )
     }
 }

@@ -45,7 +45,7 @@ struct OperationsController {
 
     /// Ready when the platform snapshot is loaded (it always is once serving) and the database answers.
     @Sendable func ready(_ request: Request, context: Context) async throws -> Response {
-        guard provisioning.store.isAnswering() else {
+        guard await provisioning.store.isAnswering() else {
             return Response(
                 status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: "not ready: the database does not answer\n")))
@@ -65,7 +65,7 @@ struct OperationsController {
         let current = state.current
         let snapshot = current.snapshot
         let cached = current.pageCache.usage
-        let counts = (try? provisioning.store.countsByStatus()) ?? [:]
+        let counts = (try? await provisioning.store.countsByStatus()) ?? [:]
         let text =
             metrics.exposition(gauges: [
                 (

@@ -23,11 +23,11 @@ struct OverviewController {
         // Read before the status: a page is never older than its key.
         let statusRevision = status.revision
         let requestRevision = requests?.changes.current ?? 0
-        return current.pageCache.page(
+        return await current.pageCache.page(
             .overview(statusRevision: statusRevision, requestRevision: requestRevision), user: context.identity
         ) {
             var model = OverviewModel(snapshot: current.snapshot, status: status.current, now: Date())
-            model.requests = (try? requests?.countsByStatus()).map(RequestCountsModel.init)
+            model.requests = (try? await requests?.countsByStatus()).map(RequestCountsModel.init)
             return pages.page(
                 "overview", model, title: "Overview", section: .overview, snapshot: current.snapshot,
                 user: context.identity, csrfToken: context.csrfToken)

@@ -13,6 +13,8 @@ struct RequestsController {
     let provisioning: ProvisioningService
     /// Argo CD's web address, for links from a request's path; nil when not configured.
     var argoURL: String? = nil
+    /// How long a live feed stays silent before it sends a keep-alive comment (proxies close idle connections).
+    var keepAlive: Duration = .seconds(15)
 
     var endpoints: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
@@ -31,7 +33,7 @@ struct RequestsController {
             requestedBy: context.mine(parameters),
             page: PageParameter.lenient(parameters)
         )
-        let page = try provisioning.store.list(query)
+        let page = try await provisioning.store.list(query)
         let model = RequestListModel(
             page: page, query: query, mineAsked: parameters.get("mine") == "1", user: context.identity?.name)
         return pages.page(
@@ -48,7 +50,7 @@ struct RequestsController {
         of id: String, feedbackDraft: String = "", feedbackError: String? = nil, status: HTTPResponse.Status = .ok,
         context: Context
     ) async throws -> HTMLPage {
-        guard let (row, events, attempts) = try provisioning.store.history(of: id) else {
+        guard let (row, events, attempts) = try await provisioning.store.history(of: id) else {
             throw HTTPError(.notFound, message: "There is no request \(id).")
         }
         var model = RequestPageModel(
@@ -68,52 +70,68 @@ struct RequestsController {
     }
 
     /// Server-sent events: history events from the database and model tokens as they stream,
-    /// resumable with `Last-Event-ID` (`e<event id>-a<attempt>-o<offset>`). The stream polls the
-    /// database and the live output a few times a second and ends when the request settles.
+    /// resumable with `Last-Event-ID` (`e<event id>-a<attempt>-o<offset>`). The stream sleeps
+    /// until the request changes (a committed change, or new output: `RequestWatch`), sends what
+    /// is new, and ends when the request settles; while nothing changes it reads nothing.
     @Sendable func events(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard try provisioning.store.request(id: id) != nil else {
+        guard try await provisioning.store.request(id: id) != nil else {
             throw HTTPError(.notFound, message: "There is no request \(id).")
         }
         let start = LiveCursor(request.headers[.lastEventID] ?? request.uri.queryParameters.get("after"))
+        let provisioning = provisioning
         let store = provisioning.store
         let feed = provisioning.feed
+        let keepAlive = keepAlive
         let body = ResponseBody { writer in
+            let watch = provisioning.watch(id)
+            let timer = Task {
+                while (try? await Task.sleep(for: keepAlive)) != nil { watch.ring() }
+            }
+            defer {
+                timer.cancel()
+                watch.finish()
+            }
             var cursor = start
-            var quietSince = Date()
-            while true {
-                var chunk = ""
-                for event in try store.events(of: id, after: cursor.eventID) {
-                    cursor.eventID = event.id ?? cursor.eventID
-                    chunk += LiveCursor.status(event, cursor: cursor)
-                }
-                if let live = feed.currentOutput(of: id) {
-                    if live.attempt != cursor.attempt {
-                        cursor.attempt = live.attempt
-                        cursor.offset = 0
+            var quietSince = ContinuousClock.now
+            // On SIGTERM the server waits for open responses: end the feed so it can stop (the
+            // browser reconnects to the next server with Last-Event-ID).
+            try await withGracefulShutdownHandler {
+                for await _ in watch.rings {
+                    let change = watch.take()
+                    var chunk = ""
+                    if let progress = change.progress, progress.lastEventID > cursor.eventID {
+                        for event in try await store.events(of: id, after: cursor.eventID) {
+                            cursor.eventID = event.id ?? cursor.eventID
+                            chunk += LiveCursor.status(event, cursor: cursor)
+                        }
                     }
-                    if live.length > cursor.offset {
-                        let text = String(live.text.dropFirst(cursor.offset))
-                        cursor.offset = live.length
-                        chunk += LiveCursor.token(text, attempt: live.attempt, cursor: cursor)
+                    if change.output, let live = feed.currentOutput(of: id) {
+                        if live.attempt != cursor.attempt {
+                            cursor.attempt = live.attempt
+                            cursor.offset = 0
+                        }
+                        if live.length > cursor.offset {
+                            let text = String(live.text.dropFirst(cursor.offset))
+                            cursor.offset = live.length
+                            chunk += LiveCursor.token(text, attempt: live.attempt, cursor: cursor)
+                        }
+                    }
+                    if let row = change.progress?.request, row.status.isFinal, !(row.status == .ready && row.autoPR) {
+                        chunk += "event: done\ndata: {\"status\":\"\(row.status.rawValue)\"}\n\n"
+                        try await writer.write(ByteBuffer(string: chunk))
+                        return
+                    }
+                    if chunk.isEmpty, ContinuousClock.now - quietSince >= keepAlive {
+                        chunk = ": keep-alive\n\n"
+                    }
+                    if !chunk.isEmpty {
+                        try await writer.write(ByteBuffer(string: chunk))
+                        quietSince = ContinuousClock.now
                     }
                 }
-                if let row = try store.request(id: id), row.status.isFinal, !(row.status == .ready && row.autoPR) {
-                    chunk += "event: done\ndata: {\"status\":\"\(row.status.rawValue)\"}\n\n"
-                    try await writer.write(ByteBuffer(string: chunk))
-                    break
-                }
-                // On SIGTERM the server waits for open responses: end the feed so it can stop (the
-                // browser reconnects to the next server with Last-Event-ID).
-                if Task.isShuttingDownGracefully { break }
-                if chunk.isEmpty, Date().timeIntervalSince(quietSince) > 15 {
-                    chunk = ": keep-alive\n\n"
-                }
-                if !chunk.isEmpty {
-                    try await writer.write(ByteBuffer(string: chunk))
-                    quietSince = Date()
-                }
-                try await Task.sleep(for: .milliseconds(200))
+            } onGracefulShutdown: {
+                watch.finish()
             }
             try await writer.finish(nil)
         }

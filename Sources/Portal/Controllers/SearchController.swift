@@ -29,8 +29,8 @@ struct SearchController {
         let key = PageCache.Key.search(text: text, kind: kind, requestChanges: store.changes.current)
         // Just after a start or a reload the index may still be building: wait for it.
         let index = await current.snapshot.search.index
-        return try current.pageCache.page(key, user: context.identity) {
-            let requests = try store.search(words: SearchIndex.words(in: text), limit: Self.limit)
+        return try await current.pageCache.page(key, user: context.identity) {
+            let requests = try await store.search(words: SearchIndex.words(in: text), limit: Self.limit)
             var results = index.search(text, kind: kind, limit: Self.limit)
             results.merge(
                 RequestSearch.documents(requests).search(text, kind: kind, limit: Self.limit), limit: Self.limit)

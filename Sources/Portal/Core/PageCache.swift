@@ -61,12 +61,12 @@ final class PageCache: Sendable {
 
     /// The page for `key` as `user` sees it, rendered by `render` the first time. Two requests
     /// missing at once may both render; the page is the same.
-    func page(_ key: Key, user: Identity?, render: () throws -> HTMLPage) rethrows -> HTMLPage {
+    func page(_ key: Key, user: Identity?, render: () async throws -> HTMLPage) async rethrows -> HTMLPage {
         let key = Stored(key: key, user: user?.name)
         if let bodies = entries.withLock({ $0.pages[key] }) {
             return HTMLPage(body: bodies.plain, gzipped: bodies.gzipped)
         }
-        let page = try render()
+        let page = try await render()
         // The renderer knows whether the page asked for a CSRF token; the page's text does not
         // (a search for "csrf_token" shows those words), so no check may read it.
         guard page.status == .ok, !page.carriesCSRFToken, page.body.readableBytes <= capacity else { return page }

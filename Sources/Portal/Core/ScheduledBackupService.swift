@@ -71,15 +71,12 @@ struct ScheduledBackupService: Service {
                     guard (try? await Task.sleep(for: .milliseconds(Int64(wait * 1000)))) != nil else { return }
                 }
                 let started = Date()
-                // SQLite's backup blocks its thread: keep it off the cooperative pool.
-                let outcome = await Task.detached { [backups] in
-                    Result { () throws(BackupError) in try backups.takeOne(now: started) }
-                }.value
-                switch outcome {
-                case .success(let file):
+                // SQLite's backup runs on GRDB's queue, off the cooperative pool.
+                do throws(BackupError) {
+                    let file = try await backups.takeOne(now: started)
                     log.succeeded(file: file, at: started)
                     logger.info("database backed up", metadata: ["file": "\(file)"])
-                case .failure(let error):
+                } catch {
                     log.failed(error.reason, at: started)
                     logger.error("scheduled backup failed", metadata: ["reason": "\(error.reason)"])
                 }

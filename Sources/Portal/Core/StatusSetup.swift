@@ -2,23 +2,26 @@ import Config
 import Foundation
 import HTTPClient
 import Logging
+import Ollama
 import ServiceLifecycle
 import Status
 
 /// The live-status pollers as the configuration describes them; integrations with an empty URL stay off.
+/// `ollama`, the new-app flow's, is polled for its models, so that the form never waits on it.
 ///
 /// `http` carries the trust of `tls.ca_file`; `status.ca_file` and `kubernetes.ca_file` replace it
 /// for their calls when set.
 func makeStatusMonitor(
     config: HomeportConfig, state: PlatformState, logger: Logger,
-    environment: [String: String] = ProcessInfo.processInfo.environment, http: CurlHTTPClient = .init()
+    environment: [String: String] = ProcessInfo.processInfo.environment, http: CurlHTTPClient = .init(),
+    ollama: OllamaClient? = nil
 ) -> StatusMonitor {
     let metrics = UpstreamMetrics()
     let timeout = config.status.timeoutSeconds
     let caFile = config.status.caFile.isEmpty ? nil : config.status.caFile
     var settings = StatusSettings(
         interval: config.status.intervalSeconds, timeout: timeout, windowSize: config.status.window,
-        serviceChecks: config.status.serviceChecks, http: http)
+        serviceChecks: config.status.serviceChecks, ollama: ollama, http: http)
     if !config.kubernetes.apiURL.isEmpty {
         settings.kubernetes = KubernetesClient(
             apiURL: config.kubernetes.apiURL, tokenFile: config.kubernetes.tokenFile,

@@ -1,5 +1,7 @@
+import Foundation
 import Platform
 import Provisioning
+import Status
 
 /// `/apps/new`: the form, refilled with what the user typed and each field's error.
 struct NewAppFormModel: Sendable {
@@ -40,7 +42,15 @@ struct NewAppFormModel: Sendable {
     var engines: [Option]
     var hasErrors: Bool
     var errorCount: Int
+    /// Ollama answered the monitor's newest poll.
     var ollamaUp: Bool
+    /// Its newest poll failed.
+    var ollamaDown: Bool
+    /// No poll has ended yet: nothing is known.
+    var ollamaUnknown: Bool
+    /// Down, but an earlier poll listed models: `ollamaModels` are those, `ollamaAge` old.
+    var ollamaStale: Bool
+    var ollamaAge: String
     var ollamaModels: String
     var ollamaError: String?
     var ollamaModelMissing: Bool
@@ -51,7 +61,7 @@ struct NewAppFormModel: Sendable {
 
     /// `nameHolder`: the id of the open request holding the typed app name, linked under its error.
     init(
-        values: [String: String], errors: FieldErrors, groups: [Entity], ollama: OllamaStatus, autoPR: Bool,
+        values: [String: String], errors: FieldErrors, groups: [Entity], ollama: OllamaNotice, autoPR: Bool,
         notice: String? = nil,
         nameHolder: String? = nil
     ) {
@@ -93,11 +103,44 @@ struct NewAppFormModel: Sendable {
         hasErrors = !errors.isEmpty
         errorCount = errors.messages.count
         ollamaUp = ollama.isUp
-        ollamaModels = ollama.models.joined(separator: ", ")
+        ollamaDown = ollama.error != nil
+        ollamaUnknown = !ollama.isUp && ollama.error == nil
+        ollamaStale = ollama.error != nil && ollama.models != nil
+        ollamaAge = ollama.age ?? ""
+        ollamaModels = (ollama.models ?? []).joined(separator: ", ")
         ollamaError = ollama.error
         ollamaModelMissing = ollama.isUp && !ollama.hasConfiguredModel
         ollamaModel = ollama.configuredModel
         self.autoPR = autoPR
         self.notice = notice
+    }
+}
+
+/// What the form says about Ollama: the status monitor's last poll of its models, never a call
+/// made for the page.
+struct OllamaNotice: Sendable {
+    /// The newest poll answered.
+    var isUp: Bool
+    /// The models of the newest poll that answered; nil when none has.
+    var models: [String]?
+    /// Why the newest poll failed.
+    var error: String?
+    /// How old `models` are ("4 min").
+    var age: String?
+    var configuredModel: String
+
+    /// `observed` is nil when Ollama is not watched; then, as before its first poll, nothing is known.
+    init(_ observed: Observed<[String]>?, configuredModel: String, now: Date) {
+        isUp = observed?.attemptedAt != nil && observed?.failure == nil
+        models = observed?.value
+        error = observed?.failure?.message
+        age = observed?.fetchedAt.map { Age.text(from: $0, to: now) }
+        self.configuredModel = configuredModel
+    }
+
+    /// The configured model is pulled on that Ollama.
+    var hasConfiguredModel: Bool {
+        let models = models ?? []
+        return models.contains(configuredModel) || models.contains("\(configuredModel):latest")
     }
 }
