@@ -236,7 +236,7 @@ public actor JobRunner {
         } catch is CancellationError {
             // Cancelled by the user (already recorded) or by a shutdown (left for recovery).
         } catch let error as StoredColumnError {
-            fail(id, error.description)
+            await fail(id, error.description)
         } catch {
             await fail(id, "Unexpected error: \(error)")
         }
@@ -340,7 +340,7 @@ public actor JobRunner {
         var attempt = 1
         var pending: StepRetry?
         do {
-            pending = try store.pendingRetry(of: id)
+            pending = try await store.pendingRetry(of: id)
             attempt = (pending?.attempt ?? 0) + 1
             let message =
                 pending.map { "Opening the pull request again (attempt \(attempt) of \($0.maxAttempts))" }
@@ -367,7 +367,7 @@ public actor JobRunner {
         } catch is CancellationError {
             // As above: nothing to record.
         } catch let error as StoredColumnError {
-            fail(id, error.description, from: [.openingPR])
+            await fail(id, error.description, from: [.openingPR])
         } catch {
             await fail(id, "Pull request: \(error)", from: [.openingPR])
         }
@@ -393,7 +393,9 @@ public actor JobRunner {
 
     /// Records a retry of the pull request step when `error` is transient and the schedule allows
     /// one, and answers its time; otherwise fails the request with the reason.
-    private func retryOrFail(_ id: String, after error: GitProviderError, attempt: Int, pending: StepRetry?) -> Date? {
+    private func retryOrFail(_ id: String, after error: GitProviderError, attempt: Int, pending: StepRetry?) async
+        -> Date?
+    {
         // A job stopped by a shutdown or a Cancel records nothing (see `fail`).
         guard !Task.isCancelled else { return nil }
         let reason = Self.describe(error)
@@ -409,13 +411,14 @@ public actor JobRunner {
                 reason: reason, waitSeconds: wait, firstFailedAt: pending?.firstFailedAt ?? now, failedAt: now)
             do {
                 let message = "Pull request: \(reason); \(retry.retryingAt)"
-                return try store.schedule(retry, message: message) ? retry.retryAt : nil
+                return try await store.schedule(retry, message: message) ? retry.retryAt : nil
             } catch {
-                fail(id, "Pull request: \(reason) (and the retry could not be recorded: \(error))", from: [.openingPR])
+                await fail(
+                    id, "Pull request: \(reason) (and the retry could not be recorded: \(error))", from: [.openingPR])
                 return nil
             }
         case .giveUp(let why):
-            fail(
+            await fail(
                 id, error.isTransient ? "Pull request: \(reason) (\(why))" : "Pull request: \(reason)",
                 from: [.openingPR])
             return nil

@@ -93,7 +93,7 @@ public actor RequestFollower {
     public func pollOnce(now: Date = Date()) async {
         let rows: [(request: AppRequest, follow: RequestFollow?)]
         do {
-            rows = try store.followed(in: RequestStatus.followed)
+            rows = try await store.followed(in: RequestStatus.followed)
         } catch {
             logger.error("could not read the followed requests", metadata: ["error": "\(error)"])
             return
@@ -108,13 +108,14 @@ public actor RequestFollower {
     /// that request (nil when no followed request has the branch).
     @discardableResult
     public func pullRequestChanged(branch: String, state: PullRequestState, source: String, now: Date = Date())
-        -> AppRequest?
+        async -> AppRequest?
     {
-        guard let request = try? store.request(branch: branch), RequestStatus.followed.contains(request.status) else {
+        guard let request = try? await store.request(branch: branch), RequestStatus.followed.contains(request.status)
+        else {
             return nil
         }
-        let follow = (try? store.follow(of: request.id)) ?? RequestFollow(requestID: request.id)
-        let moved = apply(state, etag: nil, to: request, follow: follow, source: source, now: now)
+        let follow = (try? await store.follow(of: request.id)) ?? RequestFollow(requestID: request.id)
+        let moved = await apply(state, etag: nil, to: request, follow: follow, source: source, now: now)
         if moved?.status == .merged { wakeUp?.yield() }
         return moved ?? request
     }
@@ -154,7 +155,7 @@ public actor RequestFollower {
         case .changed(let state, let etag):
             metrics.count(forge: "changed")
             let source = settings.providerName == "git" ? "git" : "\(settings.providerName) poll"
-            apply(state, etag: etag, to: request, follow: follow, source: source, now: now)
+            await apply(state, etag: etag, to: request, follow: follow, source: source, now: now)
         }
     }
 
@@ -162,13 +163,13 @@ public actor RequestFollower {
     private func apply(
         _ state: PullRequestState, etag: String?, to request: AppRequest, follow: RequestFollow, source: String,
         now: Date
-    ) -> AppRequest? {
+    ) async -> AppRequest? {
         var follow = follow
         if let etag { follow.prETag = etag }
         follow.checkedAt = now
         do {
             guard let move = FollowRules.afterForge(request.status, state, appName: request.appName) else {
-                if etag != nil { try store.saveFollow(follow) }
+                if etag != nil { try await store.saveFollow(follow) }
                 return nil
             }
             switch move.to {
@@ -180,7 +181,7 @@ public actor RequestFollower {
             default:
                 follow.closedAt = nil
             }
-            return try store.record(
+            return try await store.record(
                 request.id, from: [request.status], to: move.to, message: move.message, source: source,
                 follow: follow, at: now)
         } catch {
@@ -196,7 +197,7 @@ public actor RequestFollower {
         guard let argocd else { return }
         let rows: [(request: AppRequest, follow: RequestFollow?)]
         do {
-            rows = try store.followed(in: [.merged, .degraded])
+            rows = try await store.followed(in: [.merged, .degraded])
         } catch {
             return
         }
@@ -224,7 +225,7 @@ public actor RequestFollower {
                 case .deployed(let application):
                     follow.argoApp = application
                     follow.argoMessage = nil
-                    try store.record(
+                    try await store.record(
                         request.id, from: [.merged, .degraded], to: .deployed,
                         message: "Argo CD application \(application) reports every object Synced and Healthy",
                         source: "argocd", follow: follow, at: now)
@@ -233,17 +234,17 @@ public actor RequestFollower {
                     let changed = follow.argoMessage != message
                     follow.argoMessage = message
                     if request.status == .merged {
-                        try store.record(
+                        try await store.record(
                             request.id, from: [.merged], to: .degraded, message: "Argo CD: \(message)",
                             source: "argocd", follow: follow, at: now)
                     } else if changed {
-                        try store.saveFollow(follow)
+                        try await store.saveFollow(follow)
                     }
                 case .waiting(let application, let message):
                     if follow.argoApp != application || follow.argoMessage != message {
                         follow.argoApp = application ?? follow.argoApp
                         follow.argoMessage = message
-                        try store.saveFollow(follow)
+                        try await store.saveFollow(follow)
                     }
                 }
             } catch {

@@ -50,8 +50,9 @@ struct RecoveryFlow {
             "app_name": "web", "owner": "group:default/platform-team", "image": "ghcr.io/homelab/web:1.2.0",
             "port": "3000", "prompt": prompt, "engine": "template",
         ]
+        let holder = try await store.holder(ofApp: "web")?.id
         let context = ValidationContext(groups: ["group:default/platform-team"], componentNames: []) {
-            [store] name in (try? store.holder(ofApp: name))?.id
+            $0 == "web" ? holder : nil
         }
         return try await service.submit(fields, source: "test", autoPR: true, requestedBy: "alex", context: context)
             .get()
@@ -61,16 +62,16 @@ struct RecoveryFlow {
     func wait(_ id: String, for statuses: Set<RequestStatus>, limit: Duration = .seconds(30)) async throws
         -> AppRequest
     {
-        try await until(limit) { try store.request(id: id).flatMap { statuses.contains($0.status) ? $0 : nil } }
+        try await until(limit) { try await store.request(id: id).flatMap { statuses.contains($0.status) ? $0 : nil } }
     }
 
-    func until<T>(_ limit: Duration = .seconds(30), _ check: () throws -> T?) async throws -> T {
+    func until<T>(_ limit: Duration = .seconds(30), _ check: () async throws -> T?) async throws -> T {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
-            if let value = try check() { return value }
+            if let value = try await check() { return value }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return try #require(try check())
+        return try #require(try await check())
     }
 }
 
@@ -114,14 +115,14 @@ extension ForgeTests {
                 let done = try await flow.wait(created.id, for: [.prOpened, .failed])
 
                 #expect(done.status == .prOpened, "\(done.failureReason ?? "")")
-                let retries = try flow.store.retries(of: created.id)
+                let retries = try await flow.store.retries(of: created.id)
                 #expect(retries.map(\.attempt) == [1, 2, 3, 4, 5])
                 #expect(retries.allSatisfy { $0.maxAttempts == 8 && $0.settledAt != nil })
                 #expect(retries.allSatisfy { $0.reason.contains("503 Service Unavailable") }, "\(retries)")
                 let waits = retries.map(\.waitSeconds)
                 #expect(waits[0] >= 15 && waits[0] <= 30, "the first wait is 30 s, jittered down to half")
                 #expect(zip(waits, waits.dropFirst()).allSatisfy { $0 <= $1 }, "\(waits)")
-                let events = try flow.store.events(of: created.id).map(\.message)
+                let events = try await flow.store.events(of: created.id).map(\.message)
                 #expect(events.filter { $0.contains("; retrying at ") }.count == 5)
                 #expect(events.contains { $0.hasSuffix("(attempt 6 of 8)") })
                 #expect(await fake.pulls.count == 1)
@@ -142,7 +143,7 @@ extension ForgeTests {
                 let done = try await flow.wait(created.id, for: [.prOpened, .failed])
 
                 #expect(done.status == .prOpened, "\(done.failureReason ?? "")")
-                let retries = try flow.store.retries(of: created.id)
+                let retries = try await flow.store.retries(of: created.id)
                 #expect(retries.count == 1)
                 #expect(retries.first.map { $0.waitSeconds >= 60 } == true, "\(retries)")
                 #expect(retries.first?.reason.contains("secondary rate limit") == true)
@@ -164,7 +165,7 @@ extension ForgeTests {
 
                 #expect(done.status == .failed)
                 #expect(done.failureReason?.contains("the token was refused (401)") == true)
-                #expect(try flow.store.retries(of: created.id).isEmpty)
+                #expect(try await flow.store.retries(of: created.id).isEmpty)
                 #expect(await fake.requests.count == 1)
                 await flow.runner.shutdown()
             }
@@ -184,8 +185,8 @@ extension ForgeTests {
                 #expect(done.status == .failed)
                 #expect(
                     done.failureReason?.contains("(gave up after 3 attempts") == true, "\(done.failureReason ?? "")")
-                #expect(try flow.store.retries(of: created.id).count == 2)
-                #expect(try flow.store.pendingRetry(of: created.id) == nil)
+                #expect(try await flow.store.retries(of: created.id).count == 2)
+                #expect(try await flow.store.pendingRetry(of: created.id) == nil)
                 #expect(await fake.requests.count == 3)
                 await flow.runner.shutdown()
             }
@@ -200,19 +201,19 @@ extension ForgeTests {
                 let first = try await RecoveryFlow(
                     store: store, provider: try RecoveryFlow.github(port: port), clock: StoppedClock())
                 let created = try await first.submit()
-                let pending = try await first.until { try store.pendingRetry(of: created.id) }
+                let pending = try await first.until { try await store.pendingRetry(of: created.id) }
                 // Dropped mid-wait, like kill -9: nothing more is written.
                 await first.runner.shutdown()
-                #expect(try store.request(id: created.id)?.status == .openingPR)
+                #expect(try await store.request(id: created.id)?.status == .openingPR)
                 #expect(pending.retryAt > Date().addingTimeInterval(10))
 
                 let second = try await RecoveryFlow(
                     store: store, provider: try RecoveryFlow.github(port: port), clock: SkippingClock())
                 let done = try await second.wait(created.id, for: [.prOpened, .failed])
                 #expect(done.status == .prOpened, "\(done.failureReason ?? "")")
-                #expect(try store.retries(of: created.id).map(\.attempt) == [1])
-                #expect(try store.pendingRetry(of: created.id) == nil)
-                let events = try store.events(of: created.id).map(\.message)
+                #expect(try await store.retries(of: created.id).map(\.attempt) == [1])
+                #expect(try await store.pendingRetry(of: created.id) == nil)
+                let events = try await store.events(of: created.id).map(\.message)
                 #expect(events.contains("Opening the pull request again (attempt 2 of 8)"))
                 #expect(await fake.pulls.count == 1)
                 await second.runner.shutdown()
@@ -228,11 +229,12 @@ extension ForgeTests {
                     store: try RecoveryFlow.freshStore(), provider: try RecoveryFlow.github(port: port),
                     clock: StoppedClock())
                 let created = try await flow.submit()
-                _ = try await flow.until { try flow.store.pendingRetry(of: created.id) }
+                _ = try await flow.until { try await flow.store.pendingRetry(of: created.id) }
                 _ = try await flow.service.cancel(created.id, by: .anonymous)
 
-                #expect(try flow.store.pendingRetry(of: created.id) == nil, "leaving opening_pr settles the retry")
-                #expect(try flow.store.request(id: created.id)?.status == .cancelled)
+                #expect(
+                    try await flow.store.pendingRetry(of: created.id) == nil, "leaving opening_pr settles the retry")
+                #expect(try await flow.store.request(id: created.id)?.status == .cancelled)
                 #expect(await fake.requests.count == 1)
                 await flow.runner.shutdown()
             }

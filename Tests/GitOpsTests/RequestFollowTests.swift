@@ -48,22 +48,22 @@ extension ForgeTests {
 
                     await follower.pollOnce()
                     await follower.pollOnce()
-                    #expect(try store.request(id: request.id)?.status == .prOpened)
+                    #expect(try await store.request(id: request.id)?.status == .prOpened)
                     #expect(await fake.notModified == 1)
 
                     let mergeCommit = await fake.merge(request.prNumber!)
                     await follower.pollOnce()
-                    let merged = try #require(try store.history(of: request.id))
+                    let merged = try #require(try await store.history(of: request.id))
                     #expect(merged.request.status == .merged)
                     #expect(merged.events.last?.source == "github poll")
-                    #expect(try store.follow(of: request.id)?.mergeCommit == mergeCommit)
+                    #expect(try await store.follow(of: request.id)?.mergeCommit == mergeCommit)
 
                     try argo.report(app: "web", health: "Healthy")
                     await follower.pollOnce()
-                    let deployed = try #require(try store.history(of: request.id))
+                    let deployed = try #require(try await store.history(of: request.id))
                     #expect(deployed.request.status == .deployed)
                     #expect(deployed.events.last?.source == "argocd")
-                    #expect(try store.follow(of: request.id)?.argoApp == "ai-generated")
+                    #expect(try await store.follow(of: request.id)?.argoApp == "ai-generated")
 
                     // Settled: no more forge calls.
                     let before = await fake.requests.count
@@ -87,7 +87,7 @@ extension ForgeTests {
                 for index in 0..<100 {
                     let branch = "homeport/app\(index)-0000"
                     let number = await fake.seedPull(head: branch)
-                    try pretendOpened("app\(index)", branch: branch, number: number, store: store)
+                    try await pretendOpened("app\(index)", branch: branch, number: number, store: store)
                 }
                 let follower = follower(store, provider, argoPort: nil, name: "github")
                 await follower.pollOnce()
@@ -110,16 +110,18 @@ extension ForgeTests {
 
                 await fake.close(request.prNumber!)
                 await follower.pollOnce()
-                #expect(try store.request(id: request.id)?.status == .closed)
-                #expect(try store.holder(ofApp: "web") == nil)
+                #expect(try await store.request(id: request.id)?.status == .closed)
+                #expect(try await store.holder(ofApp: "web") == nil)
                 let another = AppRequest(
                     id: "feedfacecafe", appName: "web", engine: "template", model: nil, source: "api", specJSON: "{}",
                     autoPR: false, requestedBy: nil, at: Date())
-                #expect(throws: Never.self) { try store.create(another, message: "Request received", actedBy: "test") }
+                await #expect(throws: Never.self) {
+                    try await store.create(another, message: "Request received", actedBy: "test")
+                }
 
                 await fake.reopen(request.prNumber!)
                 await follower.pollOnce()
-                let reopened = try #require(try store.history(of: request.id))
+                let reopened = try #require(try await store.history(of: request.id))
                 #expect(reopened.request.status == .prOpened)
                 #expect(reopened.events.last?.message == "Pull request reopened")
             }
@@ -143,17 +145,17 @@ extension ForgeTests {
                         store, provider, argoPort: argoClient.port, name: "github", degradedAfter: 600)
                     await patient.pollOnce()
                     await patient.pollOnce()
-                    #expect(try store.request(id: request.id)?.status == .merged)
+                    #expect(try await store.request(id: request.id)?.status == .merged)
 
                     let strict = follower(store, provider, argoPort: argoClient.port, name: "github", degradedAfter: 0)
                     await strict.pollOnce()
-                    let degraded = try #require(try store.history(of: request.id))
+                    let degraded = try #require(try await store.history(of: request.id))
                     #expect(degraded.request.status == .degraded)
                     #expect(degraded.events.last?.message.contains("exceeded its progress deadline") == true)
 
                     try argo.report(app: "web", health: "Healthy")
                     await strict.pollOnce()
-                    #expect(try store.request(id: request.id)?.status == .deployed)
+                    #expect(try await store.request(id: request.id)?.status == .deployed)
                 }
             }
         }
@@ -173,16 +175,16 @@ extension ForgeTests {
                     let request = try await openedRequest("web", provider: provider, store: store)
                     let follower = follower(store, provider, argoPort: argoClient.port, name: "gitea")
                     await follower.pollOnce()
-                    #expect(try store.request(id: request.id)?.status == .prOpened)
+                    #expect(try await store.request(id: request.id)?.status == .prOpened)
 
                     let mergeCommit = await fake.merge(request.prNumber!)
                     await follower.pollOnce()
-                    #expect(try store.request(id: request.id)?.status == .merged)
-                    #expect(try store.follow(of: request.id)?.mergeCommit == mergeCommit)
+                    #expect(try await store.request(id: request.id)?.status == .merged)
+                    #expect(try await store.follow(of: request.id)?.mergeCommit == mergeCommit)
 
                     try argo.report(app: "web", health: "Healthy")
                     await follower.pollOnce()
-                    #expect(try store.request(id: request.id)?.status == .deployed)
+                    #expect(try await store.request(id: request.id)?.status == .deployed)
                 }
             }
         }
@@ -198,18 +200,19 @@ extension ForgeTests {
             let dropped = try await openedRequest("api", provider: provider, store: store)
             let follower = follower(store, provider, argoPort: nil, name: "git")
             await follower.pollOnce()
-            #expect(try store.request(id: merged.id)?.status == .prOpened)
+            #expect(try await store.request(id: merged.id)?.status == .prOpened)
 
             let repository = provider.repositoryPath
             try git(["merge", "--no-ff", "-m", "Merge web", merged.branch!], in: repository)
             try git(["branch", "-D", dropped.branch!], in: repository)
             await follower.pollOnce()
 
-            let history = try #require(try store.history(of: merged.id))
+            let history = try #require(try await store.history(of: merged.id))
             #expect(history.request.status == .merged)
             #expect(history.events.last?.source == "git")
-            #expect(try store.follow(of: merged.id)?.mergeCommit == (try git(["rev-parse", "main"], in: repository)))
-            #expect(try store.request(id: dropped.id)?.status == .closed)
+            #expect(
+                try await store.follow(of: merged.id)?.mergeCommit == (try git(["rev-parse", "main"], in: repository)))
+            #expect(try await store.request(id: dropped.id)?.status == .closed)
         }
 
         // MARK: - Helpers
@@ -253,25 +256,25 @@ extension ForgeTests {
                 PullRequestDraft(
                     branch: PullRequestText.branch(appName: app, requestID: id), baseBranch: "main", files: files,
                     commitMessage: "Add \(app)", title: "Add \(app)", body: "Drafted by Homeport"))
-            return try record(app, id: id, result: result, manifest: files[0].content, store: store)
+            return try await record(app, id: id, result: result, manifest: files[0].content, store: store)
         }
 
-        func pretendOpened(_ app: String, branch: String, number: Int, store: RequestStore) throws {
+        func pretendOpened(_ app: String, branch: String, number: Int, store: RequestStore) async throws {
             let result = PullRequestResult(
                 url: "https://github.com/homelab/platform/pull/\(number)", number: number, branch: branch,
                 commit: nil, diff: nil, reused: false)
-            _ = try record(app, id: "id\(app)", result: result, manifest: Self.manifest, store: store)
+            _ = try await record(app, id: "id\(app)", result: result, manifest: Self.manifest, store: store)
         }
 
-        func record(_ app: String, id: String, result: PullRequestResult, manifest: String, store: RequestStore) throws
-            -> AppRequest
+        func record(_ app: String, id: String, result: PullRequestResult, manifest: String, store: RequestStore)
+            async throws -> AppRequest
         {
             let request = AppRequest(
                 id: id, appName: app, engine: "template", model: nil, source: "api", specJSON: "{}", autoPR: true,
                 requestedBy: nil, at: Date())
-            _ = try store.create(request, message: "Request received", actedBy: "test")
+            _ = try await store.create(request, message: "Request received", actedBy: "test")
             return try #require(
-                try store.transition(id, to: .prOpened, message: "Pull request opened: \(result.url)") { row in
+                try await store.transition(id, to: .prOpened, message: "Pull request opened: \(result.url)") { row in
                     row.manifest = manifest
                     row.branch = result.branch
                     row.prURL = result.url

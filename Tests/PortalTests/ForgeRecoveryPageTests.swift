@@ -21,14 +21,14 @@ struct ForgeRecoveryPageTests {
             id: "0123456789ab", appName: "web", engine: "template", model: nil, source: "test",
             specJSON: String(decoding: try JSONEncoder().encode(spec), as: UTF8.self), autoPR: true,
             requestedBy: nil, at: Date())
-        _ = try store.create(request, message: "Request received", actedBy: "anonymous")
-        try store.transition(request.id, to: .openingPR, message: "Opening the pull request")
+        _ = try await store.create(request, message: "Request received", actedBy: "anonymous")
+        try await store.transition(request.id, to: .openingPR, message: "Opening the pull request")
         let failedAt = try #require(ISO8601DateFormatter().date(from: "2026-12-03T14:01:30Z"))
         let retry = StepRetry(
             requestID: request.id, step: .openPullRequest, attempt: 2, maxAttempts: 8,
             reason: "GitHub answered 503 Service Unavailable to GET /repos/o/r/git/ref/heads/main",
             waitSeconds: 240, firstFailedAt: failedAt, failedAt: failedAt)
-        #expect(try store.schedule(retry, message: "Pull request: \(retry.reason); \(retry.retryingAt)"))
+        #expect(try await store.schedule(retry, message: "Pull request: \(retry.reason); \(retry.retryingAt)"))
 
         try await app.test(.router) { client in
             let page = try await client.page("/requests/\(request.id)")

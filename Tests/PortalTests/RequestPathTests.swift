@@ -15,11 +15,11 @@ struct RequestPathTests {
     func mergedPage() async throws {
         let (app, _, provisioning) = try await portalWithProvisioning(startRunner: false)
         let store = provisioning.store
-        let id = try opened(store, app: "web")
+        let id = try await opened(store, app: "web")
         var follow = RequestFollow(requestID: id)
         follow.mergeCommit = "6dcb09b5b57875f334f61aebed695e2e4193db5e"
         follow.mergedAt = Date()
-        try store.record(
+        try await store.record(
             id, from: [.prOpened], to: .merged, message: "Pull request merged as 6dcb09b5b578; waiting for Argo CD",
             source: "github webhook", follow: follow)
         try await app.test(.router) { client in
@@ -52,10 +52,11 @@ struct RequestPathTests {
     func api() async throws {
         let (app, _, provisioning) = try await portalWithProvisioning(startRunner: false)
         let store = provisioning.store
-        let id = try opened(store, app: "web")
+        let id = try await opened(store, app: "web")
         var follow = RequestFollow(requestID: id)
         follow.mergeCommit = "6dcb09b5b57875f334f61aebed695e2e4193db5e"
-        try store.record(id, from: [.prOpened], to: .merged, message: "merged", source: "github poll", follow: follow)
+        try await store.record(
+            id, from: [.prOpened], to: .merged, message: "merged", source: "github poll", follow: follow)
         try await app.test(.router) { client in
             let body = try await client.execute(uri: "/api/v1/requests/\(id)", method: .get) { Data(buffer: $0.body) }
             let object = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
@@ -70,13 +71,13 @@ struct RequestPathTests {
         }
     }
 
-    private func opened(_ store: RequestStore, app: String) throws -> String {
+    private func opened(_ store: RequestStore, app: String) async throws -> String {
         let id = "0123abcd4567"
-        _ = try store.create(
+        _ = try await store.create(
             AppRequest(
                 id: id, appName: app, engine: "template", model: nil, source: "api", specJSON: "{}", autoPR: true,
                 requestedBy: nil, at: Date()), message: "Request received", actedBy: "test")
-        try store.transition(id, to: .prOpened, message: "Pull request opened") { row in
+        try await store.transition(id, to: .prOpened, message: "Pull request opened") { row in
             row.manifest = "kind: Deployment\nmetadata:\n  name: \(app)\n"
             row.branch = "homeport/\(app)-0123abcd"
             row.prNumber = 1347

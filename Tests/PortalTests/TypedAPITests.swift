@@ -39,7 +39,7 @@ struct TypedAPITests {
                     #expect(error.message.count > message.count, "the reason follows: \(error.message)")
                 }
             }
-            #expect(try provisioning.store.list(.init()).total == 0)
+            #expect(try await provisioning.store.list(.init()).total == 0)
         }
     }
 
@@ -111,7 +111,7 @@ struct TypedAPITests {
             }
             #expect(answer.hasPrefix("HTTP/1.1 400 "), "\(answer.prefix(300))")
             #expect(answer.contains(reason), "\(answer.suffix(600))")
-            #expect(try provisioning.store.list(.init()).total == 0)
+            #expect(try await provisioning.store.list(.init()).total == 0)
         }
     }
 

@@ -29,10 +29,10 @@ struct WebhookTests {
                     #expect(response.headers[.setCookie] == nil, "no CSRF cookie for a forge")
                 }
             }
-            let history = try #require(try store.history(of: id))
+            let history = try #require(try await store.history(of: id))
             #expect(history.request.status == .merged, "\(forge)")
             #expect(history.events.last?.source == "\(forge.rawValue) webhook")
-            #expect(try store.follow(of: id)?.mergeCommit == "6dcb09b5b57875f334f61aebed695e2e4193db5e")
+            #expect(try await store.follow(of: id)?.mergeCommit == "6dcb09b5b57875f334f61aebed695e2e4193db5e")
         }
     }
 
@@ -61,7 +61,7 @@ struct WebhookTests {
                     #expect(String(buffer: response.body).contains("bad_signature"))
                 }
             }
-            let history = try #require(try store.history(of: id))
+            let history = try #require(try await store.history(of: id))
             #expect(history.request.status == .prOpened, "\(forge) \(`case`)")
             #expect(history.events.count == 2)
         }
@@ -91,8 +91,8 @@ struct WebhookTests {
             try await client.execute(
                 uri: forge.path, method: .post, headers: forge.headers(closed, secret: Self.secret), body: closed
             ) { #expect($0.status == .ok) }
-            #expect(try store.request(id: id)?.status == .closed)
-            #expect(try store.holder(ofApp: "web") == nil)
+            #expect(try await store.request(id: id)?.status == .closed)
+            #expect(try await store.holder(ofApp: "web") == nil)
             // Before the follower, the name stayed taken and this was refused.
             try await client.execute(
                 uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"],
@@ -103,7 +103,7 @@ struct WebhookTests {
             try await client.execute(
                 uri: forge.path, method: .post, headers: forge.headers(reopened, secret: Self.secret), body: reopened
             ) { #expect($0.status == .ok) }
-            #expect(try store.request(id: id)?.status == .prOpened)
+            #expect(try await store.request(id: id)?.status == .prOpened)
         }
     }
 
@@ -173,11 +173,11 @@ struct WebhookTests {
             ollamaURL: "http://127.0.0.1:9", provider: RecordingGitProvider(), autoPR: false, startRunner: false)
         let store = provisioning.store
         let id = "0123abcd4567"
-        _ = try store.create(
+        _ = try await store.create(
             AppRequest(
                 id: id, appName: "web", engine: "template", model: nil, source: "api", specJSON: "{}", autoPR: true,
                 requestedBy: nil, at: Date()), message: "Request received", actedBy: "test")
-        try store.transition(id, to: .prOpened, message: "Pull request opened") { row in
+        try await store.transition(id, to: .prOpened, message: "Pull request opened") { row in
             row.branch = "homeport/web-0123abcd"
             row.prNumber = 1347
             row.prURL = "https://github.com/homelab/platform/pull/1347"

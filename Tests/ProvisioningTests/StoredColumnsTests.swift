@@ -14,7 +14,7 @@ struct StoredColumnsTests {
         let flow = try await Flow(store: try freshStore(), ollamaPort: closedPort(), provider: forge)
         let created = try await flow.submit(templateFields)
         _ = try await flow.wait(created.id, for: [.ready])
-        try flow.store.transition(created.id, from: [.ready], to: nil, message: "corrupted by the test") { row in
+        try await flow.store.transition(created.id, from: [.ready], to: nil, message: "corrupted by the test") { row in
             if column == "spec" { row.specJSON = "[]" } else { row.filesJSON = "{\"path\": 1" }
         }
 

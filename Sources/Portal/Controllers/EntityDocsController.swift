@@ -3,7 +3,8 @@ import Platform
 
 /// The pages beside an entity's page: its documentation (`/docs/…`, with the images of its docs
 /// folder), its API definition (`/definition`) and its own decision records (`/adr/{id}`).
-struct EntityDocsController<Context: RequestContext> {
+struct EntityDocsController {
+    typealias Context = PortalRequestContext
     let state: PlatformState
     let pages: PageRenderer
 
@@ -36,11 +37,11 @@ struct EntityDocsController<Context: RequestContext> {
             throw HTTPError(.notFound, message: "The documentation of \(entity.displayName) has no page \(path).")
         }
         let snapshot = current.snapshot
-        return try current.pageCache.page(.docs(ref, page: path)) {
+        return try await current.pageCache.page(.docs(ref, page: path), user: context.identity) {
             pages.page(
                 "docs", DocsPageModel(entity: entity, site: site, page: page),
                 title: "\(page.title) · \(site.siteName)",
-                section: .catalog, snapshot: snapshot)
+                section: .catalog, snapshot: snapshot, user: context.identity, csrfToken: context.csrfToken)
         }.response(from: request, context: context)
     }
 
@@ -50,11 +51,11 @@ struct EntityDocsController<Context: RequestContext> {
         guard let text = entity.definition else {
             throw HTTPError(.notFound, message: "\(entity.displayName) has no API definition.")
         }
-        return current.pageCache.page(.apiDefinition(ref)) {
+        return await current.pageCache.page(.apiDefinition(ref), user: context.identity) {
             pages.page(
                 "api-definition", APIDefinitionModel(entity: entity, text: text),
                 title: "\(entity.displayName) definition",
-                section: .catalog, snapshot: current.snapshot)
+                section: .catalog, snapshot: current.snapshot, user: context.identity, csrfToken: context.csrfToken)
         }
     }
 
@@ -66,10 +67,10 @@ struct EntityDocsController<Context: RequestContext> {
         else {
             throw HTTPError(.notFound, message: "\(entity.displayName) has no decision record \(id).")
         }
-        return current.pageCache.page(.entityADR(ref, id: id)) {
+        return await current.pageCache.page(.entityADR(ref, id: id), user: context.identity) {
             pages.page(
                 "adr", ADRPageModel(adr: adr, kept: kept, entity: entity), title: adr.title, section: .catalog,
-                snapshot: current.snapshot)
+                snapshot: current.snapshot, user: context.identity, csrfToken: context.csrfToken)
         }
     }
 

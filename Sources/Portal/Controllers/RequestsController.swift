@@ -56,11 +56,11 @@ struct RequestsController {
         var model = RequestPageModel(
             request: row, events: events, attempts: attempts, liveOutput: provisioning.feed.currentOutput(of: id)?.text)
         model.journey = RequestJourneyModel(
-            request: row, follow: try provisioning.store.follow(of: id), argoURL: argoURL,
+            request: row, follow: try await provisioning.store.follow(of: id), argoURL: argoURL,
             catalog: state.snapshot.catalog)
         model.feedbackDraft = feedbackDraft
         model.feedbackError = feedbackError
-        model.retrying = try provisioning.store.pendingRetry(of: id).map {
+        model.retrying = try await provisioning.store.pendingRetry(of: id).map {
             "Pull request: \($0.retryingAt): \($0.reason)"
         }
         return pages.page(
