@@ -13,10 +13,10 @@ import Store
 /// each other; `shutdown` stops jobs without touching their rows, exactly like a crash, and the
 /// next `start` resumes them.
 public actor JobRunner {
-    private let store: RequestStore
+    let store: RequestStore
     private let ollama: OllamaClient
     private let provider: any GitProvider
-    private let settings: ProvisioningSettings
+    let settings: ProvisioningSettings
     private let feed: LiveFeed
     private let logger: Logger
 
@@ -145,7 +145,7 @@ public actor JobRunner {
             guard let report = try await generateAndCheck(request, spec: spec) else { return }
             guard report.passed, let yaml = report.yaml else {
                 let errors = report.findings.filter { $0.severity == .error }
-                try move(id, from: [.validating], to: .rejected, "Rejected by the policy: \(errors.count) error(s)") {
+                try move(id, from: [.validating], to: .rejected, IntentFindings.rejection(report.findings)) {
                     row in
                     row.findingsJSON = Self.json(report.findings)
                     row.manifest = report.yaml
@@ -194,6 +194,9 @@ public actor JobRunner {
             try move(id, from: [.generating], to: .validating, "Template rendered \(output.utf8.count) bytes")
             return ManifestChecker.check(output, appName: spec.name, policy: policy)
         }
+        if spec.engine == .ollama {
+            return try await generateIntent(request, spec: spec, attempt: number, policy: policy)
+        }
 
         var messages = PromptBuilder.draft(for: spec, policy: policy, feedback: request.feedback)
         var purpose = "draft"
@@ -221,13 +224,14 @@ public actor JobRunner {
     }
 
     /// One streamed chat, recorded as an attempt; nil when it failed (the request is then failed) or stopped.
-    private func chat(_ id: String, number: Int, purpose: String, model: String, messages: [ChatMessage]) async throws
-        -> String?
-    {
+    func chat(
+        _ id: String, number: Int, purpose: String, model: String, messages: [ChatMessage],
+        format: ChatFormat? = nil, engine: String = "ollama"
+    ) async throws -> String? {
         let started = Date()
         var attempt = try store.insert(
             GenerationAttempt(
-                requestID: id, number: number, purpose: purpose, engine: "ollama", model: model,
+                requestID: id, number: number, purpose: purpose, engine: engine, model: model,
                 prompt: Self.json(messages.map { ["role": $0.role.rawValue, "content": $0.content] }),
                 startedAt: started))
         feed.startAttempt(number, of: id)
@@ -235,7 +239,8 @@ public actor JobRunner {
         let result: ChatResult
         do {
             result = try await ollama.chat(
-                model: model, messages: messages, options: Self.options(settings.chatOptions, purpose: purpose)
+                model: model, messages: messages, options: Self.options(settings.chatOptions, purpose: purpose),
+                format: format
             ) { [feed] token in
                 feed.append(token, to: id)
             }
@@ -310,7 +315,7 @@ public actor JobRunner {
     // MARK: - Helpers
 
     @discardableResult
-    private func move(
+    func move(
         _ id: String, from: Set<RequestStatus>, to status: RequestStatus, _ message: String,
         change: (inout AppRequest) -> Void = { _ in }
     ) throws -> AppRequest? {

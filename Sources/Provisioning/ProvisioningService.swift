@@ -77,8 +77,8 @@ public final class ProvisioningService: Sendable {
             throw UserLimitReached(user: requestedBy, limit: settings.perUserLimit, retryAfter: 30)
         }
         let request = AppRequest(
-            id: Self.newID(), appName: spec.name, engine: spec.engine.rawValue,
-            model: spec.engine == .ollama ? settings.model : nil, source: source,
+            id: Self.newID(), appName: spec.name, engine: spec.engine.queue,
+            model: spec.engine.usesModel ? settings.model : nil, source: source,
             specJSON: JobRunner.json(spec), autoPR: autoPR, requestedBy: requestedBy, at: Date()
         )
         do {

@@ -28,6 +28,9 @@ public struct ProvisioningSettings: Sendable {
     public var perUserLimit: Int
     /// Form requests open their pull request as soon as the manifests pass (false: preview first).
     public var autoPR: Bool
+    /// The platform repository's known images, read at each intent generation so that a change
+    /// to the file counts at once; with the reason the file could not be read in full.
+    public var knownImages: @Sendable () -> (images: KnownImages, problem: String?)
 
     public init(
         policy: ManifestPolicy = ManifestPolicy(), model: String = "qwen2.5-coder:7b",
@@ -36,8 +39,10 @@ public struct ProvisioningSettings: Sendable {
         publicURL: String = "http://127.0.0.1:8080",
         ollamaConcurrency: Int = 1, otherConcurrency: Int = 4, autoPR: Bool = false, generationTimeout: Double = 600,
         queueLimit: Int = 50,
-        perUserLimit: Int = 3, platformHosts: @escaping @Sendable () -> Set<String> = { [] }
+        perUserLimit: Int = 3, platformHosts: @escaping @Sendable () -> Set<String> = { [] },
+        knownImages: @escaping @Sendable () -> (images: KnownImages, problem: String?) = { (KnownImages(), nil) }
     ) {
+        self.knownImages = knownImages
         self.policy = policy
         self.platformHosts = platformHosts
         self.model = model

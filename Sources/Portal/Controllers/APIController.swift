@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Manifests
 import Platform
 import Provisioning
 import Store
@@ -21,12 +22,13 @@ struct APIController<Context: RequestContext> {
     }
 
     /// `{prompt, app_name}` → `{pr_url, branch, manifest, app_name}`: the whole chain, synchronously,
-    /// with the ollama engine and the pull request opened straight away — the call the homelab's
-    /// scripts already make.
+    /// with the ollama engine (the intent engine; an optional `engine` picks another) and the pull
+    /// request opened straight away — the call the homelab's scripts already make. A request that
+    /// names no usable image answers `needs_input` with a question per missing field.
     @Sendable func generateManifest(_ request: Request, context: Context) async throws -> Response {
         do {
             var fields = try await RequestBodies.jsonFields(request)
-            fields["engine"] = AppSpec.Engine.ollama.rawValue
+            if (fields["engine"] ?? "").isEmpty { fields["engine"] = AppSpec.Engine.ollama.rawValue }
             let created = try await submit(fields, source: "generate-manifest", autoPR: true)
             let settled = try await provisioning.waitUntilSettled(
                 created.id, timeout: provisioning.settings.generationTimeout * 2 + 120)
@@ -39,6 +41,24 @@ struct APIController<Context: RequestContext> {
                         "app_name": settled.appName, "request_id": settled.id,
                     ], to: request)
             case .rejected:
+                let findings =
+                    (settled.findingsJSON.flatMap {
+                        try? JSONDecoder().decode([PolicyFinding].self, from: Data($0.utf8))
+                    }) ?? []
+                let questions = IntentFindings.questions(in: findings)
+                if !questions.isEmpty {
+                    throw APIError(
+                        status: .unprocessableContent, code: "needs_input",
+                        message: questions.keys.sorted().compactMap { questions[$0] }.joined(separator: " "),
+                        field: questions.keys.sorted().first, fields: questions)
+                }
+                if findings.contains(where: { $0.path == IntentFindings.refused }) {
+                    throw APIError(
+                        status: .unprocessableContent, code: "rejected",
+                        message:
+                            "The request was refused: it \(settled.failureReason ?? "asks for what the policy forbids")"
+                    )
+                }
                 throw APIError(
                     status: .unprocessableContent, code: "rejected",
                     message:

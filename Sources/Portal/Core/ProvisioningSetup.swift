@@ -31,7 +31,8 @@ func makeProvisioning(
         generationTimeout: config.ollama.totalTimeoutSeconds,
         queueLimit: config.jobs.queueLimit,
         perUserLimit: config.jobs.perUserLimit,
-        platformHosts: { platformHosts(state.snapshot) }
+        platformHosts: { platformHosts(state.snapshot) },
+        knownImages: { [root = config.platform.root] in KnownImages.load(platformRoot: root) }
     )
     let ollama = OllamaClient(
         baseURL: config.ollama.url,
