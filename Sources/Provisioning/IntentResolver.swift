@@ -61,6 +61,9 @@ public enum IntentResolver {
                 LiteralFacts.cues(for: reason).contains { lower.contains($0) }
             }
             for reason in confirmed where !refusals.contains(reason) { refusals.append(reason) }
+            if !reasons.isEmpty, confirmed.isEmpty {
+                note("model", "the model listed \"\(item)\", which the text does not ask for; ignored")
+            }
             if reasons.isEmpty {
                 note("unsupported", "asked but not in the manifests (the intent cannot hold it): \(item)")
             }

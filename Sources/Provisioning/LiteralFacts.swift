@@ -408,25 +408,26 @@ public struct LiteralFacts: Sendable, Equatable {
 extension LiteralFacts {
     /// Words in a description that back the model's listing of a forbidden ask with this reason.
     static func cues(for reason: String) -> [String] {
+        // Specific enough not to appear in benign text ("self-hosted", "orders-api", "cluster-internal").
         let table: [(String, [String])] = [
             ("privileged", ["privilege", "root access", "full access", "all devices", "/dev"]),
-            ("hostNetwork", ["network", "host"]),
+            ("hostNetwork", ["network"]),
             ("hostPID", ["process", "pid", "ipc"]),
-            ("hostPath", ["host", "node", "mount", "docker", "/var", "/proc", "/sys", "/etc"]),
+            (
+                "hostPath",
+                ["mount", "docker", "/var", "/proc", "/sys", "/etc", "node's", "host's", "host path", "hostpath"]
+            ),
             ("hostPort", ["port on the", "host port", "hostport"]),
             ("capabilities", ["capabilit", "cap_", "net_admin", "sys_admin"]),
-            ("RBAC", ["admin", "rbac", "role", "api", "kubernetes", "cluster"]),
+            ("RBAC", ["admin", "rbac", "role", "kubernetes api", "permission"]),
             ("DaemonSet", ["every node", "each node", "daemon", "per node"]),
-            ("chosen node", ["node", "toleration"]),
+            ("chosen node", ["nodename", "toleration", "on node", "the node"]),
             ("NodePort", ["nodeport", "node port", "loadbalancer", "load balancer", "external ip", "externalname"]),
-            ("root", ["root", "uid 0"]),
             ("kernel", ["sysctl", "kernel", "procmount", "unconfined"]),
-            (
-                "cluster-wide",
-                ["crd", "custom resource", "persistentvolume", "storageclass", "namespace", "cluster-wide"]
-            ),
+            ("cluster-wide", ["crd", "custom resource", "persistentvolume", "storageclass", "cluster-wide"]),
             ("namespace", ["namespace"]),
             ("Secret", ["secret", "password", "token"]),
+            ("root", ["as root", "root user", "uid 0"]),
         ]
         return table.first { reason.contains($0.0) }?.1 ?? []
     }

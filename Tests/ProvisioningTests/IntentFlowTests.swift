@@ -37,7 +37,8 @@ struct IntentFlowTests {
             #expect(NSDictionary(dictionary: format).isEqual(expected), "the schema itself, as Ollama documents")
             #expect(body["stream"] as? Bool == true)
             let messages = try #require(body["messages"] as? [[String: String]])
-            #expect(messages.first?["content"]?.contains(#""not_expressible""#) == true, "the schema is in the prompt too")
+            #expect(
+                messages.first?["content"]?.contains(#""not_expressible""#) == true, "the schema is in the prompt too")
             #expect(messages.last?["content"]?.contains("traefik/whoami:v1.10.3") == true)
 
             let documents = try YAML.parseDocuments(try #require(opened.manifest))
@@ -62,7 +63,8 @@ struct IntentFlowTests {
                 "asks for a privileged container, which the platform does not allow"
             ),
             (
-                "intent-other-ns.ndjson", "other-ns", "Deploy ghcr.io/homelab/monitor:2.0.0 into the kube-system namespace",
+                "intent-other-ns.ndjson", "other-ns",
+                "Deploy ghcr.io/homelab/monitor:2.0.0 into the kube-system namespace",
                 "asks to deploy into namespace kube-system, while apps go in ai-generated"
             ),
         ])
