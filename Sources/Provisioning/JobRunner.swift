@@ -339,7 +339,12 @@ public actor JobRunner {
     /// The draft is sampled cold with a fixed seed, so the same request drafts the same way. With
     /// those settings a small model answers a repair with the very same text (seen with the 0.5B
     /// model), so the repair round samples a little warmer, from another seed.
+    /// The intent is read at temperature 0, as Ollama advises for structured outputs, and at most
+    /// 512 tokens long (a whole intent takes about 200; a runaway answer is cut and the text alone decides).
     static func options(_ base: ChatOptions, purpose: String) -> ChatOptions {
+        if purpose == "intent" {
+            return ChatOptions(temperature: 0, seed: base.seed, numPredict: min(base.numPredict ?? 512, 512))
+        }
         guard purpose == "repair" else { return base }
         return ChatOptions(temperature: max(base.temperature, 0.4), seed: base.seed + 1, numPredict: base.numPredict)
     }
