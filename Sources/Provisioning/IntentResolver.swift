@@ -174,6 +174,11 @@ public enum IntentResolver {
             health = .tcp
         }
 
+        // An app reached only inside the cluster over TCP does not speak HTTP as far as anyone said.
+        if hosts.isEmpty, health == .tcp, ports[0].name == "http", !ports.contains(where: { $0.name == "tcp" }) {
+            ports[0].name = "tcp"
+        }
+
         // Storage: the form's size or the text's, mounted where the text or the known image says.
         var volumes: [AppIntent.Volume] = []
         let wantsStorage = ["persist", "volume", "storage", "disk", "keep its data", "keeps its data", "state"].contains
