@@ -9,9 +9,9 @@ import YAML
 
 @testable import Provisioning
 
-/// The intent engine end to end, replaying model answers (`intent-*.ndjson`, see
-/// Tests/Fixtures/ollama/README.md) through the fake Ollama.
-@Suite("The intent engine against model answers replayed by a fake Ollama")
+/// The intent engine end to end, replaying real answers of the 0.5B model (`intent-*.ndjson`,
+/// recorded by `bench/ai/run --record`, see Tests/Fixtures/ollama/README.md) through the fake Ollama.
+@Suite("The intent engine against recorded answers of the 0.5B model")
 struct IntentFlowTests {
     func fields(_ name: String, _ prompt: String) -> [String: String] {
         ["app_name": name, "owner": "group:default/platform-team", "prompt": prompt, "engine": "ollama"]
