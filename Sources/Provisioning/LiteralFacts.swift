@@ -415,7 +415,7 @@ extension LiteralFacts {
             ("hostPID", ["process", "pid", "ipc"]),
             (
                 "hostPath",
-                ["mount", "docker", "/var", "/proc", "/sys", "/etc", "node's", "host's", "host path", "hostpath"]
+                ["docker", "/proc", "/sys", "node's", "host's", "host path", "hostpath", "of the node"]
             ),
             ("hostPort", ["port on the", "host port", "hostport"]),
             ("capabilities", ["capabilit", "cap_", "net_admin", "sys_admin"]),
