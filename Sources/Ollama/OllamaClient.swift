@@ -62,17 +62,20 @@ public struct OllamaClient: Sendable {
     /// `onToken` is called in order, on the transfer's thread, with every non-empty piece of the
     /// assistant's message; keep it short. The result holds the joined text and Ollama's token counts.
     /// Cancelling the calling task ends the stream within about a second (`.cancelled`).
+    /// With `format`, Ollama constrains the answer to JSON or to the schema (structured outputs).
     public func chat(
         model: String,
         messages: [ChatMessage],
         options: ChatOptions,
+        format: ChatFormat? = nil,
         onToken: @escaping @Sendable (String) -> Void
     ) async throws(OllamaError) -> ChatResult {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body: Data
         do {
-            body = try encoder.encode(ChatRequestBody(model: model, messages: messages, options: options))
+            body = try encoder.encode(
+                ChatRequestBody(model: model, messages: messages, options: options, format: format))
         } catch {
             throw OllamaError(kind: .upstream, message: "could not encode the chat request: \(error)")
         }

@@ -26,6 +26,13 @@ public struct ChatOptions: Sendable, Equatable {
     }
 }
 
+/// The shape of the answer, sent as `format` (Ollama's structured outputs): any JSON object, or
+/// one matching a JSON schema. Ollama constrains the sampling to it; the answer is still checked.
+public enum ChatFormat: Sendable, Equatable {
+    case json
+    case schema(JSONValue)
+}
+
 /// How long to wait, in seconds.
 public struct OllamaTimeouts: Sendable, Equatable {
     /// To establish the TCP connection.

@@ -17,12 +17,19 @@ struct ChatRequestBody: Encodable {
     var model: String
     var messages: [ChatMessage]
     var stream: Bool
+    /// `"json"` or a JSON schema; left out when nil.
+    var format: JSONValue?
     var options: Options
 
-    init(model: String, messages: [ChatMessage], options: ChatOptions) {
+    init(model: String, messages: [ChatMessage], options: ChatOptions, format: ChatFormat? = nil) {
         self.model = model
         self.messages = messages
         self.stream = true
+        switch format {
+        case .json: self.format = "json"
+        case .schema(let schema): self.format = schema
+        case nil: self.format = nil
+        }
         self.options = Options(temperature: options.temperature, seed: options.seed, numPredict: options.numPredict)
     }
 }

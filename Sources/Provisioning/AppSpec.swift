@@ -20,8 +20,18 @@ public struct AppSpec: Sendable, Codable, Equatable {
     public enum Engine: String, Sendable, Codable, CaseIterable {
         /// Deterministic manifests from the fields.
         case template
-        /// A draft from the model, checked like any other output.
+        /// The model reads the description into an intent (JSON matching a schema); Homeport merges
+        /// what the text states literally and writes the manifests with the template's renderer.
         case ollama
+        /// The model drafts the YAML itself, normalized and checked like any other output.
+        case ollamaYAML = "ollama-yaml"
+
+        /// Whether the engine asks the model.
+        public var usesModel: Bool { self != .template }
+
+        /// The request row's `engine` column: which queue slot the request takes (the model's or
+        /// the rest), the values the table allows.
+        public var queue: String { usesModel ? Engine.ollama.rawValue : Engine.template.rawValue }
     }
 
     public struct EnvironmentVariable: Sendable, Codable, Equatable {

@@ -71,7 +71,7 @@ public enum AppSpecValidator {
         // The model may choose an image from the description; the template engine needs one.
         let image = value("image")
         if image.isEmpty {
-            if value("engine") != AppSpec.Engine.ollama.rawValue {
+            if AppSpec.Engine(rawValue: value("engine")).map(\.usesModel) != true {
                 errors["image"] = "Give the container image, such as ghcr.io/homelab/web:1.2.0."
             }
         } else if !ImageReference.isValid(image) {
@@ -107,11 +107,11 @@ public enum AppSpecValidator {
 
         let prompt = value("prompt")
         let engine = AppSpec.Engine(rawValue: value("engine").isEmpty ? "template" : value("engine"))
-        if engine == nil { errors["engine"] = "Choose the template or the ollama engine." }
+        if engine == nil { errors["engine"] = "Choose the template, ollama or ollama-yaml engine." }
         if prompt.count > maxPromptLength {
             errors["prompt"] = "Keep the description of what it should do under \(maxPromptLength) characters."
         }
-        if engine == .ollama, prompt.isEmpty { errors["prompt"] = "Tell the model what the app should do." }
+        if engine?.usesModel == true, prompt.isEmpty { errors["prompt"] = "Tell the model what the app should do." }
 
         guard errors.isEmpty, let size, let engine, case .success(let variables) = environment else {
             return .failure(FieldErrors(errors))
@@ -162,7 +162,7 @@ public enum AppSpecValidator {
         return .success(variables)
     }
 
-    static func isVolumeSize(_ text: String) -> Bool {
+    public static func isVolumeSize(_ text: String) -> Bool {
         for (unit, maximum) in [("Mi", 1_048_576), ("Gi", 1_024), ("Ti", 1)] where text.hasSuffix(unit) {
             guard let number = Int(text.dropLast(2)), (1...maximum).contains(number), text.first != "0" else {
                 return false

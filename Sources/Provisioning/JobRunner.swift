@@ -23,10 +23,10 @@ public actor JobRunner {
         case openPullRequest
     }
 
-    private let store: RequestStore
+    let store: RequestStore
     private let ollama: OllamaClient
     private let provider: any GitProvider
-    private let settings: ProvisioningSettings
+    let settings: ProvisioningSettings
     private let feed: LiveFeed
     private let logger: Logger
     private let clock: any JobClock
@@ -208,9 +208,7 @@ public actor JobRunner {
             let findingsJSON = try AppRequest.encode(report.findings)
             guard report.passed, let yaml = report.yaml else {
                 let errors = report.findings.filter { $0.severity == .error }
-                try await move(
-                    id, from: [.validating], to: .rejected, "Rejected by the policy: \(errors.count) error(s)"
-                ) {
+                try await move(id, from: [.validating], to: .rejected, IntentFindings.rejection(report.findings)) {
                     row in
                     row.findingsJSON = findingsJSON
                     row.manifest = report.yaml
@@ -263,6 +261,9 @@ public actor JobRunner {
             try await move(id, from: [.generating], to: .validating, "Template rendered \(output.utf8.count) bytes")
             return ManifestChecker.check(output, appName: spec.name, policy: policy)
         }
+        if spec.engine == .ollama {
+            return try await generateIntent(request, spec: spec, attempt: number, policy: policy)
+        }
 
         var messages = PromptBuilder.draft(for: spec, policy: policy, feedback: request.feedback)
         var purpose = AttemptPurpose.draft
@@ -291,15 +292,14 @@ public actor JobRunner {
     }
 
     /// One streamed chat, recorded as an attempt; nil when it failed (the request is then failed) or stopped.
-    private func chat(
-        _ id: String, number: Int, purpose: AttemptPurpose, model: String, messages: [ChatMessage]
-    ) async throws
-        -> String?
-    {
+    func chat(
+        _ id: String, number: Int, purpose: AttemptPurpose, model: String, messages: [ChatMessage],
+        format: ChatFormat? = nil, engine: String = "ollama"
+    ) async throws -> String? {
         let started = Date()
         var attempt = try await store.insert(
             GenerationAttempt(
-                requestID: id, number: number, purpose: purpose, engine: "ollama", model: model,
+                requestID: id, number: number, purpose: purpose, engine: engine, model: model,
                 prompt: try AppRequest.encode(messages.map { ["role": $0.role.rawValue, "content": $0.content] }),
                 startedAt: started))
         feed.startAttempt(number, of: id)
@@ -307,7 +307,8 @@ public actor JobRunner {
         let result: ChatResult
         do {
             result = try await ollama.chat(
-                model: model, messages: messages, options: Self.options(settings.chatOptions, purpose: purpose)
+                model: model, messages: messages, options: Self.options(settings.chatOptions, purpose: purpose),
+                format: format
             ) { [feed] token in
                 feed.append(token, to: id)
             }
@@ -428,7 +429,7 @@ public actor JobRunner {
     // MARK: - Helpers
 
     @discardableResult
-    private func move(
+    func move(
         _ id: String, from: Set<RequestStatus>, to status: RequestStatus, _ message: String,
         change: @Sendable (inout AppRequest) -> Void = { _ in }
     ) async throws -> AppRequest? {
@@ -452,7 +453,12 @@ public actor JobRunner {
     /// The draft is sampled cold with a fixed seed, so the same request drafts the same way. With
     /// those settings a small model answers a repair with the very same text (seen with the 0.5B
     /// model), so the repair round samples a little warmer, from another seed.
+    /// The intent is read at temperature 0, as Ollama advises for structured outputs, and at most
+    /// 512 tokens long (a whole intent takes about 200; a runaway answer is cut and the text alone decides).
     static func options(_ base: ChatOptions, purpose: AttemptPurpose) -> ChatOptions {
+        if purpose == .intent {
+            return ChatOptions(temperature: 0, seed: base.seed, numPredict: min(base.numPredict ?? 512, 512))
+        }
         guard purpose == .repair else { return base }
         return ChatOptions(temperature: max(base.temperature, 0.4), seed: base.seed + 1, numPredict: base.numPredict)
     }

@@ -72,8 +72,8 @@ public final class ProvisioningService: Sendable {
         case .failure(let errors): return .failure(errors)
         }
         let request = AppRequest(
-            id: Self.newID(), appName: spec.name, engine: spec.engine.rawValue,
-            model: spec.engine == .ollama ? settings.model : nil, source: source,
+            id: Self.newID(), appName: spec.name, engine: spec.engine.queue,
+            model: spec.engine.usesModel ? settings.model : nil, source: source,
             specJSON: try AppRequest.encode(spec), autoPR: autoPR, requestedBy: requestedBy, at: Date()
         )
         do {

@@ -30,6 +30,9 @@ public struct ProvisioningSettings: Sendable {
     public var autoPR: Bool
     /// How transient failures of the Git provider are retried (`gitops.retry_*`).
     public var forgeRetry: ForgeRetrySchedule
+    /// The platform repository's known images, read at each intent generation so that a change
+    /// to the file counts at once; with the reason the file could not be read in full.
+    public var knownImages: @Sendable () -> (images: KnownImages, problem: String?)
 
     public init(
         policy: ManifestPolicy = ManifestPolicy(), model: String = "qwen2.5-coder:7b",
@@ -39,8 +42,10 @@ public struct ProvisioningSettings: Sendable {
         ollamaConcurrency: Int = 1, otherConcurrency: Int = 4, autoPR: Bool = false, generationTimeout: Double = 600,
         queueLimit: Int = 50,
         perUserLimit: Int = 3, forgeRetry: ForgeRetrySchedule = ForgeRetrySchedule(),
-        platformHosts: @escaping @Sendable () -> Set<String> = { [] }
+        platformHosts: @escaping @Sendable () -> Set<String> = { [] },
+        knownImages: @escaping @Sendable () -> (images: KnownImages, problem: String?) = { (KnownImages(), nil) }
     ) {
+        self.knownImages = knownImages
         self.policy = policy
         self.platformHosts = platformHosts
         self.model = model

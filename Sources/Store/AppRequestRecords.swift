@@ -142,6 +142,8 @@ public enum AttemptPurpose: String, Sendable, Codable, DatabaseValueConvertible 
     case draft
     /// The draft again, with the policy's problems sent back to the model.
     case repair
+    /// The intent engine's reading of the description (structured output, a JSON object).
+    case intent
 }
 
 /// One call to a generator: what was sent, what came back, how long it took.

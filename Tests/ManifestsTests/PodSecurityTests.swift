@@ -284,16 +284,58 @@ struct PodSecurityTests {
 
 @Suite("Pod structure the API server would refuse")
 struct PodStructureTests {
-    @Test("probes written at the pod level, recorded from the real 0.5B model, are errors")
+    @Test(
+        "probes written at the pod level without a check, recorded from the real 0.5B model, move into the container with a TCP check, each change a warning"
+    )
     func misplacedProbes() throws {
         let report = check(try modelOutput("qwen-0.5b-node-exporter-misplaced-probes.txt"), appName: "netmon")
-        #expect(report.errors.map(\.path).contains("spec.template.spec.readinessProbe"))
-        #expect(report.errors.map(\.path).contains("spec.template.spec.livenessProbe"))
+        let warnings = report.findings.filter { $0.severity == .warning }.map(\.message)
+        #expect(warnings.contains("readinessProbe moved from the pod spec into its container"))
+        #expect(warnings.contains("livenessProbe moved from the pod spec into its container"))
+        #expect(!report.errors.map(\.path).contains("spec.template.spec.readinessProbe"))
+        #expect(report.errors.map(\.path) == ["spec.template.spec.containers[0].volumeMounts[0].name"])
         #expect(
             report.errors.contains {
                 $0.message == "container 'node-exporter' mounts 'host-root', which is not a volume of the pod"
             })
         #expect(!report.passed)
+    }
+
+    @Test("a probe without a check gets a TCP check on the port; resources on a Service are dropped")
+    func repairedDraft() throws {
+        let draft = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              selector: {matchLabels: {app.kubernetes.io/name: web}}
+              template:
+                metadata: {labels: {app.kubernetes.io/name: web}}
+                spec:
+                  containers:
+                  - name: web
+                    image: ghcr.io/homelab/web:1.0.0
+                    ports: [{name: http, containerPort: 8080}]
+                  readinessProbe: {periodSeconds: 10}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            spec:
+              selector: {app.kubernetes.io/name: web}
+              ports: [{port: 80, targetPort: http}]
+              resources: {limits: {cpu: 100m}}
+            """
+        let report = check(draft, appName: "web")
+        let yaml = try #require(report.yaml)
+        #expect(
+            yaml.contains(
+                "readinessProbe:\n            periodSeconds: 10\n            tcpSocket:\n              port: http"))
+        #expect(!yaml.contains("resources: {limits"))
+        let messages = report.findings.map(\.message)
+        #expect(messages.contains("readinessProbe had no check: given a TCP check on the container's port"))
+        #expect(messages.contains("resources dropped from the Service: requests and limits belong to containers"))
+        #expect(report.errors.isEmpty, "\(report.errors)")
     }
 
     @Test("a mount of a declared volume passes; of an undeclared one is an error")

@@ -127,7 +127,8 @@ struct HostileInputTests {
             let (app, _, provisioning) = try await portalWithProvisioning(
                 ollamaURL: "http://127.0.0.1:\(try #require(fake.port))", model: "qwen2.5-coder:0.5b")
             try await app.test(.router) { client in
-                let body = ByteBuffer(string: #"{"app_name": "web", "engine": "ollama", "prompt": "a web server"}"#)
+                let body = ByteBuffer(
+                    string: #"{"app_name": "web", "engine": "ollama-yaml", "prompt": "a web server"}"#)
                 let id = try await client.execute(
                     uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"], body: body
                 ) { response in

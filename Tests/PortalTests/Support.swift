@@ -75,8 +75,10 @@ func testProvisioning(
     try database.migrate(folder: repositoryRoot + "/migrations")
     let store = RequestStore(database: database)
     let feed = LiveFeed()
+    // The example homelab's known images, as a server on that platform repository reads them.
     let settings = ProvisioningSettings(
-        model: model, autoPR: autoPR, generationTimeout: 20, queueLimit: queueLimit, perUserLimit: perUserLimit)
+        model: model, autoPR: autoPR, generationTimeout: 20, queueLimit: queueLimit, perUserLimit: perUserLimit,
+        knownImages: { KnownImages.load(platformRoot: repositoryRoot + "/examples/homelab") })
     // Limits no test waits for: far longer than any delay of a loaded machine.
     let ollama = OllamaClient(baseURL: ollamaURL, timeouts: OllamaTimeouts(connect: 30, firstToken: 30, total: 60))
     let runner = JobRunner(

@@ -62,7 +62,7 @@ struct AppSpecValidatorTests {
             ("env", "DB_PASSWORD=hunter2", "looks like a secret"),
             ("volume_size", "5GB", "Use a size such as 1Gi"),
             ("volume_size", "2Ti", "Use a size such as 1Gi"),
-            ("engine", "gpt", "Choose the template or the ollama engine."),
+            ("engine", "gpt", "Choose the template, ollama or ollama-yaml engine."),
             ("prompt", String(repeating: "x", count: 4_001), "under 4000 characters"),
         ])
     func fieldErrors(_ field: String, _ value: String, _ message: String) {

@@ -104,7 +104,7 @@ let templateFields: [String: String] = [
 func ollamaFields(_ name: String = "nginx-demo") -> [String: String] {
     [
         "app_name": name, "owner": "group:default/platform-team",
-        "prompt": "deploy nginx with 2 replicas and expose it on port 80", "engine": "ollama",
+        "prompt": "deploy nginx with 2 replicas and expose it on port 80", "engine": "ollama-yaml",
     ]
 }
 

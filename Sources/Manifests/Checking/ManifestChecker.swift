@@ -122,6 +122,7 @@ public enum ManifestChecker {
             switch mode {
             case .normalize(let appName):
                 Normalization(appName: appName, namespace: policy.namespace).normalize(&objects[index], into: &own)
+                DraftRepairs.apply(to: &objects[index], into: &own)
             case .lint:
                 Normalization.inspect(objects[index], namespace: policy.namespace, into: &own)
             }

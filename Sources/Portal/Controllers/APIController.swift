@@ -1,6 +1,7 @@
 import Auth
 import Foundation
 import Hummingbird
+import Manifests
 import Platform
 import Provisioning
 import Store
@@ -24,13 +25,14 @@ struct APIController {
     }
 
     /// `{prompt, app_name}` → `{pr_url, branch, manifest, app_name}`: the whole chain, synchronously,
-    /// with the ollama engine and the pull request opened straight away — the call the homelab's
-    /// scripts already make.
+    /// with the ollama engine (the intent engine; an optional `engine` picks another) and the pull
+    /// request opened straight away — the call the homelab's scripts already make. A request that
+    /// names no usable image answers `needs_input` with a question per missing field.
     @Sendable func generateManifest(
         _ request: Request, context: Context
     ) async throws -> JSONResponse<GeneratedManifest> {
         var input = try await RequestBodies.json(AppRequestInput.self, from: request)
-        input.engine = AppSpec.Engine.ollama.rawValue
+        if (input.engine ?? "").isEmpty { input.engine = AppSpec.Engine.ollama.rawValue }
         let created = try await submit(input, source: "generate-manifest", autoPR: true, by: context.identity)
         let settled = try await provisioning.waitUntilSettled(
             created.id, timeout: provisioning.settings.generationTimeout * 2 + 120)
@@ -41,6 +43,21 @@ struct APIController {
                     prURL: settled.prURL ?? "", branch: settled.branch ?? "", manifest: settled.manifest ?? "",
                     appName: settled.appName, requestID: settled.id))
         case .rejected:
+            let findings = (try? settled.findings()) ?? []
+            let questions = IntentFindings.questions(in: findings)
+            if !questions.isEmpty {
+                throw APIError(
+                    status: .unprocessableContent, code: "needs_input",
+                    message: questions.keys.sorted().compactMap { questions[$0] }.joined(separator: " "),
+                    field: questions.keys.sorted().first, fields: questions)
+            }
+            if findings.contains(where: { $0.path == IntentFindings.refused }) {
+                throw APIError(
+                    status: .unprocessableContent, code: "rejected",
+                    message:
+                        "The request was refused: it \(settled.failureReason ?? "asks for what the policy forbids")"
+                )
+            }
             throw APIError(
                 status: .unprocessableContent, code: "rejected",
                 message:

@@ -33,7 +33,8 @@ func makeProvisioning(
         perUserLimit: config.jobs.perUserLimit,
         forgeRetry: ForgeRetrySchedule(
             maxAttempts: config.gitops.retryAttempts, maxSeconds: config.gitops.retryMaxSeconds),
-        platformHosts: { platformHosts(state.snapshot) }
+        platformHosts: { platformHosts(state.snapshot) },
+        knownImages: { [root = config.platform.root] in KnownImages.load(platformRoot: root) }
     )
     let ollama = OllamaClient(
         baseURL: config.ollama.url,

@@ -97,8 +97,14 @@ struct NewAppFormModel: Sendable {
                 value: "template", label: "Template — deterministic manifests from these fields",
                 selected: engine.value == "template"),
             Option(
-                value: "ollama", label: "Ollama — the model drafts from the description (\(ollama.configuredModel))",
+                value: "ollama",
+                label:
+                    "Ollama — the model reads the description, Homeport writes the manifests (\(ollama.configuredModel))",
                 selected: engine.value == "ollama"),
+            Option(
+                value: "ollama-yaml",
+                label: "Ollama YAML — the model drafts the manifests itself (\(ollama.configuredModel))",
+                selected: engine.value == "ollama-yaml"),
         ]
         hasErrors = !errors.isEmpty
         errorCount = errors.messages.count
