@@ -20,6 +20,8 @@ struct OpenAPIDocumentTests {
                 "GET /", "GET /catalog", "GET /catalog/{kind}/{namespace}/{name}", "GET /adr", "GET /adr/{id}",
                 "GET /inventory", "GET /observability", "GET /diagnostics", "GET /search", "GET /apps/new",
                 "GET /requests", "GET /requests/{id}", "GET /-/errors", "GET /docs",
+                "GET /catalog/{kind}/{namespace}/{name}/docs", "GET /catalog/{kind}/{namespace}/{name}/docs/**",
+                "GET /catalog/{kind}/{namespace}/{name}/definition", "GET /catalog/{kind}/{namespace}/{name}/adr/{id}",
             ]
         ),
         (
