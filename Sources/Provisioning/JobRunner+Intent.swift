@@ -18,7 +18,7 @@ extension JobRunner {
                 messages: IntentSchema.messages(for: spec, feedback: request.feedback),
                 format: .schema(IntentSchema.schema))
         else { return nil }
-        try move(id, from: [.generating], to: .validating, "Reading the model's intent")
+        try await move(id, from: [.generating], to: .validating, "Reading the model's intent")
         return Self.intentReport(
             spec: spec, feedback: request.feedback, modelAnswer: output, knownImages: settings.knownImages(),
             policy: policy)

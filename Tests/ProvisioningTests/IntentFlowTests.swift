@@ -47,8 +47,8 @@ struct IntentFlowTests {
             #expect(container["image"]?.string == "traefik/whoami:v1.10.3")
             #expect(container["ports"]?.sequence?.first?["containerPort"]?.int == 80)
             #expect(documents[2]["spec"]?["rules"]?.sequence?.first?["host"]?.string == "whoami.homelab.local")
-            let attempts = try flow.store.attempts(of: created.id)
-            #expect(attempts.map(\.purpose) == ["intent"], "one call: no repair round")
+            let attempts = try await flow.store.attempts(of: created.id)
+            #expect(attempts.map(\.purpose) == [.intent], "one call: no repair round")
             #expect((attempts.first?.outputTokens ?? 0) > 0)
             #expect(forge.calls.count == 1)
         }
@@ -78,7 +78,7 @@ struct IntentFlowTests {
             #expect(rejected.failureReason?.contains(reason) == true, "\(rejected.failureReason ?? "")")
             #expect(rejected.manifest == nil)
             #expect(forge.calls.isEmpty)
-            let events = try flow.store.events(of: created.id)
+            let events = try await flow.store.events(of: created.id)
             #expect(events.last?.message.hasPrefix("Refused: the request asks") == true)
         }
     }
@@ -95,7 +95,7 @@ struct IntentFlowTests {
             let findings = try JSONDecoder().decode(
                 [PolicyFinding].self, from: Data(try #require(rejected.findingsJSON).utf8))
             #expect(IntentFindings.questions(in: findings)["image"]?.contains("names no container image") == true)
-            #expect(try flow.store.events(of: created.id).last?.message.hasPrefix("Needs input:") == true)
+            #expect(try await flow.store.events(of: created.id).last?.message.hasPrefix("Needs input:") == true)
         }
     }
 }
