@@ -133,10 +133,7 @@ struct GitCommand: Sendable {
         process.standardError = stderr
         process.standardInput = stdin ?? FileHandle.nullDevice
         do {
-            // One launch at a time: swift-corelibs-foundation's Process.run crashed here (a memcpy
-            // on a bad pointer) with several git commands starting at once under load. A launch
-            // takes about a millisecond; the commands themselves still run side by side.
-            try launching.withLock { _ in try process.run() }
+            try process.run()
         } catch {
             return .failure(
                 GitProviderError(
@@ -179,8 +176,6 @@ struct GitCommand: Sendable {
         let status = collected.timedOut ? timedOut : process.terminationStatus
         return .success(Output(status: status, stdout: out, stderr: String(decoding: collected.stderr, as: UTF8.self)))
     }
-
-    private static let launching = Mutex(())
 
     /// Runs `work` on a new thread (blocking work must not occupy the shared Dispatch pool).
     private static func detach(_ work: @escaping @Sendable () -> Void) {

@@ -3,10 +3,6 @@ import Foundation
 import Logging
 import Platform
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The snapshot pages read, swapped atomically on reload so that requests never wait on a lock
 /// and never see half a rebuild.
 public final class PlatformState: Sendable {
@@ -81,21 +77,12 @@ public final class PlatformState: Sendable {
         for problem in snapshot.problems {
             logger.warning("load problem: \(problem)")
         }
-        // The load's garbage (parsed YAML trees, file bytes, per-thread buffers) is freed once
-        // the search index is built, but the C allocator keeps the pages: hand them back, so that
-        // resident memory is what the snapshot holds.
+        // The search index builds in the background; say when it is ready (and how long it took).
         let search = snapshot.search
         Task.detached(priority: .utility) {
             let started = ContinuousClock.now
             _ = await search.index
             logger.debug("search index ready", metadata: ["seconds": "\(started.duration(to: .now))"])
-            _ = mallocTrim?(0)
         }
     }
-}
-
-/// glibc's `malloc_trim(3)`, which returns freed heap pages to the system; looked up at run time,
-/// since Swift's Glibc module does not declare it (nil with another C library).
-private let mallocTrim: (@convention(c) (Int) -> Int32)? = dlsym(nil, "malloc_trim").map {
-    unsafeBitCast($0, to: (@convention(c) (Int) -> Int32).self)
 }
