@@ -265,6 +265,19 @@ public actor JobRunner {
             return try await generateIntent(request, spec: spec, attempt: number, policy: policy)
         }
 
+        // The free-YAML engine refuses what the text asks for and the policy forbids before any
+        // model call, as the intent engine does: a small model tends to ignore "privileged" or
+        // "hostNetwork" and draft a harmless app, and the ask would go unanswered.
+        let text = IntentSchema.userText(spec, feedback: request.feedback)
+        let refusals = LiteralFacts.refusals(in: text, namespace: policy.namespace)
+        if !refusals.isEmpty {
+            try await move(id, from: [.generating], to: .validating, "Reading the description")
+            let findings = refusals.map {
+                PolicyFinding(severity: .error, object: "", path: IntentFindings.refused, message: $0)
+            }
+            return ManifestReport(yaml: nil, objects: [], findings: findings)
+        }
+
         var messages = PromptBuilder.draft(for: spec, policy: policy, feedback: request.feedback)
         var purpose = AttemptPurpose.draft
         while true {

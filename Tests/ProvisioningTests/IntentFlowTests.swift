@@ -83,6 +83,32 @@ struct IntentFlowTests {
         }
     }
 
+    @Test(
+        "the free-YAML engine refuses a forbidden ask from the text before asking the model",
+        arguments: [
+            (
+                "Deploy ghcr.io/homelab/vpn:1.0.0 as a privileged container so it can manage network interfaces",
+                "asks for a privileged container, which the platform does not allow"
+            ),
+            (
+                "Deploy ghcr.io/homelab/monitor:2.0.0 into the kube-system namespace",
+                "asks to deploy into namespace kube-system, while apps go in ai-generated"
+            ),
+        ])
+    func freeYAMLRefusal(_ prompt: String, _ reason: String) async throws {
+        // No model answers on this port: a call to it would fail the request instead.
+        let forge = FakeForge()
+        let flow = try await Flow(store: try freshStore(), ollamaPort: closedPort(), provider: forge)
+        var asked = fields("refused", prompt)
+        asked["engine"] = "ollama-yaml"
+        let created = try await flow.submit(asked, autoPR: true)
+        let rejected = try await flow.wait(created.id, for: [.rejected, .prOpened, .failed])
+        #expect(rejected.status == .rejected)
+        #expect(rejected.failureReason?.contains(reason) == true, "\(rejected.failureReason ?? "")")
+        #expect(try await flow.store.attempts(of: created.id).isEmpty)
+        #expect(forge.calls.isEmpty)
+    }
+
     @Test("no image in the text: the request asks for it instead of guessing")
     func asksForTheImage() async throws {
         try await FakeOllama(.replay("intent-no-image.ndjson")).application().test(.live) { client in
