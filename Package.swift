@@ -76,12 +76,15 @@ let package = Package(
             ]
         ),
 
-        // Fakes on 127.0.0.1 shared by the test targets: Ollama, the Kubernetes/Prometheus/Alertmanager/Argo CD
-        // APIs and TLS servers. The GitHub and Gitea fakes live in Tests/GitOpsTests/Support.
+        // Fakes on 127.0.0.1 shared by the test targets: Ollama, GitHub, Gitea, the
+        // Kubernetes/Prometheus/Alertmanager/Argo CD APIs and TLS servers.
         .target(
             name: "FakeUpstreams",
             dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/FakeUpstreams"
         ),

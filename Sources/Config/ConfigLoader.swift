@@ -185,6 +185,7 @@ struct Setting: Sendable {
         text("gitops.path", \.gitops.path),
         count("gitops.retry_attempts", \.gitops.retryAttempts, range: 1...100),
         seconds("gitops.retry_max_seconds", \.gitops.retryMaxSeconds),
+        seconds("gitops.retry_first_seconds", \.gitops.retryFirstSeconds),
         seconds("gitops.poll_seconds", \.gitops.pollSeconds),
         optionalPath("gitops.webhook_secret_file", \.gitops.webhookSecretFile),
         seconds("gitops.degraded_after_seconds", \.gitops.degradedAfterSeconds),

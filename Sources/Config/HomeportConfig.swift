@@ -64,6 +64,8 @@ public struct HomeportConfig: Sendable, Equatable {
         public var retryAttempts = 8
         /// No retry starts later than this many seconds after the first failure.
         public var retryMaxSeconds = 21_600.0
+        /// The wait after the first transient failure; each following wait doubles.
+        public var retryFirstSeconds = 30.0
         public var git = LocalGit()
         /// Seconds between two looks at the open pull requests and at Argo CD (the request follower).
         public var pollSeconds = 60.0

@@ -67,9 +67,11 @@ struct ConfigLoaderTests {
                 "HOMEPORT_PLATFORM_ROOT": "/tmp/platform",
                 "HOMEPORT_DATA_DIR": "/tmp/data",
                 "HOMEPORT_LOG_REQUESTS": "none",
+                "HOMEPORT_GITOPS_RETRY_FIRST_SECONDS": "5",
                 "PATH": "/usr/bin",
             ])
         #expect(config.server.port == 7070)
+        #expect(config.gitops.retryFirstSeconds == 5)
         #expect(config.log.requests == .none)
         #expect(config.platform.root == "/tmp/platform")
         #expect(config.dataDir == "/tmp/data")

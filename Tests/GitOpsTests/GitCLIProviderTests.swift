@@ -1,3 +1,4 @@
+import FakeUpstreams
 import Foundation
 import Testing
 
@@ -172,7 +173,7 @@ struct GitCLIProviderTests {
         let repository = try makeWorkingCopy(in: folder)
         let secret = "s3cr3t-remote-token"
         let provider = GitCLIProvider(
-            repositoryPath: repository, remote: "http://homeport:\(secret)@127.0.0.1:\(try closedPort())/platform.git")
+            repositoryPath: repository, remote: "http://homeport:\(secret)@127.0.0.1:\(closedPort())/platform.git")
         let error = try #require(await failure { try await provider.openPullRequest(Drafts.web()) })
         #expect(error.kind == .git)
         #expect(!error.message.contains(secret), "\(error.message)")

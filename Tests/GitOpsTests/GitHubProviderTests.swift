@@ -1,3 +1,4 @@
+import FakeUpstreams
 import Foundation
 import HTTPClient
 import Testing
@@ -253,7 +254,7 @@ extension ForgeTests {
             if headers["x-ratelimit-remaining"] != nil {
                 headers["x-ratelimit-reset"] = String(Int(Date().timeIntervalSince1970) + 3600)
             }
-            await fake.inject(item.status, headers: headers, body: fixture(item.fixtureName), times: .max)
+            await fake.inject(item.status, headers: headers, body: jsonFixture(item.fixtureName), times: .max)
             try await serve(fake) { port in
                 let trace = TraceLog()
                 let error = try #require(
@@ -287,7 +288,7 @@ extension ForgeTests {
             let fake = FakeGitHub()
             await fake.inject(
                 429, method: "POST", path: "/pulls", headers: ["Retry-After": "1"],
-                body: fixture("github/error-rate-limit-exceeded.json"))
+                body: jsonFixture("github/error-rate-limit-exceeded.json"))
             try await serve(fake) { port in
                 let patient = RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05, maxRateLimitWait: 5)
                 let started = ContinuousClock.now
@@ -303,7 +304,8 @@ extension ForgeTests {
         func rateLimitOnlyOnce() async throws {
             let fake = FakeGitHub()
             await fake.inject(
-                429, headers: ["Retry-After": "0"], body: fixture("github/error-rate-limit-exceeded.json"), times: .max)
+                429, headers: ["Retry-After": "0"], body: jsonFixture("github/error-rate-limit-exceeded.json"),
+                times: .max)
             try await serve(fake) { port in
                 let patient = RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05, maxRateLimitWait: 5)
                 let error = try #require(
@@ -317,7 +319,8 @@ extension ForgeTests {
         @Test("500 then success: the request is retried and the job succeeds")
         func retriesServerError() async throws {
             let fake = FakeGitHub()
-            await fake.inject(500, method: "POST", path: "/git/refs", body: fixture("github/error-server-error.json"))
+            await fake.inject(
+                500, method: "POST", path: "/git/refs", body: jsonFixture("github/error-server-error.json"))
             await fake.inject(502, method: "GET", path: "/pulls", body: ["message": "Bad Gateway"], times: 2)
             try await serve(fake) { port in
                 let trace = TraceLog()
@@ -349,7 +352,7 @@ extension ForgeTests {
 
         @Test("a refused connection is retried, then reported as upstream")
         func refusedConnection() async throws {
-            let port = try closedPort()
+            let port = closedPort()
             let trace = TraceLog()
             let github = try provider(port: port, trace: trace)
             let error = try #require(await failure { try await github.openPullRequest(Drafts.web()) })

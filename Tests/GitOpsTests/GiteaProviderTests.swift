@@ -1,3 +1,4 @@
+import FakeUpstreams
 import Foundation
 import HTTPClient
 import Testing
@@ -142,7 +143,7 @@ extension ForgeTests {
                 files: [Drafts.manifestPath: Drafts.manifest, Drafts.kustomizationPath: Drafts.kustomization])
             let number = await fake.seedPull(head: branch, title: "Earlier attempt")
             // The lookup misses the pull request once (it was opened meanwhile), then finds it.
-            await fake.inject(404, method: "GET", path: "/pulls/main/", body: fixture("gitea/error-not-found.json"))
+            await fake.inject(404, method: "GET", path: "/pulls/main/", body: jsonFixture("gitea/error-not-found.json"))
             try await serve(fake) { port in
                 let result = try await provider(port: port).openPullRequest(Drafts.web())
                 #expect(result.reused == true)
@@ -163,7 +164,7 @@ extension ForgeTests {
             await fake.seed(branch: branch, files: [:])
             let number = await fake.seedPull(head: branch)
             // The lookup misses the pull request once (it was opened meanwhile), then finds it.
-            await fake.inject(404, method: "GET", path: "/pulls/main/", body: fixture("gitea/error-not-found.json"))
+            await fake.inject(404, method: "GET", path: "/pulls/main/", body: jsonFixture("gitea/error-not-found.json"))
             await fake.inject(
                 422, method: "POST", path: "/pulls",
                 body: ["message": "pull request already exists for these targets", "url": ""])
@@ -231,7 +232,7 @@ extension ForgeTests {
             let fake = FakeGitea()
             // The first branch lookup misses the branch that an earlier, timed-out ChangeFiles created.
             await fake.seed(branch: branch, files: [Drafts.manifestPath: Drafts.manifest])
-            await fake.inject(404, method: "GET", path: "/branches/", body: fixture("gitea/error-not-found.json"))
+            await fake.inject(404, method: "GET", path: "/branches/", body: jsonFixture("gitea/error-not-found.json"))
             try await serve(fake) { port in
                 let result = try await provider(port: port).openPullRequest(Drafts.web())
                 #expect(result.reused == false)
@@ -280,7 +281,7 @@ extension ForgeTests {
             ])
         func statuses(_ item: StatusCase) async throws {
             let fake = FakeGitea()
-            await fake.inject(item.status, headers: item.headers, body: fixture(item.fixtureName), times: .max)
+            await fake.inject(item.status, headers: item.headers, body: jsonFixture(item.fixtureName), times: .max)
             try await serve(fake) { port in
                 let trace = TraceLog()
                 let error = try #require(
@@ -314,7 +315,7 @@ extension ForgeTests {
 
         @Test("a refused connection ends as upstream")
         func refused() async throws {
-            let port = try closedPort()
+            let port = closedPort()
             let error = try #require(await failure { try await provider(port: port).openPullRequest(Drafts.web()) })
             #expect(error.kind == .upstream)
             #expect(error.message.contains("connection refused"))

@@ -1,3 +1,4 @@
+import FakeUpstreams
 import Foundation
 import GitOps
 import Ollama
@@ -105,7 +106,7 @@ extension ForgeTests {
         func serverErrorsThenSuccess() async throws {
             let fake = FakeGitHub()
             await fake.inject(
-                503, method: "GET", path: "/git/ref/heads/main", body: fixture("github/error-server-error.json"),
+                503, method: "GET", path: "/git/ref/heads/main", body: jsonFixture("github/error-server-error.json"),
                 times: 5)
             try await serve(fake) { port in
                 let flow = try await RecoveryFlow(
@@ -134,7 +135,7 @@ extension ForgeTests {
         func secondaryRateLimit() async throws {
             let fake = FakeGitHub()
             await fake.inject(
-                403, method: "POST", path: "/pulls", body: fixture("github/error-secondary-rate-limit.json"))
+                403, method: "POST", path: "/pulls", body: jsonFixture("github/error-secondary-rate-limit.json"))
             try await serve(fake) { port in
                 let flow = try await RecoveryFlow(
                     store: try RecoveryFlow.freshStore(), provider: try RecoveryFlow.github(port: port),
@@ -155,7 +156,7 @@ extension ForgeTests {
         @Test("401 fails at once with the reason: no retry, one call")
         func unauthorizedFailsAtOnce() async throws {
             let fake = FakeGitHub()
-            await fake.inject(401, body: fixture("github/error-bad-credentials.json"), times: .max)
+            await fake.inject(401, body: jsonFixture("github/error-bad-credentials.json"), times: .max)
             try await serve(fake) { port in
                 let flow = try await RecoveryFlow(
                     store: try RecoveryFlow.freshStore(), provider: try RecoveryFlow.github(port: port),
@@ -174,7 +175,7 @@ extension ForgeTests {
         @Test("past retry_attempts the request fails, saying it gave up and why")
         func givesUp() async throws {
             let fake = FakeGitHub()
-            await fake.inject(503, body: fixture("github/error-server-error.json"), times: .max)
+            await fake.inject(503, body: jsonFixture("github/error-server-error.json"), times: .max)
             try await serve(fake) { port in
                 let flow = try await RecoveryFlow(
                     store: try RecoveryFlow.freshStore(), provider: try RecoveryFlow.github(port: port),
@@ -223,7 +224,7 @@ extension ForgeTests {
         @Test("a Cancel during a backoff stops the retry for good")
         func cancelDuringBackoff() async throws {
             let fake = FakeGitHub()
-            await fake.inject(503, body: fixture("github/error-server-error.json"))
+            await fake.inject(503, body: jsonFixture("github/error-server-error.json"))
             try await serve(fake) { port in
                 let flow = try await RecoveryFlow(
                     store: try RecoveryFlow.freshStore(), provider: try RecoveryFlow.github(port: port),

@@ -1,3 +1,4 @@
+import FakeUpstreams
 import Foundation
 import HTTPClient
 import Testing

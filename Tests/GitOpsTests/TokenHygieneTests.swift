@@ -1,3 +1,4 @@
+import FakeUpstreams
 import Foundation
 import Testing
 
@@ -87,7 +88,7 @@ extension ForgeTests {
 
         @Test("unreachable forges")
         func unreachable() async throws {
-            let port = try closedPort()
+            let port = closedPort()
             let trace = TraceLog()
             let github = try GitHubProvider(
                 apiURL: "http://127.0.0.1:\(port)", repository: "o/r", token: Self.token, retry: fastRetry,

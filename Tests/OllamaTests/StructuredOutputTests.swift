@@ -8,7 +8,7 @@ import Testing
 /// string), beside `model`, `messages`, `stream` and `options`, as Ollama's API documents it.
 @Suite("Structured outputs: the format field")
 struct StructuredOutputTests {
-    static let schema: JSONValue = [
+    static let schema: Ollama.JSONValue = [
         "type": "object",
         "properties": ["image": ["type": "string"], "replicas": ["type": "integer"]],
         "required": ["image", "replicas"],

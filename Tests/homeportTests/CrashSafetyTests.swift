@@ -102,6 +102,59 @@ struct CrashSafetyTests {
         }
     }
 
+    @Test(
+        "SIGKILL during a backoff after GitHub failed: the next start waits out the stored retry and opens exactly one PR"
+    )
+    func killDuringBackoff() async throws {
+        let data = try freshFolder("data")
+        let github = FakeGitHub()
+        // GitHub is down (every call 503) until healed.
+        await github.inject(503, body: jsonFixture("github/error-server-error.json"), times: .max)
+        try await serve(github) { port in
+            let environment = [
+                "HOMEPORT_DATA_DIR": data, "HOMEPORT_PLATFORM_ROOT": checkoutRoot + "/examples/homelab",
+                "HOMEPORT_GITOPS_PROVIDER": "github", "HOMEPORT_GITOPS_GITHUB_API_URL": "http://127.0.0.1:\(port)",
+                "HOMEPORT_GITOPS_GITHUB_REPOSITORY": "homelab/platform",
+                "GITHUB_TOKEN": "ghp_k1ll3dDur1ngB4ck0ff000000000000000000",
+                // 4 to 8 s with jitter: long enough to kill the server inside the wait.
+                "HOMEPORT_GITOPS_RETRY_FIRST_SECONDS": "8",
+            ]
+            let first = try ServerProcess(environment: environment, port: closedPort())
+            #expect(await first.waitUntilServing(), "\(first.log)")
+            let id = try await first.submit(
+                #"{"app_name": "killed-waiting", "engine": "template", "image": "nginx:1.27", "auto_pr": true}"#)
+            let store = RequestStore(database: try HomeportDatabase(path: data + "/homeport.sqlite"))
+            var pending: StepRetry?
+            for _ in 0..<400 where pending == nil {
+                pending = try await store.pendingRetry(of: id)
+                if pending == nil { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            let retry = try #require(pending, "no retry was scheduled: \(first.log)")
+            first.signal(SIGKILL)
+            #expect(await first.waitForExit() == SIGKILL)
+            #expect(
+                (4...8).contains(retry.waitSeconds), "gitops.retry_first_seconds, with jitter: \(retry.waitSeconds)")
+            #expect(retry.retryAt > Date(), "killed inside the wait, before the retry ran")
+            #expect(await github.pulls.isEmpty)
+
+            await github.heal()
+            let second = try ServerProcess(environment: environment, port: closedPort())
+            #expect(await second.waitUntilServing(), "\(second.log)")
+            #expect(try await second.waitFor(id, ["pr_opened", "failed"], limit: 400) == "pr_opened", "\(second.log)")
+            #expect(await github.pulls.count == 1)
+            #expect(try await store.retries(of: id).map(\.attempt) == [1])
+            #expect(try await store.pendingRetry(of: id) == nil)
+            let again = try await store.events(of: id).first {
+                $0.message == "Opening the pull request again (attempt 2 of 8)"
+            }
+            let resumed = try #require(again, "the second life retried the step")
+            #expect(resumed.at >= retry.retryAt.addingTimeInterval(-1), "it waited out the stored backoff")
+
+            second.signal(SIGTERM)
+            #expect(await second.waitForExit() == 0)
+        }
+    }
+
     @Test("homeport backup copies the database while the server runs and writes, and the copy holds every request")
     func backupWhileServing() async throws {
         let data = try freshFolder("data")

@@ -32,7 +32,8 @@ func makeProvisioning(
         queueLimit: config.jobs.queueLimit,
         perUserLimit: config.jobs.perUserLimit,
         forgeRetry: ForgeRetrySchedule(
-            maxAttempts: config.gitops.retryAttempts, maxSeconds: config.gitops.retryMaxSeconds),
+            maxAttempts: config.gitops.retryAttempts, maxSeconds: config.gitops.retryMaxSeconds,
+            baseDelay: config.gitops.retryFirstSeconds),
         platformHosts: { platformHosts(state.snapshot) },
         knownImages: { [root = config.platform.root] in KnownImages.load(platformRoot: root) }
     )

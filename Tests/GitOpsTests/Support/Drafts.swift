@@ -1,3 +1,4 @@
+import FakeUpstreams
 import Foundation
 import Testing
 
@@ -81,7 +82,7 @@ func expectNoLeak(
     of secret: String,
     errors: [GitProviderError] = [],
     traces: [String] = [],
-    requests: [RecordedRequest] = [],
+    requests: [ForgeRequest] = [],
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
     for error in errors {

@@ -5,9 +5,9 @@ import Foundation
 // API sends no ETag, so every look at it is a full answer.
 
 extension FakeGitHub {
-    func getPull(_ number: Int?, ifNoneMatch: String?) -> FakeResponse {
+    public func getPull(_ number: Int?, ifNoneMatch: String?) -> FakeResponse {
         guard let pull = pulls.first(where: { $0.number == number }) else {
-            return .json(404, fixture("github/error-not-found.json"))
+            return .json(404, jsonFixture("github/error-not-found.json"))
         }
         let etag = "W/\"\(pull.state)-\(pull.mergeCommit ?? "none")-\(pull.number)\""
         if ifNoneMatch == etag {
@@ -20,7 +20,7 @@ extension FakeGitHub {
 
     /// Merges pull request `number` as GitHub's merge button does: a merge commit on the base.
     @discardableResult
-    func merge(_ number: Int) -> String {
+    public func merge(_ number: Int) -> String {
         let index = pulls.firstIndex { $0.number == number }!
         let pull = pulls[index]
         seed(branch: pull.base, files: files(on: pull.head))
@@ -30,8 +30,8 @@ extension FakeGitHub {
         return commit
     }
 
-    func close(_ number: Int) { pulls[pulls.firstIndex { $0.number == number }!].state = "closed" }
-    func reopen(_ number: Int) { pulls[pulls.firstIndex { $0.number == number }!].state = "open" }
+    public func close(_ number: Int) { pulls[pulls.firstIndex { $0.number == number }!].state = "closed" }
+    public func reopen(_ number: Int) { pulls[pulls.firstIndex { $0.number == number }!].state = "open" }
 
     private func files(on branch: String) -> [String: String] {
         (refs[branch].flatMap { trees[$0] } ?? [:]).mapValues { String(decoding: $0, as: UTF8.self) }
@@ -39,16 +39,16 @@ extension FakeGitHub {
 }
 
 extension FakeGitea {
-    func getPull(_ number: Int?, ifNoneMatch: String?) -> FakeResponse {
+    public func getPull(_ number: Int?, ifNoneMatch: String?) -> FakeResponse {
         guard let pull = pulls.first(where: { $0.number == number }) else {
-            return .json(404, fixture("gitea/error-not-found.json"))
+            return .json(404, jsonFixture("gitea/error-not-found.json"))
         }
         return .json(200, stated(pullBody(pull), pull.state, pull.mergeCommit, prefix: "gitea"))
     }
 
     /// Merges pull request `number`: the base branch moves to a commit holding the head's files.
     @discardableResult
-    func merge(_ number: Int) -> String {
+    public func merge(_ number: Int) -> String {
         let index = pulls.firstIndex { $0.number == number }!
         let commit = refs[pulls[index].head]!
         refs[pulls[index].base] = commit
@@ -57,12 +57,12 @@ extension FakeGitea {
         return commit
     }
 
-    func close(_ number: Int) { pulls[pulls.firstIndex { $0.number == number }!].state = "closed" }
-    func reopen(_ number: Int) { pulls[pulls.firstIndex { $0.number == number }!].state = "open" }
+    public func close(_ number: Int) { pulls[pulls.firstIndex { $0.number == number }!].state = "closed" }
+    public func reopen(_ number: Int) { pulls[pulls.firstIndex { $0.number == number }!].state = "open" }
 }
 
 /// A pull request body with the merge fields of the recorded merged or closed answer.
-func stated(_ body: JSONValue, _ state: String, _ mergeCommit: String?, prefix: String) -> JSONValue {
+public func stated(_ body: JSONValue, _ state: String, _ mergeCommit: String?, prefix: String) -> JSONValue {
     guard state == "closed" else {
         var open = body
         open["merged"] = .bool(false)
@@ -70,7 +70,7 @@ func stated(_ body: JSONValue, _ state: String, _ mergeCommit: String?, prefix: 
         open["closed_at"] = .null
         return open
     }
-    let recorded = fixture("\(prefix)/pull-request-\(mergeCommit == nil ? "closed" : "merged").json")
+    let recorded = jsonFixture("\(prefix)/pull-request-\(mergeCommit == nil ? "closed" : "merged").json")
     var closed = body
     for key in ["state", "merged", "merged_at", "closed_at", "merged_by", "merge_commit_sha"] {
         closed[key] = recorded[key] ?? .null

@@ -2,34 +2,34 @@ import Foundation
 
 /// An in-memory Gitea: one repository with branches, commits (file snapshots) and pull requests,
 /// answering the API v1 endpoints Homeport uses with bodies built from `Tests/Fixtures/gitea`.
-actor FakeGitea: FakeForge {
-    struct Pull: Sendable {
-        var number: Int
-        var title: String
-        var body: String
-        var head: String
-        var base: String
-        var state: String
+public actor FakeGitea: FakeForge {
+    public struct Pull: Sendable {
+        public var number: Int
+        public var title: String
+        public var body: String
+        public var head: String
+        public var base: String
+        public var state: String
         /// Set by `merge`.
-        var mergeCommit: String? = nil
+        public var mergeCommit: String? = nil
     }
 
-    let owner: String
-    let name: String
+    public let owner: String
+    public let name: String
     /// Path prefix of the API (`/api/v1`).
-    let root = "/api/v1"
-    var requests: [RecordedRequest] = []
-    var faults: [Fault] = []
-    var refs: [String: String] = [:]
-    var trees: [String: [String: [UInt8]]] = [:]
-    var pulls: [Pull] = []
+    public let root = "/api/v1"
+    public var requests: [ForgeRequest] = []
+    public var faults: [Fault] = []
+    public var refs: [String: String] = [:]
+    public var trees: [String: [String: [UInt8]]] = [:]
+    public var pulls: [Pull] = []
     /// `GET pulls/{n}` answered 304 Not Modified to a matching `If-None-Match`.
-    var notModified = 0
+    public var notModified = 0
     private var counter = 0
     /// Page size limit, like Gitea's `[api] MAX_RESPONSE_ITEMS`.
-    let maxPageSize: Int
+    public let maxPageSize: Int
 
-    init(
+    public init(
         owner: String = "homelab", name: String = "platform", files: [String: String] = ["README.md": "# platform\n"],
         maxPageSize: Int = 50
     ) {
@@ -43,13 +43,13 @@ actor FakeGitea: FakeForge {
 
     // MARK: - Test helpers
 
-    func pull(_ number: Int) -> Pull? { pulls.first { $0.number == number } }
+    public func pull(_ number: Int) -> Pull? { pulls.first { $0.number == number } }
 
-    func file(_ path: String, on branch: String) -> String? {
+    public func file(_ path: String, on branch: String) -> String? {
         refs[branch].flatMap { trees[$0]?[path] }.map { String(decoding: $0, as: UTF8.self) }
     }
 
-    func seed(branch: String, files: [String: String]) {
+    public func seed(branch: String, files: [String: String]) {
         let parent = refs[branch] ?? refs["main"]!
         var tree = trees[parent] ?? [:]
         for (path, content) in files {
@@ -59,7 +59,7 @@ actor FakeGitea: FakeForge {
     }
 
     @discardableResult
-    func seedPull(head: String, base: String = "main", title: String = "Other", state: String = "open") -> Int {
+    public func seedPull(head: String, base: String = "main", title: String = "Other", state: String = "open") -> Int {
         let number = pulls.count + 1
         pulls.append(Pull(number: number, title: title, body: "", head: head, base: base, state: state))
         return number
@@ -67,10 +67,10 @@ actor FakeGitea: FakeForge {
 
     // MARK: - The API
 
-    func answer(_ request: RecordedRequest) -> FakeResponse {
+    public func answer(_ request: ForgeRequest) -> FakeResponse {
         let prefix = "\(root)/repos/\(owner)/\(name)"
         guard request.path == prefix || request.path.hasPrefix(prefix + "/") else {
-            return .json(404, fixture("gitea/error-not-found.json"))
+            return .json(404, jsonFixture("gitea/error-not-found.json"))
         }
         let rest = String(request.path.dropFirst(prefix.count + 1)).removingPercentEncoding ?? ""
         switch (request.method, rest) {
@@ -93,7 +93,7 @@ actor FakeGitea: FakeForge {
         case ("POST", "pulls"):
             return createPull(request.body)
         default:
-            return .json(404, fixture("gitea/error-not-found.json"))
+            return .json(404, jsonFixture("gitea/error-not-found.json"))
         }
     }
 
@@ -113,7 +113,7 @@ actor FakeGitea: FakeForge {
     }
 
     private func branchBody(_ branch: String) -> JSONValue {
-        var body = fixture("gitea/branch.json")
+        var body = jsonFixture("gitea/branch.json")
         body["name"] = .string(branch)
         var commit = body["commit"] ?? [:]
         commit["id"] = .string(refs[branch] ?? "")
@@ -123,7 +123,7 @@ actor FakeGitea: FakeForge {
 
     private func getBranch(_ branch: String) -> FakeResponse {
         guard refs[branch] != nil else {
-            return .json(404, fixture("gitea/error-not-found.json"))
+            return .json(404, jsonFixture("gitea/error-not-found.json"))
         }
         return .json(200, branchBody(branch))
     }
@@ -134,10 +134,10 @@ actor FakeGitea: FakeForge {
         }
         let old = body?["old_ref_name"]?.string ?? body?["old_branch_name"]?.string ?? "main"
         guard let commit = refs[old] else {
-            return .json(404, fixture("gitea/error-not-found.json"))
+            return .json(404, jsonFixture("gitea/error-not-found.json"))
         }
         if refs[branch] != nil {
-            return .json(409, fixture("gitea/error-branch-already-exists.json"))
+            return .json(409, jsonFixture("gitea/error-branch-already-exists.json"))
         }
         refs[branch] = commit
         return .json(201, branchBody(branch))
@@ -156,9 +156,9 @@ actor FakeGitea: FakeForge {
 
     private func getContent(_ path: String, ref: String) -> FakeResponse {
         guard let commit = refs[ref], let bytes = trees[commit]?[path] else {
-            return .json(404, fixture("gitea/error-not-found.json"))
+            return .json(404, jsonFixture("gitea/error-not-found.json"))
         }
-        return .json(200, contentBody(path, bytes, ref: ref, template: fixture("gitea/contents-file.json")))
+        return .json(200, contentBody(path, bytes, ref: ref, template: jsonFixture("gitea/contents-file.json")))
     }
 
     private func error(_ status: Int, _ message: String) -> FakeResponse {
@@ -172,10 +172,10 @@ actor FakeGitea: FakeForge {
         let branch = body?["branch"]?.string ?? "main"
         let newBranch = body?["new_branch"]?.string
         guard let parent = refs[branch] else {
-            return .json(404, fixture("gitea/error-not-found.json"))
+            return .json(404, jsonFixture("gitea/error-not-found.json"))
         }
         if let newBranch, newBranch != branch, refs[newBranch] != nil {
-            return .json(422, fixture("gitea/error-branch-already-exists.json"))
+            return .json(422, jsonFixture("gitea/error-branch-already-exists.json"))
         }
         var tree = trees[parent] ?? [:]
         var changed: [String] = []
@@ -213,7 +213,7 @@ actor FakeGitea: FakeForge {
         let commit = newCommit(tree)
         let target = newBranch ?? branch
         refs[target] = commit
-        var response = fixture("gitea/files-response.json")
+        var response = jsonFixture("gitea/files-response.json")
         let template = response["files"]?.array?.first ?? [:]
         response["files"] = .array(changed.map { contentBody($0, tree[$0] ?? [], ref: target, template: template) })
         var commitBody = response["commit"] ?? [:]
@@ -223,8 +223,8 @@ actor FakeGitea: FakeForge {
         return .json(201, response)
     }
 
-    func pullBody(_ pull: Pull) -> JSONValue {
-        var body = fixture("gitea/pull-request.json")
+    public func pullBody(_ pull: Pull) -> JSONValue {
+        var body = jsonFixture("gitea/pull-request.json")
         body["number"] = .number(Double(pull.number))
         body["id"] = .number(Double(100 + pull.number))
         body["url"] = .string("https://gitea.homelab.local/\(owner)/\(name)/pulls/\(pull.number)")
@@ -254,7 +254,7 @@ actor FakeGitea: FakeForge {
     /// Like Gitea's `GetPullRequestByBaseHeadInfo`: the first pull request of the pair, whatever its state.
     private func pullByBaseHead(base: String, head: String) -> FakeResponse {
         guard let pull = pulls.first(where: { $0.base == base && $0.head == head }) else {
-            return .json(404, fixture("gitea/error-not-found.json"))
+            return .json(404, jsonFixture("gitea/error-not-found.json"))
         }
         return .json(200, pullBody(pull))
     }
@@ -265,14 +265,14 @@ actor FakeGitea: FakeForge {
             return error(422, "[Head]: Required")
         }
         if let existing = pulls.first(where: { $0.head == head && $0.base == base && $0.state == "open" }) {
-            var conflict = fixture("gitea/error-pull-request-already-exists.json")
+            var conflict = jsonFixture("gitea/error-pull-request-already-exists.json")
             conflict["message"] = .string(
                 "pull request already exists for these targets [id: \(100 + existing.number), issue_id: \(existing.number), head_repo_id: 12, base_repo_id: 12, head_branch: \(head), base_branch: \(base)]"
             )
             return .json(409, conflict)
         }
         guard refs[head] != nil, refs[base] != nil else {
-            return .json(404, fixture("gitea/error-not-found.json"))
+            return .json(404, jsonFixture("gitea/error-not-found.json"))
         }
         let pull = Pull(
             number: pulls.count + 1, title: title, body: body?["body"]?.string ?? "", head: head, base: base,

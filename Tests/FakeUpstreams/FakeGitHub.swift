@@ -2,35 +2,36 @@ import Foundation
 
 /// An in-memory GitHub: one repository with branches, commits (file snapshots) and pull requests,
 /// answering the REST endpoints Homeport uses with bodies built from `Tests/Fixtures/github`.
-actor FakeGitHub: FakeForge {
-    struct Pull: Sendable {
-        var number: Int
-        var title: String
-        var body: String
-        var head: String
-        var base: String
-        var state: String
+public actor FakeGitHub: FakeForge {
+    public struct Pull: Sendable {
+        public var number: Int
+        public var title: String
+        public var body: String
+        public var head: String
+        public var base: String
+        public var state: String
         /// Set by `merge`.
-        var mergeCommit: String? = nil
+        public var mergeCommit: String? = nil
     }
 
-    let owner: String
-    let name: String
-    var requests: [RecordedRequest] = []
-    var faults: [Fault] = []
+    public let owner: String
+    public let name: String
+    public var requests: [ForgeRequest] = []
+    public var faults: [Fault] = []
     /// branch → commit
-    var refs: [String: String] = [:]
+    public var refs: [String: String] = [:]
     /// commit → (path → bytes)
-    var trees: [String: [String: [UInt8]]] = [:]
-    var pulls: [Pull] = []
+    public var trees: [String: [String: [UInt8]]] = [:]
+    public var pulls: [Pull] = []
     /// `GET pulls/{n}` answered 304 Not Modified to a matching `If-None-Match`.
-    var notModified = 0
+    public var notModified = 0
     private var counter = 0
     /// The repository's former `owner/name`, and the origin (`http://127.0.0.1:PORT`) its 301s point to.
     private var formerName: (repository: String, origin: String)?
 
-    init(owner: String = "homelab", name: String = "platform", files: [String: String] = ["README.md": "# platform\n"])
-    {
+    public init(
+        owner: String = "homelab", name: String = "platform", files: [String: String] = ["README.md": "# platform\n"]
+    ) {
         self.owner = owner
         self.name = name
         let root = "1000000000000000000000000000000000000001"
@@ -40,16 +41,16 @@ actor FakeGitHub: FakeForge {
 
     // MARK: - Test helpers
 
-    func pull(_ number: Int) -> Pull? { pulls.first { $0.number == number } }
+    public func pull(_ number: Int) -> Pull? { pulls.first { $0.number == number } }
 
-    func file(_ path: String, on branch: String) -> String? {
+    public func file(_ path: String, on branch: String) -> String? {
         refs[branch].flatMap { trees[$0]?[path] }.map { String(decoding: $0, as: UTF8.self) }
     }
 
-    func commitCount() -> Int { counter }
+    public func commitCount() -> Int { counter }
 
     /// Adds a commit on `branch` (created from main when missing), as another writer would.
-    func seed(branch: String, files: [String: String]) {
+    public func seed(branch: String, files: [String: String]) {
         let parent = refs[branch] ?? refs["main"]!
         var tree = trees[parent] ?? [:]
         for (path, content) in files {
@@ -58,7 +59,8 @@ actor FakeGitHub: FakeForge {
         refs[branch] = newCommit(tree)
     }
 
-    func seedPull(head: String, base: String = "main", title: String = "Earlier attempt", state: String = "open") -> Int
+    public func seedPull(head: String, base: String = "main", title: String = "Earlier attempt", state: String = "open")
+        -> Int
     {
         let number = 1347 + pulls.count
         pulls.append(Pull(number: number, title: title, body: "", head: head, base: base, state: state))
@@ -67,24 +69,24 @@ actor FakeGitHub: FakeForge {
 
     /// Renames the repository: requests under its former name answer 301 with a `Location` on
     /// `origin`, as GitHub does for a renamed or transferred repository.
-    func rename(from former: String, redirectingTo origin: String) {
+    public func rename(from former: String, redirectingTo origin: String) {
         formerName = (former, origin)
     }
 
     // MARK: - The API
 
-    func answer(_ request: RecordedRequest) -> FakeResponse {
+    public func answer(_ request: ForgeRequest) -> FakeResponse {
         if let formerName, request.path.hasPrefix("/repos/\(formerName.repository)/") {
             let rest = request.path.dropFirst("/repos/\(formerName.repository)".count)
             let location =
                 "\(formerName.origin)/repos/\(owner)/\(name)\(rest)\(request.rawQuery.map { "?\($0)" } ?? "")"
-            var body = fixture("github/error-moved-permanently.json")
+            var body = jsonFixture("github/error-moved-permanently.json")
             body["url"] = .string(location)
             return .json(301, body, headers: ["Location": location])
         }
         let prefix = "/repos/\(owner)/\(name)/"
         guard request.path.hasPrefix(prefix) else {
-            return .json(404, fixture("github/error-not-found.json"))
+            return .json(404, jsonFixture("github/error-not-found.json"))
         }
         let rest = String(request.path.dropFirst(prefix.count)).removingPercentEncoding ?? ""
         switch (request.method, rest) {
@@ -103,7 +105,7 @@ actor FakeGitHub: FakeForge {
         case ("POST", "pulls"):
             return createPull(request.body)
         default:
-            return .json(404, fixture("github/error-not-found.json"))
+            return .json(404, jsonFixture("github/error-not-found.json"))
         }
     }
 
@@ -124,7 +126,7 @@ actor FakeGitHub: FakeForge {
     }
 
     private func refBody(_ branch: String, _ sha: String) -> JSONValue {
-        var body = fixture("github/get-a-reference.json")
+        var body = jsonFixture("github/get-a-reference.json")
         body["ref"] = .string("refs/heads/\(branch)")
         body["url"] = .string("https://api.github.com/repos/\(owner)/\(name)/git/refs/heads/\(branch)")
         var object = body["object"] ?? [:]
@@ -136,7 +138,7 @@ actor FakeGitHub: FakeForge {
 
     private func getRef(_ branch: String) -> FakeResponse {
         guard let sha = refs[branch] else {
-            return .json(404, fixture("github/error-not-found.json"))
+            return .json(404, jsonFixture("github/error-not-found.json"))
         }
         return .json(200, refBody(branch, sha))
     }
@@ -147,14 +149,14 @@ actor FakeGitHub: FakeForge {
         }
         let branch = String(ref.dropFirst("refs/heads/".count))
         if refs[branch] != nil {
-            return .json(422, fixture("github/error-reference-already-exists.json"))
+            return .json(422, jsonFixture("github/error-reference-already-exists.json"))
         }
         guard trees[sha] != nil else {
             return .json(
                 422, ["message": "Object does not exist", "documentation_url": "https://docs.github.com/rest"])
         }
         refs[branch] = sha
-        var created = fixture("github/create-a-reference.json")
+        var created = jsonFixture("github/create-a-reference.json")
         created = refBody(branch, sha).merging(into: created)
         return .json(
             201, created,
@@ -172,9 +174,9 @@ actor FakeGitHub: FakeForge {
 
     private func getContent(_ path: String, ref: String) -> FakeResponse {
         guard let commit = refs[ref], let bytes = trees[commit]?[path] else {
-            return .json(404, fixture("github/error-not-found.json"))
+            return .json(404, jsonFixture("github/error-not-found.json"))
         }
-        var body = contentBody(path, bytes, template: fixture("github/get-repository-content-file.json"))
+        var body = contentBody(path, bytes, template: jsonFixture("github/get-repository-content-file.json"))
         body["content"] = .string(wrappedBase64(bytes))
         return .json(200, body)
     }
@@ -186,7 +188,7 @@ actor FakeGitHub: FakeForge {
             return .json(422, ["message": "Invalid request.", "documentation_url": "https://docs.github.com/rest"])
         }
         guard let parent = refs[branch] else {
-            return .json(404, fixture("github/error-not-found.json"))
+            return .json(404, jsonFixture("github/error-not-found.json"))
         }
         var tree = trees[parent] ?? [:]
         let existing = tree[path]
@@ -212,7 +214,7 @@ actor FakeGitHub: FakeForge {
         tree[path] = bytes
         let commit = newCommit(tree)
         refs[branch] = commit
-        var response = fixture("github/create-or-update-file-contents.json")
+        var response = jsonFixture("github/create-or-update-file-contents.json")
         response["content"] = contentBody(path, bytes, template: response["content"] ?? [:])
         var commitBody = response["commit"] ?? [:]
         commitBody["sha"] = .string(commit)
@@ -221,8 +223,8 @@ actor FakeGitHub: FakeForge {
         return .json(existing == nil ? 201 : 200, response)
     }
 
-    func pullBody(_ pull: Pull) -> JSONValue {
-        var body = fixture("github/pull-request.json")
+    public func pullBody(_ pull: Pull) -> JSONValue {
+        var body = jsonFixture("github/pull-request.json")
         body["number"] = .number(Double(pull.number))
         body["url"] = .string("https://api.github.com/repos/\(owner)/\(name)/pulls/\(pull.number)")
         body["html_url"] = .string("https://github.com/\(owner)/\(name)/pull/\(pull.number)")
@@ -255,7 +257,7 @@ actor FakeGitHub: FakeForge {
             return .json(422, ["message": "Validation Failed", "documentation_url": "https://docs.github.com/rest"])
         }
         if pulls.contains(where: { $0.head == head && $0.base == base && $0.state == "open" }) {
-            return .json(422, fixture("github/error-pull-request-already-exists.json"))
+            return .json(422, jsonFixture("github/error-pull-request-already-exists.json"))
         }
         guard refs[head] != nil, refs[base] != nil else {
             return .json(
@@ -276,7 +278,7 @@ actor FakeGitHub: FakeForge {
 
 extension JSONValue {
     /// `self`'s keys written over `base`'s.
-    func merging(into base: JSONValue) -> JSONValue {
+    public func merging(into base: JSONValue) -> JSONValue {
         guard case .object(let mine) = self, case .object(var theirs) = base else { return self }
         for (key, value) in mine {
             theirs[key] = value

@@ -3,28 +3,13 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import Testing
 
-/// The HTTP provider suites run one test at a time. In this sandbox (gVisor), concurrent libcurl
-/// connections to in-process Hummingbird test servers stall: about a second each through
-/// 127.0.0.1, and up to the 30 s timeout through "localhost". One at a time, the suites take ~2 s.
-@Suite("HTTP providers against fake forges", .serialized)
-struct ForgeTests {}
-
-/// The repository's root folder (for `Tests/Fixtures`).
-let repositoryRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .path
-
-let quietLogger: Logger = {
-    var logger = Logger(label: "gitops-tests")
-    logger.logLevel = .critical
-    return logger
-}()
+// A fake forge (GitHub, Gitea) as a real HTTP server: the requests it received, faults to inject,
+// and answers built from the recorded examples in Tests/Fixtures/github and Tests/Fixtures/gitea.
 
 /// A recorded JSON example from `Tests/Fixtures/<name>`.
-func fixture(_ name: String) -> JSONValue {
-    let path = "\(repositoryRoot)/Tests/Fixtures/\(name)"
+public func jsonFixture(_ name: String) -> JSONValue {
+    let path = "\(fixturesRoot)/\(name)"
     guard let data = FileManager.default.contents(atPath: path), let value = JSONValue.parse(data) else {
         fatalError("fixture \(path) is missing or not JSON")
     }
@@ -32,56 +17,56 @@ func fixture(_ name: String) -> JSONValue {
 }
 
 /// One request as the fake server received it.
-struct RecordedRequest: Sendable, CustomStringConvertible {
-    var method: String
+public struct ForgeRequest: Sendable, CustomStringConvertible {
+    public var method: String
     /// Raw path, percent-encoding kept (`/repos/o/r/contents/a%20b.yaml`).
-    var path: String
-    var rawQuery: String?
+    public var path: String
+    public var rawQuery: String?
     /// Decoded query parameters.
-    var query: [String: String]
+    public var query: [String: String]
     /// Header names lower-cased.
-    var headers: [String: String]
-    var bodyText: String
-    var body: JSONValue?
+    public var headers: [String: String]
+    public var bodyText: String
+    public var body: JSONValue?
 
     /// `GET /repos/o/r/pulls?state=open`
-    var line: String { "\(method) \(path)\(rawQuery.map { "?\($0)" } ?? "")" }
-    var description: String { line }
+    public var line: String { "\(method) \(path)\(rawQuery.map { "?\($0)" } ?? "")" }
+    public var description: String { line }
 }
 
 /// A canned answer the fake gives instead of its normal one.
-struct Fault: Sendable {
-    var method: String?
+public struct Fault: Sendable {
+    public var method: String?
     /// The request path must contain this.
-    var pathContains: String?
-    var status: Int
-    var headers: [String: String]
-    var body: JSONValue?
+    public var pathContains: String?
+    public var status: Int
+    public var headers: [String: String]
+    public var body: JSONValue?
     /// How many matching requests get the fault; `Int.max` for all.
-    var remaining: Int
+    public var remaining: Int
 }
 
 /// The fake's answer.
-struct FakeResponse: Sendable {
-    var status: Int
-    var headers: [String: String] = [:]
-    var body: JSONValue?
+public struct FakeResponse: Sendable {
+    public var status: Int
+    public var headers: [String: String] = [:]
+    public var body: JSONValue?
 
-    static func json(_ status: Int, _ body: JSONValue, headers: [String: String] = [:]) -> FakeResponse {
+    public static func json(_ status: Int, _ body: JSONValue, headers: [String: String] = [:]) -> FakeResponse {
         FakeResponse(status: status, headers: headers, body: body)
     }
 }
 
 /// What every fake forge shares: the request log, fault injection, and a real HTTP server.
-protocol FakeForge: Actor {
-    var requests: [RecordedRequest] { get set }
+public protocol FakeForge: Actor {
+    var requests: [ForgeRequest] { get set }
     var faults: [Fault] { get set }
-    func answer(_ request: RecordedRequest) -> FakeResponse
+    func answer(_ request: ForgeRequest) -> FakeResponse
 }
 
 extension FakeForge {
     /// Makes the next `times` requests matching `method` and `path` answer `status`.
-    func inject(
+    public func inject(
         _ status: Int,
         method: String? = nil,
         path: String? = nil,
@@ -93,7 +78,10 @@ extension FakeForge {
             Fault(method: method, pathContains: path, status: status, headers: headers, body: body, remaining: times))
     }
 
-    func handle(_ request: RecordedRequest) -> FakeResponse {
+    /// Drops every fault not yet used up: the forge is well again.
+    public func heal() { faults.removeAll() }
+
+    public func handle(_ request: ForgeRequest) -> FakeResponse {
         requests.append(request)
         if let index = faults.firstIndex(where: { fault in
             fault.remaining > 0
@@ -107,14 +95,14 @@ extension FakeForge {
         return answer(request)
     }
 
-    func recorded() -> [RecordedRequest] { requests }
+    public func recorded() -> [ForgeRequest] { requests }
 
     /// `METHOD path?query` of every request, in order.
-    func lines() -> [String] { requests.map(\.line) }
+    public func lines() -> [String] { requests.map(\.line) }
 }
 
 /// Runs `forge` as a real HTTP server on 127.0.0.1 and calls `body` with its port.
-func serve<Forge: FakeForge>(_ forge: Forge, _ body: @Sendable (Int) async throws -> Void) async throws {
+public func serve<Forge: FakeForge>(_ forge: Forge, _ body: @Sendable (Int) async throws -> Void) async throws {
     let router = Router()
     for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
         router.on("**", method: method) { request, _ -> Response in
@@ -124,7 +112,7 @@ func serve<Forge: FakeForge>(_ forge: Forge, _ body: @Sendable (Int) async throw
             for field in request.headers {
                 headers[field.name.canonicalName] = field.value
             }
-            let recorded = RecordedRequest(
+            let recorded = ForgeRequest(
                 method: request.method.rawValue,
                 path: request.uri.path,
                 rawQuery: request.uri.query,
@@ -158,7 +146,7 @@ func serve<Forge: FakeForge>(_ forge: Forge, _ body: @Sendable (Int) async throw
     }
 }
 
-func parseQuery(_ query: String?) -> [String: String] {
+public func parseQuery(_ query: String?) -> [String: String] {
     guard let query, !query.isEmpty else { return [:] }
     var result: [String: String] = [:]
     for pair in query.split(separator: "&") {
@@ -171,7 +159,7 @@ func parseQuery(_ query: String?) -> [String: String] {
 }
 
 /// Base64 the way GitHub serves file contents: wrapped every 60 characters, with a final newline.
-func wrappedBase64(_ bytes: [UInt8]) -> String {
+public func wrappedBase64(_ bytes: [UInt8]) -> String {
     let plain = Data(bytes).base64EncodedString()
     var lines: [Substring] = []
     var rest = Substring(plain)
@@ -180,38 +168,4 @@ func wrappedBase64(_ bytes: [UInt8]) -> String {
         rest = rest.dropFirst(60)
     }
     return lines.joined(separator: "\n") + "\n"
-}
-
-/// A closed port on 127.0.0.1: connecting to it is refused.
-func closedPort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { _ = close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-    }
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
-/// Collects what a provider's `trace` handler receives.
-final class TraceLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [GitProviderTraceBox] = []
-
-    var lines: [String] { lock.withLock { entries.map(\.text) } }
-
-    func record(_ text: String) {
-        lock.withLock { entries.append(GitProviderTraceBox(text: text)) }
-    }
-}
-
-struct GitProviderTraceBox: Sendable {
-    var text: String
 }
