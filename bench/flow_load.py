@@ -468,7 +468,8 @@ def phase_feed(args):
             reader.connection.close()
             continue
         sent = time.monotonic()
-        code, _, answer = client.call("POST", f"/api/v1/requests/{request_id}/cancel")
+        # An empty JSON object: API POSTs must say they carry JSON (the CSRF check answers 415 otherwise).
+        code, _, answer = client.call("POST", f"/api/v1/requests/{request_id}/cancel", {})
         answered = time.monotonic()
         if code != 202:
             run.bad_status(f"POST /api/v1/requests/{{id}}/cancel {code}")

@@ -36,9 +36,6 @@ public actor JobRunner {
     private var retryTimers: [String: Task<Void, Never>] = [:]
     private var loop: Task<Void, Never>?
     private var wakeUp: AsyncStream<Void>.Continuation?
-    /// A `fillSlots` is claiming (it suspends on the database), and whether another was asked meanwhile.
-    private var filling = false
-    private var fillAgain = false
 
     public init(
         store: RequestStore, ollama: OllamaClient, provider: any GitProvider, settings: ProvisioningSettings,
@@ -118,25 +115,18 @@ public actor JobRunner {
 
     // MARK: - Scheduling
 
+    /// Claims queued requests while their engine has a free slot. Only the scheduling loop calls
+    /// it, so two claims never interleave and count the same free slot; a `wake` while it claims
+    /// is buffered and runs it once more.
     private func fillSlots() async {
-        // One at a time: the claim suspends, and two interleaved ones would count the same free slot.
-        guard !filling else {
-            fillAgain = true
-            return
-        }
-        filling = true
-        defer { filling = false }
-        repeat {
-            fillAgain = false
-            do {
-                // After `shutdown` a finishing job must not claim the next request.
-                while loop != nil, let (request, engine) = try await nextClaimable() {
-                    launch(request.id, kind: .generate(engine)) { runner in await runner.process(request) }
-                }
-            } catch {
-                logger.error("could not read the job queue", metadata: ["error": "\(error)"])
+        do {
+            // After `shutdown` a finishing job must not claim the next request.
+            while loop != nil, let (request, engine) = try await nextClaimable() {
+                launch(request.id, kind: .generate(engine)) { runner in await runner.process(request) }
             }
-        } while fillAgain && loop != nil
+        } catch {
+            logger.error("could not read the job queue", metadata: ["error": "\(error)"])
+        }
     }
 
     /// The oldest queued request whose engine has a free slot, with that engine.
@@ -164,12 +154,14 @@ public actor JobRunner {
         jobs[id] = (task, kind)
     }
 
-    private func finished(_ id: String, retryAt: Date?) async {
+    private func finished(_ id: String, retryAt: Date?) {
         jobs[id] = nil
         if let retryAt, loop != nil {
             armRetry(id, at: retryAt)
         }
-        await fillSlots()
+        // The loop claims the next request, not this job's task: a Cancel cancelled that task, and
+        // its database reads would throw CancellationError and leave the queue stalled.
+        wake()
     }
 
     /// Runs the pull request step of `id` again at `date`.

@@ -187,6 +187,25 @@ struct JobRunnerTests {
         }
     }
 
+    @Test("a Cancel of the running generation frees its slot: the request queued behind it starts at once")
+    func cancelStartsTheNext() async throws {
+        let gate = Gate()
+        defer { gate.open() }
+        try await FakeOllama(.silent(gate: gate)).application().test(.live) { client in
+            let flow = try await Flow(
+                store: try freshStore(), ollamaPort: try #require(client.port), provider: FakeForge())
+            let first = try await flow.submit(ollamaFields("first"))
+            _ = try await flow.wait(first.id, for: [.generating])
+            let second = try await flow.submit(ollamaFields("second"))
+            #expect(try await flow.store.request(id: second.id)?.status == .queued, "one generation at a time")
+            _ = try await flow.service.cancel(first.id, by: .anonymous)
+            let next = try await flow.wait(second.id, for: [.generating], limit: .seconds(20))
+            #expect(next.status == .generating)
+            await flow.runner.shutdown()
+            gate.open()
+        }
+    }
+
     @Test(
         "a permanent forge error ends the request failed with the reason; retry keeps the manifests and opens the PR",
         arguments: [
