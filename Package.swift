@@ -33,7 +33,9 @@ let package = Package(
         .target(name: "Auth"),
         .target(name: "DNSNames"),
         .target(name: "Config", dependencies: ["YAML", "Auth", "DNSNames"]),
-        .target(name: "Platform", dependencies: ["YAML", "Markdown", "DNSNames"]),
+        .target(name: "Platform", dependencies: ["YAML", "Markdown", "DNSNames", "SiteURL"]),
+        // The paths of the portal's pages, for every link to one (Platform renders some at load).
+        .target(name: "SiteURL"),
         // statfs(2), which Swift's Glibc module lacks: the data folder's file system type.
         .target(name: "CFileSystem"),
         .target(name: "Store", dependencies: ["CFileSystem", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -56,7 +58,7 @@ let package = Package(
             name: "Portal",
             dependencies: [
                 "Config", "Auth", "Platform", "Store", "Provisioning", "Status", "Zlib", "Markdown", "Manifests",
-                "GitOps", "Ollama", "HTTPClient",
+                "GitOps", "Ollama", "HTTPClient", "SiteURL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -144,7 +146,7 @@ let package = Package(
             name: "PortalTests",
             dependencies: [
                 "Portal", "Auth", "Config", "Platform", "HTTPClient", "Provisioning", "GitOps", "Ollama", "Store",
-                "Status", "FakeUpstreams", .product(name: "Hummingbird", package: "hummingbird"),
+                "Status", "SiteURL", "FakeUpstreams", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -428,7 +428,8 @@ class FeedReader(threading.Thread):
                         self.changed.notify_all()
                     if event == "done":
                         break
-        except (OSError, http.client.HTTPException, ValueError, RuntimeError) as error:
+        # AttributeError: http.client's answer to a connection closed under it by `phase_feed`.
+        except (OSError, http.client.HTTPException, ValueError, RuntimeError, AttributeError) as error:
             self.error = f"{type(error).__name__}: {error}"
         finally:
             with self.changed:

@@ -125,7 +125,7 @@ struct EntityADRTests {
         #expect(kept.records.map(\.id) == ["0001-first", "0002-next"])
         #expect(kept.records[0].html.contains(#"href="/catalog/component/default/keeper/adr/0002-next""#))
         let claimed = try #require(snapshot.entityADRs[EntityRef(kind: "component", name: "claimer")])
-        #expect(claimed.pagePrefix == "/adr", "the platform's own folder: its records stay at /adr")
+        #expect(claimed.owner == nil, "the platform's own folder: its records stay at /adr")
         #expect(claimed.records.map(\.id) == ["001-platform"])
         #expect(snapshot.entityADRs[EntityRef(kind: "component", name: "elsewhere")] == nil)
         #expect(snapshot.problems.isEmpty)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Platform
+import SiteURL
 import Testing
 
 @testable import Portal
@@ -111,17 +112,41 @@ struct PageRoutesTests {
         }
     }
 
+    @Test("every kind of page SiteURL links to is answered: the links and the router's patterns agree")
+    func siteURLsAreRoutes() async throws {
+        let (app, state) = try await portal()
+        let snapshot = state.snapshot
+        let entity = try #require(snapshot.catalog.entities.first)
+        let (documented, docs) = try #require(snapshot.docs.min { $0.key < $1.key })
+        let api = try #require(snapshot.catalog.entities.first { $0.definition != nil })
+        let (keeper, kept) = try #require(snapshot.entityADRs.first { $0.value.owner != nil })
+        let record = try #require(kept.records.first)
+        let platformRecord = try #require(snapshot.adrs.first)
+        let pages: [SiteURL] =
+            [
+                .overview, .catalog, .entity(entity.ref.site), .entityDefinition(api.ref.site),
+                .entityADR(keeper.site, id: record.id), .adrs, .adr(id: platformRecord.id), .inventory,
+                .observability, .diagnostics, .search, .newApp, .requests, .errors,
+            ] + docs.pages.map { SiteURL.entityDocs(documented.site, page: $0.path) }
+        try await app.test(.router) { client in
+            for page in pages {
+                let status = try await client.page(page.path).status
+                #expect(status == .ok, "\(page) → \(page.path)")
+            }
+        }
+    }
+
     @Test("every entity and every ADR has a page")
     func everyEntityAndRecord() async throws {
         let (app, state) = try await portal()
         try await app.test(.router) { client in
             for entity in state.snapshot.catalog.entities {
-                let page = try await client.page(entity.ref.path)
+                let page = try await client.page(SiteURL.entity(entity.ref.site).path)
                 #expect(page.status == .ok, "\(entity.ref)")
                 #expect(page.body.contains(entity.displayName.replacingOccurrences(of: "&", with: "&amp;")))
             }
             for adr in state.snapshot.adrs {
-                #expect(try await client.page("/adr/\(adr.id)").status == .ok)
+                #expect(try await client.page(SiteURL.adr(id: adr.id).path).status == .ok)
             }
         }
     }

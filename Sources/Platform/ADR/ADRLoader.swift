@@ -11,9 +11,9 @@ struct ADRLoader {
         self.files = files
     }
 
-    /// The records of `folder`; links between them point at `pagePrefix/{id}` (`/adr` for the
-    /// platform's records, an entity's page + `/adr` for records kept beside an entity).
-    mutating func load(folder: String, pagePrefix: String = "/adr") -> [ADR] {
+    /// The records of `folder`; links between them point at their pages (`ADR.page`): the
+    /// platform's, or those of `owner` for records kept beside an entity.
+    mutating func load(folder: String, owner: EntityRef? = nil) -> [ADR] {
         var headers: [(id: String, file: String, header: ADRHeader)] = []
         for file in files.files(in: folder, extensions: ["md", "markdown"], problems: &problems) {
             let id = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -48,7 +48,7 @@ struct ADRLoader {
 
         var records = headers.map { item in
             let body = Markdown.render(item.header.body) { url in
-                Self.portalLink(for: url, ids: ids, prefix: pagePrefix)
+                Self.portalLink(for: url, ids: ids, owner: owner)
             }
             return ADR(
                 id: item.id,
@@ -79,14 +79,14 @@ struct ADRLoader {
     }
 
     /// `002-k3s.md#context` → `/adr/002-k3s#context` for links between records of the folder.
-    static func portalLink(for url: String, ids: Set<String>, prefix: String = "/adr") -> String? {
+    static func portalLink(for url: String, ids: Set<String>, owner: EntityRef? = nil) -> String? {
         guard !url.contains(":"), !url.hasPrefix("/") else { return nil }
         let parts = url.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
         let path = String(parts[0])
         guard path.hasSuffix(".md") else { return nil }
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         guard ids.contains(stem), !path.contains("/") || path.hasPrefix("./") else { return nil }
-        return "\(prefix)/\(stem)" + (parts.count > 1 ? "#\(parts[1])" : "")
+        return ADR.page(id: stem, owner: owner).path + (parts.count > 1 ? "#\(parts[1])" : "")
     }
 
     static func number(of id: String) -> Int? {

@@ -1,4 +1,5 @@
 import Foundation
+import SiteURL
 
 /// The decision records an entity keeps with its code (`backstage.io/adr-location`: a folder
 /// relative to the entity's file), loaded and rendered like the platform's own.
@@ -6,15 +7,22 @@ public struct EntityADRs: Sendable {
     /// The folder, relative to the platform root.
     public var folder: String
     public var records: [ADR]
-    /// Where the records' pages are: the entity's page + `/adr`, or `/adr` when the folder is the
-    /// platform's own ADR folder (the records are then the platform's, claimed by the entity).
-    public var pagePrefix: String
+    /// The entity whose page holds the records' pages; nil when the folder is the platform's own
+    /// ADR folder (the records are then the platform's, claimed by the entity, and stay at `/adr`).
+    public var owner: EntityRef?
 
     public func record(id: String) -> ADR? {
         records.first { $0.id == id }
     }
 
     static let annotation = "backstage.io/adr-location"
+}
+
+extension ADR {
+    /// The page of record `id`: the platform's (`owner` nil), or one kept beside an entity.
+    public static func page(id: String, owner: EntityRef?) -> SiteURL {
+        owner.map { .entityADR($0.site, id: id) } ?? .adr(id: id)
+    }
 }
 
 extension ADRLoader {
@@ -41,16 +49,15 @@ extension ADRLoader {
             }
             let folder = files.relative(absolute)
             if folder == platform {
-                result[entity.ref] = EntityADRs(folder: folder, records: platformRecords, pagePrefix: "/adr")
+                result[entity.ref] = EntityADRs(folder: folder, records: platformRecords, owner: nil)
                 continue
             }
-            let prefix = entity.ref.path + "/adr"
-            let records = byFolder[folder] ?? load(folder: folder, pagePrefix: prefix)
+            let records = byFolder[folder] ?? load(folder: folder, owner: entity.ref)
             byFolder[folder] = records
             // A folder that is not in the platform repository is the component's own, which Homeport
             // does not read: not a problem, as for docs kept elsewhere.
             if records.isEmpty { continue }
-            result[entity.ref] = EntityADRs(folder: folder, records: records, pagePrefix: prefix)
+            result[entity.ref] = EntityADRs(folder: folder, records: records, owner: entity.ref)
         }
         return result
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SiteURL
 
 /// A reference to a catalog entity, `kind:namespace/name`, compared case-insensitively as Backstage does.
 ///
@@ -19,8 +20,8 @@ public struct EntityRef: Hashable, Sendable, Comparable, CustomStringConvertible
     /// `kind:namespace/name`, the form Backstage prints.
     public var description: String { "\(kind):\(namespace)/\(name)" }
 
-    /// The portal page of the entity.
-    public var path: String { "/catalog/\(kind)/\(namespace)/\(name)" }
+    /// The entity's path segments, for the links of `SiteURL`.
+    public var site: SiteURL.Entity { SiteURL.Entity(kind: kind, namespace: namespace, name: name) }
 
     public static func < (lhs: EntityRef, rhs: EntityRef) -> Bool {
         (lhs.kind, lhs.namespace, lhs.name) < (rhs.kind, rhs.namespace, rhs.name)

@@ -1,4 +1,5 @@
 import Markdown
+import SiteURL
 
 extension SearchDocument {
     /// Each documentation page, found by its words and its entity's name; the hit names both.
@@ -8,7 +9,7 @@ extension SearchDocument {
             return site.pages.map { page in
                 SearchDocument(
                     kind: "docs", title: "\(page.title) · \(entity)",
-                    href: TechDocsLoader.url(base: ref.path + "/docs", page: page.path),
+                    href: SiteURL.entityDocs(ref.site, page: page.path).path,
                     detail: "Docs of \(ref)",
                     fields: [
                         .init(page.title, weight: 9, isQuotable: false),
@@ -23,11 +24,11 @@ extension SearchDocument {
     /// Decision records kept beside an entity (not the platform's own, indexed already).
     static func records(_ records: [EntityRef: EntityADRs], catalog: Catalog) -> [SearchDocument] {
         records.sorted { $0.key < $1.key }.flatMap { ref, kept -> [SearchDocument] in
-            guard kept.pagePrefix != "/adr" else { return [] }
+            guard kept.owner != nil else { return [] }
             let entity = catalog[ref]?.displayName ?? ref.name
             return kept.records.map { adr in
                 SearchDocument(
-                    kind: "adr", title: "\(adr.title) · \(entity)", href: "\(kept.pagePrefix)/\(adr.id)",
+                    kind: "adr", title: "\(adr.title) · \(entity)", href: ADR.page(id: adr.id, owner: kept.owner).path,
                     detail: "\(adr.id) of \(ref) · \(Markdown.plainText(adr.status.text))",
                     fields: [
                         .init(adr.title, weight: 10, isQuotable: false), .init(adr.id, weight: 8, isQuotable: false),

@@ -1,4 +1,5 @@
 import Markdown
+import SiteURL
 
 extension SearchIndex {
     /// The index of a snapshot: every entity, ADR and service link, with weights that rank a match
@@ -17,13 +18,13 @@ extension SearchIndex {
                 fields.append(.init((link.title.map { $0 + ": " } ?? "") + link.url, weight: 2))
             }
             return SearchDocument(
-                kind: entity.ref.kind, title: entity.displayName, href: entity.ref.path,
+                kind: entity.ref.kind, title: entity.displayName, href: SiteURL.entity(entity.ref.site).path,
                 detail: entity.ref.description, fields: fields)
         }
         for adr in adrs {
             documents.append(
                 SearchDocument(
-                    kind: "adr", title: adr.title, href: "/adr/\(adr.id)",
+                    kind: "adr", title: adr.title, href: SiteURL.adr(id: adr.id).path,
                     detail: "\(adr.id) · \(Markdown.plainText(adr.status.text))",
                     fields: [
                         .init(adr.title, weight: 10, isQuotable: false), .init(adr.id, weight: 8, isQuotable: false),

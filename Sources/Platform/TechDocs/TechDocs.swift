@@ -17,11 +17,6 @@ public struct TechDocs: Sendable {
         pages.first { $0.path == path }
     }
 
-    /// The portal URL of a page (`base` is the entity's page + `/docs`), its segments percent-encoded.
-    public static func url(base: String, page: String) -> String {
-        TechDocsLoader.url(base: base, page: page)
-    }
-
     /// The file types served from the docs folder as images.
     public static let imageTypes: [String: String] = [
         "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp",

@@ -1,5 +1,6 @@
 import Foundation
 import Markdown
+import SiteURL
 import YAML
 
 /// Reads and renders the docs of every entity with `backstage.io/techdocs-ref: dir:<path>`.
@@ -105,7 +106,6 @@ struct TechDocsLoader {
                     reason: "\(entity.ref) has \(Self.annotation) but \(docsFolder) holds no Markdown page"))
             return nil
         }
-        let base = entity.ref.path + "/docs"
         let pagePaths = Set(sources.map(Self.pagePath))
         var pages: [DocPage] = []
         for source in sources {
@@ -124,7 +124,8 @@ struct TechDocsLoader {
             }
             let rendered = Markdown.render(markdown) { [adrFolder] url in
                 Self.portalLink(
-                    for: url, from: source, base: base, pages: pagePaths, docsFolder: docsFolder, adrFolder: adrFolder)
+                    for: url, from: source, entity: entity.ref, pages: pagePaths, docsFolder: docsFolder,
+                    adrFolder: adrFolder)
             }
             let anchored = HeadingAnchors.add(to: rendered.html)
             let title =
@@ -232,24 +233,14 @@ struct TechDocsLoader {
         return path
     }
 
-    /// The portal URL of a page, its path segments percent-encoded.
-    static func url(base: String, page: String) -> String {
-        page.isEmpty
-            ? base
-            : base + "/"
-                + page.split(separator: "/").map {
-                    $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "#"]))
-                        ?? String($0)
-                }.joined(separator: "/")
-    }
-
     /// A relative link of the page `source` (relative to the docs folder): to another page, its
     /// portal page; to any other file of the docs folder (an image), that file under the docs URL;
     /// to a record of the platform's ADR folder, its page. Absolute, fragment-only and external
     /// links stay as written; any other link out of the docs folder becomes a dead one (`about:blank`,
     /// which is also a valid image source).
     static func portalLink(
-        for url: String, from source: String, base: String, pages: Set<String>, docsFolder: String, adrFolder: String
+        for url: String, from source: String, entity: EntityRef, pages: Set<String>, docsFolder: String,
+        adrFolder: String
     ) -> String? {
         guard !url.isEmpty, !url.hasPrefix("#"), !url.hasPrefix("/"), !url.contains("://"), !url.hasPrefix("mailto:")
         else { return nil }
@@ -272,10 +263,11 @@ struct TechDocsLoader {
             let path = components.joined(separator: "/")
             let folder = (path as NSString).deletingLastPathComponent
             guard path.hasSuffix(".md"), folder == adrFolder else { return "about:blank" }
-            return "/adr/" + ((path as NSString).lastPathComponent as NSString).deletingPathExtension + fragment
+            return SiteURL.adr(id: ((path as NSString).lastPathComponent as NSString).deletingPathExtension).path
+                + fragment
         }
         let resolved = components.dropFirst(floor.count).joined(separator: "/")
         let page = resolved.hasSuffix(".md") && pages.contains(pagePath(resolved)) ? pagePath(resolved) : resolved
-        return Self.url(base: base, page: page) + fragment
+        return SiteURL.entityDocs(entity.site, page: page).path + fragment
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import Manifests
 import Platform
 import Provisioning
+import SiteURL
 import Store
 
 /// The JSON API: the seed-compatible `POST /generate/manifest` and `/api/v1/requests`.
@@ -80,7 +81,7 @@ struct APIController {
             input, source: "api", autoPR: input.autoPR ?? provisioning.settings.autoPR, by: context.identity)
         return JSONResponse(
             value: try await resource(created), status: .accepted,
-            headers: [.location: "/api/v1/requests/\(created.id)"])
+            headers: [.location: SiteURL.apiRequest(id: created.id).path])
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> JSONResponse<AppRequestPage> {

@@ -63,7 +63,7 @@ struct EntityDocsController {
         let current = state.current
         let (entity, ref) = try Self.entity(context, in: current.snapshot)
         let id = try context.parameters.require("id")
-        guard let kept = current.snapshot.entityADRs[ref], kept.pagePrefix != "/adr", let adr = kept.record(id: id)
+        guard let kept = current.snapshot.entityADRs[ref], kept.owner != nil, let adr = kept.record(id: id)
         else {
             throw HTTPError(.notFound, message: "\(entity.displayName) has no decision record \(id).")
         }

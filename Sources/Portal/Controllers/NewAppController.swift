@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Platform
 import Provisioning
+import SiteURL
 import Status
 import Store
 
@@ -44,7 +45,7 @@ struct NewAppController {
         }
         switch result {
         case .success(let created):
-            return Response(status: .seeOther, headers: [.location: "/requests/\(created.id)"])
+            return Response(status: .seeOther, headers: [.location: SiteURL.request(id: created.id).path])
         case .failure(let errors):
             return try await page(values: values, errors: errors, status: .unprocessableContent, context: context)
                 .response(

@@ -1,5 +1,6 @@
 import Hummingbird
 import Provisioning
+import SiteURL
 import Status
 import Store
 
@@ -36,7 +37,7 @@ struct OperationsController {
     /// Rebuilds the snapshot, then shows the errors page with the outcome.
     @Sendable func reload(_ request: Request, context: Context) async throws -> Response {
         _ = await Task.detached { state.reload() }.value
-        return Response(status: .seeOther, headers: [.location: "/-/errors"])
+        return Response(status: .seeOther, headers: [.location: SiteURL.errors.path])
     }
 
     @Sendable func health(_ request: Request, context: Context) async throws -> String {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Provisioning
 import ServiceLifecycle
+import SiteURL
 import Store
 
 /// `/requests`, `/requests/{id}`, its live feed, and the buttons on it.
@@ -167,7 +168,7 @@ struct RequestsController {
         } catch let error as ProvisioningService.ActionError {
             throw HTTPError(.conflict, message: error.message)
         }
-        return Response(status: .seeOther, headers: [.location: "/requests/\(id)"])
+        return Response(status: .seeOther, headers: [.location: SiteURL.request(id: id).path])
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Manifests
 import Provisioning
+import SiteURL
 import Store
 
 /// A request as the API shows it (`AppRequest` in openapi.json). Lists carry the summary; one
@@ -108,8 +109,8 @@ struct AppRequestResource: Encodable {
         prURL = row.prURL
         branch = row.branch
         failureReason = row.failureReason
-        url = "/api/v1/requests/\(row.id)"
-        page = "/requests/\(row.id)"
+        url = SiteURL.apiRequest(id: row.id).path
+        page = SiteURL.request(id: row.id).path
     }
 
     /// The whole request: the summary, the spec it was submitted with, its output and history.

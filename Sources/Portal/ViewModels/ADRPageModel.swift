@@ -1,4 +1,5 @@
 import Platform
+import SiteURL
 
 /// `/adr/{id}`: one record, rendered, with its supersession links and neighbours.
 struct ADRPageModel: Sendable {
@@ -17,23 +18,24 @@ struct ADRPageModel: Sendable {
 
     init(adr: ADR, snapshot: PlatformSnapshot) {
         self.init(
-            adr: adr, records: snapshot.adrs, prefix: "/adr", crumbs: [CrumbModel(label: "Decisions", href: "/adr")])
+            adr: adr, records: snapshot.adrs, owner: nil,
+            crumbs: [CrumbModel(label: "Decisions", href: SiteURL.adrs.path)])
         belongsTo = ADRIndexModel.claimants(in: snapshot).map { EntityLinkModel($0, in: snapshot.catalog) }
     }
 
     /// A record kept beside an entity: its neighbours are the entity's records.
     init(adr: ADR, kept: EntityADRs, entity: Entity) {
         self.init(
-            adr: adr, records: kept.records, prefix: kept.pagePrefix,
+            adr: adr, records: kept.records, owner: kept.owner,
             crumbs: [
-                CrumbModel(label: "Catalog", href: "/catalog"),
-                CrumbModel(label: entity.displayName, href: entity.ref.path),
+                CrumbModel(label: "Catalog", href: SiteURL.catalog.path),
+                CrumbModel(label: entity.displayName, href: SiteURL.entity(entity.ref.site).path),
             ])
     }
 
-    private init(adr: ADR, records: [ADR], prefix: String, crumbs: [CrumbModel]) {
+    private init(adr: ADR, records: [ADR], owner: EntityRef?, crumbs: [CrumbModel]) {
         let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let row = { (record: ADR) in ADRRowModel(record, prefix: prefix) }
+        let row = { (record: ADR) in ADRRowModel(record, owner: owner) }
         self.row = row(adr)
         deciders = adr.deciders
         html = adr.html
@@ -73,17 +75,17 @@ struct ADRIndexModel: Sendable {
         isEmpty = rows.isEmpty
         claimedBy = Self.claimants(in: snapshot).map { EntityLinkModel($0, in: snapshot.catalog) }
         entityRows = snapshot.entityADRs.sorted { $0.key < $1.key }.flatMap { ref, kept in
-            kept.pagePrefix == "/adr"
+            kept.owner == nil
                 ? []
                 : kept.records.map {
                     EntityRecordRow(
-                        row: ADRRowModel($0, prefix: kept.pagePrefix),
+                        row: ADRRowModel($0, owner: kept.owner),
                         entity: EntityLinkModel(ref, in: snapshot.catalog))
                 }
         }
     }
 
     static func claimants(in snapshot: PlatformSnapshot) -> [EntityRef] {
-        snapshot.entityADRs.filter { $0.value.pagePrefix == "/adr" }.keys.sorted()
+        snapshot.entityADRs.filter { $0.value.owner == nil }.keys.sorted()
     }
 }

@@ -13,9 +13,9 @@ struct ADRRowModel: Sendable {
     /// The date when it is an ISO date, for `<time datetime>`.
     var isoDate: String?
 
-    /// `prefix` is where the record's pages are: `/adr`, or an entity's page + `/adr`.
-    init(_ adr: ADR, prefix: String = "/adr") {
-        href = "\(prefix)/\(adr.id)"
+    /// `owner`: the entity whose page holds the record, nil for the platform's own records.
+    init(_ adr: ADR, owner: EntityRef? = nil) {
+        href = ADR.page(id: adr.id, owner: owner).path
         number = adr.number.map { String(format: "%03d", $0) } ?? "—"
         titleHTML = adr.titleHTML
         // "accepted", "Accepted" and "Superseded by [6. ...](...)" all read as one word on a badge.

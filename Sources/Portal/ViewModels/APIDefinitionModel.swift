@@ -1,5 +1,6 @@
 import Markdown
 import Platform
+import SiteURL
 
 /// `/catalog/api/{namespace}/{name}/definition`: an API's definition as a page of operations
 /// grouped by tag (OpenAPI 3, Swagger 2), as highlighted source (AsyncAPI, GraphQL), or, when it
@@ -92,7 +93,7 @@ struct APIDefinitionModel: Sendable {
 
     init(entity: Entity, text: String) {
         entityName = entity.displayName
-        entityHref = entity.ref.path
+        entityHref = SiteURL.entity(entity.ref.site).path
         title = entity.displayName
         raw = text
         servers = []

@@ -1,10 +1,11 @@
 import Platform
+import SiteURL
 
 /// `/catalog`: the filter form, the sortable table and the pager.
 struct CatalogModel: Sendable {
     /// A tag's entities of every kind: a tag on an API means APIs too.
     static func tagHref(_ tag: String) -> String {
-        PortalURL.catalog([("kind", CatalogQuery.allKinds), ("tag", tag)])
+        SiteURL.catalog.with([("kind", CatalogQuery.allKinds), ("tag", tag)])
     }
 
     struct Filter: Sendable {
@@ -102,11 +103,11 @@ struct CatalogModel: Sendable {
             kindOrder.map { name in
                 KindTab(
                     label: EntityKind(rawValue: name)?.displayName ?? name, count: counts[name] ?? 0,
-                    href: PortalURL.catalog([("kind", name), ("q", query.text)]), current: name == query.kind)
+                    href: SiteURL.catalog.with([("kind", name), ("q", query.text)]), current: name == query.kind)
             } + [
                 KindTab(
                     label: "All", count: catalog.entities.count,
-                    href: PortalURL.catalog([("kind", CatalogQuery.allKinds), ("q", query.text)]),
+                    href: SiteURL.catalog.with([("kind", CatalogQuery.allKinds), ("q", query.text)]),
                     current: query.kind == nil)
             ]
         filters = [
@@ -129,7 +130,7 @@ struct CatalogModel: Sendable {
             let isCurrent = field == query.sort
             return SortHeader(
                 label: field.rawValue.capitalized,
-                href: PortalURL.catalog(parameters(sort: field, descending: isCurrent ? !query.descending : false)),
+                href: SiteURL.catalog.with(parameters(sort: field, descending: isCurrent ? !query.descending : false)),
                 ariaSort: isCurrent ? (query.descending ? "descending" : "ascending") : "none"
             )
         }
@@ -155,7 +156,7 @@ struct CatalogModel: Sendable {
         to = from + result.entities.count - (result.total == 0 ? 0 : 1)
         page = result.page
         pageCount = result.pageCount
-        previousHref = result.page > 1 ? PortalURL.catalog(parameters(page: result.page - 1)) : nil
-        nextHref = result.page < result.pageCount ? PortalURL.catalog(parameters(page: result.page + 1)) : nil
+        previousHref = result.page > 1 ? SiteURL.catalog.with(parameters(page: result.page - 1)) : nil
+        nextHref = result.page < result.pageCount ? SiteURL.catalog.with(parameters(page: result.page + 1)) : nil
     }
 }

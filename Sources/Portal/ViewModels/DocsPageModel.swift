@@ -1,4 +1,5 @@
 import Platform
+import SiteURL
 
 /// `/catalog/{kind}/{namespace}/{name}/docs/{page}`: one page of an entity's documentation with
 /// the table of contents beside it and the page's own outline.
@@ -41,16 +42,15 @@ struct DocsPageModel: Sendable {
     var file: String
 
     init(entity: Entity, site: TechDocs, page: DocPage) {
-        let base = entity.ref.path + "/docs"
         siteName = site.siteName
         entityName = entity.displayName
-        entityHref = entity.ref.path
+        entityHref = SiteURL.entity(entity.ref.site).path
         title = page.title
         hasOwnTitle = page.html.hasPrefix("<h1")
         html = page.html
         func entries(_ items: [NavItem]) -> [NavEntry] {
             items.map { item in
-                let href = item.url ?? item.page.map { TechDocs.url(base: base, page: $0) }
+                let href = item.url ?? item.page.map { SiteURL.entityDocs(entity.ref.site, page: $0).path }
                 return NavEntry(
                     title: item.title, href: href, hasHref: href != nil, isExternal: item.url != nil,
                     isCurrent: item.page == page.path, children: entries(item.children),
@@ -60,7 +60,8 @@ struct DocsPageModel: Sendable {
         nav = entries(site.nav)
         outline = page.outline.map { OutlineEntry(text: $0.text, href: "#" + $0.id, isSub: $0.level > 2) }
         let position = site.pages.firstIndex { $0.path == page.path } ?? 0
-        let link = { (other: DocPage) in PageLink(title: other.title, href: TechDocs.url(base: base, page: other.path))
+        let link = { (other: DocPage) in
+            PageLink(title: other.title, href: SiteURL.entityDocs(entity.ref.site, page: other.path).path)
         }
         previous = position > 0 ? link(site.pages[position - 1]) : nil
         next = position + 1 < site.pages.count ? link(site.pages[position + 1]) : nil

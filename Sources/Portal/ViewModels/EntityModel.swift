@@ -1,5 +1,6 @@
 import Foundation
 import Platform
+import SiteURL
 import Status
 
 /// `/catalog/{kind}/{namespace}/{name}`: one entity with its metadata, spec and relations.
@@ -106,21 +107,21 @@ struct EntityModel: Sendable {
         }
 
         specYAML = entity.specYAML
-        definitionHref = entity.definition.map { _ in entity.ref.path + "/definition" }
+        definitionHref = entity.definition.map { _ in SiteURL.entityDefinition(entity.ref.site).path }
         if let site = snapshot.docs[entity.ref] {
-            docsHref = TechDocs.url(base: entity.ref.path + "/docs", page: "")
+            docsHref = SiteURL.entityDocs(entity.ref.site, page: "").path
             docsPages = site.pages.count
         } else if let reference = entity.annotations.first(where: { $0.key == "backstage.io/techdocs-ref" })?.value {
             docsElsewhere = reference
         }
         graph = RelationGraphModel(entity: entity, catalog: catalog)
         let kept = snapshot.entityADRs[entity.ref]
-        records = kept.map { kept in kept.records.map { ADRRowModel($0, prefix: kept.pagePrefix) } } ?? []
+        records = kept.map { kept in kept.records.map { ADRRowModel($0, owner: kept.owner) } } ?? []
         recordsFolder = kept?.folder
         source = entity.source.description
         let appName = entity.annotations.first(where: { $0.key == "argocd/app-name" })?.value
         if let appName, let argo = snapshot.service(ofType: "argocd") {
-            argoCDURL = argo.url.trimmingSuffix("/") + "/applications/" + PortalURL.encode(appName)
+            argoCDURL = argo.url.trimmingSuffix("/") + "/applications/" + SiteURL.encode(appName)
         }
         if let appName, let applications = status.applications {
             if let app = applications.value?.first(where: { $0.name == appName }) {
@@ -135,7 +136,7 @@ struct EntityModel: Sendable {
         }.map { result in
             DiagnosticLink(
                 label: "\(result.kind) \(result.name): \(result.errors.first ?? "see the analysis")",
-                href: "/diagnostics#\(DiagnosticsModel.anchor(result))")
+                href: SiteURL.diagnostics.path + "#" + DiagnosticsModel.anchor(result))
         }
     }
 }

@@ -1,3 +1,5 @@
+import SiteURL
+
 /// What the layout around every page needs: the title, which section is current, and how many
 /// load problems the errors page lists.
 struct LayoutModel: Sendable {
@@ -48,16 +50,15 @@ struct LayoutModel: Sendable {
 
         var path: String {
             switch self {
-            case .overview: return "/"
-            case .catalog: return "/catalog"
-            case .adrs: return "/adr"
-            case .inventory: return "/inventory"
-            case .observability: return "/observability"
-            case .diagnostics: return "/diagnostics"
-            case .newApp: return "/apps/new"
-            case .requests: return "/requests"
-            case .errors: return "/-/errors"
-            case .none: return "/"
+            case .overview, .none: return SiteURL.overview.path
+            case .catalog: return SiteURL.catalog.path
+            case .adrs: return SiteURL.adrs.path
+            case .inventory: return SiteURL.inventory.path
+            case .observability: return SiteURL.observability.path
+            case .diagnostics: return SiteURL.diagnostics.path
+            case .newApp: return SiteURL.newApp.path
+            case .requests: return SiteURL.requests.path
+            case .errors: return SiteURL.errors.path
             }
         }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Platform
 import Provisioning
+import SiteURL
 import Status
 
 /// `/apps/new`: the form, refilled with what the user typed and each field's error.
@@ -70,7 +71,7 @@ struct NewAppFormModel: Sendable {
         }
         appName = field("app_name")
         if let nameHolder, appName.error?.contains(nameHolder) == true {
-            appName.link = Link(href: "/requests/\(nameHolder)", label: "See request \(nameHolder)")
+            appName.link = Link(href: SiteURL.request(id: nameHolder).path, label: "See request \(nameHolder)")
         }
         description = field("description")
         let owner = field("owner", default: groups.first?.ref.description ?? "")

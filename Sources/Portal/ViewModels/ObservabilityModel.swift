@@ -1,5 +1,6 @@
 import Foundation
 import Platform
+import SiteURL
 import Status
 
 /// `/observability`: service links, Grafana dashboards and Argo CD applications.
@@ -46,11 +47,11 @@ struct ObservabilityModel: Sendable {
             Dashboard(
                 title: dashboard.title, description: dashboard.description ?? "", tags: dashboard.tags,
                 panels: dashboard.panelCount,
-                url: grafana.map { "\($0)/d/\(PortalURL.encode(dashboard.uid))" }, file: dashboard.file)
+                url: grafana.map { "\($0)/d/\(SiteURL.encode(dashboard.uid))" }, file: dashboard.file)
         }
         let live = Dictionary(
             (status.applications?.value ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        func link(_ name: String) -> String? { argo.map { "\($0)/applications/\(PortalURL.encode(name))" } }
+        func link(_ name: String) -> String? { argo.map { "\($0)/applications/\(SiteURL.encode(name))" } }
         applications = snapshot.argoApplications.map { app in
             Application(
                 name: app.name, project: app.project, source: app.source, revision: app.targetRevision ?? "",

@@ -1,5 +1,6 @@
 import Foundation
 import Platform
+import SiteURL
 import Status
 
 /// `/`: what the platform holds at a glance.
@@ -36,7 +37,7 @@ struct OverviewModel: Sendable {
                 .count += 1
         }
         kindCounts = counts.sorted { $0.key < $1.key }.map { kind, value in
-            KindCount(label: value.label, count: value.count, href: PortalURL.catalog([("kind", kind)]))
+            KindCount(label: value.label, count: value.count, href: SiteURL.catalog.with([("kind", kind)]))
         }
         systems = catalog.entities.filter { $0.ref.kind == "system" }.map { system in
             let parts = catalog.relations[system.ref, default: []].filter {

@@ -1,6 +1,7 @@
 import Foundation
 import Markdown
 import Platform
+import SiteURL
 
 /// The relation graph on an entity's page, laid out on the server as inline SVG: the entity in
 /// the middle, its direct relations on an inner ring and theirs on an outer ring (a system: its
@@ -174,7 +175,8 @@ struct RelationGraphModel: Sendable {
             }
             let right = cos(p.angle) >= -0.01
             let labelX = p.x + (right ? 12 : -12)
-            svg += "<a href=\"\(escape(node.ref.path))\" tabindex=\"-1\"><g class=\"g-node \(kind)\">"
+            svg +=
+                "<a href=\"\(escape(SiteURL.entity(node.ref.site).path))\" tabindex=\"-1\"><g class=\"g-node \(kind)\">"
             svg += "<circle cx=\"\(number(p.x))\" cy=\"\(number(p.y))\" r=\"8\"/>"
             svg +=
                 "<text x=\"\(number(labelX))\" y=\"\(number(p.y + 5))\" text-anchor=\"\(right ? "start" : "end")\">\(label)</text>"

@@ -1,5 +1,6 @@
 import Foundation
 import Platform
+import SiteURL
 import Store
 
 /// The whole path of a request on its page: drafted → pull request → merged → live, each step
@@ -73,7 +74,8 @@ struct RequestJourneyModel: Sendable {
                 Self.step(
                     "In the catalog", catalog[entity] != nil ? "done" : "ahead",
                     detail: catalog[entity] == nil ? "listed once the platform reloads the merged files" : nil,
-                    linkText: catalog[entity] != nil ? entity.description : nil, href: catalog[entity]?.ref.path))
+                    linkText: catalog[entity] != nil ? entity.description : nil,
+                    href: catalog[entity].map { SiteURL.entity($0.ref.site).path }))
         }
     }
 
@@ -121,7 +123,7 @@ struct RequestCountsModel: Sendable {
         ].map { label, status in
             Count(
                 label: label, count: byStatus[status] ?? 0,
-                href: PortalURL.with(path: "/requests", [("status", status.rawValue)]))
+                href: SiteURL.requests.with([("status", status.rawValue)]))
         }
     }
 }

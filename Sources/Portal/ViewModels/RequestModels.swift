@@ -1,6 +1,7 @@
 import Foundation
 import Manifests
 import Provisioning
+import SiteURL
 import Store
 
 /// A request's status as a badge.
@@ -90,7 +91,7 @@ struct RequestListModel: Sendable {
             ? "Homeport does not know who you are (nobody is signed in), so every request is listed." : nil
         rows = page.requests.map { request in
             Row(
-                id: request.id, href: "/requests/\(request.id)", appName: request.appName,
+                id: request.id, href: SiteURL.request(id: request.id).path, appName: request.appName,
                 badge: StatusBadge(request.status),
                 engine: request.model.map { "\(request.engine) · \($0)" } ?? request.engine,
                 requestedBy: request.requestedBy ?? "anonymous", createdAt: Formats.time(request.createdAt),
@@ -105,8 +106,7 @@ struct RequestListModel: Sendable {
         self.page = current
         pageCount = max(1, (page.total + query.pageSize - 1) / query.pageSize)
         func link(_ number: Int) -> String {
-            PortalURL.with(
-                path: "/requests",
+            SiteURL.requests.with(
                 [
                     ("status", query.status?.rawValue), ("q", query.text),
                     ("mine", query.requestedBy == nil ? nil : "1"),

@@ -1,6 +1,7 @@
 import Foundation
 import Platform
 import Provisioning
+import SiteURL
 import Store
 
 /// `/search`: ranked hits with marked titles and snippets, and links that keep one kind.
@@ -52,13 +53,13 @@ struct SearchModel: Sendable {
         kinds =
             [
                 KindLink(
-                    label: "All", count: all, href: PortalURL.with(path: "/search", [("q", text)]), current: kind == nil
+                    label: "All", count: all, href: SiteURL.search.with([("q", text)]), current: kind == nil
                 )
             ]
             + results.kindCounts.map { item in
                 KindLink(
                     label: Self.label(item.kind), count: item.count,
-                    href: PortalURL.with(path: "/search", [("q", text), ("kind", item.kind)]),
+                    href: SiteURL.search.with([("q", text), ("kind", item.kind)]),
                     current: item.kind == kind)
             }
         let shown = results.hits.count < results.total ? "the best \(results.hits.count) of " : ""
@@ -86,7 +87,7 @@ enum RequestSearch {
             documents: requests.map { request in
                 let spec = try? JSONDecoder().decode(AppSpec.self, from: Data(request.specJSON.utf8))
                 return SearchDocument(
-                    kind: "request", title: request.appName, href: "/requests/\(request.id)",
+                    kind: "request", title: request.appName, href: SiteURL.request(id: request.id).path,
                     detail: "\(request.id) · \(request.status.rawValue)",
                     fields: [
                         .init(request.appName, weight: 10, isQuotable: false),
