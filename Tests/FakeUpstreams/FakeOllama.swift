@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Synchronization
 
 // Fakes of the services Homeport calls, as real HTTP servers on 127.0.0.1, shared by every test
 // target that needs one. They replay recorded and authored transcripts from Tests/Fixtures.
@@ -41,24 +42,19 @@ let quietLogger: Logger = {
 }()
 
 /// A value shared between a test and the callbacks it hands out.
-public final class Shared<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
+public final class Shared<Value: Sendable>: Sendable {
+    private let value: Mutex<Value>
 
     public init(_ value: Value) {
-        self.value = value
+        self.value = Mutex(value)
     }
 
     public var current: Value {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
+        value.withLock { $0 }
     }
 
     public func update(_ body: (inout Value) -> Void) {
-        lock.lock()
-        defer { lock.unlock() }
-        body(&value)
+        value.withLock { body(&$0) }
     }
 }
 

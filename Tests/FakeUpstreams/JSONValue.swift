@@ -53,6 +53,11 @@ public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible, Ex
         }
     }
 
+    /// Parses JSON text, throwing the decoder's reason.
+    public init(parsing data: Data) throws {
+        self = try JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
     public static func parse(_ data: Data) -> JSONValue? {
         try? JSONDecoder().decode(JSONValue.self, from: data)
     }
@@ -85,6 +90,16 @@ public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible, Ex
 
     public var int: Int? {
         if case .number(let value) = self { return Int(value) }
+        return nil
+    }
+
+    public var object: [String: JSONValue]? {
+        if case .object(let value) = self { return value }
+        return nil
+    }
+
+    public var strings: [String]? {
+        if case .array(let items) = self { return items.compactMap(\.string) }
         return nil
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import GitOps
@@ -11,10 +12,9 @@ private final class MisbehavingServer: @unchecked Sendable {
 
     let port: Int
     private let descriptor: Int32
-    private let lock = NSLock()
-    private var accepted = 0
+    private let accepted = Atomic(0)
 
-    var connections: Int { lock.withLock { accepted } }
+    var connections: Int { accepted.load(ordering: .relaxed) }
 
     init(_ behaviour: Behaviour) {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -35,7 +35,7 @@ private final class MisbehavingServer: @unchecked Sendable {
             while true {
                 let connection = accept(listener, nil, nil)
                 if connection < 0 { return }
-                lock.withLock { accepted += 1 }
+                accepted.add(1, ordering: .relaxed)
                 var buffer = [UInt8](repeating: 0, count: 4096)
                 _ = recv(connection, &buffer, buffer.count, 0)
                 switch behaviour {

@@ -1,3 +1,4 @@
+import FakeUpstreams
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -105,7 +106,7 @@ struct OpenAPIDocumentTests {
             for operation in Self.operations {
                 let parts = operation.split(separator: " ")
                 let path = parts[1].replacingOccurrences(of: "{id}", with: id)
-                let body = try Self.example(ofRequestBody: operation).map { ByteBuffer(data: try $0.data) }
+                let body = try Self.example(ofRequestBody: operation).map { ByteBuffer(data: $0.data) }
                 try await client.execute(
                     uri: path, method: HTTPRequest.Method(String(parts[0]))!,
                     headers: [.contentType: "application/json"], body: body
@@ -133,7 +134,7 @@ struct OpenAPIDocumentTests {
     func requestExamplesDecode() throws {
         for operation in ["POST /api/v1/requests", "POST /generate/manifest"] {
             let example = try #require(try Self.example(ofRequestBody: operation))
-            let input = try JSONDecoder().decode(AppRequestInput.self, from: try example.data)
+            let input = try JSONDecoder().decode(AppRequestInput.self, from: example.data)
             #expect(input.appName == "nginx-demo", "\(operation)")
         }
     }

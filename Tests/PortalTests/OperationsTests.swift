@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Synchronization
 import Testing
 
 @testable import Portal
@@ -105,20 +106,15 @@ struct OperationsTests {
 }
 
 /// Keeps every log record, for tests that read the log.
-final class CapturedLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var records: [(message: String, metadata: Logger.Metadata)] = []
+final class CapturedLog: Sendable {
+    private let records = Mutex<[(message: String, metadata: Logger.Metadata)]>([])
 
     var all: [(message: String, metadata: Logger.Metadata)] {
-        lock.lock()
-        defer { lock.unlock() }
-        return records
+        records.withLock { $0 }
     }
 
     func append(_ message: String, _ metadata: Logger.Metadata) {
-        lock.lock()
-        records.append((message, metadata))
-        lock.unlock()
+        records.withLock { $0.append((message, metadata)) }
     }
 
     var logger: Logger {

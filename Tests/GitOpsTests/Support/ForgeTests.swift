@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 /// The HTTP provider suites run one test at a time. In this sandbox (gVisor), concurrent libcurl
@@ -20,17 +21,12 @@ let quietLogger: Logger = {
 }()
 
 /// Collects what a provider's `trace` handler receives.
-final class TraceLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [GitProviderTraceBox] = []
+final class TraceLog: Sendable {
+    private let entries = Mutex<[String]>([])
 
-    var lines: [String] { lock.withLock { entries.map(\.text) } }
+    var lines: [String] { entries.withLock { $0 } }
 
     func record(_ text: String) {
-        lock.withLock { entries.append(GitProviderTraceBox(text: text)) }
+        entries.withLock { $0.append(text) }
     }
-}
-
-struct GitProviderTraceBox: Sendable {
-    var text: String
 }
