@@ -88,6 +88,18 @@ class Handler(BaseHTTPRequestHandler):
 # --- Ollama ---------------------------------------------------------------------------------------
 
 
+def intent_for(messages):
+    """The intent engine's JSON object for the app the prompt names: its image, one HTTP port."""
+    text = "\n".join(str(m.get("content", "")) for m in messages if isinstance(m, dict))
+    found = re.search(r"^Image: *(\S+)$", text, re.MULTILINE)
+    image = found.group(1) if found else DEFAULT_IMAGE
+    intent = {"image": image, "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}], "replicas": 1,
+              "exposure": {"type": "internal", "hosts": []}, "health": {"type": "tcp", "path": ""},
+              "volumes": [], "env": [], "config_files": [], "command": [], "args": [], "resources": "small",
+              "autoscaling": {"enabled": False, "min": 1, "max": 1, "target_cpu": 80}, "not_expressible": []}
+    return json.dumps(intent, indent=2)
+
+
 def manifest_for(messages):
     """A Deployment + Service for the app the prompt names, written to pass Homeport's policy."""
     text = "\n".join(str(m.get("content", "")) for m in messages if isinstance(m, dict))
@@ -203,10 +215,14 @@ class OllamaHandler(Handler):
             self.hold()
             return
         created = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())
-        # One NDJSON line per YAML line: a few dozen "tokens", sent as fast as the socket takes them.
+        messages = request.get("messages") or []
+        # The intent engine sends a JSON schema as `format` and reads one JSON object; the free-YAML
+        # engine reads YAML. One NDJSON line per line of the answer: a few dozen "tokens", sent as
+        # fast as the socket takes them.
+        answer = intent_for(messages) if isinstance(request.get("format"), dict) else manifest_for(messages)
         lines = [json.dumps({"model": model, "created_at": created,
                              "message": {"role": "assistant", "content": piece}, "done": False})
-                 for piece in manifest_for(request.get("messages") or []).splitlines(keepends=True)]
+                 for piece in answer.splitlines(keepends=True)]
         lines.append(json.dumps({"model": model, "created_at": created, "message": {"role": "assistant", "content": ""},
                                  "done": True, "done_reason": "stop", "total_duration": 1000000, "load_duration": 1000,
                                  "prompt_eval_count": 10, "prompt_eval_duration": 1000, "eval_count": 20,
