@@ -205,7 +205,8 @@ def check_sync_platform(scratch):
         unchanged = homeport.poll() is None
         (origin / "catalog.yaml").write_text("second\n")
         git("commit", "-q", "-am", "second", cwd=origin)
-        for _ in range(50):
+        # Up to 30 s: on a loaded machine one fetch of the follow loop has taken seconds.
+        for _ in range(300):
             if homeport.poll() is not None:
                 break
             time.sleep(0.1)
