@@ -198,15 +198,16 @@ def check_sync_platform(scratch):
 
     stand_in = scratch / reload_name
     shutil.copy(shutil.which("sleep"), stand_in)
-    homeport = subprocess.Popen([str(stand_in), "60"])
+    # SIGHUP's default action ends the stand-in even when this check runs under nohup, which
+    # leaves SIGHUP ignored in every process it starts.
+    homeport = subprocess.Popen([str(stand_in), "60"], preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL))
     follow = subprocess.Popen(["bash", str(script), "follow"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         time.sleep(0.5)
         unchanged = homeport.poll() is None
         (origin / "catalog.yaml").write_text("second\n")
         git("commit", "-q", "-am", "second", cwd=origin)
-        # Up to 30 s: on a loaded machine one fetch of the follow loop has taken seconds.
-        for _ in range(300):
+        for _ in range(50):
             if homeport.poll() is not None:
                 break
             time.sleep(0.1)
