@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Auth"),
         .target(name: "DNSNames"),
         .target(name: "Config", dependencies: ["YAML", "Auth", "DNSNames"]),
-        .target(name: "Platform", dependencies: ["YAML", "Markdown", "DNSNames", "SiteURL"]),
+        .target(name: "Platform", dependencies: ["YAML", "Markdown", "DNSNames", "SiteURL", "Manifests"]),
         // The paths of the portal's pages, for every link to one (Platform renders some at load).
         .target(name: "SiteURL"),
         // statfs(2), which Swift's Glibc module lacks: the data folder's file system type.
@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "ProvisioningTests",
             dependencies: [
-                "Provisioning", "GitOps", "Manifests", "Ollama", "Store", "YAML", "FakeUpstreams",
+                "Provisioning", "Platform", "GitOps", "Manifests", "Ollama", "Store", "YAML", "FakeUpstreams",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]

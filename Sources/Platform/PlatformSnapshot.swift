@@ -12,6 +12,8 @@ public struct PlatformSnapshot: Sendable {
     public var serviceGroups: [ServiceGroup]
     public var dashboards: [GrafanaDashboard]
     public var argoApplications: [ArgoApplication]
+    /// The images the intent engine fills a description from (`platform/known-images.yaml`).
+    public var knownImages: KnownImages
     /// Documentation of the entities with `backstage.io/techdocs-ref`, rendered at load.
     public var docs: [EntityRef: TechDocs]
     /// Decision records of the entities with `backstage.io/adr-location`.
@@ -105,10 +107,12 @@ public struct PlatformLoader: Sendable {
             let dashboards = DashboardLoader.load(folder: paths.dashboardsDir, files: files, problems: &problems)
             let applications = ArgoApplicationLoader.load(
                 folder: paths.gitopsAppsDir, files: files, problems: &problems)
+            let knownImages = KnownImages.load(files: files, problems: &problems)
             others.set(
                 .init(
                     adrs: adrs, inventory: inventory, serviceGroups: serviceGroups, dashboards: dashboards,
-                    applications: applications, problems: problems, seconds: (clock.now - began) / .seconds(1)))
+                    applications: applications, knownImages: knownImages, problems: problems,
+                    seconds: (clock.now - began) / .seconds(1)))
         }
 
         var catalogLoader = CatalogLoader(files: files)
@@ -136,6 +140,7 @@ public struct PlatformLoader: Sendable {
             serviceGroups: serviceGroups,
             dashboards: parts.dashboards,
             argoApplications: parts.applications,
+            knownImages: parts.knownImages,
             docs: docs,
             entityADRs: entityADRs,
             search: DeferredSearchIndex {
@@ -160,6 +165,7 @@ private final class OtherParts: Sendable {
         var serviceGroups: [ServiceGroup]
         var dashboards: [GrafanaDashboard]
         var applications: [ArgoApplication]
+        var knownImages: KnownImages
         var problems: [LoadProblem]
         var seconds: Double
     }

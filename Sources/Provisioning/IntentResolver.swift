@@ -1,5 +1,6 @@
 import DNSNames
 import Manifests
+import Platform
 
 /// Turns what was asked into an `AppIntent`, a refusal, or questions: the form's fields first,
 /// then what the text states literally, then the known images, then the model's reading. Only

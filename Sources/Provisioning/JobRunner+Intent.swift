@@ -1,6 +1,7 @@
 import Foundation
 import Manifests
 import Ollama
+import Platform
 import Store
 
 extension JobRunner {
@@ -27,20 +28,17 @@ extension JobRunner {
     /// Everything after the model's answer, pure: resolve, render, check.
     static func intentReport(
         spec: AppSpec, feedback: String?, modelAnswer: String,
-        knownImages: (images: KnownImages, problem: String?), policy: ManifestPolicy
+        knownImages: KnownImages, policy: ManifestPolicy
     ) -> ManifestReport {
         let text = IntentSchema.userText(spec, feedback: feedback)
         let literal = LiteralFacts(
-            reading: text, knownImages: knownImages.images, namespace: policy.namespace,
+            reading: text, knownImages: knownImages, namespace: policy.namespace,
             ingressDomains: policy.ingressDomains)
         let resolution = IntentResolver.resolve(
             spec: spec, text: text, literal: literal, model: ModelIntent(json: modelAnswer),
-            knownImages: knownImages.images, policy: policy,
+            knownImages: knownImages, policy: policy,
             defaultHost: "\(spec.name).\(policy.ingressDomains.first ?? "homelab.local")")
-        var notes = resolution.findings
-        if let problem = knownImages.problem {
-            notes.append(PolicyFinding(severity: .warning, object: "", path: "intent.known-images", message: problem))
-        }
+        let notes = resolution.findings
         switch resolution.outcome {
         case .refused(let reasons):
             let errors = reasons.map {

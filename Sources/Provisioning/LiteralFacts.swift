@@ -1,5 +1,6 @@
 import Foundation
 import Manifests
+import Platform
 
 /// What a description states literally, found by patterns rather than by a model: image
 /// references, ports, replica counts, hosts, volume sizes and paths, autoscaling bounds, `KEY=value`

@@ -1,5 +1,6 @@
 import Manifests
 import Ollama
+import Platform
 
 /// How the new-app flow runs, from the configuration.
 public struct ProvisioningSettings: Sendable {
@@ -32,7 +33,7 @@ public struct ProvisioningSettings: Sendable {
     public var forgeRetry: ForgeRetrySchedule
     /// The platform repository's known images, read at each intent generation so that a change
     /// to the file counts at once; with the reason the file could not be read in full.
-    public var knownImages: @Sendable () -> (images: KnownImages, problem: String?)
+    public var knownImages: @Sendable () -> KnownImages
 
     public init(
         policy: ManifestPolicy = ManifestPolicy(), model: String = "qwen2.5-coder:7b",
@@ -43,7 +44,7 @@ public struct ProvisioningSettings: Sendable {
         queueLimit: Int = 50,
         perUserLimit: Int = 3, forgeRetry: ForgeRetrySchedule = ForgeRetrySchedule(),
         platformHosts: @escaping @Sendable () -> Set<String> = { [] },
-        knownImages: @escaping @Sendable () -> (images: KnownImages, problem: String?) = { (KnownImages(), nil) }
+        knownImages: @escaping @Sendable () -> KnownImages = { KnownImages() }
     ) {
         self.knownImages = knownImages
         self.policy = policy

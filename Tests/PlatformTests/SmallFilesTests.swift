@@ -19,6 +19,32 @@ struct SmallFilesTests {
         #expect(snapshot.inventory.nodes.map(\.name) == ["node-1"])
     }
 
+    @Test("known images: a wrong entry is a problem on the errors page and the good ones load; no file is none")
+    func knownImages() throws {
+        let snapshot = try loadPlatform(
+            try temporaryPlatform([
+                "catalog/locations.yaml": teamGroup,
+                "platform/known-images.yaml": """
+                images:
+                  - image: grafana/grafana
+                    tag: "11.2.0"
+                    port: 3000
+                  - image: redis
+                  - image: "not an image"
+                    tag: "1"
+                """,
+            ]))
+        #expect(snapshot.knownImages.entries.map(\.reference) == ["grafana/grafana:11.2.0"])
+        #expect(
+            snapshot.problems.filter { $0.file == "platform/known-images.yaml" }.map(\.reason) == [
+                "entry 2 needs `image` (without tag) and `tag`", "entry 3 needs `image` (without tag) and `tag`",
+            ])
+
+        let without = try loadPlatform(try temporaryPlatform(["catalog/locations.yaml": teamGroup]))
+        #expect(without.knownImages.entries.isEmpty)
+        #expect(without.problems.isEmpty)
+    }
+
     @Test(
         "a machine name that is not a host name is refused; the good one next to it loads",
         arguments: ["a..b", ".box", "box.", "Box", "-box", String(repeating: "x", count: 64) + ".lan"])

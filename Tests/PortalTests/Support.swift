@@ -76,9 +76,12 @@ func testProvisioning(
     let store = RequestStore(database: database)
     let feed = LiveFeed()
     // The example homelab's known images, as a server on that platform repository reads them.
+    let knownImages = KnownImages.parse(
+        try String(contentsOfFile: repositoryRoot + "/examples/homelab/" + KnownImages.path, encoding: .utf8)
+    ).images
     let settings = ProvisioningSettings(
         model: model, autoPR: autoPR, generationTimeout: 20, queueLimit: queueLimit, perUserLimit: perUserLimit,
-        knownImages: { KnownImages.load(platformRoot: repositoryRoot + "/examples/homelab") })
+        knownImages: { knownImages })
     // Limits no test waits for: far longer than any delay of a loaded machine.
     let ollama = OllamaClient(baseURL: ollamaURL, timeouts: OllamaTimeouts(connect: 30, firstToken: 30, total: 60))
     let runner = JobRunner(

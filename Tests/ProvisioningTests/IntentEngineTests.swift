@@ -1,5 +1,6 @@
 import Foundation
 import Manifests
+import Platform
 import Testing
 import YAML
 
@@ -9,7 +10,9 @@ import YAML
 /// questions, and the rendered manifests under the checker.
 @Suite("Intent engine")
 struct IntentEngineTests {
-    static let knownImages = KnownImages.load(platformRoot: repositoryRoot + "/examples/homelab")
+    static let knownImages =
+        (try? String(contentsOfFile: repositoryRoot + "/examples/homelab/" + KnownImages.path, encoding: .utf8))
+        .map { KnownImages.parse($0).images } ?? KnownImages()
     let policy = ManifestPolicy()
 
     struct Description: Decodable, Sendable, CustomTestStringConvertible {

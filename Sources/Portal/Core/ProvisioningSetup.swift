@@ -35,7 +35,7 @@ func makeProvisioning(
             maxAttempts: config.gitops.retryAttempts, maxSeconds: config.gitops.retryMaxSeconds,
             baseDelay: config.gitops.retryFirstSeconds),
         platformHosts: { platformHosts(state.snapshot) },
-        knownImages: { [root = config.platform.root] in KnownImages.load(platformRoot: root) }
+        knownImages: { state.snapshot.knownImages }
     )
     let ollama = OllamaClient(
         baseURL: config.ollama.url,

@@ -65,7 +65,7 @@ public struct KnownImages: Sendable, Equatable {
     }
 
     /// `docker.io/library/nginx:1.27` → `nginx`.
-    static func repository(of reference: String) -> String {
+    public static func repository(of reference: String) -> String {
         var name = reference
         if let at = name.firstIndex(of: "@") { name = String(name[..<at]) }
         if let slash = name.lastIndex(of: "/"), let colon = name.lastIndex(of: ":"), colon > slash {
@@ -79,23 +79,31 @@ public struct KnownImages: Sendable, Equatable {
         return name.lowercased()
     }
 
-    /// Reads the file under `root`; no file is an empty list. The problem, if any, says which
-    /// entry is wrong; the entries that could be read are kept.
-    public static func load(platformRoot root: String) -> (images: KnownImages, problem: String?) {
-        let file = URL(fileURLWithPath: root).appendingPathComponent(path).path
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return (KnownImages(), nil) }
-        return parse(text)
+    /// Reads the file with the platform repository's path rules; no file is an empty list. Each
+    /// wrong entry is a problem for the errors page; the entries that could be read are kept.
+    static func load(files: PlatformFiles, problems: inout [LoadProblem]) -> KnownImages {
+        switch files.read(path) {
+        case .failure(.missing): return KnownImages()
+        case .failure(.refused(let refusal)):
+            problems.append(refusal.problem(reading: path))
+            return KnownImages()
+        case .success(let bytes):
+            let (images, reasons) = parse(String(decoding: bytes, as: UTF8.self))
+            problems += reasons.map { LoadProblem(file: path, line: nil, reason: $0) }
+            return images
+        }
     }
 
-    public static func parse(_ text: String) -> (images: KnownImages, problem: String?) {
+    /// The entries of the file's text, and what is wrong with it.
+    public static func parse(_ text: String) -> (images: KnownImages, problems: [String]) {
         let document: YAMLNode?
         do {
             document = try YAML.parse(text, limits: YAMLLimits(maxBytes: 1 << 20, maxAliasExpansion: 0))
         } catch {
-            return (KnownImages(), "\(path): \(error)")
+            return (KnownImages(), ["\(error)"])
         }
         guard let items = document?["images"]?.sequence else {
-            return (KnownImages(), document == nil ? nil : "\(path): expected a list under `images`")
+            return (KnownImages(), document == nil ? [] : ["expected a list under `images`"])
         }
         var entries: [Entry] = []
         var problems: [String] = []
@@ -118,9 +126,6 @@ public struct KnownImages: Sendable, Equatable {
                     healthPath: item["health"]?.string,
                     aliases: item["aliases"]?.sequence?.compactMap(\.string) ?? []))
         }
-        return (
-            KnownImages(entries),
-            problems.isEmpty ? nil : "\(path): " + problems.joined(separator: "; ")
-        )
+        return (KnownImages(entries), problems)
     }
 }
