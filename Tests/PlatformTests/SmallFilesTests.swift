@@ -39,6 +39,7 @@ struct SmallFilesTests {
             snapshot.problems.filter { $0.file == "platform/known-images.yaml" }.map(\.reason) == [
                 "entry 2 needs `image` (without tag) and `tag`", "entry 3 needs `image` (without tag) and `tag`",
             ])
+        #expect(snapshot.problems.filter { $0.file == "platform/known-images.yaml" }.map(\.line) == [5, 6])
 
         let without = try loadPlatform(try temporaryPlatform(["catalog/locations.yaml": teamGroup]))
         #expect(without.knownImages.entries.isEmpty)

@@ -88,30 +88,37 @@ public struct KnownImages: Sendable, Equatable {
             problems.append(refusal.problem(reading: path))
             return KnownImages()
         case .success(let bytes):
-            let (images, reasons) = parse(String(decoding: bytes, as: UTF8.self))
-            problems += reasons.map { LoadProblem(file: path, line: nil, reason: $0) }
+            let (images, found) = parse(String(decoding: bytes, as: UTF8.self))
+            problems += found
             return images
         }
     }
 
-    /// The entries of the file's text, and what is wrong with it.
-    public static func parse(_ text: String) -> (images: KnownImages, problems: [String]) {
+    /// The entries of the file's text, and what is wrong with it, by line.
+    public static func parse(_ text: String) -> (images: KnownImages, problems: [LoadProblem]) {
         let document: YAMLNode?
         do {
             document = try YAML.parse(text, limits: YAMLLimits(maxBytes: 1 << 20, maxAliasExpansion: 0))
         } catch {
-            return (KnownImages(), ["\(error)"])
+            return (KnownImages(), [LoadProblem(file: path, line: error.line, reason: error.reason)])
         }
         guard let items = document?["images"]?.sequence else {
-            return (KnownImages(), document == nil ? [] : ["expected a list under `images`"])
+            return (
+                KnownImages(),
+                document.map { [LoadProblem(file: path, line: $0.mark.line, reason: "expected a list under `images`")] }
+                    ?? []
+            )
         }
         var entries: [Entry] = []
-        var problems: [String] = []
+        var problems: [LoadProblem] = []
         for (index, item) in items.enumerated() {
             guard let image = item["image"]?.string, let tag = item["tag"]?.string,
                 ImageReference.isValid("\(image):\(tag)")
             else {
-                problems.append("entry \(index + 1) needs `image` (without tag) and `tag`")
+                problems.append(
+                    LoadProblem(
+                        file: path, line: item.mark.line,
+                        reason: "entry \(index + 1) needs `image` (without tag) and `tag`"))
                 continue
             }
             let user: Int? =
