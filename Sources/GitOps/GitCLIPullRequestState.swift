@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 
 extension GitCLIProvider {
     /// Where a branch of the local repository stands: merged once its commit is in the base
@@ -37,7 +38,7 @@ extension GitCLIProvider {
         let merge = descendants.isEmpty ? commit : descendants
         let date = try await git.check(["show", "-s", "--format=%cI", merge], in: repositoryPath).line
         return .changed(
-            PullRequestState(phase: .merged, mergeCommit: merge, changedAt: ForgePullStatus.time(date)),
+            PullRequestState(phase: .merged, mergeCommit: merge, changedAt: parseTimestamp(date)),
             etag: validator)
     }
 

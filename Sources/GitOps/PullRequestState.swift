@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 
 /// Which pull request to ask about: the forges know it by number, the local `git` provider by
 /// its branch (and the commit Homeport made, to tell a merge from a deletion once the branch is gone).
@@ -93,17 +94,10 @@ public struct ForgePullStatus: Decodable, Sendable {
         // GitHub fills `merged_at` even where a list answer leaves `merged` out.
         if merged == true || mergedAt != nil {
             return PullRequestState(
-                phase: .merged, mergeCommit: mergeCommitSHA, changedAt: mergedAt.flatMap(Self.time),
+                phase: .merged, mergeCommit: mergeCommitSHA, changedAt: mergedAt.flatMap(parseTimestamp),
                 mergedBy: mergedBy?.login)
         }
-        return PullRequestState(phase: .closed, changedAt: closedAt.flatMap(Self.time))
-    }
-
-    static func time(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
+        return PullRequestState(phase: .closed, changedAt: closedAt.flatMap(parseTimestamp))
     }
 }
 

@@ -1,6 +1,7 @@
 import Auth
 import Config
 import Foundation
+import GitOps
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -20,13 +21,17 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
     }
     let state = try PlatformState(loader: PlatformLoader(paths: config.platformPaths), logger: logger)
     let http = try outboundHTTPClient(config: config)
+    // One Git provider for the new-app flow and the follower: the token is read once, and every
+    // forge call is logged at debug level.
+    let provider = try makeGitProvider(config: config, http: http, trace: forgeCallLogger(logger))
     let provisioning = try makeProvisioning(
-        config: config, database: database, state: state, logger: logger, http: http)
+        config: config, database: database, state: state, provider: provider, logger: logger, http: http)
     let monitor = makeStatusMonitor(
         config: config, state: state, logger: logger, http: http, ollama: provisioning.ollama)
     let backups = makeScheduledBackups(config: config, database: database, logger: logger)
-    let follower = try makeRequestFollower(
-        config: config, store: provisioning.store, metrics: monitor.metrics, logger: logger, http: http)
+    let follower = makeRequestFollower(
+        config: config, store: provisioning.store, provider: provider, metrics: monitor.metrics, logger: logger,
+        http: http)
     let router = try await buildRouter(
         state: state, provisioning: provisioning, resourcesDirectory: config.resourcesDir,
         authenticator: try makeAuthenticator(config.auth), monitor: monitor, backups: backups?.log,

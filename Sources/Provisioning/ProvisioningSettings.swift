@@ -31,8 +31,8 @@ public struct ProvisioningSettings: Sendable {
     public var autoPR: Bool
     /// How transient failures of the Git provider are retried (`gitops.retry_*`).
     public var forgeRetry: ForgeRetrySchedule
-    /// The platform repository's known images, read at each intent generation so that a change
-    /// to the file counts at once; with the reason the file could not be read in full.
+    /// The platform repository's known images, as the current platform snapshot holds them (a
+    /// reload brings a changed file in; its problems are on the errors page).
     public var knownImages: @Sendable () -> KnownImages
 
     public init(

@@ -106,11 +106,3 @@ extension JSONDecoder {
         return decoder
     }
 }
-
-func parseTimestamp(_ text: String) -> Date? {
-    let plain = ISO8601DateFormatter()
-    if let date = plain.date(from: text) { return date }
-    let fractional = ISO8601DateFormatter()
-    fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return fractional.date(from: text)
-}

@@ -36,7 +36,8 @@ struct ProvisioningSetupTests {
         config.policy.storageClasses = []
         let state = try platformState(root: config.platform.root)
         let provisioning = try makeProvisioning(
-            config: config, database: try database(config), state: state, logger: quietLogger)
+            config: config, database: try database(config), state: state, provider: try makeGitProvider(config: config),
+            logger: quietLogger)
         let policy = provisioning.settings.currentPolicy
         #expect(policy.ingressDomains == ["lab.example.org"])
         #expect(policy.serviceTypes == ["ClusterIP", "NodePort"])
@@ -59,7 +60,8 @@ struct ProvisioningSetupTests {
         config.policy.ingressDomains = [domain]
         let state = try platformState(root: config.platform.root)
         let provisioning = try makeProvisioning(
-            config: config, database: try database(config), state: state, logger: quietLogger)
+            config: config, database: try database(config), state: state, provider: try makeGitProvider(config: config),
+            logger: quietLogger)
         try await provisioning.runner.start()
         let router = try await buildRouter(state: state, provisioning: provisioning, resourcesDirectory: repositoryRoot)
         try await Application(router: router, logger: quietLogger).test(.router) { client in

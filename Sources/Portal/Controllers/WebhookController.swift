@@ -46,30 +46,22 @@ struct WebhookController<Context: RequestContext> {
 
     private func receive(_ request: Request, context: Context, forge: Forge) async throws -> Response {
         guard let follower, let secret else {
-            return JSONBody.response(
-                ["error": ["code": "not_found", "message": "No webhook secret is configured."]], status: .notFound,
-                to: request)
+            throw APIError(status: .notFound, code: "not_found", message: "No webhook secret is configured.")
         }
         let body: [UInt8]
         do {
             body = Array(buffer: try await request.body.collect(upTo: Self.maxBytes))
         } catch {
-            return JSONBody.response(
-                ["error": ["code": "body_too_large", "message": "The delivery is larger than 1 MiB."]],
-                status: .contentTooLarge, to: request)
+            throw APIError(
+                status: .contentTooLarge, code: "body_too_large", message: "The delivery is larger than 1 MiB.")
         }
         guard let header = request.headers[forge.signatureHeader], let signature = forge.signature(header),
             HMAC.verify(hexSignature: signature, key: secret, message: body)
         else {
             follower.metrics.count(webhook: forge.rawValue, outcome: "bad_signature")
-            return JSONBody.response(
-                [
-                    "error": [
-                        "code": "bad_signature",
-                        "message":
-                            "The delivery's \(forge.signatureHeader.rawName) is missing or does not match the secret.",
-                    ]
-                ], status: .unauthorized, to: request)
+            throw APIError(
+                status: .unauthorized, code: "bad_signature",
+                message: "The delivery's \(forge.signatureHeader.rawName) is missing or does not match the secret.")
         }
         let event = request.headers[forge.eventHeader] ?? ""
         guard event == "pull_request" else {
@@ -78,9 +70,7 @@ struct WebhookController<Context: RequestContext> {
                 ["ignored": "event \(event.isEmpty ? "(none)" : event)"], status: .accepted, to: request)
         }
         guard let delivery = try? JSONDecoder().decode(PullRequestDelivery.self, from: Data(body)) else {
-            return JSONBody.response(
-                ["error": ["code": "invalid_payload", "message": "This is not a pull_request payload."]],
-                status: .badRequest, to: request)
+            throw APIError(status: .badRequest, code: "invalid_payload", message: "This is not a pull_request payload.")
         }
         let branch = delivery.pullRequest.head.ref
         guard

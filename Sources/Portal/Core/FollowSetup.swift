@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import GitOps
 import HTTPClient
 import Logging
 import Provisioning
@@ -7,14 +8,14 @@ import ServiceLifecycle
 import Status
 import Store
 
-/// The request follower the configuration describes: the same Git provider as the new-app flow,
+/// The request follower the configuration describes: `provider`, the new-app flow's Git provider,
 /// Argo CD when `argocd.url` is set, and `gitops.poll_seconds` between looks.
 func makeRequestFollower(
-    config: HomeportConfig, store: RequestStore, metrics: UpstreamMetrics, logger: Logger,
+    config: HomeportConfig, store: RequestStore, provider: any GitProvider, metrics: UpstreamMetrics, logger: Logger,
     environment: [String: String] = ProcessInfo.processInfo.environment, http: CurlHTTPClient = .init()
-) throws -> RequestFollower {
+) -> RequestFollower {
     RequestFollower(
-        store: store, provider: try makeGitProvider(config: config, environment: environment, http: http),
+        store: store, provider: provider,
         argocd: makeArgoCDClient(config: config, metrics: metrics, environment: environment, http: http),
         settings: FollowSettings(
             pollInterval: config.gitops.pollSeconds, degradedAfter: config.gitops.degradedAfterSeconds,

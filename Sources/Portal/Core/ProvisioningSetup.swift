@@ -14,8 +14,8 @@ import Store
 ///
 /// `http` carries the trust of `tls.ca_file` to Ollama and the Git provider.
 func makeProvisioning(
-    config: HomeportConfig, database: HomeportDatabase, state: PlatformState, logger: Logger,
-    http: CurlHTTPClient = .init()
+    config: HomeportConfig, database: HomeportDatabase, state: PlatformState, provider: any GitProvider,
+    logger: Logger, http: CurlHTTPClient = .init()
 ) throws -> ProvisioningService {
     let portalHost = URL(string: config.server.publicURL)?.host?.lowercased()
     var policy = config.manifestPolicy
@@ -46,9 +46,7 @@ func makeProvisioning(
     let store = RequestStore(database: database)
     let feed = LiveFeed()
     let runner = JobRunner(
-        store: store, ollama: ollama,
-        provider: try makeGitProvider(config: config, http: http, trace: forgeCallLogger(logger)),
-        settings: settings, feed: feed, logger: logger)
+        store: store, ollama: ollama, provider: provider, settings: settings, feed: feed, logger: logger)
     return ProvisioningService(store: store, runner: runner, feed: feed, ollama: ollama, settings: settings)
 }
 
