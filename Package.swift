@@ -38,11 +38,15 @@ let package = Package(
         .target(name: "SiteURL"),
         // statfs(2), which Swift's Glibc module lacks: the data folder's file system type.
         .target(name: "CFileSystem"),
-        .target(name: "Store", dependencies: ["CFileSystem", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The values a request stores as JSON: what was asked, the policy's findings, the proposed files.
+        .target(name: "RequestValues"),
+        .target(
+            name: "Store",
+            dependencies: ["CFileSystem", "RequestValues", .product(name: "GRDB", package: "GRDB.swift")]),
         // Creating apps: manifest checks, model and Git provider clients, and the flow that ties them.
-        .target(name: "Manifests", dependencies: ["YAML", "DNSNames"]),
+        .target(name: "Manifests", dependencies: ["YAML", "DNSNames", "RequestValues"]),
         .target(name: "Ollama", dependencies: ["HTTPClient"]),
-        .target(name: "GitOps", dependencies: ["HTTPClient"]),
+        .target(name: "GitOps", dependencies: ["HTTPClient", "RequestValues"]),
         // Live platform status: service checks and the Kubernetes, Prometheus, Alertmanager, Argo CD and Ollama pollers.
         .target(
             name: "Status",
@@ -50,7 +54,7 @@ let package = Package(
         .target(
             name: "Provisioning",
             dependencies: [
-                "Manifests", "Ollama", "GitOps", "Store", "Platform", "YAML", "DNSNames", "Status",
+                "Manifests", "Ollama", "GitOps", "Store", "Platform", "YAML", "DNSNames", "Status", "RequestValues",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -58,7 +62,7 @@ let package = Package(
             name: "Portal",
             dependencies: [
                 "Config", "Auth", "Platform", "Store", "Provisioning", "Status", "Zlib", "Markdown", "Manifests",
-                "GitOps", "Ollama", "HTTPClient", "SiteURL",
+                "GitOps", "Ollama", "HTTPClient", "SiteURL", "RequestValues",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -98,8 +102,9 @@ let package = Package(
         // Seeded fuzzing of the YAML and Markdown wrappers and the model-output extraction.
         .testTarget(name: "FuzzTests", dependencies: ["YAML", "Markdown", "Manifests"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML"]),
+        .testTarget(
+            name: "StoreTests", dependencies: ["Store", "RequestValues", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML", "RequestValues"]),
         .testTarget(
             name: "StatusTests",
             dependencies: [
@@ -122,13 +127,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 // The recovery and pull request text tests run the whole flow against the fake forges.
-                "Provisioning", "Store", "Markdown", "Ollama", "Status",
+                "Provisioning", "Store", "Markdown", "Ollama", "Status", "RequestValues",
             ]
         ),
         .testTarget(
             name: "ProvisioningTests",
             dependencies: [
                 "Provisioning", "Platform", "GitOps", "Manifests", "Ollama", "Store", "YAML", "FakeUpstreams",
+                "RequestValues",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -146,7 +152,8 @@ let package = Package(
             name: "PortalTests",
             dependencies: [
                 "Portal", "Auth", "Config", "Platform", "HTTPClient", "Provisioning", "GitOps", "Ollama", "Store",
-                "Status", "SiteURL", "FakeUpstreams", .product(name: "Hummingbird", package: "hummingbird"),
+                "Status", "SiteURL", "FakeUpstreams", "RequestValues",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),

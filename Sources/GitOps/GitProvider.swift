@@ -1,3 +1,5 @@
+import RequestValues
+
 /// Opens pull requests on the GitOps repository. One protocol, three implementations:
 /// `GitCLIProvider` (a local repository through the real `git`), `GitHubProvider` (REST v3) and
 /// `GiteaProvider` (REST v1).
@@ -15,16 +17,7 @@ public protocol GitProvider: Sendable {
 
 /// What to propose: files on a new branch, and the pull request text.
 public struct PullRequestDraft: Sendable, Equatable {
-    public struct File: Sendable, Equatable, Codable {
-        /// Path inside the repository (`gitops/apps/ai-generated/web/manifest.yaml`).
-        public var path: String
-        public var content: String
-
-        public init(path: String, content: String) {
-            self.path = path
-            self.content = content
-        }
-    }
+    public typealias File = ProposedFile
 
     /// `homeport/<app>-<short id>`.
     public var branch: String

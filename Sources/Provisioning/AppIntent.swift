@@ -1,3 +1,5 @@
+import RequestValues
+
 /// What to deploy, field by field: what the intent engine resolves from a description (and the
 /// template engine from the form). `TemplateGenerator` writes the manifests from it alone, so
 /// every field here is one the platform allows; what the platform forbids has no field.

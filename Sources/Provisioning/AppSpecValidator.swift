@@ -1,6 +1,7 @@
 import DNSNames
 import Foundation
 import Manifests
+import RequestValues
 
 /// Field-by-field problems with a submitted form, keyed by field name.
 public struct FieldErrors: Error, Sendable, Equatable {

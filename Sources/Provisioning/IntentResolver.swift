@@ -1,6 +1,7 @@
 import DNSNames
 import Manifests
 import Platform
+import RequestValues
 
 /// Turns what was asked into an `AppIntent`, a refusal, or questions: the form's fields first,
 /// then what the text states literally, then the known images, then the model's reading. Only

@@ -1,6 +1,7 @@
 import Foundation
 import Manifests
 import Ollama
+import RequestValues
 
 /// The intent engine's conversation with the model: the JSON schema sent as Ollama's `format`
 /// (structured outputs), the messages, and the reading of the answer.

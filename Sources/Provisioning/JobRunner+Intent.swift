@@ -2,6 +2,7 @@ import Foundation
 import Manifests
 import Ollama
 import Platform
+import RequestValues
 import Store
 
 extension JobRunner {

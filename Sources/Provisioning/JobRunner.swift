@@ -3,6 +3,7 @@ import GitOps
 import Logging
 import Manifests
 import Ollama
+import RequestValues
 import Store
 
 /// Runs queued requests through the flow: generate → check (one repair round for the model) →
@@ -192,17 +193,17 @@ public actor JobRunner {
         do {
             let spec = try request.spec()
             // A request whose manifests passed before (its pull request failed) goes straight back to the PR step.
-            if request.filesJSON != nil {
+            if request.storedFiles != nil {
                 try await move(id, from: [.generating], to: .ready, "Manifests from the earlier attempt are kept")
                 return await openPullRequest(id)
             }
             guard let report = try await generateAndCheck(request, spec: spec) else { return nil }
-            let findingsJSON = try AppRequest.encode(report.findings)
+            let findings = JSONColumn(report.findings)
             guard report.passed, let yaml = report.yaml else {
                 let errors = report.findings.filter { $0.severity == .error }
                 try await move(id, from: [.validating], to: .rejected, IntentFindings.rejection(report.findings)) {
                     row in
-                    row.findingsJSON = findingsJSON
+                    row.storedFindings = findings
                     row.manifest = report.yaml
                     row.failureReason = errors.map(\.message).prefix(3).joined(separator: "; ")
                 }
@@ -211,15 +212,14 @@ public actor JobRunner {
             let files = PullRequestText.files(
                 appName: spec.name, folder: settings.gitopsFolder, manifest: yaml,
                 catalogEntry: TemplateGenerator.catalogEntry(for: spec))
-            let filesJSON = try AppRequest.encode(files)
             let warnings = report.findings.filter { $0.severity == .warning }.count
             let ready = try await move(
                 id, from: [.validating], to: .ready,
                 "Manifests passed the policy (\(report.objects.joined(separator: ", ")); \(warnings) warning(s))"
             ) { row in
                 row.manifest = yaml
-                row.findingsJSON = findingsJSON
-                row.filesJSON = filesJSON
+                row.storedFindings = findings
+                row.storedFiles = JSONColumn(files)
                 row.failureReason = nil
             }
             if ready?.autoPR == true { return await openPullRequest(id) }
@@ -245,7 +245,7 @@ public actor JobRunner {
             var attempt = try await store.insert(
                 GenerationAttempt(
                     requestID: id, number: number, purpose: .draft, engine: "template", model: nil,
-                    prompt: "(template engine: the form's fields)", startedAt: started))
+                    prompt: [], startedAt: started))
             attempt.rawOutput = output
             attempt.finishedAt = Date()
             attempt.durationMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
@@ -284,14 +284,14 @@ public actor JobRunner {
             guard !report.passed, purpose == .draft else { return report }
             let errors = report.findings.filter { $0.severity == .error }
             messages = PromptBuilder.repair(after: messages, output: output, findings: report.findings)
-            let findingsJSON = try AppRequest.encode(report.findings)
+            let findings = JSONColumn(report.findings)
             purpose = .repair
             number += 1
             try await move(
                 id, from: [.validating], to: .generating,
                 "Sending \(errors.count) problem(s) back to the model for one repair"
             ) { row in
-                row.findingsJSON = findingsJSON
+                row.storedFindings = findings
             }
         }
     }
@@ -305,7 +305,7 @@ public actor JobRunner {
         var attempt = try await store.insert(
             GenerationAttempt(
                 requestID: id, number: number, purpose: purpose, engine: engine, model: model,
-                prompt: try AppRequest.encode(messages.map { ["role": $0.role.rawValue, "content": $0.content] }),
+                prompt: messages.map { PromptMessage(role: $0.role.rawValue, content: $0.content) },
                 startedAt: started))
         feed.startAttempt(number, of: id)
         defer { feed.finishAttempt(of: id) }

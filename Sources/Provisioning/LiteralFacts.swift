@@ -1,6 +1,7 @@
 import Foundation
 import Manifests
 import Platform
+import RequestValues
 
 /// What a description states literally, found by patterns rather than by a model: image
 /// references, ports, replica counts, hosts, volume sizes and paths, autoscaling bounds, `KEY=value`

@@ -1,5 +1,6 @@
 import Manifests
 import Ollama
+import RequestValues
 
 /// The conversation sent to the model: the rules as a system message, the form's fields as context.
 public enum PromptBuilder {

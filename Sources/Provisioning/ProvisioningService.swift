@@ -1,5 +1,6 @@
 import Foundation
 import Ollama
+import RequestValues
 import Store
 
 /// What the pages and the API ask of the new-app flow: submit, retry, cancel, open the PR,
@@ -74,7 +75,7 @@ public final class ProvisioningService: Sendable {
         let request = AppRequest(
             id: Self.newID(), appName: spec.name, engine: spec.engine.queue,
             model: spec.engine.usesModel ? settings.model : nil, source: source,
-            specJSON: try AppRequest.encode(spec), autoPR: autoPR, requestedBy: requestedBy, at: Date()
+            spec: spec, autoPR: autoPR, requestedBy: requestedBy, at: Date()
         )
         do {
             let created = try await store.create(
@@ -107,7 +108,7 @@ public final class ProvisioningService: Sendable {
                     change: { row in
                         row.failureReason = nil
                         // Manifests that passed are kept: the retry goes straight to the pull request.
-                        if row.filesJSON != nil { row.autoPR = true }
+                        if row.storedFiles != nil { row.autoPR = true }
                     })
             else { throw ActionError(code: .conflict, message: "The request changed meanwhile; reload and try again.") }
             await runner.wake()
@@ -166,8 +167,8 @@ public final class ProvisioningService: Sendable {
                 change: { row in
                     row.feedback = trimmed.isEmpty ? nil : trimmed
                     row.manifest = nil
-                    row.filesJSON = nil
-                    row.findingsJSON = nil
+                    row.storedFiles = nil
+                    row.storedFindings = nil
                     row.failureReason = nil
                 })
         else { throw ActionError(code: .conflict, message: "The request changed meanwhile; reload and try again.") }

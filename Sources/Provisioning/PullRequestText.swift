@@ -1,6 +1,7 @@
 import Foundation
 import GitOps
 import Manifests
+import RequestValues
 import Store
 
 /// Names and words of a request's pull request: branch, files, title and body.

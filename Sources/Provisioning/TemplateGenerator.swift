@@ -1,3 +1,4 @@
+import RequestValues
 import YAML
 
 /// Writes Kubernetes manifests from an `AppIntent` (the `template` engine's, from the form's

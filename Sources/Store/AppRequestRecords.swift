@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RequestValues
 
 /// Where a request is in its life (DESIGN.md, "Request states").
 public enum RequestStatus: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
@@ -42,12 +43,15 @@ public struct AppRequest: Sendable, Codable, Equatable, FetchableRecord, Persist
     public var model: String?
     public var status: RequestStatus
     public var source: String
-    public var specJSON: String
+    /// What was asked for (`spec_json`).
+    public var storedSpec: JSONColumn<AppSpec>
     public var feedback: String?
     public var autoPR: Bool
     public var manifest: String?
-    public var filesJSON: String?
-    public var findingsJSON: String?
+    /// The files of the pull request (`files_json`); nil until the manifests passed the policy.
+    public var storedFiles: JSONColumn<[ProposedFile]>?
+    /// The policy's findings (`findings_json`); nil until the manifests were checked.
+    public var storedFindings: JSONColumn<[PolicyFinding]>?
     public var failureReason: String?
     public var branch: String?
     public var prURL: String?
@@ -62,10 +66,10 @@ public struct AppRequest: Sendable, Codable, Equatable, FetchableRecord, Persist
     enum CodingKeys: String, CodingKey {
         case id, engine, model, status, source, feedback, manifest, branch, diff
         case appName = "app_name"
-        case specJSON = "spec_json"
+        case storedSpec = "spec_json"
         case autoPR = "auto_pr"
-        case filesJSON = "files_json"
-        case findingsJSON = "findings_json"
+        case storedFiles = "files_json"
+        case storedFindings = "findings_json"
         case failureReason = "failure_reason"
         case prURL = "pr_url"
         case prNumber = "pr_number"
@@ -77,7 +81,7 @@ public struct AppRequest: Sendable, Codable, Equatable, FetchableRecord, Persist
     }
 
     public init(
-        id: String, appName: String, engine: String, model: String?, source: String, specJSON: String,
+        id: String, appName: String, engine: String, model: String?, source: String, spec: AppSpec,
         autoPR: Bool, requestedBy: String?, at: Date
     ) {
         self.id = id
@@ -86,11 +90,26 @@ public struct AppRequest: Sendable, Codable, Equatable, FetchableRecord, Persist
         self.model = model
         self.status = .queued
         self.source = source
-        self.specJSON = specJSON
+        self.storedSpec = JSONColumn(spec)
         self.autoPR = autoPR
         self.requestedBy = requestedBy
         self.createdAt = at
         self.updatedAt = at
+    }
+}
+
+// The JSON columns read with their types; a value that does not decode throws, naming the column.
+extension AppRequest {
+    public func spec() throws(StoredColumnError) -> AppSpec {
+        try storedSpec.value(column: "spec")
+    }
+
+    public func files() throws(StoredColumnError) -> [ProposedFile]? {
+        try storedFiles?.value(column: "file list")
+    }
+
+    public func findings() throws(StoredColumnError) -> [PolicyFinding] {
+        try storedFindings?.value(column: "policy findings") ?? []
     }
 }
 
@@ -156,7 +175,8 @@ public struct GenerationAttempt: Sendable, Codable, Equatable, FetchableRecord, 
     public var purpose: AttemptPurpose
     public var engine: String
     public var model: String?
-    public var prompt: String
+    /// The messages sent (`prompt`); none for the template engine, which asks no model.
+    public var prompt: JSONColumn<[PromptMessage]>
     public var rawOutput: String
     public var error: String?
     public var promptTokens: Int?
@@ -177,17 +197,21 @@ public struct GenerationAttempt: Sendable, Codable, Equatable, FetchableRecord, 
     }
 
     public init(
-        requestID: String, number: Int, purpose: AttemptPurpose, engine: String, model: String?, prompt: String,
-        startedAt: Date
+        requestID: String, number: Int, purpose: AttemptPurpose, engine: String, model: String?,
+        prompt: [PromptMessage], startedAt: Date
     ) {
         self.requestID = requestID
         self.number = number
         self.purpose = purpose
         self.engine = engine
         self.model = model
-        self.prompt = prompt
+        self.prompt = JSONColumn(prompt)
         self.rawOutput = ""
         self.startedAt = startedAt
+    }
+
+    public func messages() throws(StoredColumnError) -> [PromptMessage] {
+        try prompt.value(column: "prompt")
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

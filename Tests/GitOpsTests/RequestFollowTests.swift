@@ -3,6 +3,7 @@ import Foundation
 import GitOps
 import HummingbirdTesting
 import Provisioning
+import RequestValues
 import Status
 import Store
 import Testing
@@ -113,7 +114,8 @@ extension ForgeTests {
                 #expect(try await store.request(id: request.id)?.status == .closed)
                 #expect(try await store.holder(ofApp: "web") == nil)
                 let another = AppRequest(
-                    id: "feedfacecafe", appName: "web", engine: "template", model: nil, source: "api", specJSON: "{}",
+                    id: "feedfacecafe", appName: "web", engine: "template", model: nil, source: "api",
+                    spec: AppSpec(name: "web", owner: "group:default/platform-team", image: "nginx:1.27"),
                     autoPR: false, requestedBy: nil, at: Date())
                 await #expect(throws: Never.self) {
                     try await store.create(another, message: "Request received", actedBy: "test")
@@ -270,7 +272,8 @@ extension ForgeTests {
             async throws -> AppRequest
         {
             let request = AppRequest(
-                id: id, appName: app, engine: "template", model: nil, source: "api", specJSON: "{}", autoPR: true,
+                id: id, appName: app, engine: "template", model: nil, source: "api",
+                spec: AppSpec(name: app, owner: "group:default/platform-team", image: "nginx:1.27"), autoPR: true,
                 requestedBy: nil, at: Date())
             _ = try await store.create(request, message: "Request received", actedBy: "test")
             return try #require(

@@ -1,3 +1,4 @@
+import RequestValues
 import Testing
 
 @testable import Manifests

@@ -1,3 +1,4 @@
+import RequestValues
 import Testing
 import YAML
 

@@ -1,4 +1,5 @@
 import Foundation
+import RequestValues
 import Testing
 import YAML
 

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Provisioning
+import RequestValues
 import Store
 import Testing
 
@@ -19,7 +20,7 @@ struct ForgeRecoveryPageTests {
         let spec = AppSpec(name: "web", owner: "group:default/platform-team", image: "nginx:1.27", port: 80)
         let request = AppRequest(
             id: "0123456789ab", appName: "web", engine: "template", model: nil, source: "test",
-            specJSON: String(decoding: try JSONEncoder().encode(spec), as: UTF8.self), autoPR: true,
+            spec: spec, autoPR: true,
             requestedBy: nil, at: Date())
         _ = try await store.create(request, message: "Request received", actedBy: "anonymous")
         try await store.transition(request.id, to: .openingPR, message: "Opening the pull request")

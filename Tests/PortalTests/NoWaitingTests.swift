@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Ollama
 import Provisioning
+import RequestValues
 import Status
 import Store
 import Synchronization
@@ -91,7 +92,8 @@ struct NoWaitingTests {
         let id = "feed0000quiet"
         _ = try await provisioning.store.create(
             AppRequest(
-                id: id, appName: "quiet", engine: "template", model: nil, source: "test", specJSON: "{}",
+                id: id, appName: "quiet", engine: "template", model: nil, source: "test",
+                spec: AppSpec(name: "quiet", owner: "group:default/platform-team", image: "nginx:1.27"),
                 autoPR: false, requestedBy: nil, at: Date()),
             message: "Request received", actedBy: "test")
         try await Application(router: router, logger: quietLogger).test(.router) { client in

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Provisioning
+import RequestValues
 import Store
 import Testing
 
@@ -75,7 +76,8 @@ struct RequestPathTests {
         let id = "0123abcd4567"
         _ = try await store.create(
             AppRequest(
-                id: id, appName: app, engine: "template", model: nil, source: "api", specJSON: "{}", autoPR: true,
+                id: id, appName: app, engine: "template", model: nil, source: "api",
+                spec: AppSpec(name: app, owner: "group:default/platform-team", image: "nginx:1.27"), autoPR: true,
                 requestedBy: nil, at: Date()), message: "Request received", actedBy: "test")
         try await store.transition(id, to: .prOpened, message: "Pull request opened") { row in
             row.manifest = "kind: Deployment\nmetadata:\n  name: \(app)\n"

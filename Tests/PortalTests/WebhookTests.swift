@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Provisioning
+import RequestValues
 import Store
 import Testing
 
@@ -175,7 +176,8 @@ struct WebhookTests {
         let id = "0123abcd4567"
         _ = try await store.create(
             AppRequest(
-                id: id, appName: "web", engine: "template", model: nil, source: "api", specJSON: "{}", autoPR: true,
+                id: id, appName: "web", engine: "template", model: nil, source: "api",
+                spec: AppSpec(name: "web", owner: "group:default/platform-team", image: "nginx:1.27"), autoPR: true,
                 requestedBy: nil, at: Date()), message: "Request received", actedBy: "test")
         try await store.transition(id, to: .prOpened, message: "Pull request opened") { row in
             row.branch = "homeport/web-0123abcd"

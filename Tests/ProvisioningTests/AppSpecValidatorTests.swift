@@ -1,4 +1,5 @@
 import Manifests
+import RequestValues
 import Testing
 
 @testable import Provisioning

@@ -1,6 +1,7 @@
 import Foundation
 import Manifests
 import Platform
+import RequestValues
 import Testing
 import YAML
 

@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdTesting
 import Manifests
 import Ollama
+import RequestValues
 import Store
 import Testing
 import YAML
@@ -118,8 +119,7 @@ struct IntentFlowTests {
                 fields("no-image", "I need a small app that shows the weather on a dashboard, port 8080"))
             let rejected = try await flow.wait(created.id, for: [.rejected, .ready, .failed])
             #expect(rejected.status == .rejected)
-            let findings = try JSONDecoder().decode(
-                [PolicyFinding].self, from: Data(try #require(rejected.findingsJSON).utf8))
+            let findings = try #require(rejected.storedFindings).value(column: "policy findings")
             #expect(IntentFindings.questions(in: findings)["image"]?.contains("names no container image") == true)
             #expect(try await flow.store.events(of: created.id).last?.message.hasPrefix("Needs input:") == true)
         }

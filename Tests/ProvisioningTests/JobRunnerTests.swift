@@ -3,6 +3,7 @@ import Foundation
 import GitOps
 import HummingbirdTesting
 import Manifests
+import RequestValues
 import Store
 import Testing
 import YAML
@@ -57,14 +58,13 @@ struct JobRunnerTests {
             let documents = try YAML.parseDocuments(try #require(ready.manifest))
             #expect(documents.first?["metadata"]?["namespace"]?.string == "ai-generated")
             #expect(documents.first?["metadata"]?["labels"]?["app.kubernetes.io/managed-by"]?.string == "homeport")
-            let findings = try JSONDecoder().decode(
-                [PolicyFinding].self, from: Data(try #require(ready.findingsJSON).utf8))
+            let findings = try #require(ready.storedFindings).value(column: "policy findings")
             #expect(findings.allSatisfy { $0.severity == .warning })
             #expect(findings.contains { $0.message.contains("latest") })
             let attempt = try #require(try await flow.store.attempts(of: created.id).first)
             #expect(attempt.rawOutput.hasPrefix("```yaml"))
             #expect(attempt.outputTokens != nil)
-            #expect(attempt.prompt.contains("deploy nginx with 2 replicas"))
+            #expect(try attempt.messages().contains { $0.content.contains("deploy nginx with 2 replicas") })
             // What Homeport sent: the model, the rules, the fields, streaming, low temperature, fixed seed.
             let sent = try #require(ollama.requests.current.last { $0.path == "/api/chat" }).json
             #expect(sent["model"] as? String == "qwen2.5-coder:0.5b")
@@ -89,8 +89,7 @@ struct JobRunnerTests {
             let messages = try #require(repair["messages"] as? [[String: Any]])
             #expect(messages.map { $0["role"] as? String } == ["system", "user", "assistant", "user"])
             #expect((messages.last?["content"] as? String)?.contains("These manifests were refused") == true)
-            let findings = try JSONDecoder().decode(
-                [PolicyFinding].self, from: Data(try #require(rejected.findingsJSON).utf8))
+            let findings = try #require(rejected.storedFindings).value(column: "policy findings")
             #expect(findings.contains { $0.severity == .error && $0.message.contains("line") })
         }
     }
@@ -109,8 +108,7 @@ struct JobRunnerTests {
             #expect(rejected.status == .rejected)
             #expect(
                 rejected.failureReason?.contains("ExternalName") == true, "\(rejected.failureReason ?? "no reason")")
-            let findings = try JSONDecoder().decode(
-                [PolicyFinding].self, from: Data(try #require(rejected.findingsJSON).utf8))
+            let findings = try #require(rejected.storedFindings).value(column: "policy findings")
             #expect(
                 findings.contains {
                     $0.severity == .error && $0.object == "Service/nginx-demo" && $0.path == "spec.type"

@@ -1,5 +1,6 @@
 import Manifests
 import Ollama
+import RequestValues
 import Testing
 
 @testable import Provisioning

@@ -15,7 +15,11 @@ struct StoredColumnsTests {
         let created = try await flow.submit(templateFields)
         _ = try await flow.wait(created.id, for: [.ready])
         try await flow.store.transition(created.id, from: [.ready], to: nil, message: "corrupted by the test") { row in
-            if column == "spec" { row.specJSON = "[]" } else { row.filesJSON = "{\"path\": 1" }
+            if column == "spec" {
+                row.storedSpec = JSONColumn(json: "[]")
+            } else {
+                row.storedFiles = JSONColumn(json: "{\"path\": 1")
+            }
         }
 
         _ = try await flow.service.openPullRequest(created.id, by: .anonymous)

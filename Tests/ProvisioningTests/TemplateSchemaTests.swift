@@ -1,5 +1,6 @@
 import Manifests
 import Provisioning
+import RequestValues
 import Testing
 
 @Suite("Template engine and the Kubernetes schema")

@@ -1,5 +1,6 @@
 import Foundation
 import Ollama
+import RequestValues
 import Store
 import Synchronization
 import Testing
@@ -72,7 +73,8 @@ struct WaitingTests {
         let service = idleService(store)
         let created = try await store.create(
             AppRequest(
-                id: "wait00000001", appName: "web", engine: "template", model: nil, source: "test", specJSON: "{}",
+                id: "wait00000001", appName: "web", engine: "template", model: nil, source: "test",
+                spec: AppSpec(name: "web", owner: "group:default/platform-team", image: "nginx:1.27"),
                 autoPR: false, requestedBy: nil, at: Date()),
             message: "Request received", actedBy: "test")
         let waiting = Task { try await service.waitUntilSettled(created.id, timeout: 600) }

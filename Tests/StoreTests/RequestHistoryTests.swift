@@ -1,4 +1,5 @@
 import Foundation
+import RequestValues
 import Testing
 
 @testable import Store
@@ -16,7 +17,8 @@ struct RequestHistoryTests {
         try database.migrate(folder: root + "/migrations")
         let store = RequestStore(database: database)
         let request = AppRequest(
-            id: "abc123", appName: "web", engine: "template", model: nil, source: "form", specJSON: "{}",
+            id: "abc123", appName: "web", engine: "template", model: nil, source: "form",
+            spec: AppSpec(name: "web", owner: "group:default/platform-team", image: "nginx:1.27"),
             autoPR: false, requestedBy: nil, at: Date())
         _ = try await store.create(request, message: "Request received", actedBy: "alex")
         let steps: [RequestStatus] = [.generating, .validating, .ready, .cancelled]

@@ -1,3 +1,5 @@
+import RequestValues
+
 /// Findings in the order the checks make them, object by object; the report lists errors first.
 /// Each keeps the line of the node it is about, for `homeport lint`.
 struct Findings {

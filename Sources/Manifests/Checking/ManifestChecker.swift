@@ -1,4 +1,5 @@
 import DNSNames
+import RequestValues
 import YAML
 
 /// Checks model (or template) output before any pull request: extraction, size caps, parsing,

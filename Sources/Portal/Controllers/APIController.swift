@@ -4,6 +4,7 @@ import Hummingbird
 import Manifests
 import Platform
 import Provisioning
+import RequestValues
 import SiteURL
 import Store
 

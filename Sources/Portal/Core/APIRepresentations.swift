@@ -1,6 +1,7 @@
 import Foundation
 import Manifests
 import Provisioning
+import RequestValues
 import SiteURL
 import Store
 
@@ -128,14 +129,14 @@ struct AppRequestResource: Encodable {
             argoApp = follow.argoApp
             argoMessage = follow.argoMessage
         }
-        findings = row.findingsJSON == nil ? nil : (try? row.findings()) ?? []
+        findings = row.storedFindings == nil ? nil : (try? row.findings()) ?? []
         self.events = events.map {
             Event(at: Formats.time($0.at), status: $0.status, message: $0.message, actor: $0.actedBy, source: $0.source)
         }
         self.attempts = attempts.map { attempt in
             Attempt(
                 number: attempt.number, purpose: attempt.purpose, engine: attempt.engine, model: attempt.model,
-                prompt: attempt.prompt, rawOutput: attempt.rawOutput, error: attempt.error,
+                prompt: attempt.prompt.json, rawOutput: attempt.rawOutput, error: attempt.error,
                 promptTokens: attempt.promptTokens, outputTokens: attempt.outputTokens,
                 durationMilliseconds: attempt.durationMilliseconds)
         }

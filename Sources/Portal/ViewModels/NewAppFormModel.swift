@@ -1,6 +1,7 @@
 import Foundation
 import Platform
 import Provisioning
+import RequestValues
 import SiteURL
 import Status
 
@@ -86,7 +87,7 @@ struct NewAppFormModel: Sendable {
         let size = field("size", default: ResourceSize.small.rawValue)
         self.size = size
         sizes = ResourceSize.allCases.map {
-            Option(value: $0.rawValue, label: $0.summary, selected: $0.rawValue == size.value)
+            Option(value: $0.rawValue, label: Self.label($0), selected: $0.rawValue == size.value)
         }
         env = field("env")
         volumeSize = field("volume_size")
@@ -120,6 +121,13 @@ struct NewAppFormModel: Sendable {
         ollamaModel = ollama.configuredModel
         self.autoPR = autoPR
         self.notice = notice
+    }
+
+    /// "Small — requests 100m CPU, 128Mi; limits 500m CPU, 256Mi".
+    private static func label(_ size: ResourceSize) -> String {
+        let (requests, limits) = (size.requests, size.limits)
+        return
+            "\(size.rawValue.capitalized) — requests \(requests.cpu) CPU, \(requests.memory); limits \(limits.cpu) CPU, \(limits.memory)"
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Manifests
 import Provisioning
+import RequestValues
 import SiteURL
 import Store
 
@@ -196,7 +197,7 @@ struct RequestPageModel: Sendable {
     var journey = RequestJourneyModel()
 
     init(request: AppRequest, events: [RequestEvent], attempts: [GenerationAttempt], liveOutput: String?) {
-        let spec = try? JSONDecoder().decode(AppSpec.self, from: Data(request.specJSON.utf8))
+        let spec = try? request.spec()
         id = request.id
         appName = request.appName
         badge = StatusBadge(request.status)
@@ -221,13 +222,12 @@ struct RequestPageModel: Sendable {
                 engine: attempt.model.map { "\(attempt.engine) · \($0)" } ?? attempt.engine,
                 duration: attempt.durationMilliseconds.map { Formats.duration(seconds: Double($0) / 1000) },
                 tokens: tokens.isEmpty ? nil : tokens.joined(separator: ", "),
-                error: attempt.error, rawOutput: attempt.rawOutput, prompt: Self.readablePrompt(attempt.prompt))
+                error: attempt.error, rawOutput: attempt.rawOutput, prompt: Self.readablePrompt(attempt))
         }
         hasAttempts = !attempts.isEmpty
         manifestHTML = request.manifest.map(SourceHighlight.yaml)
-        let decoded =
-            request.findingsJSON.flatMap { try? JSONDecoder().decode([PolicyFinding].self, from: Data($0.utf8)) } ?? []
-        findings = decoded.map { finding in
+        // A row whose columns do not decode shows without them; the job chain fails such a request with the reason.
+        findings = ((try? request.findings()) ?? []).map { finding in
             Finding(
                 severity: finding.severity.rawValue, isError: finding.severity == .error,
                 place: [finding.object, finding.path].filter { !$0.isEmpty }.joined(separator: " "),
@@ -251,10 +251,10 @@ struct RequestPageModel: Sendable {
     }
 
     /// The messages sent to the model, as "role: content" blocks.
-    static func readablePrompt(_ json: String) -> String {
-        guard let messages = try? JSONDecoder().decode([[String: String]].self, from: Data(json.utf8)) else {
-            return json
-        }
-        return messages.map { "[\($0["role"] ?? "")]\n\($0["content"] ?? "")" }.joined(separator: "\n\n")
+    static func readablePrompt(_ attempt: GenerationAttempt) -> String {
+        // Rows written before the column held messages only (the template's) keep their text.
+        guard let messages = try? attempt.messages() else { return attempt.prompt.json }
+        if messages.isEmpty { return "(template engine: the form's fields)" }
+        return messages.map { "[\($0.role)]\n\($0.content)" }.joined(separator: "\n\n")
     }
 }

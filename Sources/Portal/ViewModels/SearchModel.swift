@@ -85,7 +85,7 @@ enum RequestSearch {
     static func documents(_ requests: [AppRequest]) -> SearchIndex {
         SearchIndex(
             documents: requests.map { request in
-                let spec = try? JSONDecoder().decode(AppSpec.self, from: Data(request.specJSON.utf8))
+                let spec = try? request.spec()
                 return SearchDocument(
                     kind: "request", title: request.appName, href: SiteURL.request(id: request.id).path,
                     detail: "\(request.id) · \(request.status.rawValue)",

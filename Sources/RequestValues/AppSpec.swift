@@ -87,9 +87,4 @@ public enum ResourceSize: String, Sendable, Codable, CaseIterable {
         case .large: return ("2", "2Gi")
         }
     }
-
-    /// "small: 100m CPU / 128Mi requested, 500m / 256Mi limit", for the form.
-    public var summary: String {
-        "\(rawValue.capitalized) — requests \(requests.cpu) CPU, \(requests.memory); limits \(limits.cpu) CPU, \(limits.memory)"
-    }
 }
