@@ -33,11 +33,13 @@ let package = Package(
         .target(name: "Auth"),
         .target(name: "DNSNames"),
         .target(name: "Config", dependencies: ["YAML", "Auth", "DNSNames"]),
-        .target(name: "Platform", dependencies: ["YAML", "Markdown", "DNSNames", "SiteURL", "Manifests"]),
+        .target(
+            name: "Platform", dependencies: ["YAML", "Markdown", "DNSNames", "SiteURL", "Manifests", "CFileSystem"]),
         // The paths of the portal's pages, for every link to one (Platform renders some at load).
         .target(name: "SiteURL"),
         // statfs(2), which Swift's Glibc module lacks: the data folder's file system type.
         .target(name: "CFileSystem"),
+        .target(name: "CMalloc"),
         // The values a request stores as JSON: what was asked, the policy's findings, the proposed files.
         .target(name: "RequestValues"),
         .target(
@@ -62,6 +64,7 @@ let package = Package(
             name: "Portal",
             dependencies: [
                 "Config", "Auth", "Platform", "Store", "Provisioning", "Status", "Zlib", "Markdown", "Manifests",
+                "CMalloc",
                 "GitOps", "Ollama", "HTTPClient", "SiteURL", "RequestValues",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -23,9 +23,20 @@ public enum Markdown {
     /// `markdown` parsed once and rendered as HTML and as plain text. `rewriteLink` sees each
     /// allowed URL and may return a replacement (nil keeps it).
     public static func render(_ markdown: String, rewriteLink: ((String) -> String?)? = nil) -> Rendered {
+        // Only cmark-gfm's own work holds the lock; what Swift does with its output runs beside
+        // other renders (the ADRs and the TechDocs load on two threads at once).
+        let (html, text) = renderWithCMark(markdown, rewriteLink: rewriteLink)
+        return Rendered(
+            html: tablesInScrollRegions(labelledTaskBoxes(tableAlignmentAsClasses(html))), text: trimmed(text))
+    }
+
+    /// cmark-gfm's HTML and plain text of `markdown`, its link targets checked and rewritten.
+    private static func renderWithCMark(_ markdown: String, rewriteLink: ((String) -> String?)?) -> (
+        html: String, text: String
+    ) {
         lock.withLock { _ in
             cmark_gfm_core_extensions_ensure_registered()
-            guard let parser = cmark_parser_new(options) else { return Rendered(html: "", text: "") }
+            guard let parser = cmark_parser_new(options) else { return ("", "") }
             defer { cmark_parser_free(parser) }
             for name in extensionNames {
                 if let syntaxExtension = cmark_find_syntax_extension(name) {
@@ -35,10 +46,10 @@ public enum Markdown {
             markdown.utf8CString.withUnsafeBufferPointer { buffer in
                 cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
             }
-            guard let document = cmark_parser_finish(parser) else { return Rendered(html: "", text: "") }
+            guard let document = cmark_parser_finish(parser) else { return ("", "") }
             defer { cmark_node_free(document) }
             rewriteURLs(in: document, rewriteLink: rewriteLink)
-            return Rendered(html: html(of: document, parser: parser), text: plainText(of: document))
+            return (html(of: document, parser: parser), plainText(of: document))
         }
     }
 
@@ -122,21 +133,19 @@ public enum Markdown {
             return ""
         }
         defer { free(html) }
-        return tablesInScrollRegions(labelledTaskBoxes(tableAlignmentAsClasses(String(cString: html))))
+        return String(cString: html)
     }
 
     /// A task list's checkboxes get a name ("Done", "Not done"): an input without one is unnamed
     /// to a screen reader. Raw HTML is omitted in safe mode, so every checkbox is cmark-gfm's own.
     private static func labelledTaskBoxes(_ html: String) -> String {
-        guard html.contains("<input type=\"checkbox\"") else { return html }
-        return
-            html
-            .replacingOccurrences(
-                of: "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+        html
+            .replacingAll(
+                "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
                 with: "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" />"
             )
-            .replacingOccurrences(
-                of: "<input type=\"checkbox\" disabled=\"\" />",
+            .replacingAll(
+                "<input type=\"checkbox\" disabled=\"\" />",
                 with: "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\" />")
     }
 
@@ -144,33 +153,39 @@ public enum Markdown {
     /// keyboard can scroll it and named "Table 1", "Table 2"…: a wide table then never makes the
     /// page wider than a phone's screen.
     private static func tablesInScrollRegions(_ html: String) -> String {
-        let parts = html.components(separatedBy: "<table>")
-        guard parts.count > 1 else { return html }
-        var result = parts[0]
-        for (index, part) in parts.dropFirst().enumerated() {
-            result +=
-                "<div class=\"table-scroll\" role=\"region\" aria-label=\"Table \(index + 1)\" tabindex=\"0\"><table>"
-            result += part.replacingOccurrences(of: "</table>", with: "</table></div>")
-        }
-        return result
+        var number = 0
+        return
+            html
+            .replacingAll("<table>") {
+                number += 1
+                return
+                    "<div class=\"table-scroll\" role=\"region\" aria-label=\"Table \(number)\" tabindex=\"0\"><table>"
+            }
+            .replacingAll("</table>", with: "</table></div>")
     }
 
     private static func plainText(of document: OpaquePointer) -> String {
         guard let text = cmark_render_plaintext(document, options, 0) else { return "" }
         defer { free(text) }
-        return String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(cString: text)
+    }
+
+    /// `text` without the white space around it.
+    private static func trimmed(_ text: String) -> String {
+        guard let first = text.firstIndex(where: { !$0.isWhitespace }),
+            let last = text.lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
+        return String(text[first...last])
     }
 
     /// cmark-gfm writes table alignment as the obsolete `align` attribute (or as inline styles,
     /// which the Content-Security-Policy blocks); classes keep both the HTML valid and the CSP strict.
     /// Raw HTML is omitted in safe mode, so every `align="` in the output is cmark-gfm's own.
     private static func tableAlignmentAsClasses(_ html: String) -> String {
-        guard html.contains(" align=\"") else { return html }
-        return
-            html
-            .replacingOccurrences(of: " align=\"left\"", with: " class=\"align-left\"")
-            .replacingOccurrences(of: " align=\"center\"", with: " class=\"align-center\"")
-            .replacingOccurrences(of: " align=\"right\"", with: " class=\"align-right\"")
+        html
+            .replacingAll(" align=\"left\"", with: " class=\"align-left\"")
+            .replacingAll(" align=\"center\"", with: " class=\"align-center\"")
+            .replacingAll(" align=\"right\"", with: " class=\"align-right\"")
     }
 
     private static func rewriteURLs(in document: OpaquePointer, rewriteLink: ((String) -> String?)?) {

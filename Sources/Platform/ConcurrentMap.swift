@@ -42,3 +42,13 @@ private final class ResultSlots<T>: @unchecked Sendable {
 
     var values: [T] { slots.map { $0! } }
 }
+
+/// `first` and `second` run at the same time, on two cores; for independent steps of the load.
+func concurrently<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (A, B) {
+    let results = ResultSlots<(A?, B?)>(count: 2)
+    DispatchQueue.concurrentPerform(iterations: 2) { index in
+        results.set(index, index == 0 ? (first(), nil) : (nil, second()))
+    }
+    let values = results.values
+    return (values[0].0!, values[1].1!)
+}

@@ -116,22 +116,31 @@ public struct PlatformLoader: Sendable {
         }
 
         var catalogLoader = CatalogLoader(files: files)
-        let catalog = catalogLoader.load(rootLocation: paths.catalog)
-        lap("catalog")
+        let parsed = catalogLoader.parse(rootLocation: paths.catalog)
+        lap("catalog files")
+        let catalog = catalogLoader.link(parsed)
+        lap("catalog relations and indexes")
         group.wait()
         let parts = others.value
         lap("waiting for the ADRs and the other files")
         phases.append(("ADRs and the other files, beside the catalog", parts.seconds))
         let (adrs, serviceGroups) = (parts.adrs, parts.serviceGroups)
 
-        // Entities' own ADRs and docs need the catalog (their annotations) and the platform ADRs.
-        var entityADRLoader = ADRLoader(files: files)
-        let entityADRs = entityADRLoader.loadEntityRecords(
-            catalog: catalog, platformFolder: paths.adrDir, platformRecords: adrs)
-        var docsLoader = TechDocsLoader(files: files, adrFolder: paths.adrDir)
-        let docs = docsLoader.load(catalog: catalog)
+        // Entities' own ADRs and docs need the catalog (their annotations) and the platform ADRs;
+        // not each other.
+        let ((entityADRs, entityADRProblems), (docs, docsProblems)) = concurrently(
+            {
+                var loader = ADRLoader(files: files)
+                let records = loader.loadEntityRecords(
+                    catalog: catalog, platformFolder: paths.adrDir, platformRecords: adrs)
+                return (records, loader.problems)
+            },
+            {
+                var loader = TechDocsLoader(files: files, adrFolder: paths.adrDir)
+                return (loader.load(catalog: catalog), loader.problems)
+            })
         lap("entities' ADRs and docs")
-        let problems = (catalogLoader.problems + parts.problems + entityADRLoader.problems + docsLoader.problems)
+        let problems = (catalogLoader.problems + parts.problems + entityADRProblems + docsProblems)
             .sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
         return PlatformSnapshot(
             catalog: catalog,

@@ -24,11 +24,11 @@ enum ADRParser {
     }
 
     static func parse(_ text: String) throws(Failure) -> ADRHeader {
-        var lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         var front: YAMLNode?
         var lineOffset = 0
-        if lines.first?.trimmingCharacters(in: .whitespaces) == "---" {
-            guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" })
+        if lines.first?.trimmingEnds() == "---" {
+            guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingEnds() == "---" })
             else {
                 throw Failure(line: 1, reason: "front matter starts with '---' but never ends")
             }
@@ -48,7 +48,7 @@ enum ADRParser {
         guard let titleIndex = lines.firstIndex(where: { $0.hasPrefix("# ") }) else {
             throw Failure(line: lineOffset + 1, reason: "no title: an ADR needs a '# ' heading")
         }
-        let title = stripNumbering(String(lines[titleIndex].dropFirst(2)).trimmingCharacters(in: .whitespaces))
+        let title = stripNumbering(String(lines[titleIndex].dropFirst(2)).trimmingEnds())
         let bodyLines = Array(lines[..<titleIndex] + lines[(titleIndex + 1)...])
 
         let statusText = scalar(front, "status") ?? statusSection(bodyLines) ?? field("Status", in: bodyLines)
@@ -79,12 +79,12 @@ enum ADRParser {
         guard !digits.isEmpty else { return title }
         let after = rest.dropFirst(digits.count)
         guard let separator = after.first, ".:-) ".contains(separator) else { return title }
-        let stripped = after.drop { ".:-) ".contains($0) }.trimmingCharacters(in: .whitespaces)
+        let stripped = after.drop { ".:-) ".contains($0) }.trimmingEnds()
         return stripped.isEmpty ? title : stripped
     }
 
     private static func scalar(_ front: YAMLNode?, _ key: String) -> String? {
-        guard let value = front?[key]?.string?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = front?[key]?.string?.trimmingEnds(), !value.isEmpty else { return nil }
         return value
     }
 
@@ -100,7 +100,7 @@ enum ADRParser {
             })
         else { return nil }
         for line in lines[(heading + 1)...] {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingEnds()
             if trimmed.hasPrefix("#") { return nil }
             if !trimmed.isEmpty { return trimmed }
         }
@@ -110,13 +110,13 @@ enum ADRParser {
     /// `Date: 2024-03-05`, `* Status: accepted`, `- Deciders: ...` (Nygard and MADR 2 lines).
     private static func field(_ name: String, in lines: [String]) -> String? {
         for line in lines {
-            var trimmed = Substring(line.trimmingCharacters(in: .whitespaces))
+            var trimmed = Substring(line.trimmingEnds())
             if trimmed.hasPrefix("* ") || trimmed.hasPrefix("- ") { trimmed = trimmed.dropFirst(2) }
             trimmed = trimmed.drop { $0 == "*" || $0 == "_" }
             guard trimmed.lowercased().hasPrefix(name.lowercased()) else { continue }
             let rest = trimmed.dropFirst(name.count).drop { $0 == "*" || $0 == "_" }
             guard rest.first == ":" else { continue }
-            let value = rest.dropFirst().trimmingCharacters(in: CharacterSet(charactersIn: " *_"))
+            let value = rest.dropFirst().trimmingEnds { " *_".contains($0) }
             if !value.isEmpty { return value }
         }
         return nil
@@ -126,7 +126,7 @@ enum ADRParser {
     private static func references(after phrase: String, in lines: [String]) -> [String] {
         var found: [String] = []
         for line in lines {
-            let trimmed = line.trimmingCharacters(in: CharacterSet(charactersIn: " *-_>"))
+            let trimmed = line.trimmingEnds { " *-_>".contains($0) }
             guard phrase.isEmpty || trimmed.lowercased().hasPrefix(phrase) else { continue }
             // "Supersedes" must not match "Superseded by".
             if phrase == "supersedes", trimmed.lowercased().hasPrefix("superseded") { continue }

@@ -32,7 +32,9 @@ struct CatalogLoader {
         self.files = files
     }
 
-    mutating func load(rootLocation: String) -> Catalog {
+    /// The entities of every file the Locations lead to, first declarations only; `link` makes
+    /// them a catalog.
+    mutating func parse(rootLocation: String) -> [ParsedEntity] {
         var parsed: [ParsedEntity] = []
         var seen: [EntityRef: SourceLocation] = [:]
         var visited: Set<String> = []
@@ -70,7 +72,7 @@ struct CatalogLoader {
                 }
             }
         }
-        return link(parsed)
+        return parsed
     }
 
     /// Entities of one file; a file that is missing or is not valid YAML yields none and a problem.
@@ -173,7 +175,7 @@ struct CatalogLoader {
     }
 
     /// Builds relations in both directions and reports references to entities that do not exist.
-    private mutating func link(_ parsed: [ParsedEntity]) -> Catalog {
+    mutating func link(_ parsed: [ParsedEntity]) -> Catalog {
         let entities = parsed.map(\.entity).sorted { $0.ref < $1.ref }
         let index = Dictionary(uniqueKeysWithValues: entities.enumerated().map { ($1.ref, $0) })
         // Each relation with what it sorts by: its type's place, then its target's place in ref

@@ -11,12 +11,12 @@ enum HeadingAnchors {
         var headings: [Heading] = []
         var used: [String: Int] = [:]
         var rest = Substring(html)
-        while let open = rest.range(of: "<h") {
+        while let open = rest.firstRange(of: "<h") {
             let afterOpen = rest[open.upperBound...]
             guard let levelCharacter = afterOpen.first, let level = levelCharacter.wholeNumberValue,
                 (1...6).contains(level),
                 afterOpen.dropFirst().first == ">",
-                let close = afterOpen.range(of: "</h\(level)>")
+                let close = afterOpen.firstRange(of: "</h\(level)>")
             else {
                 result += rest[..<open.upperBound]
                 rest = afterOpen
@@ -53,7 +53,7 @@ enum HeadingAnchors {
                 slug.append("-")
             }
         }
-        return slug.trimmingCharacters(in: ["-"])
+        return slug.trimmingEnds { $0 == "-" }
     }
 
     private static func stripTags(_ html: Substring) -> String {
