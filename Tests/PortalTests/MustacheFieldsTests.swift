@@ -1,5 +1,7 @@
+import Foundation
 import Mustache
 import Platform
+import Status
 import Testing
 
 @testable import Portal
@@ -43,5 +45,16 @@ struct MustacheFieldsTests {
         let hit = try #require(SearchModel(text: "monorepo", kind: nil, results: results).hits.first)
         expectEveryFieldNamed(hit)
         expectEveryFieldNamed(try #require(hit.title.first))
+    }
+
+    @Test("an entity page's relation groups and owned rows, and ADR rows, name every field")
+    func entityAndADRFieldsNamed() throws {
+        let snapshot = try platformState(root: repositoryRoot + "/examples/homelab").snapshot
+        let group = try #require(snapshot.catalog.entities.first { $0.ref.kind == "group" })
+        let model = EntityModel(entity: group, snapshot: snapshot, status: LiveStatus(), now: Date())
+        expectEveryFieldNamed(try #require(model.relationGroups.first))
+        expectEveryFieldNamed(try #require(model.owned.first { !$0.type.isEmpty }))
+        let adr = try #require(snapshot.adrs.first { $0.date != nil })
+        expectEveryFieldNamed(ADRRowModel(adr))
     }
 }

@@ -136,6 +136,17 @@ struct PageRoutesTests {
         }
     }
 
+    @Test(
+        "a link's path segments and query values are percent-encoded as Foundation encodes them",
+        arguments: ["web", "a b", "c++", "x/y?z#w", "ünïcode", "50%", "tag:with@signs;and=more", "", "~._-"])
+    func percentEncoding(_ text: String) {
+        let query = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+        #expect(SiteURL.encode(text) == text.addingPercentEncoding(withAllowedCharacters: query))
+        let segment = CharacterSet.urlPathAllowed.subtracting(["/", "?", "#"])
+        let expected = try? #require(text.addingPercentEncoding(withAllowedCharacters: segment))
+        #expect(SiteURL.adr(id: text).path == "/adr/" + (expected ?? ""))
+    }
+
     @Test("every entity and every ADR has a page")
     func everyEntityAndRecord() async throws {
         let (app, state) = try await portal()

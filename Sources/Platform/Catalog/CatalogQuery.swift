@@ -86,13 +86,16 @@ extension Catalog {
 
 public struct CatalogFacets: Sendable {
     public var kinds: [String]
+    /// How many entities each kind has, for the kind tabs.
+    public var kindCounts: [String: Int]
     public var types: [String]
     public var owners: [EntityRef]
     public var lifecycles: [String]
     public var tags: [String]
 
     init(entities: [Entity]) {
-        kinds = Set(entities.map(\.ref.kind)).sorted()
+        kindCounts = entities.reduce(into: [:]) { counts, entity in counts[entity.ref.kind, default: 0] += 1 }
+        kinds = kindCounts.keys.sorted()
         types = Set(entities.compactMap(\.type)).sorted()
         owners = Set(entities.compactMap(\.owner)).sorted()
         lifecycles = Set(entities.compactMap(\.lifecycle)).sorted()

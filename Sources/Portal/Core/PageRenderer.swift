@@ -72,20 +72,33 @@ final class TokenUse: Sendable {
 /// A page's view model plus what every form needs (`{{csrfToken}}`), found by templates from any
 /// section through Mustache's context stack.
 struct PageScope<Model>: MustacheParent {
-    let model: Model
     let csrfToken: CSRFToken?
     let tokenUse = TokenUse()
+    /// The model's fields by name, read once: every name a template does not find further up
+    /// the stack ends here, and a `Mirror` of a 40-field model per lookup was a tenth of an
+    /// entity page's rendering. An absent optional is left out, so it reads as missing, as
+    /// Mustache's own lookup treats it.
+    private let fields: [String: Any]
+
+    init(model: Model, csrfToken: CSRFToken?) {
+        self.csrfToken = csrfToken
+        var fields: [String: Any] = [:]
+        for case (let label?, let value) in Mirror(reflecting: model).children {
+            let mirror = Mirror(reflecting: value)
+            if mirror.displayStyle != .optional {
+                fields[label] = value
+            } else if let wrapped = mirror.children.first?.value {
+                fields[label] = wrapped
+            }
+        }
+        self.fields = fields
+    }
 
     func child(named name: String) -> Any? {
         if name == "csrfToken" {
             tokenUse.asked.store(true, ordering: .relaxed)
             return csrfToken?.value ?? ""
         }
-        guard let value = Mirror(reflecting: model).children.first(where: { $0.label == name })?.value else {
-            return nil
-        }
-        // An absent optional must read as missing, as Mustache's own lookup treats it.
-        let mirror = Mirror(reflecting: value)
-        return mirror.displayStyle == .optional ? mirror.children.first?.value : value
+        return fields[name]
     }
 }

@@ -95,14 +95,12 @@ struct CatalogModel: Sendable {
 
         text = query.text ?? ""
         kind = query.kind ?? CatalogQuery.allKinds
-        var counts: [String: Int] = [:]
-        for entity in catalog.entities { counts[entity.ref.kind, default: 0] += 1 }
         let kindOrder = facets.kinds.sorted { ($0 == "component" ? 0 : 1, $0) < ($1 == "component" ? 0 : 1, $1) }
         // A tab keeps the searched text only: types, owners and tags differ from kind to kind.
         kinds =
             kindOrder.map { name in
                 KindTab(
-                    label: EntityKind(rawValue: name)?.displayName ?? name, count: counts[name] ?? 0,
+                    label: EntityKind(rawValue: name)?.displayName ?? name, count: facets.kindCounts[name] ?? 0,
                     href: SiteURL.catalog.with([("kind", name), ("q", query.text)]), current: name == query.kind)
             } + [
                 KindTab(

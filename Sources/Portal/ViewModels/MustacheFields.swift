@@ -38,6 +38,7 @@ extension EntityLinkModel: MustacheParent {
         case "label": return label
         case "href": return href
         case "exists": return exists
+        case "html": return html
         default: return nil
         }
     }
@@ -99,6 +100,57 @@ extension SearchModel.Part: MustacheParent {
         switch name {
         case "text": return text
         case "isMatch": return isMatch
+        default: return nil
+        }
+    }
+}
+
+extension EntityModel.RelationGroup: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "label": return label
+        case "targets": return targets
+        case "targetsHTML": return targetsHTML
+        default: return nil
+        }
+    }
+}
+
+extension EntityModel.OwnedRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "label": return label
+        case "href": return href
+        case "kind": return kind
+        case "type": return type
+        case "lifecycle": return lifecycle
+        case "description": return description
+        default: return nil
+        }
+    }
+}
+
+extension ADRRowModel: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "href": return href
+        case "number": return number
+        case "titleHTML": return titleHTML
+        case "status": return status
+        case "statusClass": return statusClass
+        case "date": return date
+        case "isoDate": return isoDate
+        default: return nil
+        }
+    }
+}
+
+extension RelationGraphModel.Row: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "from": return from
+        case "relation": return relation
+        case "to": return to
         default: return nil
         }
     }
