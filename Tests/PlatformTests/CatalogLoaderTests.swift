@@ -29,7 +29,7 @@ struct CatalogLoaderTests {
         // The good entities and the one with a dangling ref still serve.
         let names = Set(snapshot.catalog.entities.map(\.name))
         #expect(names == ["broken-root", "team-a", "good-service", "dangling-service"])
-        let dangling = try #require(snapshot.catalog.relations[EntityRef(kind: "component", name: "dangling-service")])
+        let dangling = snapshot.catalog.relations(of: EntityRef(kind: "component", name: "dangling-service"))
         #expect(
             dangling.contains(
                 Relation(
@@ -114,8 +114,8 @@ struct CatalogLoaderTests {
             billing.owner == EntityRef(kind: "group", namespace: "payments", name: "team"),
             "a bare owner takes the holder's namespace")
         #expect(
-            snapshot.catalog.relations[EntityRef(kind: "resource", name: "db")]?.contains(
-                Relation(type: .dependencyOf, target: billing.ref, targetExists: true)) == true)
+            snapshot.catalog.relations(of: EntityRef(kind: "resource", name: "db")).contains(
+                Relation(type: .dependencyOf, target: billing.ref, targetExists: true)))
         let template = try #require(snapshot.catalog[EntityRef(kind: "template", name: "new-service")])
         #expect(!template.isCoreKind)
         #expect(template.kind == "Template")
@@ -251,5 +251,50 @@ struct CatalogLoaderTests {
     @Test("a missing root folder fails the whole load")
     func missingRoot() {
         #expect(throws: PlatformUnavailable.self) { try loadPlatform("/no/such/platform") }
+    }
+
+    @Test(
+        "an entity's relations are listed by type, then by target, dangling targets last; one declared on both sides shows once"
+    )
+    func relationOrder() throws {
+        let documents = [
+            component("web", extra: "  dependsOn: [component:zeta, component:alpha, component:ghost, resource:db]"),
+            component("alpha"), component("zeta", extra: "  dependencyOf: [component:web]"),
+            """
+            apiVersion: backstage.io/v1alpha1
+            kind: Resource
+            metadata:
+              name: db
+            spec:
+              type: database
+              owner: team
+            """,
+            """
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata:
+              name: team
+            spec:
+              type: team
+              children: []
+            """,
+        ]
+        let root = try temporaryPlatform([
+            "catalog/locations.yaml": documents.joined(separator: "\n---\n")
+        ])
+        let catalog = try loadPlatform(root).catalog
+        let web = catalog.relations(of: EntityRef(kind: "component", name: "web")).map {
+            "\($0.type.rawValue) \($0.target)"
+        }
+        #expect(
+            web == [
+                "ownedBy group:default/team", "dependsOn component:default/alpha", "dependsOn component:default/zeta",
+                "dependsOn resource:default/db", "dependsOn component:default/ghost",
+            ])
+        let zeta = catalog.relations(of: EntityRef(kind: "component", name: "zeta")).map {
+            "\($0.type.rawValue) \($0.target)"
+        }
+        #expect(zeta == ["ownedBy group:default/team", "dependencyOf component:default/web"])
+        #expect(catalog.relations(of: EntityRef(kind: "component", name: "not-there")).isEmpty)
     }
 }

@@ -56,7 +56,7 @@ struct ExampleHomelabTests {
         let source = try EntityRef.parse(from, defaultKind: nil, defaultNamespace: "default").get()
         let target = try EntityRef.parse(to, defaultKind: nil, defaultNamespace: "default").get()
         #expect(
-            snapshot.catalog.relations[source, default: []].contains(
+            snapshot.catalog.relations(of: source).contains(
                 Relation(type: type, target: target, targetExists: true)))
     }
 

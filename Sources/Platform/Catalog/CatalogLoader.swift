@@ -6,8 +6,8 @@ public struct Catalog: Sendable {
     public var entities: [Entity]
     /// Position of each entity in `entities`.
     public var index: [EntityRef: Int]
-    /// Outgoing and incoming relations of each entity, sorted by type then target.
-    public var relations: [EntityRef: [Relation]]
+    /// Outgoing and incoming relations of each entity.
+    var relationTable: RelationTable
     /// Sort orders and filter postings for catalog pages.
     var pageIndex: CatalogIndex
     /// The distinct values each filter can take, computed once at load for the filter form.
@@ -15,6 +15,12 @@ public struct Catalog: Sendable {
 
     public subscript(ref: EntityRef) -> Entity? {
         index[ref].map { entities[$0] }
+    }
+
+    /// Outgoing and incoming relations of `ref`, sorted by type then target; none for a ref
+    /// that is not in the catalog.
+    public func relations(of ref: EntityRef) -> [Relation] {
+        index[ref].map { relationTable.relations(at: $0, entities: entities) } ?? []
     }
 }
 
@@ -178,59 +184,33 @@ struct CatalogLoader {
     mutating func link(_ parsed: [ParsedEntity]) -> Catalog {
         let entities = parsed.map(\.entity).sorted { $0.ref < $1.ref }
         let index = Dictionary(uniqueKeysWithValues: entities.enumerated().map { ($1.ref, $0) })
-        // Each relation with what it sorts by: its type's place, then its target's place in ref
-        // order, so sorting compares integers; a dangling target has no place and compares by ref.
-        struct Edge {
-            var relation: Relation
-            var rank: Int
-            var position: Int
-        }
-        let rank = Dictionary(uniqueKeysWithValues: RelationType.allCases.enumerated().map { ($1, $0) })
-        var edges: [EntityRef: [Edge]] = [:]
+        // Relations to refs that are not in the catalog: reported, and kept for the page, in ref order.
+        var missing: Set<EntityRef> = []
         for item in parsed {
-            let source = item.entity.ref
-            for declared in item.relations {
-                // The target entity's own ref, so that 100,000 relations share its strings rather
-                // than each holding a copy parsed from its spec.
-                let position = index[declared.target]
-                let exists = position != nil
-                let target = position.map { entities[$0].ref } ?? declared.target
-                edges[source, default: []].append(
-                    Edge(
-                        relation: Relation(type: declared.type, target: target, targetExists: exists),
-                        rank: rank[declared.type]!, position: position ?? .max))
-                if exists {
-                    edges[target, default: []].append(
-                        Edge(
-                            relation: Relation(type: declared.type.inverse, target: source, targetExists: true),
-                            rank: rank[declared.type.inverse]!, position: index[source]!))
-                } else {
-                    problems.append(
-                        LoadProblem(
-                            file: item.entity.source.file, line: declared.line,
-                            reason:
-                                "\(declared.field) of \(source) refers to \(declared.target), which is not in the catalog"
-                        ))
-                }
+            for declared in item.relations where index[declared.target] == nil {
+                missing.insert(declared.target)
+                problems.append(
+                    LoadProblem(
+                        file: item.entity.source.file, line: declared.line,
+                        reason:
+                            "\(declared.field) of \(item.entity.ref) refers to \(declared.target), which is not in the catalog"
+                    ))
+            }
+        }
+        let dangling = missing.sorted()
+        let danglingIndex = Dictionary(uniqueKeysWithValues: dangling.enumerated().map { ($1, Int32(-1 - $0)) })
+        var declared: [(source: Int32, edge: RelationTable.Edge)] = []
+        for item in parsed {
+            let source = Int32(index[item.entity.ref]!)
+            for relation in item.relations {
+                let target = index[relation.target].map(Int32.init) ?? danglingIndex[relation.target]!
+                declared.append((source, RelationTable.Edge(type: relation.type, target: target)))
             }
         }
         return Catalog(
             entities: entities,
             index: index,
-            relations: edges.mapValues { list in
-                let sorted = list.sorted { lhs, rhs in
-                    if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
-                    if lhs.position != .max, rhs.position != .max { return lhs.position < rhs.position }
-                    return lhs.relation.target < rhs.relation.target
-                }
-                // A relation declared on both sides (dependsOn here, dependencyOf there) shows once.
-                var relations: [Relation] = []
-                relations.reserveCapacity(sorted.count)
-                for edge in sorted where relations.last != edge.relation {
-                    relations.append(edge.relation)
-                }
-                return relations
-            },
+            relationTable: RelationTable(entityCount: entities.count, declared: declared, dangling: dangling),
             pageIndex: CatalogIndex(entities: entities),
             facets: CatalogFacets(entities: entities)
         )

@@ -35,13 +35,16 @@ struct CatalogController {
             namespace: try context.parameters.require("namespace"),
             name: try context.parameters.require("name")
         )
-        guard let entity = snapshot.catalog[ref] else {
+        // The entity itself is read only to render: a copy of it on every cached answer cost more
+        // than the cache lookup.
+        guard let position = snapshot.catalog.index[ref] else {
             throw HTTPError(.notFound, message: "There is no \(ref) in the catalog.")
         }
         // Read before the status: a page is never older than its key.
         let statusRevision = status.revision
         return await current.pageCache.page(.entity(ref, statusRevision: statusRevision), user: context.identity) {
-            pages.page(
+            let entity = snapshot.catalog.entities[position]
+            return pages.page(
                 "entity", EntityModel(entity: entity, snapshot: snapshot, status: status.current, now: Date()),
                 title: entity.displayName, section: .catalog, snapshot: snapshot, user: context.identity,
                 csrfToken: context.csrfToken)

@@ -8,10 +8,14 @@ struct PathGuardMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        let decoded = request.uri.path.removingPercentEncoding ?? ""
+        let path = request.uri.path
+        // Most paths are printable ASCII without `%`: nothing to decode and no control character,
+        // so no trip through Foundation for every request.
+        let isPlain = path.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "%") }
+        let decoded = isPlain ? path : (path.removingPercentEncoding ?? "")
         let segments = decoded.split(whereSeparator: { $0 == "/" || $0 == "\\" })
         guard !decoded.isEmpty, !segments.contains(".."),
-            !decoded.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            isPlain || !decoded.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else {
             throw HTTPError(.badRequest, message: "This address is not valid.")
         }

@@ -139,7 +139,7 @@ struct CatalogModel: Sendable {
                 type: entity.type ?? "",
                 owner: entity.owner.map { EntityLinkModel($0, in: catalog) },
                 lifecycle: entity.lifecycle ?? "",
-                system: catalog.relations[entity.ref, default: []].first {
+                system: catalog.relations(of: entity.ref).first {
                     $0.type == .partOf && $0.target.kind == "system"
                 }
                 .map { EntityLinkModel($0.target, in: catalog) },

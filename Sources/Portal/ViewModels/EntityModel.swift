@@ -100,7 +100,7 @@ struct EntityModel: Sendable {
 
         var groups: [RelationType: [EntityLinkModel]] = [:]
         var owned: [OwnedRow] = []
-        for relation in catalog.relations[entity.ref, default: []] {
+        for relation in catalog.relations(of: entity.ref) {
             // The owned entity's fields are read in place: `catalog[ref]` would copy each one whole.
             if relation.type == .ownerOf, let position = catalog.index[relation.target] {
                 let link = EntityLinkModel(relation.target, in: catalog)

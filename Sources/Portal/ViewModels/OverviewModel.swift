@@ -40,7 +40,7 @@ struct OverviewModel: Sendable {
             KindCount(label: value.label, count: value.count, href: SiteURL.catalog.with([("kind", kind)]))
         }
         systems = catalog.entities.filter { $0.ref.kind == "system" }.map { system in
-            let parts = catalog.relations[system.ref, default: []].filter {
+            let parts = catalog.relations(of: system.ref).filter {
                 $0.type == .hasPart && $0.target.kind == "component"
             }
             return SystemRow(

@@ -74,7 +74,7 @@ struct RelationGraphModel: Sendable {
             rows.append(Self.row(nodes[from].ref, relation, catalog))
             return true
         }
-        let direct = catalog.relations[entity.ref] ?? []
+        let direct = catalog.relations(of: entity.ref)
         if entity.ref.kind == EntityKind.system.rawValue {
             // A system: its parts on the ring, then how they relate to each other.
             var parts = 0
@@ -87,7 +87,7 @@ struct RelationGraphModel: Sendable {
             }
             let drawn = nodes.count
             for index in 1..<max(1, drawn) {
-                for relation in catalog.relations[nodes[index].ref] ?? []
+                for relation in catalog.relations(of: nodes[index].ref)
                 where position[relation.target].map({ $0 > index }) == true {
                     _ = add(relation, from: index, ring: 1)
                 }
@@ -104,7 +104,7 @@ struct RelationGraphModel: Sendable {
             }
             for parent in inner {
                 var children = 0
-                for relation in catalog.relations[nodes[parent].ref] ?? [] where relation.target != entity.ref {
+                for relation in catalog.relations(of: nodes[parent].ref) where relation.target != entity.ref {
                     if position[relation.target] != nil {
                         _ = add(relation, from: parent, ring: 2)
                         continue
