@@ -81,9 +81,9 @@ public struct SearchResults: Sendable {
 public struct SearchIndex: Sendable {
     public let documents: [SearchDocument]
     /// Distinct indexed words as UTF-8, sorted bytewise, so that a prefix is a contiguous range.
-    private let terms: [[UInt8]]
+    private let terms: PackedLists<UInt8>
     /// For each term, the documents holding it with the best field weight there, by document.
-    private let postings: [[Posting]]
+    private let postings: PackedLists<Posting>
 
     private struct Posting: Sendable {
         var document: Int32
@@ -113,9 +113,14 @@ public struct SearchIndex: Sendable {
                 table[word, default: []].append(Posting(document: Int32(position), weight: weight))
             }
         }
-        let sortedTerms = table.keys.sorted { $0.lexicographicallyPrecedes($1) }
-        terms = sortedTerms
-        postings = sortedTerms.map { table[$0]! }
+        var terms = PackedLists<UInt8>()
+        var postings = PackedLists<Posting>()
+        for term in table.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            terms.append(term)
+            postings.append(table[term]!)
+        }
+        self.terms = terms
+        self.postings = postings
     }
 
     /// The words search looks for in `text`, as it splits them.
