@@ -71,12 +71,13 @@ struct PlatformFiles: Sendable {
 
     /// The bytes of a regular file of the repository.
     func read(_ relative: String) -> Result<[UInt8], FileFailure> {
-        let name = absolute(relative).map(self.relative) ?? relative
+        let direct = absolute(relative)
+        let name = direct.map(self.relative) ?? relative
         // Most files are reached through no link at all: opening the path as written, one
         // component at a time without following links, proves it is inside, with no `realpath`
         // (a `readlink` per component, a third of the catalog's system time). Any failure takes
         // the careful way below, which names the link or the reason.
-        if let direct = absolute(relative),
+        if let direct,
             case .success(let file) = openWithoutLinks(realRoot + direct.dropFirst(root.count))
         {
             return read(descriptor: file, name: name)

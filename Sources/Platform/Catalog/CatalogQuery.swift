@@ -85,9 +85,9 @@ extension Catalog {
 }
 
 public struct CatalogFacets: Sendable {
-    public var kinds: [String]
     /// How many entities each kind has, for the kind tabs.
     public var kindCounts: [String: Int]
+    public var kinds: [String] { kindCounts.keys.sorted() }
     public var types: [String]
     public var owners: [EntityRef]
     public var lifecycles: [String]
@@ -95,7 +95,6 @@ public struct CatalogFacets: Sendable {
 
     init(entities: [Entity]) {
         kindCounts = entities.reduce(into: [:]) { counts, entity in counts[entity.ref.kind, default: 0] += 1 }
-        kinds = kindCounts.keys.sorted()
         types = Set(entities.compactMap(\.type)).sorted()
         owners = Set(entities.compactMap(\.owner)).sorted()
         lifecycles = Set(entities.compactMap(\.lifecycle)).sorted()

@@ -77,7 +77,7 @@ final class PageCache: Sendable {
             Task.detached(priority: .utility) { [self] in
                 guard let gzipped = page.compressed else { return }
                 entries.withLock { entries in
-                    guard entries.pages[key]?.gzipped == nil, entries.pages[key] != nil else { return }
+                    guard let stored = entries.pages[key], stored.gzipped == nil else { return }
                     entries.pages[key]?.gzipped = gzipped
                     entries.bytes += gzipped.readableBytes
                 }
