@@ -6,6 +6,15 @@ struct PackedLists<Element: Sendable>: Sendable {
     private var starts: [Int32] = [0]
     private var elements: [Element] = []
 
+    init() {}
+
+    /// Lists already laid out: list `i` is `elements[starts[i]..<starts[i + 1]]`.
+    init(elements: [Element], starts: [Int32]) {
+        precondition(starts.first == 0 && starts.last.map(Int.init) == elements.count)
+        self.elements = elements
+        self.starts = starts
+    }
+
     var count: Int { starts.count - 1 }
 
     mutating func append(_ list: some Collection<Element>) {

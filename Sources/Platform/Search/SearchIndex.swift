@@ -79,7 +79,12 @@ public struct SearchResults: Sendable {
 /// scoring more than a partial one. A document's score adds, per query word, the weight of the
 /// best field it matched in.
 public struct SearchIndex: Sendable {
-    public let documents: [SearchDocument]
+    /// The documents, made again when a query shows them rather than kept: at 10,000 components
+    /// a kept copy of every entity's texts was 9 MiB, and a query shows at most `limit` of them.
+    private let document: @Sendable (Int) -> SearchDocument
+    /// Each document's kind and title, which a query needs for every match (to count and order).
+    private let kinds: [String]
+    private let titles: [String]
     /// Distinct indexed words as UTF-8, sorted bytewise, so that a prefix is a contiguous range.
     private let terms: PackedLists<UInt8>
     /// For each term, the documents holding it with the best field weight there, by document.
@@ -94,33 +99,62 @@ public struct SearchIndex: Sendable {
     static let partialFactor: Float = 0.5
 
     public init(documents: [SearchDocument]) {
-        self.documents = documents
-        // Each document's words with their best field weight, on all cores; then the postings, in
-        // document order.
-        let words = documents.concurrentMap { document in
-            var best: [[UInt8]: Float] = [:]
-            for field in document.fields {
-                Tokenizer.forEachWord(in: field.text) { word, _ in
-                    let word = Array(word)
-                    best[word] = max(best[word] ?? 0, field.weight)
+        self.init(count: documents.count) { documents[$0] }
+    }
+
+    /// An index of `count` documents, `document(i)` making the i-th: called once per document
+    /// here, and again for each hit a query returns.
+    init(count: Int, document: @escaping @Sendable (Int) -> SearchDocument) {
+        self.document = document
+        // Each document's distinct words with their best field weight, on all cores, packed: as
+        // one array per word, the build held some 400,000 small heap blocks at once, and the
+        // process kept their 30 MiB after they were freed.
+        let made = Array(0..<count).concurrentMap { index in
+            let document = document(index)
+            return (kind: document.kind, title: document.title, words: DocumentWords(document))
+        }
+        kinds = made.map(\.kind)
+        titles = made.map(\.title)
+        let words = made.map(\.words)
+        // Every distinct word gets a number in the order first seen, and every (word, document)
+        // pair an entry, in document order.
+        var numbers: [ArraySlice<UInt8>: Int32] = [:]
+        var distinct: [ArraySlice<UInt8>] = []
+        var entries: [(term: Int32, posting: Posting)] = []
+        entries.reserveCapacity(words.reduce(0) { $0 + $1.weights.count })
+        for (position, document) in words.enumerated() {
+            for (index, weight) in document.weights.enumerated() {
+                let word = document.words[index]
+                let number = numbers[word] ?? Int32(distinct.count)
+                if number == distinct.count {
+                    numbers[word] = number
+                    distinct.append(word)
                 }
-            }
-            return Array(best)
-        }
-        var table: [[UInt8]: [Posting]] = [:]
-        for (position, documentWords) in words.enumerated() {
-            for (word, weight) in documentWords {
-                table[word, default: []].append(Posting(document: Int32(position), weight: weight))
+                entries.append((number, Posting(document: Int32(position), weight: weight)))
             }
         }
+        numbers = [:]
+        // Terms sorted bytewise; each term's postings placed by a counting sort, which keeps
+        // them in document order.
+        let order = distinct.indices.sorted { distinct[$0].lexicographicallyPrecedes(distinct[$1]) }
+        var rank = [Int32](repeating: 0, count: distinct.count)
         var terms = PackedLists<UInt8>()
-        var postings = PackedLists<Posting>()
-        for term in table.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            terms.append(term)
-            postings.append(table[term]!)
+        for (position, number) in order.enumerated() {
+            rank[number] = Int32(position)
+            terms.append(distinct[number])
+        }
+        var starts = [Int32](repeating: 0, count: distinct.count + 1)
+        for entry in entries { starts[Int(rank[Int(entry.term)]) + 1] += 1 }
+        for position in starts.indices.dropFirst() { starts[position] += starts[position - 1] }
+        var next = starts
+        var placed = [Posting](repeating: Posting(document: 0, weight: 0), count: entries.count)
+        for entry in entries {
+            let position = Int(rank[Int(entry.term)])
+            placed[Int(next[position])] = entry.posting
+            next[position] += 1
         }
         self.terms = terms
-        self.postings = postings
+        self.postings = PackedLists(elements: placed, starts: starts)
     }
 
     /// The words search looks for in `text`, as it splits them.
@@ -131,10 +165,10 @@ public struct SearchIndex: Sendable {
     /// The hits for `query`, best first; `kind` keeps one kind; `limit` caps the hits returned.
     public func search(_ query: String, kind: String? = nil, limit: Int = 50) -> SearchResults {
         let words = Tokenizer.words(in: query)
-        guard !words.isEmpty, !documents.isEmpty else { return SearchResults(hits: [], total: 0, kindCounts: []) }
+        guard !words.isEmpty, !kinds.isEmpty else { return SearchResults(hits: [], total: 0, kindCounts: []) }
 
-        var total = [Float](repeating: 0, count: documents.count)
-        var best = [Float](repeating: 0, count: documents.count)
+        var total = [Float](repeating: 0, count: kinds.count)
+        var best = [Float](repeating: 0, count: kinds.count)
         for (number, word) in words.enumerated() {
             for index in best.indices { best[index] = 0 }
             for term in termRange(withPrefix: word) {
@@ -152,13 +186,13 @@ public struct SearchIndex: Sendable {
         var counts: [String: Int] = [:]
         var matched: [Int] = []
         for index in total.indices where total[index] > 0 {
-            let documentKind = documents[index].kind
+            let documentKind = kinds[index]
             counts[documentKind, default: 0] += 1
             if kind == nil || documentKind == kind { matched.append(index) }
         }
-        matched.sort { total[$0] != total[$1] ? total[$0] > total[$1] : documents[$0].title < documents[$1].title }
+        matched.sort { total[$0] != total[$1] ? total[$0] > total[$1] : titles[$0] < titles[$1] }
         let hits = matched.prefix(limit).map { index in
-            let document = documents[index]
+            let document = document(index)
             let quotable = document.fields.filter(\.isQuotable).map(\.text)
             let snippet =
                 quotable.lazy.compactMap { Snippet.parts(of: $0, matching: words) }.first
@@ -183,6 +217,28 @@ public struct SearchIndex: Sendable {
         var end = low
         while end < terms.count, terms[end].starts(with: prefix) { end += 1 }
         return low..<end
+    }
+}
+
+/// One document's distinct words, each with the best weight among the fields it is in.
+private struct DocumentWords: Sendable {
+    var words = PackedLists<UInt8>()
+    var weights: [Float] = []
+
+    init(_ document: SearchDocument) {
+        var positions: [[UInt8]: Int] = [:]
+        for field in document.fields {
+            Tokenizer.forEachWord(in: field.text) { word, _ in
+                let word = Array(word)
+                if let position = positions[word] {
+                    weights[position] = max(weights[position], field.weight)
+                } else {
+                    positions[word] = weights.count
+                    words.append(word)
+                    weights.append(field.weight)
+                }
+            }
+        }
     }
 }
 
