@@ -39,6 +39,7 @@ let package = Package(
         .target(name: "SiteURL"),
         // statfs(2), which Swift's Glibc module lacks: the data folder's file system type.
         .target(name: "CFileSystem"),
+        .target(name: "CMalloc"),
         // The values a request stores as JSON: what was asked, the policy's findings, the proposed files.
         .target(name: "RequestValues"),
         .target(
@@ -63,6 +64,7 @@ let package = Package(
             name: "Portal",
             dependencies: [
                 "Config", "Auth", "Platform", "Store", "Provisioning", "Status", "Zlib", "Markdown", "Manifests",
+                "CMalloc",
                 "GitOps", "Ollama", "HTTPClient", "SiteURL", "RequestValues",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
