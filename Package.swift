@@ -39,6 +39,7 @@ let package = Package(
         .target(name: "SiteURL"),
         // statfs(2), which Swift's Glibc module lacks: the data folder's file system type.
         .target(name: "CFileSystem"),
+        // malloc_trim(3), which Swift's Glibc module lacks: the load's scratch memory back to the system.
         .target(name: "CMalloc"),
         // The values a request stores as JSON: what was asked, the policy's findings, the proposed files.
         .target(name: "RequestValues"),

@@ -51,16 +51,29 @@ struct PlatformFiles: Sendable {
     /// The absolute path for `relative`, or nil if it would leave the root (`../..`).
     func absolute(_ relative: String) -> String? {
         // Most paths are plain (the catalog's own globs give them): no URL parsing for those.
-        if !relative.isEmpty, !relative.hasPrefix("/"),
-            !relative.split(separator: "/", omittingEmptySubsequences: false).contains(where: {
-                $0.isEmpty || $0 == "." || $0 == ".."
-            })
-        {
+        if Self.isPlainRelative(relative) {
             return root + "/" + relative
         }
         let path = URL(fileURLWithPath: relative, relativeTo: URL(fileURLWithPath: root, isDirectory: true))
             .standardizedFileURL.path
         return path == root || path.hasPrefix(root + "/") ? path : nil
+    }
+
+    /// True for a relative path without empty, `.` or `..` components, looked at byte by byte: the
+    /// load asks this of every file it reads.
+    private static func isPlainRelative(_ path: String) -> Bool {
+        var length = 0
+        var dots = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") {
+                if length == 0 || (length == dots && dots <= 2) { return false }
+                (length, dots) = (0, 0)
+            } else {
+                length += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        return length > 0 && !(length == dots && dots <= 2)
     }
 
     /// `absolute` written relative to the root (the root itself is ""), for messages and pages.
@@ -106,19 +119,36 @@ struct PlatformFiles: Sendable {
         guard fstat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
             return .failure(.refused(FileRefusal(path: name, reason: "not a regular file")))
         }
+        // Straight into an array of the file's size, plus a byte so that the end is met in the
+        // same call, rather than through a zeroed 64 KiB buffer per file (the catalog reads 12,000
+        // files at load); a file that grew meanwhile is read on until its end.
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(min(Int(info.st_size), 1 << 24))
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var size = min(Int(info.st_size), 1 << 24) + 1
         while true {
-            let count = chunk.withUnsafeMutableBytes { readBytes(file, $0.baseAddress, $0.count) }
-            if count > 0 {
-                bytes.append(contentsOf: chunk[..<count])
-            } else if count == 0 {
-                return .success(bytes)
-            } else if errno != EINTR {
-                return .failure(
-                    .refused(FileRefusal(path: name, reason: "cannot be read: \(SystemError(code: errno))")))
+            var ended = false
+            var failure: Int32 = 0
+            let more = [UInt8](unsafeUninitializedCapacity: size) { buffer, filled in
+                filled = 0
+                while filled < buffer.count {
+                    let count = readBytes(file, buffer.baseAddress! + filled, buffer.count - filled)
+                    if count > 0 {
+                        filled += count
+                    } else if count == 0 {
+                        ended = true
+                        return
+                    } else if errno != EINTR {
+                        failure = errno
+                        return
+                    }
+                }
             }
+            if failure != 0 {
+                return .failure(
+                    .refused(FileRefusal(path: name, reason: "cannot be read: \(SystemError(code: failure))")))
+            }
+            if bytes.isEmpty { bytes = more } else { bytes += more }
+            if ended { return .success(bytes) }
+            size = 64 * 1024
         }
     }
 

@@ -61,14 +61,14 @@ extension YAMLNode {
     /// The text of a scalar, or nil for collections and nulls.
     public var string: String? {
         guard case .scalar(let text, let quoted) = value else { return nil }
-        if !quoted && Self.nullWords.contains(text) { return nil }
+        if !quoted && Self.isNullWord(text) { return nil }
         return text
     }
 
     /// True for an explicit or implicit null (`~`, `null`, empty).
     public var isNull: Bool {
         guard case .scalar(let text, let quoted) = value else { return false }
-        return !quoted && Self.nullWords.contains(text)
+        return !quoted && Self.isNullWord(text)
     }
 
     /// An unquoted integer scalar (decimal), as YAML's core schema reads it.
@@ -106,7 +106,10 @@ extension YAMLNode {
     /// The value for a string key of a mapping.
     public subscript(key: String) -> YAMLNode? {
         guard case .mapping(let pairs) = value else { return nil }
-        return pairs.first { $0.key.string == key }?.value
+        return pairs.first { pair in
+            guard case .scalar(let text, let quoted) = pair.key.value else { return false }
+            return text == key && (quoted || !Self.isNullWord(text))
+        }?.value
     }
 
     /// A short name for the node's shape, for error messages ("expected a mapping, found a sequence").
@@ -118,5 +121,13 @@ extension YAMLNode {
         }
     }
 
-    private static let nullWords: Set<String> = ["", "~", "null", "Null", "NULL"]
+    /// `~`, `null`, `Null`, `NULL` or nothing. Compared, not looked up in a set: this runs for
+    /// every key of every lookup at load, and hashing each text was a tenth of the catalog's parse.
+    private static func isNullWord(_ text: String) -> Bool {
+        guard text.utf8.count <= 4 else { return false }
+        switch text {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
+        }
+    }
 }

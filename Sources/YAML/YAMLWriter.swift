@@ -85,18 +85,21 @@ public enum YAMLWriter {
     }
 
     private static func needsQuotes(_ text: String) -> Bool {
-        guard let first = text.first, let last = text.last else { return true }
+        // All on the UTF-8 bytes, as this runs for every value of a 10,000-entity catalog at load:
+        // the characters looked at are ASCII.
+        let bytes = text.utf8
+        guard let first = bytes.first, let last = bytes.last else { return true }
         // A dash starts a sequence entry or a document marker only before a space or at the end;
         // `-12` and `-.inf` stay plain, or a negative number would be written back as a string.
-        if first == "-" {
-            let second = text.dropFirst().first
-            if second == nil || second == " " || text.hasPrefix("---") { return true }
-        } else if "?:,[]{}#&*!|>'\"%@`".contains(first) {
+        if first == UInt8(ascii: "-") {
+            let second = bytes.dropFirst().first
+            if second == nil || second == UInt8(ascii: " ") || text.hasPrefix("---") { return true }
+        } else if indicators.contains(first) {
             return true
         }
-        if first == " " || last == " " { return true }
-        // ": ", " #", a control character or a line break anywhere; scanned as bytes, as this runs for
-        // every value of a 10,000-entity catalog at load, with the Unicode check for non-ASCII text only.
+        if first == UInt8(ascii: " ") || last == UInt8(ascii: " ") { return true }
+        // ": ", " #", a control character or a line break anywhere, with the Unicode check for
+        // non-ASCII text only.
         var previous: UInt8 = 0
         var asciiOnly = true
         for byte in text.utf8 {
@@ -110,6 +113,9 @@ public enum YAMLWriter {
         }
         return !asciiOnly && text.unicodeScalars.contains(where: mustEscape)
     }
+
+    /// Characters that start something else than a plain scalar.
+    private static let indicators = Array("?:,[]{}#&*!|>'\"%@`".utf8)
 
     /// Control characters, and the characters YAML reads as line breaks besides `\n` (NEL, LS,
     /// PS: found by the fuzz tests), are written as escapes inside double quotes.

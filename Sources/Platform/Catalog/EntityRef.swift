@@ -10,9 +10,16 @@ public struct EntityRef: Hashable, Sendable, Comparable, CustomStringConvertible
     public let name: String
 
     public init(kind: String, namespace: String = EntityRef.defaultNamespace, name: String) {
-        self.kind = kind.lowercased()
-        self.namespace = namespace.lowercased()
-        self.name = name.lowercased()
+        self.kind = Self.lowercased(kind)
+        self.namespace = Self.lowercased(namespace)
+        self.name = Self.lowercased(name)
+    }
+
+    /// `text` lowercased; `text` itself, shared rather than copied, when it is lowercase ASCII
+    /// already, as most names are (a copy is a heap block per name past 15 bytes).
+    private static func lowercased(_ text: String) -> String {
+        text.utf8.allSatisfy { $0 < 0x80 && !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+            ? text : text.lowercased()
     }
 
     public static let defaultNamespace = "default"
@@ -36,20 +43,23 @@ public struct EntityRef: Hashable, Sendable, Comparable, CustomStringConvertible
     public static func parse(_ text: String, defaultKind: String?, defaultNamespace: String) -> Result<
         EntityRef, RefError
     > {
-        // Spaces and tabs around a reference do not count (Foundation's trimming is slow at catalog scale).
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        let start = text.firstIndex { !isSpace($0) } ?? text.endIndex
-        let trimmed = String(text[start..<(text.lastIndex { !isSpace($0) }.map(text.index(after:)) ?? start)])
+        // Spaces and tabs around a reference do not count. Split on the UTF-8 view: the separators
+        // are ASCII, and Character iteration was the slow part of this at catalog scale.
+        let bytes = text.utf8
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let start = bytes.firstIndex { !isSpace($0) } ?? bytes.endIndex
+        let end = bytes.lastIndex { !isSpace($0) }.map(bytes.index(after:)) ?? start
+        let trimmed = start == bytes.startIndex && end == bytes.endIndex ? text : String(text[start..<end])
         var rest = Substring(trimmed)
         var kind = defaultKind
-        if let colon = rest.firstIndex(of: ":") {
+        if let colon = rest.utf8.firstIndex(of: UInt8(ascii: ":")) {
             kind = String(rest[..<colon])
-            rest = rest[rest.index(after: colon)...]
+            rest = rest[rest.utf8.index(after: colon)...]
         }
         var namespace = defaultNamespace
-        if let slash = rest.firstIndex(of: "/") {
+        if let slash = rest.utf8.firstIndex(of: UInt8(ascii: "/")) {
             namespace = String(rest[..<slash])
-            rest = rest[rest.index(after: slash)...]
+            rest = rest[rest.utf8.index(after: slash)...]
         }
         let name = String(rest)
         guard let kind, !kind.isEmpty else {
