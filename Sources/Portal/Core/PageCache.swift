@@ -27,6 +27,17 @@ final class PageCache: Sendable {
         case entityADR(EntityRef, id: String)
         /// The query as shown, and the count of changes to app requests when it was answered.
         case search(text: String, kind: String?, requestChanges: Int)
+
+        /// The key with its revisions left out: once a page of a newer revision is stored, the
+        /// older one is never asked for again.
+        var family: Key {
+            switch self {
+            case .overview: return .overview(statusRevision: 0, requestRevision: 0)
+            case .entity(let ref, _): return .entity(ref, statusRevision: 0)
+            case .search(let text, let kind, _): return .search(text: text, kind: kind, requestChanges: 0)
+            case .catalog, .adrIndex, .adr, .docs, .apiDefinition, .entityADR: return self
+            }
+        }
     }
 
     static let defaultCapacity = 32 << 20
@@ -50,6 +61,16 @@ final class PageCache: Sendable {
         var order: [Stored] = []
         var head = 0
         var bytes = 0
+        /// The page stored last of each family (per user). Under a stream of submissions the
+        /// overview's request revision moves every few milliseconds, and its dead revisions
+        /// filled the cache to its capacity (32 MiB resident after bench/load).
+        var latest: [Stored: Stored] = [:]
+
+        mutating func remove(_ key: Stored) {
+            bytes -= pages.removeValue(forKey: key)?.size ?? 0
+            let family = Stored(key: key.key.family, user: key.user)
+            if family != key, latest[family] == key { latest[family] = nil }
+        }
     }
 
     private let entries = Mutex(Entries())
@@ -89,10 +110,13 @@ final class PageCache: Sendable {
     private func store(_ bodies: Bodies, for key: Stored) {
         entries.withLock { entries in
             guard entries.pages[key] == nil else { return }
+            let family = Stored(key: key.key.family, user: key.user)
+            let revisioned = family != key
+            if revisioned, let previous = entries.latest[family] { entries.remove(previous) }
             while entries.bytes + bodies.size > capacity, entries.head < entries.order.count {
                 let oldest = entries.order[entries.head]
                 entries.head += 1
-                entries.bytes -= entries.pages.removeValue(forKey: oldest)?.size ?? 0
+                entries.remove(oldest)
             }
             if entries.head > 64, entries.head * 2 > entries.order.count {
                 entries.order.removeFirst(entries.head)
@@ -101,6 +125,7 @@ final class PageCache: Sendable {
             entries.pages[key] = bodies
             entries.order.append(key)
             entries.bytes += bodies.size
+            if revisioned { entries.latest[family] = key }
         }
     }
 
