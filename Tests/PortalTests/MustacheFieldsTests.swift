@@ -72,7 +72,8 @@ struct MustacheFieldsTests {
         expectEveryFieldNamed(RequestListModel.StatusOption(value: "queued", selected: true))
         expectEveryFieldNamed(
             RequestPageModel.Event(
-                at: "10:00:00", badge: badge, message: "pull request opened", actedBy: "alice", source: "github webhook"
+                at: "10:00:00", badge: badge, message: "pull request opened", actedBy: "alice",
+                reporter: "github webhook"
             ))
         expectEveryFieldNamed(
             RequestPageModel.Attempt(

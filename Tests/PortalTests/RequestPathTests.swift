@@ -31,6 +31,9 @@ struct RequestPathTests {
                 page.contains(
                     #"href="https://github.com/homelab/platform/commit/6dcb09b5b57875f334f61aebed695e2e4193db5e""#))
             #expect(page.contains("from github webhook"))
+            #expect(
+                page.components(separatedBy: #"<span class="actor">from "#).count == 2,
+                "only the webhook's event says where it came from, not the job runner's steps")
             #expect(page.contains(#"<span class="badge status-proposed">current</span> Live"#))
 
             let merged = try await client.execute(uri: "/requests?status=merged", method: .get) {

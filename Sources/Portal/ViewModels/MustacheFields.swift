@@ -210,7 +210,7 @@ extension RequestPageModel.Event: MustacheParent {
         case "badge": return badge
         case "message": return message
         case "actedBy": return actedBy
-        case "source": return source
+        case "reporter": return reporter
         default: return nil
         }
     }

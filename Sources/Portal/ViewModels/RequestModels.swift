@@ -129,7 +129,9 @@ struct RequestPageModel: Sendable {
         /// API still says `homeport`) and for events older than the record of it.
         var actedBy: String?
         /// Where the news came from (`github webhook`, `argocd`), for what the forge or Argo CD reported.
-        var source: String?
+        /// Not named `source`: for an event without one, Mustache would look further up its context
+        /// stack and show the request's own source ("from form") on every step of the job runner.
+        var reporter: String?
     }
 
     struct Attempt: Sendable {
@@ -212,7 +214,7 @@ struct RequestPageModel: Sendable {
         self.events = events.map {
             Event(
                 at: Formats.time($0.at), badge: StatusBadge($0.status), message: $0.message,
-                actedBy: $0.actedBy == RequestEvent.system ? nil : $0.actedBy, source: $0.source)
+                actedBy: $0.actedBy == RequestEvent.system ? nil : $0.actedBy, reporter: $0.source)
         }
         self.attempts = attempts.map { attempt in
             let tokens = [attempt.promptTokens.map { "\($0) prompt" }, attempt.outputTokens.map { "\($0) output" }]
