@@ -75,7 +75,23 @@ struct RequestPathTests {
         }
     }
 
-    private func opened(_ store: RequestStore, app: String) async throws -> String {
+    @Test("a local repository's pull request reads as plain text in the request list and on the request page")
+    func localPullRequestIsText() async throws {
+        let (app, _, provisioning) = try await portalWithProvisioning(startRunner: false)
+        let local = "/srv/platform.git#homeport/web-0123abcd"
+        let id = try await opened(provisioning.store, app: "web", prURL: local)
+        try await app.test(.router) { client in
+            let list = try await client.execute(uri: "/requests", method: .get) { String(buffer: $0.body) }
+            #expect(list.contains("<code>\(local)</code>"))
+            #expect(!list.contains(">\(local)</a>"), "not a link: no browser opens it")
+            let page = try await client.execute(uri: "/requests/\(id)", method: .get) { String(buffer: $0.body) }
+            #expect(page.contains("<code>\(local)</code> (local repository)"))
+        }
+    }
+
+    private func opened(
+        _ store: RequestStore, app: String, prURL: String = "https://github.com/homelab/platform/pull/1347"
+    ) async throws -> String {
         let id = "0123abcd4567"
         _ = try await store.create(
             AppRequest(
@@ -86,7 +102,7 @@ struct RequestPathTests {
             row.manifest = "kind: Deployment\nmetadata:\n  name: \(app)\n"
             row.branch = "homeport/\(app)-0123abcd"
             row.prNumber = 1347
-            row.prURL = "https://github.com/homelab/platform/pull/1347"
+            row.prURL = prURL
         }
         return id
     }

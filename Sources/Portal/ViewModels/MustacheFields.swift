@@ -170,7 +170,7 @@ extension PullRequestLink: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "text": return text
-        case "href": return href
+        case "forgeURL": return forgeURL
         default: return nil
         }
     }

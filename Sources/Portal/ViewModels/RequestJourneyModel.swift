@@ -56,8 +56,9 @@ struct RequestJourneyModel: Sendable {
             Self.step("Drafted", drafted),
             Self.step(
                 "Pull request", pullState, detail: status == .closed ? "closed without merging" : nil,
-                linkText: pull?.href == nil ? pull?.text : "pull request\(request.prNumber.map { " #\($0)" } ?? "")",
-                href: pull?.href),
+                linkText: pull?.forgeURL == nil
+                    ? pull?.text : "pull request\(request.prNumber.map { " #\($0)" } ?? "")",
+                href: pull?.forgeURL),
             Self.step(
                 "Merged", merged.contains(status) ? "done" : "ahead",
                 linkText: follow?.mergeCommit.map { "commit \($0.prefix(12))" },

@@ -25,11 +25,13 @@ struct StatusBadge: Sendable {
 /// `<repository path>#<branch>`, which no browser can open.
 struct PullRequestLink: Sendable {
     var text: String
-    var href: String?
+    /// Not named `href`: for a local repository it is nil, and Mustache would then look further up
+    /// its context stack and link the text to the request list row's own page.
+    var forgeURL: String?
 
     init(_ url: String) {
         text = url
-        href = url.hasPrefix("https://") || url.hasPrefix("http://") ? url : nil
+        forgeURL = url.hasPrefix("https://") || url.hasPrefix("http://") ? url : nil
     }
 }
 
