@@ -110,6 +110,12 @@ public actor JobRunner {
     }
 
     /// Opens the pull request of a ready request in the background.
+    /// Whether a job for `id` is running or about to: a page showing the request then keeps
+    /// refreshing, even while the request still reads `ready` (a pull request just asked for).
+    public func isWorking(on id: String) -> Bool {
+        jobs[id] != nil
+    }
+
     public func requestPullRequest(_ id: String) {
         launch(id, kind: .openPullRequest) { runner in await runner.openPullRequest(id) }
     }

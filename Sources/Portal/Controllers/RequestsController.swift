@@ -64,10 +64,13 @@ struct RequestsController {
         model.retrying = try await provisioning.store.pendingRetry(of: id).map {
             "Pull request: \($0.retryingAt): \($0.reason)"
         }
+        // Right after "Open pull request" the request still reads `ready` until its job starts:
+        // without JavaScript, a page rendered then would not refresh, and never show the PR.
+        let refresh = model.isLive ? true : await provisioning.runner.isWorking(on: id)
         return pages.page(
             "request", model, title: "Request \(row.appName)", section: .requests, snapshot: state.snapshot,
             user: context.identity, csrfToken: context.csrfToken,
-            status: status, refresh: model.isLive)
+            status: status, refresh: refresh)
     }
 
     /// Server-sent events: history events from the database and model tokens as they stream,
