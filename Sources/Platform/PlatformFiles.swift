@@ -85,7 +85,8 @@ struct PlatformFiles: Sendable {
     /// The bytes of a regular file of the repository.
     func read(_ relative: String) -> Result<[UInt8], FileFailure> {
         let direct = absolute(relative)
-        let name = direct.map(self.relative) ?? relative
+        // How a failure names the file; worked out only then, not for each of the catalog's reads.
+        func name() -> String { direct.map(self.relative) ?? relative }
         // Most files are reached through no link at all: opening the path as written, one
         // component at a time without following links, proves it is inside, with no `realpath`
         // (a `readlink` per component, a third of the catalog's system time). Any failure takes
@@ -93,7 +94,7 @@ struct PlatformFiles: Sendable {
         if let direct,
             case .success(let file) = openWithoutLinks(realRoot + direct.dropFirst(root.count))
         {
-            return read(descriptor: file, name: name)
+            return read(descriptor: file, name: name())
         }
         let real: String
         switch resolve(relative) {
@@ -106,18 +107,19 @@ struct PlatformFiles: Sendable {
         case .failure(let error) where error.code == ENOENT: return .failure(.missing)
         case .failure(let error) where error.code == ELOOP || error.code == ENOTDIR:
             return .failure(
-                .refused(FileRefusal(path: name, reason: "a symbolic link appeared on its way while it was read")))
-        case .failure(let error): return .failure(.refused(FileRefusal(path: name, reason: "cannot be read: \(error)")))
+                .refused(FileRefusal(path: name(), reason: "a symbolic link appeared on its way while it was read")))
+        case .failure(let error):
+            return .failure(.refused(FileRefusal(path: name(), reason: "cannot be read: \(error)")))
         }
-        return read(descriptor: file, name: name)
+        return read(descriptor: file, name: name())
     }
 
     /// The bytes of an opened file, which it closes; refused unless it is a regular file.
-    private func read(descriptor file: Int32, name: String) -> Result<[UInt8], FileFailure> {
+    private func read(descriptor file: Int32, name: @autoclosure () -> String) -> Result<[UInt8], FileFailure> {
         defer { close(file) }
         var info = stat()
         guard fstat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-            return .failure(.refused(FileRefusal(path: name, reason: "not a regular file")))
+            return .failure(.refused(FileRefusal(path: name(), reason: "not a regular file")))
         }
         // Straight into an array of the file's size, plus a byte so that the end is met in the
         // same call, rather than through a zeroed 64 KiB buffer per file (the catalog reads 12,000
@@ -144,7 +146,7 @@ struct PlatformFiles: Sendable {
             }
             if failure != 0 {
                 return .failure(
-                    .refused(FileRefusal(path: name, reason: "cannot be read: \(SystemError(code: failure))")))
+                    .refused(FileRefusal(path: name(), reason: "cannot be read: \(SystemError(code: failure))")))
             }
             if bytes.isEmpty { bytes = more } else { bytes += more }
             if ended { return .success(bytes) }

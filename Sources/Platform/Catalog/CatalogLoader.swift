@@ -158,7 +158,7 @@ struct CatalogLoader {
             return []
         }
         let relative = folder.isEmpty ? target : folder + "/" + target
-        guard files.absolute(relative) != nil else {
+        guard let absolute = files.absolute(relative) else {
             problems.append(
                 LoadProblem(
                     file: from.file, line: from.line,
@@ -177,7 +177,7 @@ struct CatalogLoader {
             }
             return matches
         }
-        return [files.relative(files.absolute(relative)!)]
+        return [files.relative(absolute)]
     }
 
     /// Builds relations in both directions and reports references to entities that do not exist.
