@@ -106,19 +106,25 @@ public enum Markdown {
 
     /// Whether a link target may appear in a page: http(s), mailto or relative, and well-formed.
     public static func isSafeURL(_ url: String) -> Bool {
-        // Characters a URL may not hold unencoded (RFC 3986); an attribute with them is not a valid URL.
-        guard
-            !url.unicodeScalars.contains(where: {
-                $0.value < 0x21 || $0.value == 0x7F || "\"<>\\^`{|}".unicodeScalars.contains($0)
-            })
-        else {
-            return false
+        // On the UTF-8 bytes: every entity link passes here at load, and the rules are all ASCII.
+        var colon: Int?
+        var delimiter: Int?
+        for (offset, byte) in url.utf8.enumerated() {
+            switch byte {
+            // Characters a URL may not hold unencoded (RFC 3986); an attribute with them is not a valid URL.
+            case 0...0x20, 0x7F, UInt8(ascii: "\""), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\\"),
+                UInt8(ascii: "^"), UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"):
+                return false
+            case UInt8(ascii: ":"): colon = colon ?? offset
+            case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"): delimiter = delimiter ?? offset
+            default: continue
+            }
         }
         // No spaces either (refused above), so a scheme starts at the first character.
-        guard let colon = url.firstIndex(of: ":") else { return true }
+        guard let colon else { return true }
         // A colon after the first slash, question mark or hash is part of a relative path, not a scheme.
-        if let delimiter = url.firstIndex(where: { "/?#".contains($0) }), delimiter < colon { return true }
-        let scheme = url[..<colon].lowercased()
+        if let delimiter, delimiter < colon { return true }
+        let scheme = String(decoding: url.utf8.prefix(colon), as: UTF8.self).lowercased()
         return allowedSchemes.contains(scheme)
     }
 

@@ -3,11 +3,13 @@ import Dispatch
 extension Array where Element: Sendable {
     /// `transform` applied to every element on all cores, results in the elements' order. For
     /// independent work at load (parsing files, tokenizing documents), never per request.
-    func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
-        // Small inputs stay on the calling thread: parallelism would not pay, and the Dispatch
-        // workers it takes are the ones Swift concurrency runs every other task on.
-        guard count >= 1_000 else { return map(transform) }
-        let chunk = 64
+    ///
+    /// Elements go to the cores `chunk` at a time: many for light work (a file to parse), one for
+    /// heavy work (a site of docs to render). Fewer than sixteen chunks' worth stay on the calling
+    /// thread: parallelism would not pay, and the Dispatch workers it takes are the ones Swift
+    /// concurrency runs every other task on.
+    func concurrentMap<T: Sendable>(chunk: Int = 64, _ transform: @Sendable (Element) -> T) -> [T] {
+        guard count >= 16 * chunk else { return map(transform) }
         let chunks = (count + chunk - 1) / chunk
         let results = ResultSlots<T>(count: count)
         self.withUnsafeBufferPointer { elements in

@@ -199,23 +199,11 @@ struct PlatformFiles: Sendable {
         var refused: [FileRefusal] = []
         let components = pattern.split(separator: "/").map(String.init)
         for (index, component) in components.enumerated() {
-            // Each candidate with what it is; names listed in a folder are looked at in it.
-            var candidates: [(relative: String, entry: Entry)] = []
-            for base in matches {
-                if component == "**" {
-                    let walk = descendantFolders(of: base)
-                    candidates += ([base.relative] + walk.folders).map { ($0, entry($0)) }
-                    refused += walk.refused
-                } else if component.contains(where: { "*?[".contains($0) }) {
-                    let names = (try? FileManager.default.contentsOfDirectory(atPath: base.real)) ?? []
-                    candidates += names.sorted().filter { !$0.hasPrefix(".") && fnmatch(component, $0, 0) == 0 }.map {
-                        (join(base.relative, $0), entry(named: $0, in: base))
-                    }
-                } else if let path = absolute(join(base.relative, component)) {
-                    // Also `.` and `..`, which may not climb above the root.
-                    candidates.append((relative(path), entry(relative(path))))
-                }
-            }
+            // Each candidate with what it is; names listed in a folder are looked at in it. The
+            // folders are independent: on all cores when there are thousands (`apps/*/…`).
+            let found = matches.concurrentMap { base in globStep(component, in: base) }
+            let candidates = found.flatMap(\.candidates)
+            refused += found.flatMap(\.refused)
             // Folders on the way, files at the end; a refused link counts where it would have been used.
             let wanted: Kind = index == components.count - 1 ? .file : .folder
             matches = []
@@ -229,6 +217,63 @@ struct PlatformFiles: Sendable {
         }
         var seen: Set<FileRefusal> = []
         return (matches.map(\.relative), refused.filter { seen.insert($0).inserted })
+    }
+
+    /// The paths one component of a glob pattern gives in `base`, each with what it is, and the
+    /// links to folders a `**` walk refused.
+    private func globStep(_ component: String, in base: (relative: String, real: String)) -> (
+        candidates: [(relative: String, entry: Entry)], refused: [FileRefusal]
+    ) {
+        if component == "**" {
+            let walk = descendantFolders(of: base)
+            return (([base.relative] + walk.folders).map { ($0, entry($0)) }, walk.refused)
+        }
+        if component.contains(where: { "*?[".contains($0) }) {
+            let listed = Self.list(folder: base.real).filter {
+                !$0.name.hasPrefix(".") && fnmatch(component, $0.name, 0) == 0
+            }
+            return (
+                listed.sorted { $0.name < $1.name }.map { name, kind in
+                    // The listing says what most names are: a `stat` only for links and the unknown.
+                    (
+                        join(base.relative, name),
+                        kind.map { .inside($0, real: base.real + "/" + name) }
+                            ?? entry(named: name, in: base)
+                    )
+                }, []
+            )
+        }
+        if component != ".", component != ".." {
+            // A plain name in a folder whose real path is known: no `realpath` (the catalog's
+            // `apps/*/catalog-info.yaml` names one in each of 10,000 folders).
+            return ([(join(base.relative, component), entry(named: component, in: base))], [])
+        }
+        // `.` and `..`, which may not climb above the root.
+        guard let path = absolute(join(base.relative, component)) else { return ([], []) }
+        return ([(relative(path), entry(relative(path)))], [])
+    }
+
+    /// The names in a folder, each with its kind when the listing tells it (nil for a link or a
+    /// file system that does not say); none when the folder cannot be read.
+    private static func list(folder: String) -> [(name: String, kind: Kind?)] {
+        guard let stream = opendir(folder) else { return [] }
+        defer { closedir(stream) }
+        var names: [(name: String, kind: Kind?)] = []
+        while let item = readdir(stream) {
+            let name = withUnsafeBytes(of: item.pointee.d_name) {
+                String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name == "." || name == ".." { continue }
+            let kind: Kind?
+            switch Int32(item.pointee.d_type) {
+            case Int32(DT_REG): kind = .file
+            case Int32(DT_DIR): kind = .folder
+            case Int32(DT_LNK), Int32(DT_UNKNOWN): kind = nil
+            default: kind = .other
+            }
+            names.append((name, kind))
+        }
+        return names
     }
 
     // MARK: - Resolving links

@@ -126,21 +126,16 @@ public struct PlatformLoader: Sendable {
         phases.append(("ADRs and the other files, beside the catalog", parts.seconds))
         let (adrs, serviceGroups) = (parts.adrs, parts.serviceGroups)
 
-        // Entities' own ADRs and docs need the catalog (their annotations) and the platform ADRs;
-        // not each other.
-        let ((entityADRs, entityADRProblems), (docs, docsProblems)) = concurrently(
-            {
-                var loader = ADRLoader(files: files)
-                let records = loader.loadEntityRecords(
-                    catalog: catalog, platformFolder: paths.adrDir, platformRecords: adrs)
-                return (records, loader.problems)
-            },
-            {
-                var loader = TechDocsLoader(files: files, adrFolder: paths.adrDir)
-                return (loader.load(catalog: catalog), loader.problems)
-            })
+        // Entities' own ADRs and docs need the catalog (their annotations) and the platform ADRs.
+        // The records are quick; the docs are rendered site by site on all cores (inside another
+        // parallel step, Dispatch would give them one).
+        var adrLoader = ADRLoader(files: files)
+        let entityADRs = adrLoader.loadEntityRecords(
+            catalog: catalog, platformFolder: paths.adrDir, platformRecords: adrs)
+        var docsLoader = TechDocsLoader(files: files, adrFolder: paths.adrDir)
+        let docs = docsLoader.load(catalog: catalog)
         lap("entities' ADRs and docs")
-        let problems = (catalogLoader.problems + parts.problems + entityADRProblems + docsProblems)
+        let problems = (catalogLoader.problems + parts.problems + adrLoader.problems + docsLoader.problems)
             .sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
         return PlatformSnapshot(
             catalog: catalog,

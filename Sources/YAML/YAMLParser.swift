@@ -44,10 +44,32 @@ private struct TreeBuilder {
         var items: [YAMLNode] = []
         var pairs: [(key: YAMLNode, value: YAMLNode)] = []
         var pendingKey: YAMLNode?
-        /// Line of each scalar key, to report duplicates.
+        /// Line of each scalar key, to report duplicates: used once the mapping has more than
+        /// `linearKeys` pairs; below that the pairs are scanned (hashing each key of every small
+        /// mapping was a tenth of the catalog's parse).
         var keyLines: [String: Int] = [:]
+        var keysIndexed = false
         var mark: YAMLMark
         var anchor: String?
+
+        /// Notes the scalar key `text` at `line`; the line of an earlier equal key, if there is one.
+        mutating func noteKey(_ text: String, line: Int) -> Int? {
+            if pairs.count < TreeBuilder.linearKeys {
+                for pair in pairs {
+                    if case .scalar(let key, _) = pair.key.value, key == text { return pair.key.mark.line }
+                }
+                return nil
+            }
+            if !keysIndexed {
+                keysIndexed = true
+                for pair in pairs {
+                    if case .scalar(let key, _) = pair.key.value { keyLines[key] = pair.key.mark.line }
+                }
+            }
+            if let first = keyLines[text] { return first }
+            keyLines[text] = line
+            return nil
+        }
     }
 
     let limits: YAMLLimits
@@ -56,6 +78,7 @@ private struct TreeBuilder {
     private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
     private var expanded = 0
     private var documentRoot: YAMLNode?
+    private static let linearKeys = 16
 
     init(limits: YAMLLimits) {
         self.limits = limits
@@ -165,10 +188,9 @@ private struct TreeBuilder {
             return
         }
         if case .scalar(let text, _) = node.value {
-            if let first = stack[top].keyLines[text] {
+            if let first = stack[top].noteKey(text, line: node.mark.line) {
                 throw YAMLError(at: node.mark, "duplicate key '\(text)' (first at line \(first))")
             }
-            stack[top].keyLines[text] = node.mark.line
         }
         stack[top].pendingKey = node
     }

@@ -105,6 +105,21 @@ struct YAMLParserTests {
         }
     }
 
+    @Test("a duplicate key is found in a large mapping too, wherever its first use is")
+    func duplicateKeysInLargeMapping() throws {
+        let keys = (1...40).map { "key\($0): \($0)" }
+        // Repeats of a key from the first lines and of one past them, each after all 40 keys.
+        for (repeated, firstLine) in [("key3", 3), ("key30", 30)] {
+            #expect(
+                throws: YAMLError(
+                    line: 41, column: 1, reason: "duplicate key '\(repeated)' (first at line \(firstLine))")
+            ) {
+                try YAML.parse((keys + ["\(repeated): again"]).joined(separator: "\n"))
+            }
+        }
+        #expect(try YAML.parse(keys.joined(separator: "\n"))?.mapping?.count == 40)
+    }
+
     @Test("syntax errors carry line, column and libyaml's reason")
     func syntaxError() {
         #expect {

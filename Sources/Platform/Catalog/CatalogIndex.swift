@@ -25,14 +25,28 @@ struct CatalogIndex: Sendable {
         }
         for field in CatalogQuery.SortField.allCases {
             let keys = entities.map { Self.sortKey(field, $0) }
-            let positions = Array(0..<Int32(entities.count))
-            ascending[field] = positions.sorted {
-                keys[Int($0)] != keys[Int($1)] ? keys[Int($0)] < keys[Int($1)] : $0 < $1
+            let order = Array(0..<Int32(entities.count)).sorted { (lhs: Int32, rhs: Int32) -> Bool in
+                let (left, right) = (keys[Int(lhs)], keys[Int(rhs)])
+                return left != right ? left < right : lhs < rhs
             }
-            descending[field] = positions.sorted {
-                keys[Int($0)] != keys[Int($1)] ? keys[Int($0)] > keys[Int($1)] : $0 < $1
-            }
+            ascending[field] = order
+            descending[field] = Self.reversedKeepingTies(order, keys: keys)
         }
+    }
+
+    /// `order` with its runs of equal keys in reverse, each run still in ref order: the descending
+    /// sort, without sorting again.
+    private static func reversedKeepingTies(_ order: [Int32], keys: [String]) -> [Int32] {
+        var reversed: [Int32] = []
+        reversed.reserveCapacity(order.count)
+        var end = order.count
+        while end > 0 {
+            var start = end - 1
+            while start > 0, keys[Int(order[start - 1])] == keys[Int(order[end - 1])] { start -= 1 }
+            reversed += order[start..<end]
+            end = start
+        }
+        return reversed
     }
 
     private static func sortKey(_ field: CatalogQuery.SortField, _ entity: Entity) -> String {

@@ -67,7 +67,8 @@ struct CatalogLoader {
                         continue
                     }
                     seen[entity.entity.ref] = entity.entity.source
-                    let folder = (file as NSString).deletingLastPathComponent
+                    // Only Locations have targets: the folder is not worked out for the others.
+                    let folder = entity.locationTargets.isEmpty ? "" : (file as NSString).deletingLastPathComponent
                     for (target, line) in entity.locationTargets {
                         let from = SourceLocation(file: file, line: line)
                         for next in resolve(target: target, folder: folder, from: from) {
@@ -182,7 +183,9 @@ struct CatalogLoader {
 
     /// Builds relations in both directions and reports references to entities that do not exist.
     mutating func link(_ parsed: [ParsedEntity]) -> Catalog {
-        let entities = parsed.map(\.entity).sorted { $0.ref < $1.ref }
+        // Positions are sorted, not entities: an entity is a large value, and moving each one
+        // through the sort's merges was a third of this step.
+        let entities = parsed.indices.sorted { parsed[$0].entity.ref < parsed[$1].entity.ref }.map { parsed[$0].entity }
         let index = Dictionary(uniqueKeysWithValues: entities.enumerated().map { ($1.ref, $0) })
         // Relations to refs that are not in the catalog: reported, and kept for the page, in ref order.
         var missing: Set<EntityRef> = []

@@ -99,42 +99,35 @@ struct EntityParser {
             }
         }
 
-        var entity = Entity(
-            ref: ref,
-            apiVersion: apiVersion,
-            kind: kind,
-            name: name,
-            namespace: namespace,
-            title: try optionalString(metadata, "title", prefix: "metadata."),
-            description: try optionalString(metadata, "description", prefix: "metadata."),
-            labels: try keyValues(metadata, "labels"),
-            annotations: try keyValues(metadata, "annotations"),
-            tags: tags.map(\.value),
-            links: try links(metadata),
-            type: try spec.map { (spec) throws(Failure) in try optionalString(spec, "type", prefix: "spec.") } ?? nil,
-            lifecycle: try spec.map { (spec) throws(Failure) in try optionalString(spec, "lifecycle", prefix: "spec.") }
-                ?? nil,
-            owner: nil,
-            specYAML: nil,
-            definition: try coreKind == .api ? definition(spec?["definition"]) : nil,
-            source: SourceLocation(file: file, line: document.mark.line)
-        )
+        // Fields that may refuse the entity first, in the order they are written; then what
+        // adds problems without refusing it.
+        let title = try optionalString(metadata, "title", prefix: "metadata.")
+        let description = try optionalString(metadata, "description", prefix: "metadata.")
+        let labels = try keyValues(metadata, "labels")
+        let annotations = try keyValues(metadata, "annotations")
+        let links = try self.links(metadata)
+        let type = try spec.map { (spec) throws(Failure) in try optionalString(spec, "type", prefix: "spec.") } ?? nil
+        let lifecycle =
+            try spec.map { (spec) throws(Failure) in try optionalString(spec, "lifecycle", prefix: "spec.") } ?? nil
+        let definition = try coreKind == .api ? self.definition(spec?["definition"]) : nil
+        let locationTargets = try coreKind == .location ? spec.map(self.locationTargets) ?? [] : []
         // The spec is kept as the text the entity page shows, not as a tree: far less memory.
         // A definition read from a file is shown on its own, so it leaves the spec.
+        var specYAML: String?
         if var spec, case .mapping(let pairs) = spec.value {
-            let shown = pairs.filter { $0.key.string != "definition" || entity.definition == nil }
+            let shown = pairs.filter { $0.key.string != "definition" || definition == nil }
             spec.value = .mapping(shown)
-            entity.specYAML = shown.isEmpty ? nil : YAMLWriter.string(spec)
+            specYAML = shown.isEmpty ? nil : YAMLWriter.string(spec)
         }
-        var parsed = ParsedEntity(entity: entity, relations: [], locationTargets: [])
-        if let spec {
-            parsed.relations = declaredRelations(of: ref, spec: spec)
-            parsed.entity.owner = parsed.relations.first { $0.type == .ownedBy }?.target
-            if coreKind == .location {
-                parsed.locationTargets = try locationTargets(spec)
-            }
-        }
-        return parsed
+        let relations = spec.map { declaredRelations(of: ref, spec: $0) } ?? []
+        let entity = Entity(
+            ref: ref, apiVersion: apiVersion, kind: kind, name: name, namespace: namespace,
+            title: title, description: description, labels: labels, annotations: annotations,
+            tags: tags.map(\.value), links: links, type: type, lifecycle: lifecycle,
+            owner: relations.first { $0.type == .ownedBy }?.target,
+            specYAML: specYAML, definition: definition,
+            source: SourceLocation(file: file, line: document.mark.line))
+        return ParsedEntity(entity: entity, relations: relations, locationTargets: locationTargets)
     }
 
     private mutating func declaredRelations(of ref: EntityRef, spec: YAMLNode) -> [DeclaredRelation] {

@@ -35,30 +35,47 @@ struct TechDocsLoader {
     /// `mkdocs.yml` and pages is not a problem: Backstage builds such docs from the component's
     /// own repository, which Homeport does not read.
     mutating func load(catalog: Catalog) -> [EntityRef: TechDocs] {
+        let asking = catalog.entities.filter { $0.annotations.contains { $0.key == Self.annotation } }
+        // Each entity's docs are read and rendered on their own: on all cores, each with a loader
+        // of its own, then gathered in catalog order.
+        let sites = asking.concurrentMap(chunk: 1) { [self] entity in
+            var loader = TechDocsLoader(files: files, resolvedADRFolder: adrFolder)
+            return (entity.ref, loader.load(entity: entity), loader.problems)
+        }
         var docs: [EntityRef: TechDocs] = [:]
-        for entity in catalog.entities {
-            guard let reference = entity.annotations.first(where: { $0.key == Self.annotation })?.value else {
-                continue
-            }
-            let declared = SourceLocation(file: entity.source.file, line: entity.source.line)
-            // `url:` docs live in another repository, as most of Backstage's own examples have them:
-            // not read, not a problem (the entity page says where they are).
-            guard reference.hasPrefix("dir:") else { continue }
-            let entityFolder = (entity.source.file as NSString).deletingLastPathComponent
-            let directory = String(reference.dropFirst(4)).trimmingCharacters(in: .whitespaces)
-            guard let absolute = files.absolute(entityFolder.isEmpty ? directory : entityFolder + "/" + directory)
-            else {
-                problems.append(
-                    LoadProblem(
-                        file: declared.file, line: declared.line,
-                        reason:
-                            "\(Self.annotation) '\(reference)' of \(entity.ref) leads outside the platform repository"
-                    ))
-                continue
-            }
-            if let site = load(folder: files.relative(absolute), entity: entity) { docs[entity.ref] = site }
+        for (ref, site, problems) in sites {
+            self.problems += problems
+            if let site { docs[ref] = site }
         }
         return docs
+    }
+
+    private init(files: PlatformFiles, resolvedADRFolder: String) {
+        self.files = files
+        self.adrFolder = resolvedADRFolder
+    }
+
+    private mutating func load(entity: Entity) -> TechDocs? {
+        guard let reference = entity.annotations.first(where: { $0.key == Self.annotation })?.value else {
+            return nil
+        }
+        let declared = SourceLocation(file: entity.source.file, line: entity.source.line)
+        // `url:` docs live in another repository, as most of Backstage's own examples have them:
+        // not read, not a problem (the entity page says where they are).
+        guard reference.hasPrefix("dir:") else { return nil }
+        let entityFolder = (entity.source.file as NSString).deletingLastPathComponent
+        let directory = String(reference.dropFirst(4)).trimmingCharacters(in: .whitespaces)
+        guard let absolute = files.absolute(entityFolder.isEmpty ? directory : entityFolder + "/" + directory)
+        else {
+            problems.append(
+                LoadProblem(
+                    file: declared.file, line: declared.line,
+                    reason:
+                        "\(Self.annotation) '\(reference)' of \(entity.ref) leads outside the platform repository"
+                ))
+            return nil
+        }
+        return load(folder: files.relative(absolute), entity: entity)
     }
 
     private mutating func load(folder: String, entity: Entity) -> TechDocs? {
