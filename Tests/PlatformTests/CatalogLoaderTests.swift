@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Platform
@@ -233,6 +234,46 @@ struct CatalogLoaderTests {
             ])
         #expect(snapshot.catalog[EntityRef(kind: "api", name: "remote")]?.definition == nil)
         #expect(snapshot.catalog[EntityRef(kind: "api", name: "mcp")] != nil)
+    }
+
+    @Test(
+        "an entity's spec is read again from its file for its page: all of it but a definition shown apart, and a note once the file changed"
+    )
+    func specReadAgain() throws {
+        let root = try temporaryPlatform([
+            "catalog/locations.yaml":
+                "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {targets: [./api.yaml]}",
+            "catalog/openapi.yaml": "openapi: 3.0.0\ninfo: {title: Orders, version: '1'}\npaths: {}\n",
+            "catalog/api.yaml": teamGroup + """
+
+                ---
+                apiVersion: backstage.io/v1alpha1
+                kind: API
+                metadata: {name: orders}
+                spec:
+                  type: openapi
+                  lifecycle: production
+                  owner: team
+                  definition:
+                    $text: ./openapi.yaml
+                ---
+                apiVersion: backstage.io/v1alpha1
+                kind: Widget
+                metadata: {name: nothing-to-show}
+                """,
+        ])
+        let catalog = try loadPlatform(root).catalog
+        let api = try #require(catalog[EntityRef(kind: "api", name: "orders")])
+        #expect(catalog.spec(of: api) == .text("type: openapi\nlifecycle: production\nowner: team\n"))
+        let group = try #require(catalog[EntityRef(kind: "group", name: "team")])
+        #expect(catalog.spec(of: group) != .none)
+        #expect(catalog.spec(of: try #require(catalog[EntityRef(kind: "widget", name: "nothing-to-show")])) == .none)
+
+        let file = root + "/catalog/api.yaml"
+        let edited = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(
+            of: "production", with: "deprecated")
+        try edited.write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(catalog.spec(of: api) == .changed)
     }
 
     @Test("a $text definition outside the repository is refused")

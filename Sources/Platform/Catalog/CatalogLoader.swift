@@ -13,8 +13,23 @@ public struct Catalog: Sendable {
     /// The distinct values each filter can take, computed once at load for the filter form.
     public var facets: CatalogFacets
 
+    /// The files the catalog was read from, to read an entity's spec again.
+    let files: PlatformFiles
+
     public subscript(ref: EntityRef) -> Entity? {
         index[ref].map { entities[$0] }
+    }
+
+    /// The entity's `spec` as YAML for its page, read again from its file: `.changed` when the
+    /// file is no longer what the catalog was loaded from (the next reload shows it).
+    public func spec(of entity: Entity) -> EntitySpec {
+        guard let fingerprint = entity.specFingerprint else { return .none }
+        guard case .success(let bytes) = files.read(entity.source.file),
+            EntityParser.fingerprint(bytes) == fingerprint,
+            let document = try? YAML.parseDocuments(bytes: bytes).first(where: { $0.mark.line == entity.source.line }),
+            let spec = document["spec"].flatMap({ EntityParser.shown($0, definitionApart: entity.definition != nil) })
+        else { return .changed }
+        return .text(YAMLWriter.string(spec))
     }
 
     /// Outgoing and incoming relations of `ref`, sorted by type then target; none for a ref
@@ -22,6 +37,15 @@ public struct Catalog: Sendable {
     public func relations(of ref: EntityRef) -> [Relation] {
         index[ref].map { relationTable.relations(at: $0, entities: entities) } ?? []
     }
+}
+
+/// What the entity page shows as an entity's spec.
+public enum EntitySpec: Sendable, Equatable {
+    /// The entity has no spec to show.
+    case none
+    case text(String)
+    /// The entity's file changed since the catalog was loaded.
+    case changed
 }
 
 /// Follows Locations from the root file and builds the catalog.
@@ -126,7 +150,7 @@ struct CatalogLoader {
             )
         }
         let folder = (file as NSString).deletingLastPathComponent
-        var parser = EntityParser(file: file) { [files] target in
+        var parser = EntityParser(file: file, fileFingerprint: EntityParser.fingerprint(bytes)) { [files] target in
             guard files.absolute(folder + "/" + target) != nil else {
                 return .failure(.init(line: 0, reason: "'\(target)' is outside the platform repository"))
             }
@@ -219,6 +243,7 @@ struct CatalogLoader {
             },
             { (CatalogIndex(entities: entities), CatalogFacets(entities: entities)) })
         return Catalog(
-            entities: entities, index: index, relationTable: relationTable, pageIndex: pageIndex, facets: facets)
+            entities: entities, index: index, relationTable: relationTable, pageIndex: pageIndex, facets: facets,
+            files: files)
     }
 }

@@ -24,6 +24,8 @@ struct ParsedEntity {
 /// otherwise valid entity is reported in `problems` and the entity is kept.
 struct EntityParser {
     let file: String
+    /// `EntityParser.fingerprint` of the file's bytes.
+    let fileFingerprint: Int
     /// Reads `$text`/`$json`/`$yaml` placeholder files, relative to the entity's file.
     let readPlaceholder: (String) -> Result<String, EntityParser.Failure>
     var problems: [LoadProblem] = []
@@ -111,23 +113,31 @@ struct EntityParser {
             try spec.map { (spec) throws(Failure) in try optionalString(spec, "lifecycle", prefix: "spec.") } ?? nil
         let definition = try coreKind == .api ? self.definition(spec?["definition"]) : nil
         let locationTargets = try coreKind == .location ? spec.map(self.locationTargets) ?? [] : []
-        // The spec is kept as the text the entity page shows, not as a tree: far less memory.
-        // A definition read from a file is shown on its own, so it leaves the spec.
-        var specYAML: String?
-        if var spec, case .mapping(let pairs) = spec.value {
-            let shown = pairs.filter { $0.key.string != "definition" || definition == nil }
-            spec.value = .mapping(shown)
-            specYAML = shown.isEmpty ? nil : YAMLWriter.string(spec)
-        }
+        let shownSpec = spec.flatMap { Self.shown($0, definitionApart: definition != nil) }
         let relations = spec.map { declaredRelations(of: ref, spec: $0) } ?? []
         let entity = Entity(
             ref: ref, apiVersion: apiVersion, kind: kind, name: name, namespace: namespace,
             title: title, description: description, labels: labels, annotations: annotations,
             tags: tags.map(\.value), links: links, type: type, lifecycle: lifecycle,
             owner: relations.first { $0.type == .ownedBy }?.target,
-            specYAML: specYAML, definition: definition,
+            specFingerprint: shownSpec == nil ? nil : fileFingerprint, definition: definition,
             source: SourceLocation(file: file, line: document.mark.line))
         return ParsedEntity(entity: entity, relations: relations, locationTargets: locationTargets)
+    }
+
+    /// The part of `spec` the entity page shows, nil when nothing is left: all of it but an API's
+    /// definition, which is shown on its own page when it is there.
+    static func shown(_ spec: YAMLNode, definitionApart: Bool) -> YAMLNode? {
+        guard case .mapping(let pairs) = spec.value else { return nil }
+        let shown = pairs.filter { $0.key.string != "definition" || !definitionApart }
+        return shown.isEmpty ? nil : YAMLNode(.mapping(shown), mark: spec.mark)
+    }
+
+    /// Tells a file's bytes from other bytes, within one run of the server.
+    static func fingerprint(_ bytes: [UInt8]) -> Int {
+        var hasher = Hasher()
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        return hasher.finalize()
     }
 
     private mutating func declaredRelations(of ref: EntityRef, spec: YAMLNode) -> [DeclaredRelation] {

@@ -56,6 +56,8 @@ struct EntityModel: Sendable {
     /// What this entity owns, as a table rather than one run-on line of links (a team owns dozens).
     var owned: [OwnedRow]
     var specYAML: String?
+    /// The entity's file changed since the catalog was loaded: its spec shows after the next reload.
+    var specChanged = false
     /// The page of the API's definition, when it has one.
     var definitionHref: String?
     /// The entity's documentation, when it has some.
@@ -121,7 +123,11 @@ struct EntityModel: Sendable {
             groups[type].map { RelationGroup(label: type.label, targets: $0) }
         }
 
-        specYAML = entity.specYAML
+        switch catalog.spec(of: entity) {
+        case .none: break
+        case .text(let text): specYAML = text
+        case .changed: specChanged = true
+        }
         definitionHref = entity.definition.map { _ in SiteURL.entityDefinition(entity.ref.site).path }
         if let site = snapshot.docs[entity.ref] {
             docsHref = SiteURL.entityDocs(entity.ref.site, page: "").path
