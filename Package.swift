@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "homeport",
             dependencies: [
-                "Portal", "Config", "Platform", "Store", "Manifests", "YAML",
+                "Portal", "Config", "Platform", "Store", "Manifests", "YAML", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

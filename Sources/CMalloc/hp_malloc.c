@@ -10,3 +10,14 @@ void hp_release_free_memory(void) {
     malloc_trim(0);
 #endif
 }
+
+void hp_tune_for_serving(int arenas) {
+#if defined(__GLIBC__)
+    if (getenv("MALLOC_ARENA_MAX") == NULL) {
+        mallopt(M_ARENA_MAX, arenas);
+    }
+    if (getenv("MALLOC_MMAP_THRESHOLD_") == NULL) {
+        mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+    }
+#endif
+}

@@ -9,14 +9,26 @@ extension Array where Element: Sendable {
     /// thread: parallelism would not pay, and the Dispatch workers it takes are the ones Swift
     /// concurrency runs every other task on.
     func concurrentMap<T: Sendable>(chunk: Int = 64, _ transform: @Sendable (Element) -> T) -> [T] {
-        guard count >= 16 * chunk else { return map(transform) }
+        concurrentMap(chunk: chunk, state: {}, { _, element in transform(element) })
+    }
+
+    /// `concurrentMap`, where each chunk's elements share a `State` that `makeState` makes for the
+    /// chunk (a cache that is not thread-safe, say): one per chunk, never shared between threads.
+    func concurrentMap<T: Sendable, State>(
+        chunk: Int = 64, state makeState: @Sendable () -> State, _ transform: @Sendable (inout State, Element) -> T
+    ) -> [T] {
+        guard count >= 16 * chunk else {
+            var state = makeState()
+            return map { transform(&state, $0) }
+        }
         let chunks = (count + chunk - 1) / chunk
         let results = ResultSlots<T>(count: count)
         self.withUnsafeBufferPointer { elements in
             nonisolated(unsafe) let elements = elements
             DispatchQueue.concurrentPerform(iterations: chunks) { number in
+                var state = makeState()
                 for index in number * chunk..<Swift.min(count, (number + 1) * chunk) {
-                    results.set(index, transform(elements[index]))
+                    results.set(index, transform(&state, elements[index]))
                 }
             }
         }

@@ -15,12 +15,16 @@ public enum YAML {
     }
 
     /// Every document of a YAML stream given as raw bytes; invalid UTF-8 is reported with its place.
-    public static func parseDocuments(bytes: [UInt8], limits: YAMLLimits = .default) throws(YAMLError) -> [YAMLNode] {
+    /// Scalars go through `interner` when there is one, so that many files' repeated values share
+    /// one copy.
+    public static func parseDocuments(
+        bytes: [UInt8], limits: YAMLLimits = .default, interner: YAMLInterner? = nil
+    ) throws(YAMLError) -> [YAMLNode] {
         guard bytes.count <= limits.maxBytes else {
             throw YAMLError(
                 line: 1, column: 1, reason: "input is \(bytes.count) bytes, more than the limit of \(limits.maxBytes)")
         }
-        var builder = TreeBuilder(limits: limits)
+        var builder = TreeBuilder(limits: limits, interner: interner)
         try builder.run(bytes)
         return builder.documents
     }
@@ -73,6 +77,7 @@ private struct TreeBuilder {
     }
 
     let limits: YAMLLimits
+    let interner: YAMLInterner?
     var documents: [YAMLNode] = []
     private var stack: [Frame] = []
     private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
@@ -80,8 +85,9 @@ private struct TreeBuilder {
     private var documentRoot: YAMLNode?
     private static let linearKeys = 16
 
-    init(limits: YAMLLimits) {
+    init(limits: YAMLLimits, interner: YAMLInterner?) {
         self.limits = limits
+        self.interner = interner
     }
 
     mutating func run(_ bytes: [UInt8]) throws(YAMLError) {
@@ -124,7 +130,9 @@ private struct TreeBuilder {
             }
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
-            let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+            let decoded = String(
+                decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+            let text = interner?.intern(decoded) ?? decoded
             let node = try CoreTags.scalar(
                 text, quoted: scalar.plain_implicit == 0, tag: Self.string(scalar.tag), at: mark)
             try register(anchor: Self.string(scalar.anchor), node: node, size: 1)

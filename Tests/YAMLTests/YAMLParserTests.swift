@@ -120,6 +120,25 @@ struct YAMLParserTests {
         #expect(try YAML.parse(keys.joined(separator: "\n"))?.mapping?.count == 40)
     }
 
+    @Test("files parsed through one interner read exactly as they do alone, repeated values included")
+    func internedParsesReadTheSame() throws {
+        let files = [
+            "apiVersion: backstage.io/v1alpha1\nname: payments-service-0001\nowner: team-payments-platform\n",
+            "apiVersion: backstage.io/v1alpha1\nname: payments-service-0002\nowner: team-payments-platform\n"
+                + "note: \(String(repeating: "long text ", count: 10))\nflag: true\ncount: 12\n",
+            "apiVersion: \"backstage.io/v1alpha1\"\nowner: 'team-payments-platform'\nflag: 'true'\n",
+        ]
+        let interner = YAMLInterner()
+        for file in files {
+            let alone = try YAML.parseDocuments(bytes: Array(file.utf8))
+            let interned = try YAML.parseDocuments(bytes: Array(file.utf8), interner: interner)
+            #expect(interned == alone)
+        }
+        let third = try YAML.parseDocuments(bytes: Array(files[2].utf8), interner: interner)[0]
+        #expect(third["flag"]?.string == "true")
+        #expect(third["owner"]?.string == "team-payments-platform")
+    }
+
     @Test("syntax errors carry line, column and libyaml's reason")
     func syntaxError() {
         #expect {

@@ -75,8 +75,10 @@ struct CatalogLoader {
         while !queue.isEmpty {
             let level = queue.filter { visited.insert($0.file).inserted }
             queue = []
-            let results = level.concurrentMap { [files] item in
-                Self.read(file: item.file, referrer: item.referrer, files: files)
+            // One interner per chunk of files: the strings entities repeat (apiVersion, annotation
+            // keys, owners, link titles) are kept once per chunk instead of once per entity.
+            let results = level.concurrentMap(state: YAMLInterner.init) { [files] interner, item in
+                Self.read(file: item.file, referrer: item.referrer, files: files, interner: interner)
             }
             for ((file, _), result) in zip(level, results) {
                 problems += result.problems
@@ -107,7 +109,9 @@ struct CatalogLoader {
     }
 
     /// Entities of one file; a file that is missing or is not valid YAML yields none and a problem.
-    private static func read(file: String, referrer: SourceLocation?, files: PlatformFiles) -> (
+    private static func read(
+        file: String, referrer: SourceLocation?, files: PlatformFiles, interner: YAMLInterner
+    ) -> (
         entities: [ParsedEntity], problems: [LoadProblem]
     ) {
         let bytes: [UInt8]
@@ -138,7 +142,7 @@ struct CatalogLoader {
         }
         let documents: [YAMLNode]
         do {
-            documents = try YAML.parseDocuments(bytes: bytes)
+            documents = try YAML.parseDocuments(bytes: bytes, interner: interner)
         } catch {
             return (
                 [],

@@ -260,7 +260,10 @@ struct EntityParser {
             throw Failure(
                 line: value.mark.line, reason: "metadata.\(key) must be a mapping, found a \(value.shapeName)")
         }
+        // Reserved to size: grown by appending, the labels and annotations of 12,000 entities
+        // held a megabyte of spare capacity for as long as the catalog lived.
         var result: [KeyValue] = []
+        result.reserveCapacity(pairs.count)
         for pair in pairs {
             guard let name = pair.key.string, let text = pair.value.string ?? (pair.value.isNull ? "" : nil) else {
                 throw Failure(line: pair.key.mark.line, reason: "metadata.\(key) must map strings to strings")
@@ -278,6 +281,7 @@ struct EntityParser {
             throw Failure(line: value.mark.line, reason: "metadata.links must be a list, found a \(value.shapeName)")
         }
         var links: [EntityLink] = []
+        links.reserveCapacity(items.count)
         for item in items {
             guard let url = item["url"]?.string else {
                 throw Failure(line: item.mark.line, reason: "every entry of metadata.links needs a url")
