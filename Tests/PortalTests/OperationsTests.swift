@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Platform
 import Synchronization
 import Testing
 
@@ -101,6 +102,46 @@ struct OperationsTests {
             #expect(buckets.map(\.value) == buckets.map(\.value).sorted())
             #expect(buckets.last?.labels["le"] == "+Inf")
             #expect(buckets.last?.value == value("homeport_http_request_duration_seconds_count", ["route": "/catalog"]))
+        }
+    }
+}
+
+@Suite("Load problems in the log")
+struct LoadProblemLogTests {
+    @Test("a load with many problems logs the first twenty and the others' count; the errors page has them all")
+    func manyProblems() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("homeport-problems-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: root + "/catalog", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let components = (1...30).map {
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: app-\($0)\n"
+                + "spec:\n  type: service\n  lifecycle: production\n  owner: group:gone-team\n"
+        }
+        try components.joined(separator: "---\n").write(
+            toFile: root + "/catalog/locations.yaml", atomically: true, encoding: .utf8)
+        let captured = CapturedLog()
+        let state = try PlatformState(
+            loader: PlatformLoader(
+                paths: PlatformPaths(
+                    root: root, catalog: "catalog/locations.yaml", adrDir: "docs/adr",
+                    inventory: "platform/inventory.yaml", services: "platform/services.yaml",
+                    dashboardsDir: "monitoring/dashboards", gitopsAppsDir: "gitops/apps")),
+            logger: captured.logger)
+
+        let owners = state.snapshot.problems.filter { $0.reason.contains("group:default/gone-team") }
+        #expect(owners.count == 30)
+        let logged = captured.all.map(\.message)
+        #expect(logged.filter { $0.hasPrefix("load problem: ") }.count == 20)
+        #expect(
+            logged.contains(
+                "\(state.snapshot.problems.count - 20) more load problems: /-/errors lists them all, as does homeport check"
+            ))
+
+        let (app, _) = try await portal(root: root)
+        try await app.test(.router) { client in
+            let page = try await client.execute(uri: "/-/errors", method: .get)
+            let html = String(buffer: page.body)
+            #expect(html.components(separatedBy: "group:default/gone-team").count - 1 == 30)
         }
     }
 }

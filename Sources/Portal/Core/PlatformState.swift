@@ -62,6 +62,11 @@ public final class PlatformState: Sendable {
         }
     }
 
+    /// Load problems logged one by one; past them, one line gives the rest's count. One central
+    /// file gone wrong leaves every reference to its entities dangling (123,000 problems at
+    /// 50,000 components), and a line for each took longer than the load itself.
+    static let loggedProblems = 20
+
     private static func log(_ snapshot: PlatformSnapshot, logger: Logger) {
         logger.info(
             "platform loaded",
@@ -75,8 +80,13 @@ public final class PlatformState: Sendable {
             "platform load phases",
             metadata: Dictionary(
                 uniqueKeysWithValues: snapshot.phases.map { ($0.name, "\(String(format: "%.3f", $0.seconds)) s") }))
-        for problem in snapshot.problems {
+        for problem in snapshot.problems.prefix(loggedProblems) {
             logger.warning("load problem: \(problem)")
+        }
+        if snapshot.problems.count > loggedProblems {
+            logger.warning(
+                "\(snapshot.problems.count - loggedProblems) more load problems: /-/errors lists them all, as does homeport check"
+            )
         }
         // The search index builds in the background, the load's last step; say when it is ready
         // (and how long it took).
