@@ -95,10 +95,7 @@ public struct PlatformLoader: Sendable {
 
         // The ADRs (Markdown rendering) do not depend on the catalog: they load on another thread
         // meanwhile, and the small files after them.
-        let others = OtherParts()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { [paths] in
-            let began = clock.now
+        let others = BackgroundStep { [paths] in
             var adrLoader = ADRLoader(files: files)
             let adrs = adrLoader.load(folder: paths.adrDir)
             var problems = adrLoader.problems
@@ -108,34 +105,37 @@ public struct PlatformLoader: Sendable {
             let applications = ArgoApplicationLoader.load(
                 folder: paths.gitopsAppsDir, files: files, problems: &problems)
             let knownImages = KnownImages.load(files: files, problems: &problems)
-            others.set(
-                .init(
-                    adrs: adrs, inventory: inventory, serviceGroups: serviceGroups, dashboards: dashboards,
-                    applications: applications, knownImages: knownImages, problems: problems,
-                    seconds: (clock.now - began) / .seconds(1)))
+            return OtherParts(
+                adrs: adrs, inventory: inventory, serviceGroups: serviceGroups, dashboards: dashboards,
+                applications: applications, knownImages: knownImages, problems: problems)
         }
 
         var catalogLoader = CatalogLoader(files: files)
         let parsed = catalogLoader.parse(rootLocation: paths.catalog)
         lap("catalog files")
-        let catalog = catalogLoader.link(parsed)
-        lap("catalog relations and indexes")
-        group.wait()
-        let parts = others.value
+        let parts = others.result
         lap("waiting for the ADRs and the other files")
-        phases.append(("ADRs and the other files, beside the catalog", parts.seconds))
+        phases.append(("ADRs and the other files, beside the catalog", others.seconds))
         let (adrs, serviceGroups) = (parts.adrs, parts.serviceGroups)
 
-        // Entities' own ADRs and docs need the catalog (their annotations) and the platform ADRs.
-        // The records are quick; the docs are rendered site by site on all cores (inside another
-        // parallel step, Dispatch would give them one).
-        var adrLoader = ADRLoader(files: files)
-        let entityADRs = adrLoader.loadEntityRecords(
-            catalog: catalog, platformFolder: paths.adrDir, platformRecords: adrs)
-        var docsLoader = TechDocsLoader(files: files, adrFolder: paths.adrDir)
-        let docs = docsLoader.load(catalog: catalog)
-        lap("entities' ADRs and docs")
-        let problems = (catalogLoader.problems + parts.problems + adrLoader.problems + docsLoader.problems)
+        // Entities' own ADRs and docs need the entities (their annotations, in catalog order) and
+        // the platform ADRs, not the relations: they load on another thread while the catalog is
+        // linked. The records are quick; the docs are rendered site by site on all cores.
+        let entities = CatalogLoader.inCatalogOrder(parsed)
+        let entityParts = BackgroundStep { [paths] in
+            var adrLoader = ADRLoader(files: files)
+            let records = adrLoader.loadEntityRecords(
+                entities: entities, platformFolder: paths.adrDir, platformRecords: adrs)
+            var docsLoader = TechDocsLoader(files: files, adrFolder: paths.adrDir)
+            let docs = docsLoader.load(entities: entities)
+            return (records: records, docs: docs, problems: adrLoader.problems + docsLoader.problems)
+        }
+        let catalog = catalogLoader.link(parsed, entities: entities)
+        lap("catalog relations and indexes")
+        let (entityADRs, docs, entityProblems) = entityParts.result
+        lap("waiting for the entities' ADRs and docs")
+        phases.append(("entities' ADRs and docs, beside the relations", entityParts.seconds))
+        let problems = (catalogLoader.problems + parts.problems + entityProblems)
             .sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
         return PlatformSnapshot(
             catalog: catalog,
@@ -161,22 +161,40 @@ public struct PlatformLoader: Sendable {
     }
 }
 
-/// What the loader's second thread hands back.
-private final class OtherParts: Sendable {
-    struct Parts: Sendable {
-        var adrs: [ADR]
-        var inventory: Inventory
-        var serviceGroups: [ServiceGroup]
-        var dashboards: [GrafanaDashboard]
-        var applications: [ArgoApplication]
-        var knownImages: KnownImages
-        var problems: [LoadProblem]
-        var seconds: Double
+/// The platform's ADRs and small files, loaded beside the catalog.
+private struct OtherParts: Sendable {
+    var adrs: [ADR]
+    var inventory: Inventory
+    var serviceGroups: [ServiceGroup]
+    var dashboards: [GrafanaDashboard]
+    var applications: [ArgoApplication]
+    var knownImages: KnownImages
+    var problems: [LoadProblem]
+}
+
+/// A step of the load that runs on a Dispatch queue while the loading thread goes on. Started
+/// from a queue rather than from `concurrently`, so that the parallel work inside it (the docs'
+/// sites) still gets all cores: nested in another parallel step, Dispatch gives it one.
+private final class BackgroundStep<Value: Sendable>: Sendable {
+    private let group = DispatchGroup()
+    private let outcome = Mutex<(value: Value, seconds: Double)?>(nil)
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        DispatchQueue.global().async(group: group) { [self] in
+            let clock = ContinuousClock()
+            let began = clock.now
+            let value = work()
+            let seconds = (clock.now - began) / .seconds(1)
+            outcome.withLock { $0 = (value, seconds) }
+        }
     }
 
-    private let parts = Mutex<Parts?>(nil)
+    /// The step's value, once it is done.
+    var result: Value {
+        group.wait()
+        return outcome.withLock { $0!.value }
+    }
 
-    func set(_ parts: Parts) { self.parts.withLock { $0 = parts } }
-    /// Read after the thread that sets it is done.
-    var value: Parts { parts.withLock { $0! } }
+    /// How long the step took; read after `result`.
+    var seconds: Double { outcome.withLock { $0!.seconds } }
 }

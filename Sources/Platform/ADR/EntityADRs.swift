@@ -26,14 +26,15 @@ extension ADR {
 }
 
 extension ADRLoader {
-    /// The records of every entity with `backstage.io/adr-location`; each folder is read once.
-    mutating func loadEntityRecords(catalog: Catalog, platformFolder: String, platformRecords: [ADR]) -> [EntityRef:
+    /// The records of every entity with `backstage.io/adr-location`; each folder is read once, and
+    /// belongs to the first of `entities` (in the catalog's order) that names it.
+    mutating func loadEntityRecords(entities: [Entity], platformFolder: String, platformRecords: [ADR]) -> [EntityRef:
         EntityADRs]
     {
         let platform = files.absolute(platformFolder).map(files.relative)
         var byFolder: [String: [ADR]] = [:]
         var result: [EntityRef: EntityADRs] = [:]
-        for entity in catalog.entities {
+        for entity in entities {
             guard let location = entity.annotations.first(where: { $0.key == EntityADRs.annotation })?.value else {
                 continue
             }

@@ -210,10 +210,15 @@ struct CatalogLoader {
     }
 
     /// Builds relations in both directions and reports references to entities that do not exist.
-    mutating func link(_ parsed: [ParsedEntity]) -> Catalog {
-        // Positions are sorted, not entities: an entity is a large value, and moving each one
-        // through the sort's merges was a third of this step.
-        let entities = parsed.indices.sorted { parsed[$0].entity.ref < parsed[$1].entity.ref }.map { parsed[$0].entity }
+    /// The parsed entities in the catalog's order, by ref: what `link` takes as `entities`.
+    static func inCatalogOrder(_ parsed: [ParsedEntity]) -> [Entity] {
+        // Positions are sorted, not entities: moving each entity through the sort's merges was a
+        // third of the linking.
+        parsed.indices.sorted { parsed[$0].entity.ref < parsed[$1].entity.ref }.map { parsed[$0].entity }
+    }
+
+    /// The catalog of `parsed`, whose entities `inCatalogOrder` put in `entities`.
+    mutating func link(_ parsed: [ParsedEntity], entities: [Entity]) -> Catalog {
         let index = Dictionary(uniqueKeysWithValues: entities.enumerated().map { ($1.ref, $0) })
         // Relations to refs that are not in the catalog: reported, and kept for the page, in ref order.
         var missing: Set<EntityRef> = []

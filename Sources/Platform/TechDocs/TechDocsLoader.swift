@@ -34,8 +34,8 @@ struct TechDocsLoader {
     /// Docs of each entity that asks for them and has at least one page. A `dir:` folder without
     /// `mkdocs.yml` and pages is not a problem: Backstage builds such docs from the component's
     /// own repository, which Homeport does not read.
-    mutating func load(catalog: Catalog) -> [EntityRef: TechDocs] {
-        let asking = catalog.entities.filter { $0.annotations.contains { $0.key == Self.annotation } }
+    mutating func load(entities: [Entity]) -> [EntityRef: TechDocs] {
+        let asking = entities.filter { $0.annotations.contains { $0.key == Self.annotation } }
         // Each entity's docs are read and rendered on their own: on all cores, each with a loader
         // of its own, then gathered in catalog order.
         let sites = asking.concurrentMap(chunk: 1) { [self] entity in
