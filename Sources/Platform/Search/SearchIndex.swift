@@ -13,11 +13,13 @@ public struct SearchDocument: Sendable {
 
     public struct Field: Sendable {
         public var text: String
-        public var weight: Float
+        /// How much a match here counts next to other fields: a whole number, so that an
+        /// index entry packs it with its document in 4 bytes.
+        public var weight: UInt8
         /// False for names, shown in the title already.
         public var isQuotable: Bool
 
-        public init(_ text: String, weight: Float, isQuotable: Bool = true) {
+        public init(_ text: String, weight: UInt8, isQuotable: Bool = true) {
             self.text = text
             self.weight = weight
             self.isQuotable = isQuotable
@@ -90,9 +92,17 @@ public struct SearchIndex: Sendable {
     /// For each term, the documents holding it with the best field weight there, by document.
     private let postings: PackedLists<Posting>
 
+    /// A document (the high 24 bits) and its weight for the term (the low 8), packed: at 10,000
+    /// components the index holds half a million of them.
     private struct Posting: Sendable {
-        var document: Int32
-        var weight: Float
+        let packed: UInt32
+
+        init(document: Int, weight: UInt8) {
+            packed = UInt32(document) << 8 | UInt32(weight)
+        }
+
+        var document: Int { Int(packed >> 8) }
+        var weight: Float { Float(packed & 0xFF) }
     }
 
     /// How much a partial-word match counts next to a whole-word one.
@@ -105,6 +115,7 @@ public struct SearchIndex: Sendable {
     /// An index of `count` documents, `document(i)` making the i-th: called once per document
     /// here, and again for each hit a query returns.
     init(count: Int, document: @escaping @Sendable (Int) -> SearchDocument) {
+        precondition(count < 1 << 24, "a search index holds fewer than 16,777,216 documents")
         self.document = document
         // Each document's distinct words with their best field weight, on all cores, packed: as
         // one array per word, the build held some 400,000 small heap blocks at once, and the
@@ -130,7 +141,7 @@ public struct SearchIndex: Sendable {
                     numbers[word] = number
                     distinct.append(word)
                 }
-                entries.append((number, Posting(document: Int32(position), weight: weight)))
+                entries.append((number, Posting(document: position, weight: weight)))
             }
         }
         numbers = [:]
@@ -174,7 +185,7 @@ public struct SearchIndex: Sendable {
             for term in termRange(withPrefix: word) {
                 let factor: Float = terms[term].count == word.count ? 1 : Self.partialFactor
                 for posting in postings[term] {
-                    let index = Int(posting.document)
+                    let index = posting.document
                     best[index] = max(best[index], posting.weight * factor)
                 }
             }
@@ -223,7 +234,7 @@ public struct SearchIndex: Sendable {
 /// One document's distinct words, each with the best weight among the fields it is in.
 private struct DocumentWords: Sendable {
     var words = PackedLists<UInt8>()
-    var weights: [Float] = []
+    var weights: [UInt8] = []
 
     init(_ document: SearchDocument) {
         var positions: [[UInt8]: Int] = [:]
