@@ -21,3 +21,12 @@ void hp_tune_for_serving(int arenas) {
     }
 #endif
 }
+
+long long hp_heap_in_use(void) {
+#if defined(__GLIBC__)
+    struct mallinfo2 info = mallinfo2();
+    return (long long)(info.uordblks + info.hblkhd);
+#else
+    return -1;
+#endif
+}

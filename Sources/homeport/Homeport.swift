@@ -83,9 +83,13 @@ struct Check: AsyncParsableCommand {
     @Argument(help: "The platform repository to check (default: platform.root).")
     var platformRoot: String?
 
+    @Flag(help: "Then print the heap each part of the loaded platform holds, in MiB (with glibc).")
+    var memory = false
+
     func run() async throws {
         var config = try options.load()
         if let platformRoot { config.platform.root = platformRoot }
+        let heapBefore = Int(hp_heap_in_use())
         let snapshot: PlatformSnapshot
         do {
             snapshot = try PlatformLoader(paths: config.platformPaths).load()
@@ -98,11 +102,31 @@ struct Check: AsyncParsableCommand {
         }
         let summary =
             "\(snapshot.catalog.entities.count) entities, \(snapshot.adrs.count) decision records, \(snapshot.problems.count) problems"
-        guard snapshot.problems.isEmpty else {
+        let problemCount = snapshot.problems.count
+        if memory {
+            await printFootprint(of: consume snapshot, heapBefore: heapBefore)
+        }
+        guard problemCount == 0 else {
             FileHandle.standardError.write(Data("\(summary)\n".utf8))
             throw ExitCode(1)
         }
         print(summary)
+    }
+
+    /// One line per part, `MiB<TAB>part`, then the total and the heap before the load.
+    private func printFootprint(of snapshot: consuming PlatformSnapshot, heapBefore: Int) async {
+        guard heapBefore >= 0 else {
+            print("memory: not measured (the C library is not glibc)")
+            return
+        }
+        let parts = await PlatformSnapshot.footprint(of: consume snapshot) { Int(hp_heap_in_use()) }
+        func mebibytes(_ bytes: Int) -> String { String(format: "%.2f", Double(bytes) / 1_048_576) }
+        print("memory: heap each part of the snapshot held, freed part by part (MiB)")
+        for part in parts {
+            print("\(mebibytes(part.bytes))\t\(part.name)")
+        }
+        print("\(mebibytes(parts.reduce(0) { $0 + $1.bytes }))\tall parts")
+        print("\(mebibytes(heapBefore))\theap in use before the load")
     }
 }
 

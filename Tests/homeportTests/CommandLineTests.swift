@@ -73,6 +73,28 @@ struct CommandLineTests {
         #expect(run.output == "31 entities, 7 decision records, 0 problems\n")
     }
 
+    @Test("check --memory lists the heap each part of the platform holds, and their sum")
+    func checkMemory() throws {
+        let run = try homeport(["check", "--memory", "examples/homelab"])
+        #expect(run.status == 0)
+        let lines = run.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "memory: heap each part of the snapshot held, freed part by part (MiB)")
+        #expect(lines.last == "31 entities, 7 decision records, 0 problems")
+        var mebibytes: [String: Double] = [:]
+        for line in lines.dropFirst().dropLast() {
+            let fields = line.split(separator: "\t", maxSplits: 1).map(String.init)
+            try #require(fields.count == 2, "\(line)")
+            mebibytes[fields[1]] = try #require(Double(fields[0]))
+        }
+        #expect(mebibytes["entities (their fields and YAML strings)", default: 0] > 0)
+        #expect(mebibytes["platform ADRs (rendered HTML)", default: 0] > 0)
+        #expect(mebibytes["search index", default: 0] > 0)
+        let parts = mebibytes.filter { $0.key != "all parts" && $0.key != "heap in use before the load" }
+        #expect(parts.count == 10)
+        let sum = parts.values.reduce(0, +)
+        #expect(abs(sum - mebibytes["all parts", default: -1]) <= 0.01 * Double(parts.count))
+    }
+
     @Test("check of a folder that does not exist fails with the reason")
     func checkMissing() throws {
         let run = try homeport(["check", "/no/such/platform"])

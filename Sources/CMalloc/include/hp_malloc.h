@@ -15,4 +15,8 @@ void hp_release_free_memory(void);
 // Does nothing with another C library.
 void hp_tune_for_serving(int arenas);
 
+// Bytes the program holds from malloc (in glibc's heaps and in their own mappings), for
+// `homeport check --memory`; -1 with another C library.
+long long hp_heap_in_use(void);
+
 #endif
