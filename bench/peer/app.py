@@ -10,6 +10,7 @@ it), and answers 404 for any page it does not implement. PyYAML's C loader reads
 Only for benchmarks: it trusts its input and checks nothing.
 """
 import glob
+import math
 import os
 from urllib.parse import quote
 
@@ -172,6 +173,13 @@ class Platform:
                     parsed.append(entity)
         self.entities = sorted(parsed, key=lambda e: e["ref"])
         self.index = {e["ref"]: i for i, e in enumerate(self.entities)}
+        # Page counts of the TechDocs sites, for the entity pages' "Read the documentation" link
+        # (Homeport renders the sites at load; the peer serves no docs page, so it only counts them).
+        self.docs_pages = {}
+        for entity in self.entities:
+            pages = self.count_docs_pages(entity)
+            if pages is not None:
+                self.docs_pages[entity["ref"]] = pages
         edges = {}
         for entity in parsed:
             source = entity["ref"]
@@ -231,6 +239,31 @@ class Platform:
             "owner": parse_ref(str(owner), "group", namespace) if owner is not None else None,
             "spec": spec, "declared": declared,
         }
+
+    def count_docs_pages(self, entity):
+        """The pages of an entity's `dir:` TechDocs site: the entries of mkdocs.yml's nav, else the
+        Markdown files of its docs folder; None without such a site."""
+        target = dict(entity["annotations"]).get("backstage.io/techdocs-ref", "")
+        if not target.startswith("dir:"):
+            return None
+        site = os.path.join(self.root, os.path.dirname(entity["source"].rsplit(":", 1)[0]), target[4:])
+        try:
+            with open(os.path.join(site, "mkdocs.yml"), "rb") as handle:
+                config = yaml.load(handle, Loader=yaml.CSafeLoader) or {}
+        except OSError:
+            return None
+
+        def leaves(items):
+            count = 0
+            for item in items or []:
+                value = next(iter(item.values())) if isinstance(item, dict) else item
+                count += leaves(value) if isinstance(value, list) else 1
+            return count
+
+        if config.get("nav"):
+            return leaves(config["nav"])
+        docs = os.path.join(site, config.get("docs_dir", "docs"))
+        return sum(name.endswith(".md") for _, _, names in os.walk(docs) for name in names)
 
     def display_name(self, entity):
         return entity["title"] or entity["name"]
@@ -342,8 +375,141 @@ def entity_model(platform, entity):
         "hasMetadata": bool(entity["labels"] or entity["annotations"]),
         "relationGroups": [{"label": LABEL[name], "targets": groups[name]} for name, _ in RELATION_TYPES
                            if name in groups],
-        "source": entity["source"], "owned": owned, "specYAML": "\n".join(write_yaml(spec)) + "\n" if spec else None,
+        "source": entity["source"], "owned": owned, "graph": graph_model(platform, entity),
+        "docsHref": ref_path(entity["ref"]) + "/docs" if entity["ref"] in platform.docs_pages else None,
+        "docsPages": platform.docs_pages.get(entity["ref"]), "specYAML": "\n".join(write_yaml(spec)) + "\n" if spec else None,
     }
+
+
+GRAPH_INNER_LIMIT, GRAPH_CHILD_LIMIT, GRAPH_NODE_LIMIT, GRAPH_SYSTEM_LIMIT = 12, 3, 30, 40
+GRAPH_KINDS = ["component", "api", "system", "domain", "resource", "group", "user", "other"]
+
+
+def html_escape(text):
+    """Escapes as Homeport's Markdown.escapeHTML does: & < > " and '."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            .replace("'", "&#39;"))
+
+
+def graph_kind_class(kind):
+    return "g-" + kind if kind in CORE_KINDS and kind != "location" else "g-other"
+
+
+def graph_model(platform, entity):
+    """Homeport's RelationGraphModel: the entity in the middle, its relations on an inner ring and
+    theirs on an outer one (a system: its parts and how they relate), drawn as inline SVG."""
+    root = entity["ref"]
+    nodes = [(root, 0)]
+    position = {root: 0}
+    edges, rows, inner = [], [], []
+    more = 0
+
+    def add(relation, source, ring):
+        rtype, target, exists = relation
+        if not exists:
+            return False
+        existing = position.get(target)
+        row = {"from": platform.link(nodes[source][0]), "relation": LABEL[rtype].lower(), "to": platform.link(target)}
+        if existing is not None:
+            if source == 0 or existing == 0:
+                rows.append(row)
+            elif existing != source and (source, existing) not in edges and (existing, source) not in edges:
+                edges.append((source, existing))
+                rows.append(row)
+            return False
+        position[target] = len(nodes)
+        edges.append((source, len(nodes)))
+        nodes.append((target, ring))
+        rows.append(row)
+        return True
+
+    direct = platform.relations.get(root, [])
+    if root[0] == "system":
+        parts = 0
+        for relation in direct:
+            if relation[0] == "hasPart" and parts >= GRAPH_SYSTEM_LIMIT:
+                more += 1
+                continue
+            if add(relation, 0, 1) and relation[0] == "hasPart":
+                parts += 1
+        for index in range(1, max(1, len(nodes))):
+            for relation in platform.relations.get(nodes[index][0], []):
+                if position.get(relation[1], -1) > index:
+                    add(relation, index, 1)
+        caption = f"{platform.display_name(entity)}, its parts and how they relate"
+    else:
+        for relation in direct:
+            if len(inner) >= GRAPH_INNER_LIMIT and relation[1] not in position:
+                more += 1
+                continue
+            if add(relation, 0, 1):
+                inner.append(len(nodes) - 1)
+        for parent in inner:
+            children = 0
+            for relation in platform.relations.get(nodes[parent][0], []):
+                if relation[1] == root:
+                    continue
+                if relation[1] in position:
+                    add(relation, parent, 2)
+                    continue
+                if children >= GRAPH_CHILD_LIMIT or len(nodes) >= GRAPH_NODE_LIMIT or not relation[2]:
+                    if relation[2]:
+                        more += 1
+                    continue
+                if add(relation, parent, 2):
+                    children += 1
+        caption = f"{platform.display_name(entity)}, its relations and theirs"
+    if len(nodes) <= 1:
+        return None
+    kinds = {graph_kind_class(ref[0]) for ref, _ in nodes}
+    legend = [{"kind": display_kind(kind) if kind != "other" else "Other", "className": "g-" + kind}
+              for kind in GRAPH_KINDS if "g-" + kind in kinds]
+    return {"svg": Raw(graph_svg(platform, nodes, edges, more)), "rows": rows, "legend": legend,
+            "moreNote": f"{more} more not drawn" if more else None, "caption": caption}
+
+
+def graph_svg(platform, nodes, edges, more):
+    rings = {}
+    for index, (_, ring) in enumerate(nodes):
+        if ring > 0:
+            rings.setdefault(ring, []).append(index)
+    radii = [0.0, 190.0 if 2 not in rings else 150.0, 290.0]
+    outer = radii[max(rings) if rings else 0]
+    width = 1000.0
+    height = 2 * outer + (110 if more else 80)
+    center = (width / 2, outer + 40)
+    point = [(center[0], center[1], 0.0)] * len(nodes)
+    for ring, members in rings.items():
+        for order, index in enumerate(members):
+            angle = -math.pi / 2 + 2 * math.pi * (order + 0.5) / len(members)
+            point[index] = (center[0] + radii[ring] * math.cos(angle), center[1] + radii[ring] * math.sin(angle), angle)
+
+    def number(value):
+        return "%.1f" % value
+
+    svg = [f'<svg class="relation-graph" viewBox="0 0 {int(width)} {int(height)}" aria-hidden="true" focusable="false">']
+    for a, b in ((point[x], point[y]) for x, y in edges):
+        svg.append(f'<line class="g-edge" x1="{number(a[0])}" y1="{number(a[1])}" x2="{number(b[0])}" y2="{number(b[1])}"/>')
+    for index, (ref, _) in enumerate(nodes):
+        x, y, angle = point[index]
+        found = platform.index.get(ref)
+        name = platform.display_name(platform.entities[found]) if found is not None else ref[2]
+        label = html_escape(name if len(name) <= 24 else name[:23] + "…")
+        kind = graph_kind_class(ref[0])
+        if index == 0:
+            svg.append(f'<g class="g-node g-center {kind}"><circle cx="{number(x)}" cy="{number(y)}" r="12"/>')
+            svg.append(f'<text x="{number(x)}" y="{number(y + 32)}" text-anchor="middle">{label}</text></g>')
+            continue
+        right = math.cos(angle) >= -0.01
+        svg.append(f'<a href="{html_escape(ref_path(ref))}" tabindex="-1"><g class="g-node {kind}">')
+        svg.append(f'<circle cx="{number(x)}" cy="{number(y)}" r="8"/>')
+        svg.append(f'<text x="{number(x + (12 if right else -12))}" y="{number(y + 5)}" '
+                   f'text-anchor="{"start" if right else "end"}">{label}</text>')
+        svg.append("</g></a>")
+    if more:
+        svg.append(f'<text class="g-more" x="{number(center[0])}" y="{number(height - 16)}" '
+                   f'text-anchor="middle">+{more} more</text>')
+    return "".join(svg) + "</svg>"
 
 
 environment = Environment(
