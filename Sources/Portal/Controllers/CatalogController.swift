@@ -29,20 +29,20 @@ struct CatalogController {
 
     @Sendable func entity(_ request: Request, context: Context) async throws -> HTMLPage {
         let current = state.current
-        let snapshot = current.snapshot
         let ref = EntityRef(
             kind: try context.parameters.require("kind"),
             namespace: try context.parameters.require("namespace"),
             name: try context.parameters.require("name")
         )
-        // The entity itself is read only to render: a copy of it on every cached answer cost more
-        // than the cache lookup.
-        guard let position = snapshot.catalog.index[ref] else {
+        // The entity and the snapshot are read only to render: a copy of them on every cached
+        // answer cost more than the cache lookup.
+        guard let position = current.snapshot.catalog.index[ref] else {
             throw HTTPError(.notFound, message: "There is no \(ref) in the catalog.")
         }
         // Read before the status: a page is never older than its key.
         let statusRevision = status.revision
         return await current.pageCache.page(.entity(ref, statusRevision: statusRevision), user: context.identity) {
+            let snapshot = current.snapshot
             let entity = snapshot.catalog.entities[position]
             return pages.page(
                 "entity", EntityModel(entity: entity, snapshot: snapshot, status: status.current, now: Date()),

@@ -8,12 +8,21 @@ import Platform
 /// and never see half a rebuild.
 public final class PlatformState: Sendable {
     /// What the last reload attempt left behind, shown on the errors page.
-    public struct Current: Sendable {
-        public var snapshot: PlatformSnapshot
+    ///
+    /// A class, so that a request takes it with one reference count: copying the snapshot's
+    /// forty-odd arrays and dictionaries, which every request's thread counted up and down on the
+    /// same cache lines, cost a cached page more than its lookup.
+    public final class Current: AtomicReference, Sendable {
+        public let snapshot: PlatformSnapshot
         /// Set when the newest reload failed and the snapshot is an older one.
-        public var reloadFailure: ReloadFailure?
+        public let reloadFailure: ReloadFailure?
         /// Pages rendered from this snapshot; a swap starts an empty one.
         let pageCache = PageCache()
+
+        init(snapshot: PlatformSnapshot, reloadFailure: ReloadFailure?) {
+            self.snapshot = snapshot
+            self.reloadFailure = reloadFailure
+        }
     }
 
     public struct ReloadFailure: Sendable {
@@ -21,12 +30,7 @@ public final class PlatformState: Sendable {
         public var reason: String
     }
 
-    private final class Box: AtomicReference, Sendable {
-        let current: Current
-        init(_ current: Current) { self.current = current }
-    }
-
-    private let box: ManagedAtomic<Box>
+    private let box: ManagedAtomic<Current>
     private let loader: PlatformLoader
     private let logger: Logger
 
@@ -35,11 +39,11 @@ public final class PlatformState: Sendable {
         self.loader = loader
         self.logger = logger
         let snapshot = try loader.load()
-        box = ManagedAtomic(Box(Current(snapshot: snapshot, reloadFailure: nil)))
+        box = ManagedAtomic(Current(snapshot: snapshot, reloadFailure: nil))
         Self.log(snapshot, logger: logger)
     }
 
-    public var current: Current { box.load(ordering: .acquiring).current }
+    public var current: Current { box.load(ordering: .acquiring) }
     public var snapshot: PlatformSnapshot { current.snapshot }
 
     /// Rebuilds the snapshot from disk; on failure the previous snapshot keeps serving.
@@ -47,13 +51,13 @@ public final class PlatformState: Sendable {
     public func reload() -> Result<PlatformSnapshot, PlatformUnavailable> {
         do {
             let snapshot = try loader.load()
-            box.store(Box(Current(snapshot: snapshot, reloadFailure: nil)), ordering: .releasing)
+            box.store(Current(snapshot: snapshot, reloadFailure: nil), ordering: .releasing)
             Self.log(snapshot, logger: logger)
             return .success(snapshot)
         } catch {
             let previous = current.snapshot
             box.store(
-                Box(Current(snapshot: previous, reloadFailure: ReloadFailure(at: Date(), reason: error.reason))),
+                Current(snapshot: previous, reloadFailure: ReloadFailure(at: Date(), reason: error.reason)),
                 ordering: .releasing)
             logger.error(
                 "platform reload failed; still serving the snapshot of \(previous.loadedAt)",

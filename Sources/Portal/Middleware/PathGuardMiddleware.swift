@@ -13,12 +13,28 @@ struct PathGuardMiddleware<Context: RequestContext>: RouterMiddleware {
         // so no trip through Foundation for every request.
         let isPlain = path.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "%") }
         let decoded = isPlain ? path : (path.removingPercentEncoding ?? "")
-        let segments = decoded.split(whereSeparator: { $0 == "/" || $0 == "\\" })
-        guard !decoded.isEmpty, !segments.contains(".."),
+        guard !decoded.isEmpty, !Self.hasParentSegment(decoded),
             isPlain || !decoded.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else {
             throw HTTPError(.badRequest, message: "This address is not valid.")
         }
         return try await next(request, context)
+    }
+
+    /// Whether a segment between `/` or `\` separators is `..`, read byte by byte: splitting
+    /// the path made an array of substrings on every request.
+    static func hasParentSegment(_ path: String) -> Bool {
+        var segmentLength = 0
+        var dots = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\\") {
+                if segmentLength == 2, dots == 2 { return true }
+                (segmentLength, dots) = (0, 0)
+            } else {
+                segmentLength += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        return segmentLength == 2 && dots == 2
     }
 }

@@ -18,11 +18,14 @@ struct StaticAssetsMiddleware<Context: RequestContext>: RouterMiddleware {
     static var cacheControl: String { "public, max-age=300" }
 
     let urlBasePath: String
+    /// `urlBasePath` and a slash: what every asset's path starts with.
+    private let assetPrefix: String
     private let assets: [String: Asset]
 
     /// Reads every regular file of `directory` (not its subfolders).
     init(directory: String, urlBasePath: String = "/static") throws {
         self.urlBasePath = urlBasePath
+        assetPrefix = urlBasePath + "/"
         var assets: [String: Asset] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: directory) where !name.hasPrefix(".") {
             var isDirectory: ObjCBool = false
@@ -43,7 +46,11 @@ struct StaticAssetsMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard request.method == .get || request.method == .head, let asset = assets[request.uri.path] else {
+        // The prefix first, so that no page's path is hashed to learn that it is no asset.
+        let path = request.uri.path
+        guard request.method == .get || request.method == .head, path.utf8.starts(with: assetPrefix.utf8),
+            let asset = assets[path]
+        else {
             return try await next(request, context)
         }
         var headers: HTTPFields = [.eTag: asset.etag, .cacheControl: Self.cacheControl]
