@@ -1,3 +1,5 @@
+import Foundation
+
 /// What one part of a loaded snapshot keeps on the heap: `homeport check --memory` prints these,
 /// and `bench/run` reports them beside the server's resident memory.
 public struct FootprintPart: Sendable, Equatable {
@@ -26,7 +28,13 @@ extension PlatformSnapshot {
             parts.append(FootprintPart(name: name, bytes: before - now))
             before = now
         }
-        dropped("search index") { $0.search = DeferredSearchIndex { SearchIndex(documents: []) } }
+        dropped("search index") { snapshot in
+            weak var built = snapshot.search
+            snapshot.search = DeferredSearchIndex { SearchIndex(documents: []) }
+            // The Dispatch block that built the index holds it (and, through it, the entities)
+            // until just after it handed it over: wait for it to let go, for up to a second.
+            for _ in 0..<1000 where built != nil { usleep(1000) }
+        }
         dropped("TechDocs sites (rendered HTML)") { $0.docs = [:] }
         dropped("entities' own ADRs") { $0.entityADRs = [:] }
         dropped("platform ADRs (rendered HTML)") { $0.adrs = [] }

@@ -24,13 +24,13 @@ struct ADRController {
 
     @Sendable func record(_ request: Request, context: Context) async throws -> HTMLPage {
         let current = state.current
-        let snapshot = current.snapshot
         let id = try context.parameters.require("id")
-        guard let adr = snapshot.adr(id: id) else {
+        guard let adr = current.snapshot.adr(id: id) else {
             throw HTTPError(.notFound, message: "There is no decision record \(id).")
         }
         return await current.pageCache.page(.adr(id), user: context.identity) {
-            pages.page(
+            let snapshot = current.snapshot
+            return pages.page(
                 "adr", ADRPageModel(adr: adr, snapshot: snapshot), title: adr.title, section: .adrs, snapshot: snapshot,
                 user: context.identity, csrfToken: context.csrfToken)
         }

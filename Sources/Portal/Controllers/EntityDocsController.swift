@@ -36,12 +36,11 @@ struct EntityDocsController {
             }
             throw HTTPError(.notFound, message: "The documentation of \(entity.displayName) has no page \(path).")
         }
-        let snapshot = current.snapshot
         return try await current.pageCache.page(.docs(ref, page: path), user: context.identity) {
             pages.page(
                 "docs", DocsPageModel(entity: entity, site: site, page: page),
                 title: "\(page.title) · \(site.siteName)",
-                section: .catalog, snapshot: snapshot, user: context.identity, csrfToken: context.csrfToken)
+                section: .catalog, snapshot: current.snapshot, user: context.identity, csrfToken: context.csrfToken)
         }.response(from: request, context: context)
     }
 
