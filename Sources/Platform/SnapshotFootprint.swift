@@ -2,7 +2,7 @@ import Foundation
 
 /// What one part of a loaded snapshot keeps on the heap: `homeport check --memory` prints these,
 /// and `bench/run` reports them beside the server's resident memory.
-public struct FootprintPart: Sendable, Equatable {
+public struct FootprintPart: Sendable {
     public var name: String
     public var bytes: Int
 }

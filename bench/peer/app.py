@@ -385,12 +385,6 @@ GRAPH_INNER_LIMIT, GRAPH_CHILD_LIMIT, GRAPH_NODE_LIMIT, GRAPH_SYSTEM_LIMIT = 12,
 GRAPH_KINDS = ["component", "api", "system", "domain", "resource", "group", "user", "other"]
 
 
-def html_escape(text):
-    """Escapes as Homeport's Markdown.escapeHTML does: & < > " and '."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-            .replace("'", "&#39;"))
-
-
 def graph_kind_class(kind):
     return "g-" + kind if kind in CORE_KINDS and kind != "location" else "g-other"
 
@@ -408,19 +402,24 @@ def graph_model(platform, entity):
         rtype, target, exists = relation
         if not exists:
             return False
+
+        def row():
+            return {"from": platform.link(nodes[source][0]), "relation": LABEL[rtype].lower(),
+                    "to": platform.link(target)}
+
         existing = position.get(target)
-        row = {"from": platform.link(nodes[source][0]), "relation": LABEL[rtype].lower(), "to": platform.link(target)}
         if existing is not None:
+            # A relation between two drawn nodes is drawn once, in either direction.
             if source == 0 or existing == 0:
-                rows.append(row)
+                rows.append(row())
             elif existing != source and (source, existing) not in edges and (existing, source) not in edges:
                 edges.append((source, existing))
-                rows.append(row)
+                rows.append(row())
             return False
         position[target] = len(nodes)
         edges.append((source, len(nodes)))
         nodes.append((target, ring))
-        rows.append(row)
+        rows.append(row())
         return True
 
     direct = platform.relations.get(root, [])
@@ -462,7 +461,7 @@ def graph_model(platform, entity):
     if len(nodes) <= 1:
         return None
     kinds = {graph_kind_class(ref[0]) for ref, _ in nodes}
-    legend = [{"kind": display_kind(kind) if kind != "other" else "Other", "className": "g-" + kind}
+    legend = [{"kind": display_kind(kind), "className": "g-" + kind}
               for kind in GRAPH_KINDS if "g-" + kind in kinds]
     return {"svg": Raw(graph_svg(platform, nodes, edges, more)), "rows": rows, "legend": legend,
             "moreNote": f"{more} more not drawn" if more else None, "caption": caption}
@@ -494,14 +493,14 @@ def graph_svg(platform, nodes, edges, more):
         x, y, angle = point[index]
         found = platform.index.get(ref)
         name = platform.display_name(platform.entities[found]) if found is not None else ref[2]
-        label = html_escape(name if len(name) <= 24 else name[:23] + "…")
+        label = mustache_escape(name if len(name) <= 24 else name[:23] + "…")
         kind = graph_kind_class(ref[0])
         if index == 0:
             svg.append(f'<g class="g-node g-center {kind}"><circle cx="{number(x)}" cy="{number(y)}" r="12"/>')
             svg.append(f'<text x="{number(x)}" y="{number(y + 32)}" text-anchor="middle">{label}</text></g>')
             continue
         right = math.cos(angle) >= -0.01
-        svg.append(f'<a href="{html_escape(ref_path(ref))}" tabindex="-1"><g class="g-node {kind}">')
+        svg.append(f'<a href="{mustache_escape(ref_path(ref))}" tabindex="-1"><g class="g-node {kind}">')
         svg.append(f'<circle cx="{number(x)}" cy="{number(y)}" r="8"/>')
         svg.append(f'<text x="{number(x + (12 if right else -12))}" y="{number(y + 5)}" '
                    f'text-anchor="{"start" if right else "end"}">{label}</text>')

@@ -17,14 +17,12 @@ struct StaticAssetsMiddleware<Context: RequestContext>: RouterMiddleware {
 
     static var cacheControl: String { "public, max-age=300" }
 
-    let urlBasePath: String
     /// `urlBasePath` and a slash: what every asset's path starts with.
     private let assetPrefix: String
     private let assets: [String: Asset]
 
     /// Reads every regular file of `directory` (not its subfolders).
     init(directory: String, urlBasePath: String = "/static") throws {
-        self.urlBasePath = urlBasePath
         assetPrefix = urlBasePath + "/"
         var assets: [String: Asset] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: directory) where !name.hasPrefix(".") {
@@ -35,7 +33,7 @@ struct StaticAssetsMiddleware<Context: RequestContext>: RouterMiddleware {
             else { continue }
             let bytes = [UInt8](data)
             let gzipped = Gzip.compress(bytes).flatMap { $0.count * 10 <= bytes.count * 9 ? $0 : nil }
-            assets[urlBasePath + "/" + name] = Asset(
+            assets[assetPrefix + name] = Asset(
                 body: ByteBuffer(bytes: bytes), gzipped: gzipped.map { ByteBuffer(bytes: $0) },
                 contentType: Self.contentType(of: name), etag: Self.etag(of: bytes)
             )
