@@ -19,19 +19,32 @@ enum BackstageRules {
         return bytes.allSatisfy(isAlphanumeric)
     }
 
-    /// `apiVersion`: `group/version`, such as `backstage.io/v1alpha1`.
+    /// `apiVersion`: `group/version`, such as `backstage.io/v1alpha1`. Checked byte by byte, as the
+    /// tag below: these run for every entity at load, and splitting allocated for each.
     static func isValidAPIVersion(_ apiVersion: String) -> Bool {
-        let parts = apiVersion.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, apiVersion.utf8.count <= 253 else { return false }
-        return apiVersion.utf8.allSatisfy { isLowerAlphanumeric($0) || "-./".utf8.contains($0) }
+        let bytes = apiVersion.utf8
+        guard bytes.count <= 253, let slash = bytes.firstIndex(of: UInt8(ascii: "/")),
+            slash != bytes.startIndex, bytes.index(after: slash) != bytes.endIndex,
+            !bytes[bytes.index(after: slash)...].contains(UInt8(ascii: "/"))
+        else { return false }
+        return bytes.allSatisfy { isLowerAlphanumeric($0) || "-./".utf8.contains($0) }
     }
 
     /// A tag: lowercase `[a-z0-9:+#]` words joined by single `-`, at most 63.
     static func isValidTag(_ tag: String) -> Bool {
-        guard (1...63).contains(tag.utf8.count) else { return false }
-        return tag.split(separator: "-", omittingEmptySubsequences: false).allSatisfy { word in
-            !word.isEmpty && word.utf8.allSatisfy { isLowerAlphanumeric($0) || ":+#".utf8.contains($0) }
+        let bytes = tag.utf8
+        guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-")
+        else { return false }
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: "-") {
+                if previous == byte { return false }
+            } else if !(isLowerAlphanumeric(byte) || ":+#".utf8.contains(byte)) {
+                return false
+            }
+            previous = byte
         }
+        return true
     }
 
     private static func isLetter(_ byte: UInt8) -> Bool {

@@ -80,6 +80,7 @@ struct CatalogLoader {
             let results = level.concurrentMap(state: YAMLInterner.init) { [files] interner, item in
                 Self.read(file: item.file, referrer: item.referrer, files: files, interner: interner)
             }
+            seen.reserveCapacity(seen.count + results.reduce(0) { $0 + $1.entities.count })
             for ((file, _), result) in zip(level, results) {
                 problems += result.problems
                 for entity in result.entities {
@@ -209,7 +210,6 @@ struct CatalogLoader {
         return [files.relative(absolute)]
     }
 
-    /// Builds relations in both directions and reports references to entities that do not exist.
     /// The parsed entities in the catalog's order, by ref: what `link` takes as `entities`.
     static func inCatalogOrder(_ parsed: [ParsedEntity]) -> [Entity] {
         // Positions are sorted, not entities: moving each entity through the sort's merges was a
@@ -217,39 +217,39 @@ struct CatalogLoader {
         parsed.indices.sorted { parsed[$0].entity.ref < parsed[$1].entity.ref }.map { parsed[$0].entity }
     }
 
-    /// The catalog of `parsed`, whose entities `inCatalogOrder` put in `entities`.
+    /// The catalog of `parsed`, whose entities `inCatalogOrder` put in `entities`: relations in both
+    /// directions, references to entities that do not exist reported.
     mutating func link(_ parsed: [ParsedEntity], entities: [Entity]) -> Catalog {
         let index = Dictionary(uniqueKeysWithValues: entities.enumerated().map { ($1.ref, $0) })
-        // Relations to refs that are not in the catalog: reported, and kept for the page, in ref order.
-        var missing: Set<EntityRef> = []
+        // Each declared relation's target is looked up once, here. A target not in the catalog is
+        // reported, kept for the page, and numbered once all of them are known, in ref order.
+        var declared: [(source: Int32, edge: RelationTable.Edge)] = []
+        declared.reserveCapacity(parsed.reduce(0) { $0 + $1.relations.count })
+        var unresolved: [(item: Int, target: EntityRef)] = []
         for item in parsed {
-            for declared in item.relations where index[declared.target] == nil {
-                missing.insert(declared.target)
-                problems.append(
-                    LoadProblem(
-                        file: item.entity.source.file, line: declared.line,
-                        reason:
-                            "\(declared.field) of \(item.entity.ref) refers to \(declared.target), which is not in the catalog"
-                    ))
+            let source = Int32(index[item.entity.ref]!)
+            for relation in item.relations {
+                guard let target = index[relation.target] else {
+                    unresolved.append((declared.count, relation.target))
+                    declared.append((source, RelationTable.Edge(type: relation.type, target: -1)))
+                    problems.append(
+                        LoadProblem(
+                            file: item.entity.source.file, line: relation.line,
+                            reason:
+                                "\(relation.field) of \(item.entity.ref) refers to \(relation.target), which is not in the catalog"
+                        ))
+                    continue
+                }
+                declared.append((source, RelationTable.Edge(type: relation.type, target: Int32(target))))
             }
         }
-        let dangling = missing.sorted()
+        let dangling = Set(unresolved.map(\.target)).sorted()
+        let danglingIndex = Dictionary(uniqueKeysWithValues: dangling.enumerated().map { ($1, Int32(-1 - $0)) })
+        for (item, target) in unresolved { declared[item].edge.target = danglingIndex[target]! }
         // The relation table and the pages' sort orders and facets need only the sorted entities:
         // built at the same time, on two cores.
         let (relationTable, (pageIndex, facets)) = concurrently(
-            {
-                let danglingIndex = Dictionary(
-                    uniqueKeysWithValues: dangling.enumerated().map { ($1, Int32(-1 - $0)) })
-                var declared: [(source: Int32, edge: RelationTable.Edge)] = []
-                for item in parsed {
-                    let source = Int32(index[item.entity.ref]!)
-                    for relation in item.relations {
-                        let target = index[relation.target].map(Int32.init) ?? danglingIndex[relation.target]!
-                        declared.append((source, RelationTable.Edge(type: relation.type, target: target)))
-                    }
-                }
-                return RelationTable(entityCount: entities.count, declared: declared, dangling: dangling)
-            },
+            { [declared] in RelationTable(entityCount: entities.count, declared: declared, dangling: dangling) },
             { (CatalogIndex(entities: entities), CatalogFacets(entities: entities)) })
         return Catalog(
             entities: entities, index: index, relationTable: relationTable, pageIndex: pageIndex, facets: facets,
