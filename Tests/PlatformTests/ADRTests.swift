@@ -77,6 +77,34 @@ struct ADRTests {
         #expect(ADRParser.stripNumbering(title) == expected)
     }
 
+    @Test(
+        "a Status heading is two or three hashes, a space, then Status in any case",
+        arguments: [
+            ("## Status", true), ("### status  ", true), ("##\tSTATUS", true), ("##   Status\r", true),
+            ("##Status", false), ("# Status", false), ("#### Status", false), ("## Status of the rollout", false),
+            ("## Statuses", false), ("##", false),
+        ])
+    func statusHeadings(_ line: String, _ isHeading: Bool) {
+        #expect(ADRParser.isStatusHeading(line) == isHeading)
+    }
+
+    @Test(
+        "a supersession line names its records by Markdown link, else by number",
+        arguments: [
+            (
+                "[ADR-1](001-use-k3s.md) and [two](002-gitops.md)", ["001-use-k3s.md", "002-gitops.md"],
+                ["1", "001", "3", "002"]
+            ),
+            ("[a link](has space.md)", [], []),
+            ("[empty]() then ADR-7, ADR 12 and 0007", [], ["7", "12", "0007"]),
+            ("[nested]((a))", ["(a"], []),
+            ("ADR-٣ in Arabic-Indic digits", [], ["٣"]),
+        ])
+    func supersessionReferences(_ line: String, _ links: [String], _ numbers: [String]) {
+        #expect(ADRParser.linkTargets(in: line) == links)
+        #expect(ADRParser.numbers(in: line) == numbers)
+    }
+
     @Test("records without a title or with broken front matter are reported with a line")
     func failures() {
         #expect(throws: ADRParser.Failure.self) { try ADRParser.parse("no heading here") }

@@ -96,7 +96,7 @@ enum ADRParser {
     private static func statusSection(_ lines: [String]) -> String? {
         guard
             let heading = lines.firstIndex(where: {
-                $0.range(of: #"^#{2,3}\s+Status\s*$"#, options: [.regularExpression, .caseInsensitive]) != nil
+                isStatusHeading($0)
             })
         else { return nil }
         for line in lines[(heading + 1)...] {
@@ -130,21 +130,69 @@ enum ADRParser {
             guard phrase.isEmpty || trimmed.lowercased().hasPrefix(phrase) else { continue }
             // "Supersedes" must not match "Superseded by".
             if phrase == "supersedes", trimmed.lowercased().hasPrefix("superseded") { continue }
-            let linkTargets = matches(of: #"\]\(([^)\s]+)\)"#, in: trimmed)
-            if !linkTargets.isEmpty {
-                found += linkTargets
-            } else {
-                found += matches(of: #"(?i)(?:ADR[- ]?)?(\d+)"#, in: String(trimmed.dropFirst(phrase.count)))
-            }
+            let targets = linkTargets(in: trimmed)
+            found += targets.isEmpty ? numbers(in: String(trimmed.dropFirst(phrase.count))) : targets
         }
         return found
     }
 
-    private static func matches(of pattern: String, in text: String) -> [String] {
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
-        let range = NSRange(text.startIndex..., in: text)
-        return regex.matches(in: text, range: range).compactMap { match in
-            Range(match.range(at: 1), in: text).map { String(text[$0]) }
+    // The scanners below read ADR lines by Unicode scalar, as ICU's regular expressions did before
+    // them: `NSRegularExpression` brought in ICU's regex data, megabytes of the server's resident
+    // memory, for three patterns.
+
+    /// `## Status` or `### Status`, any case, spaces around: what `^#{2,3}\s+Status\s*$` matched.
+    static func isStatusHeading(_ line: String) -> Bool {
+        let scalars = Array(line.unicodeScalars)
+        let hashes = scalars.prefix { $0 == "#" }.count
+        guard (2...3).contains(hashes), hashes < scalars.count, isSpace(scalars[hashes]) else { return false }
+        let word = scalars[hashes...].drop(while: isSpace).reversed().drop(while: isSpace).reversed()
+        return String(String.UnicodeScalarView(word)).lowercased() == "status"
+    }
+
+    /// The targets of Markdown links, `](target)` with no space or `)` in the target: what
+    /// `\]\(([^)\s]+)\)` captured.
+    static func linkTargets(in text: String) -> [String] {
+        let scalars = Array(text.unicodeScalars)
+        var targets: [String] = []
+        var index = 0
+        while index + 1 < scalars.count {
+            guard scalars[index] == "]", scalars[index + 1] == "(" else {
+                index += 1
+                continue
+            }
+            let start = index + 2
+            let end = scalars[start...].firstIndex { $0 == ")" || isSpace($0) } ?? scalars.count
+            guard end > start, end < scalars.count, scalars[end] == ")" else {
+                index += 1
+                continue
+            }
+            targets.append(String(String.UnicodeScalarView(scalars[start..<end])))
+            index = end + 1
+        }
+        return targets
+    }
+
+    /// Each run of decimal digits ("ADR-7, 12" gives 7 and 12): what `(?:ADR[- ]?)?(\d+)` captured.
+    static func numbers(in text: String) -> [String] {
+        var numbers: [String] = []
+        var run = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .decimalNumber {
+                run.append(scalar)
+            } else if !run.isEmpty {
+                numbers.append(String(run))
+                run = String.UnicodeScalarView()
+            }
+        }
+        if !run.isEmpty { numbers.append(String(run)) }
+        return numbers
+    }
+
+    /// `\s` of ICU's regular expressions: tab, line feed, form feed, carriage return and Unicode's spaces.
+    private static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .spaceSeparator, .lineSeparator, .paragraphSeparator: return true
+        default: return "\t\n\u{0C}\r".unicodeScalars.contains(scalar)
         }
     }
 
