@@ -136,17 +136,18 @@ enum ADRParser {
         return found
     }
 
-    // The scanners below read ADR lines by Unicode scalar, as ICU's regular expressions did before
-    // them: `NSRegularExpression` brought in ICU's regex data, megabytes of the server's resident
-    // memory, for three patterns.
+    // The scanners below read ADR lines by Unicode scalar, as the ICU regular expressions they
+    // replace did; those were compiled again for every line they ran on, at every load.
 
     /// `## Status` or `### Status`, any case, spaces around: what `^#{2,3}\s+Status\s*$` matched.
     static func isStatusHeading(_ line: String) -> Bool {
         let scalars = Array(line.unicodeScalars)
         let hashes = scalars.prefix { $0 == "#" }.count
         guard (2...3).contains(hashes), hashes < scalars.count, isSpace(scalars[hashes]) else { return false }
-        let word = scalars[hashes...].drop(while: isSpace).reversed().drop(while: isSpace).reversed()
-        return String(String.UnicodeScalarView(word)).lowercased() == "status"
+        guard let first = scalars[hashes...].firstIndex(where: { !isSpace($0) }),
+            let last = scalars.lastIndex(where: { !isSpace($0) })
+        else { return false }
+        return String(String.UnicodeScalarView(scalars[first...last])).lowercased() == "status"
     }
 
     /// The targets of Markdown links, `](target)` with no space or `)` in the target: what
