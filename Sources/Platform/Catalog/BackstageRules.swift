@@ -23,28 +23,25 @@ enum BackstageRules {
     /// tag below: these run for every entity at load, and splitting allocated for each.
     static func isValidAPIVersion(_ apiVersion: String) -> Bool {
         let bytes = apiVersion.utf8
-        guard bytes.count <= 253, let slash = bytes.firstIndex(of: UInt8(ascii: "/")),
-            slash != bytes.startIndex, bytes.index(after: slash) != bytes.endIndex,
-            !bytes[bytes.index(after: slash)...].contains(UInt8(ascii: "/"))
+        let slash = UInt8(ascii: "/")
+        guard bytes.count <= 253, bytes.first != slash, bytes.last != slash,
+            bytes.reduce(0, { $0 + ($1 == slash ? 1 : 0) }) == 1
         else { return false }
         return bytes.allSatisfy { isLowerAlphanumeric($0) || "-./".utf8.contains($0) }
     }
 
     /// A tag: lowercase `[a-z0-9:+#]` words joined by single `-`, at most 63.
     static func isValidTag(_ tag: String) -> Bool {
-        let bytes = tag.utf8
-        guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-")
-        else { return false }
-        var previous: UInt8 = 0
-        for byte in bytes {
-            if byte == UInt8(ascii: "-") {
-                if previous == byte { return false }
-            } else if !(isLowerAlphanumeric(byte) || ":+#".utf8.contains(byte)) {
-                return false
-            }
+        guard (1...63).contains(tag.utf8.count) else { return false }
+        // As if a hyphen came before the tag: a hyphen may then follow only a word, and end none.
+        let hyphen = UInt8(ascii: "-")
+        var previous = hyphen
+        for byte in tag.utf8 {
+            let allowed = byte == hyphen ? previous != hyphen : isLowerAlphanumeric(byte) || ":+#".utf8.contains(byte)
+            guard allowed else { return false }
             previous = byte
         }
-        return true
+        return previous != hyphen
     }
 
     private static func isLetter(_ byte: UInt8) -> Bool {
