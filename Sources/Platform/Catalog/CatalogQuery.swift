@@ -92,12 +92,4 @@ public struct CatalogFacets: Sendable {
     public var owners: [EntityRef]
     public var lifecycles: [String]
     public var tags: [String]
-
-    init(entities: [Entity]) {
-        kindCounts = entities.reduce(into: [:]) { counts, entity in counts[entity.ref.kind, default: 0] += 1 }
-        types = Set(entities.compactMap(\.type)).sorted()
-        owners = Set(entities.compactMap(\.owner)).sorted()
-        lifecycles = Set(entities.compactMap(\.lifecycle)).sorted()
-        tags = Set(entities.flatMap(\.tags)).sorted()
-    }
 }
