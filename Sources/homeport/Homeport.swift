@@ -63,11 +63,7 @@ struct Serve: AsyncParsableCommand {
         let config = try options.load()
         try config.checkDataDirectory()
         let logger = makeLogger(level: config.log.level)
-        let database = try HomeportDatabase(path: config.databasePath)
-        let applied = try database.migrate(folder: config.resourcesDir + "/migrations")
-        if !applied.isEmpty {
-            logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"])
-        }
+        // buildApplication opens and migrates the database.
         let app = try await buildApplication(config: config, logger: logger)
         try await app.runService()
     }
