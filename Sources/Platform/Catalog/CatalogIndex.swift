@@ -42,8 +42,8 @@ struct CatalogIndex: Sendable {
     /// The positions ordered by `keys`, ascending and descending, ties in position order both ways.
     ///
     /// Each distinct key is ranked once, then the positions are bucketed by rank, a stable
-    /// counting sort: a sort comparing the keys themselves, string to string, was most of this
-    /// index's cost at 50,000 components.
+    /// counting sort: a sort comparing the keys themselves, string to string, was more than half
+    /// of this index's cost at 50,000 components.
     private static func orders(keys: [String]) -> (ascending: [Int32], descending: [Int32]) {
         let distinct = Set(keys).sorted()
         let rankOf = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, $0) })
