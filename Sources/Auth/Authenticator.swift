@@ -81,8 +81,9 @@ public struct Authenticator: Sendable {
 
     /// - Parameters:
     ///   - headers: every value the request sent for the header with that name, in order.
-    ///   - peer: the address of the connection's other end (the proxy, behind one).
-    public func identify(headers: (String) -> [String], peer: String?) -> Outcome {
+    ///   - peer: the address of the connection's other end (the proxy, behind one), read only in
+    ///     `proxy` mode.
+    public func identify(headers: (String) -> [String], peer: @autoclosure () -> String?) -> Outcome {
         if mode == .none { return .anonymous }
         let authorization = headers("Authorization")
         if authorization.count > 1 { return .invalidIdentity("The request sends Authorization more than once.") }
@@ -95,7 +96,9 @@ public struct Authenticator: Sendable {
                 return .user(identity(owner))
             }
         }
-        guard mode == .proxy, let peer, trustedProxies.contains(where: { $0.contains(peer) }) else { return .anonymous }
+        guard mode == .proxy, let peer = peer(), trustedProxies.contains(where: { $0.contains(peer) }) else {
+            return .anonymous
+        }
         var values: [String: String] = [:]
         for header in [userHeader, emailHeader] {
             let sent = headers(header)

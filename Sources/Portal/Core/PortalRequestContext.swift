@@ -6,8 +6,11 @@ import Provisioning
 /// the middleware found out about the sender, passed down explicitly rather than in task-locals.
 public struct PortalRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// Reads the peer's address from the connection when it is asked for (proxy sign-in only):
+    /// worked out for every request, it was a hundredth of a cached page's CPU.
+    private let readPeerAddress: @Sendable () -> String?
     /// The connection's other end (the reverse proxy, behind one); nil in in-process tests.
-    public let peerAddress: String?
+    public var peerAddress: String? { readPeerAddress() }
     /// Who sent the request (`AuthMiddleware`); nil: anonymous.
     public internal(set) var identity: Identity?
     /// This browser's token for forms (`CSRFMiddleware`); nil on routes it does not cover
@@ -16,7 +19,7 @@ public struct PortalRequestContext: RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)
-        peerAddress = source.channel.remoteAddress?.ipAddress
+        readPeerAddress = { [channel = source.channel] in channel.remoteAddress?.ipAddress }
     }
 
     /// The user as the new-app flow sees them when they act on a request.
