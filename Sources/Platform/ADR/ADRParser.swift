@@ -141,6 +141,8 @@ enum ADRParser {
 
     /// `## Status` or `### Status`, any case, spaces around: what `^#{2,3}\s+Status\s*$` matched.
     static func isStatusHeading(_ line: String) -> Bool {
+        // Most lines are not headings: they are turned away before their scalars are copied.
+        guard line.utf8.starts(with: "##".utf8) else { return false }
         let scalars = Array(line.unicodeScalars)
         let hashes = scalars.prefix { $0 == "#" }.count
         guard (2...3).contains(hashes), hashes < scalars.count, isSpace(scalars[hashes]) else { return false }
