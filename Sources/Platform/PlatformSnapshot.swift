@@ -14,16 +14,18 @@ public struct PlatformSnapshot: Sendable {
     public var argoApplications: [ArgoApplication]
     /// The images the intent engine fills a description from (`platform/known-images.yaml`).
     public var knownImages: KnownImages
-    /// Documentation of the entities with `backstage.io/techdocs-ref`, rendered at load.
-    public var docs: [EntityRef: TechDocs]
+    /// Documentation of the entities with `backstage.io/techdocs-ref`, rendered in the background.
+    public var docs: TechDocsSites
     /// Decision records of the entities with `backstage.io/adr-location`.
     public var entityADRs: [EntityRef: EntityADRs]
-    /// Entities, ADRs, service links, docs pages and entities' ADRs for `/search`, built in the background.
-    public var search: DeferredSearchIndex
+    /// Entities, ADRs, service links, docs pages and entities' ADRs for `/search`, built in the
+    /// background once the docs are rendered.
+    public var search: Deferred<SearchIndex>
     /// Every file, or part of one, that could not be loaded; sorted by file and line.
     public var problems: [LoadProblem]
     public var loadedAt: Date
-    /// Wall time spent building this snapshot, in seconds (the search index, built after it, apart).
+    /// Wall time spent building this snapshot, in seconds (the docs' pages and the search index,
+    /// built after it, apart).
     public var buildSeconds: Double
     /// Wall time of each phase of the build, in order, for the debug log.
     public var phases: [(name: String, seconds: Double)]
@@ -120,7 +122,8 @@ public struct PlatformLoader: Sendable {
 
         // Entities' own ADRs and docs need the entities (their annotations, in catalog order) and
         // the platform ADRs, not the relations: they load on another thread while the catalog is
-        // linked. The records are quick; the docs are rendered site by site on all cores.
+        // linked. The records are quick; the docs are read site by site on all cores, and rendered
+        // once the snapshot is built.
         let entities = CatalogLoader.inCatalogOrder(parsed)
         let entityParts = BackgroundStep { [paths] in
             var adrLoader = ADRLoader(files: files)
@@ -132,7 +135,8 @@ public struct PlatformLoader: Sendable {
         }
         let catalog = catalogLoader.link(parsed, entities: entities)
         lap("catalog relations and indexes")
-        let (entityADRs, docs, entityProblems) = entityParts.result
+        let (entityADRs, docSources, entityProblems) = entityParts.result
+        let docs = TechDocsSites(docSources)
         lap("waiting for the entities' ADRs and docs")
         phases.append(("entities' ADRs and docs, beside the relations", entityParts.seconds))
         let problems = (catalogLoader.problems + parts.problems + entityProblems)
@@ -147,10 +151,10 @@ public struct PlatformLoader: Sendable {
             knownImages: parts.knownImages,
             docs: docs,
             entityADRs: entityADRs,
-            search: DeferredSearchIndex {
+            search: Deferred {
                 SearchIndex(
                     catalog: catalog, adrs: adrs, serviceGroups: serviceGroups,
-                    more: SearchDocument.docs(docs, catalog: catalog)
+                    more: SearchDocument.docs(docs.sites.wait(), catalog: catalog)
                         + SearchDocument.records(entityADRs, catalog: catalog))
             },
             problems: problems,

@@ -18,7 +18,7 @@ extension PlatformSnapshot {
     public static func footprint(
         of snapshot: consuming PlatformSnapshot, heapInUse: () -> Int
     ) async -> [FootprintPart] {
-        _ = await snapshot.search.index
+        _ = await snapshot.search.value
         var held: PlatformSnapshot? = consume snapshot
         var parts: [FootprintPart] = []
         var before = heapInUse()
@@ -30,12 +30,12 @@ extension PlatformSnapshot {
         }
         dropped("search index") { snapshot in
             weak var built = snapshot.search
-            snapshot.search = DeferredSearchIndex { SearchIndex(documents: []) }
+            snapshot.search = Deferred { SearchIndex(documents: []) }
             // The Dispatch block that built the index holds it (and, through it, the entities)
             // until just after it handed it over: wait for it to let go, for up to a second.
             for _ in 0..<1000 where built != nil { usleep(1000) }
         }
-        dropped("TechDocs sites (rendered HTML)") { $0.docs = [:] }
+        dropped("TechDocs sites (rendered HTML)") { $0.docs = TechDocsSites([]) }
         dropped("entities' own ADRs") { $0.entityADRs = [:] }
         dropped("platform ADRs (rendered HTML)") { $0.adrs = [] }
         dropped("relation table") {

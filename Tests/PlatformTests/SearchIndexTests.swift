@@ -109,7 +109,7 @@ struct SearchIndexTests {
     @Test("the snapshot's index covers entities by owner, ADR text and service links")
     func snapshotIndex() async throws {
         let snapshot = try loadPlatform(repositoryRoot + "/examples/homelab")
-        let index = await snapshot.search.index
+        let index = await snapshot.search.value
         #expect(index.search("platform-team", kind: "component").total > 5)
         #expect(index.search("multicast", kind: "adr").hits.first?.document.href == "/adr/003-private-ca")
         #expect(index.search("alertmanager.homelab", kind: "service").hits.first?.document.title == "Alertmanager")

@@ -24,13 +24,14 @@ struct TechDocsTests {
     private let ref = EntityRef(kind: "component", name: "documented")
 
     @Test("without mkdocs.yml the docs folder's pages are the contents, index first, titles from headings")
-    func withoutConfig() throws {
+    func withoutConfig() async throws {
         let snapshot = try platform([
             "catalog/site/docs/zeta.md": "# Zeta page\n",
             "catalog/site/docs/index.md": "# Home\n\n## Part\n\n### Detail\n\n#### Too deep\n",
             "catalog/site/docs/guide/index.md": "No heading here.\n",
         ])
-        let site = try #require(snapshot.docs[ref])
+        #expect(snapshot.docs.pageCounts[ref] == 3)
+        let site = try #require(await snapshot.docs.sites.value[ref])
         #expect(site.pages.map(\.path) == ["", "guide", "zeta"])
         #expect(site.nav.map(\.title) == ["Home", "index", "Zeta page"])
         #expect(site.pages[0].outline.map(\.id) == ["part", "detail"])
@@ -38,7 +39,7 @@ struct TechDocsTests {
     }
 
     @Test("mkdocs.yml's nav orders the pages; sections nest; its first page is the home page")
-    func nav() throws {
+    func nav() async throws {
         let snapshot = try platform([
             "catalog/site/mkdocs.yml": """
             site_name: Handbook
@@ -53,7 +54,8 @@ struct TechDocsTests {
                 "# Start\n\n[one](guides/one.md#setup) ![diagram](img/flow.png) [up](../../other.md)\n",
             "catalog/site/docs/guides/one.md": "# One\n\n## Setup\n\n[back](../start.md)\n",
         ])
-        let site = try #require(snapshot.docs[ref])
+        #expect(snapshot.docs.pageCounts[ref] == 2)
+        let site = try #require(await snapshot.docs.sites.value[ref])
         #expect(site.siteName == "Handbook")
         #expect(site.pages.first?.path == "start")
         #expect(site.nav.map(\.title) == ["Start", "Guides"])
@@ -78,9 +80,10 @@ struct TechDocsTests {
     }
 
     @Test("a docs reference to another repository is not a problem and renders nothing")
-    func elsewhere() throws {
+    func elsewhere() async throws {
         let snapshot = try platform([:])
-        #expect(snapshot.docs[ref] == nil)
+        #expect(snapshot.docs.pageCounts[ref] == nil)
+        #expect(await snapshot.docs.sites.value[ref] == nil)
         #expect(snapshot.problems.isEmpty)
     }
 }

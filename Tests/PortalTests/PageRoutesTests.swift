@@ -117,7 +117,7 @@ struct PageRoutesTests {
         let (app, state) = try await portal()
         let snapshot = state.snapshot
         let entity = try #require(snapshot.catalog.entities.first)
-        let (documented, docs) = try #require(snapshot.docs.min { $0.key < $1.key })
+        let (documented, docs) = try #require(await snapshot.docs.sites.value.min { $0.key < $1.key })
         let api = try #require(snapshot.catalog.entities.first { $0.definition != nil })
         let (keeper, kept) = try #require(snapshot.entityADRs.first { $0.value.owner != nil })
         let record = try #require(kept.records.first)

@@ -355,3 +355,10 @@ enum Snippet {
         return result
     }
 }
+
+extension Deferred where Value == SearchIndex {
+    /// `SearchIndex.search` on the index, once built.
+    public func search(_ query: String, kind: String? = nil, limit: Int = 50) async -> SearchResults {
+        await value.search(query, kind: kind, limit: limit)
+    }
+}

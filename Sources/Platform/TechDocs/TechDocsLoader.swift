@@ -3,7 +3,8 @@ import Markdown
 import SiteURL
 import YAML
 
-/// Reads and renders the docs of every entity with `backstage.io/techdocs-ref: dir:<path>`.
+/// Reads the docs of every entity with `backstage.io/techdocs-ref: dir:<path>`, for
+/// `TechDocsSource.rendered` to render.
 ///
 /// The folder is relative to the entity's file. Its `mkdocs.yml` gives the site name, the docs
 /// folder (`docs_dir`, default `docs`) and the `nav`; without a `nav` (or without `mkdocs.yml`)
@@ -31,23 +32,24 @@ struct TechDocsLoader {
         self.adrFolder = files.absolute(adrFolder).map(files.relative) ?? adrFolder
     }
 
-    /// Docs of each entity that asks for them and has at least one page. A `dir:` folder without
-    /// `mkdocs.yml` and pages is not a problem: Backstage builds such docs from the component's
-    /// own repository, which Homeport does not read.
-    mutating func load(entities: [Entity]) -> [EntityRef: TechDocs] {
+    /// Docs of each entity that asks for them and has at least one page, read but not rendered:
+    /// reading finds every problem the docs have, `TechDocsSource.rendered` none. A `dir:` folder
+    /// without `mkdocs.yml` and pages is not a problem: Backstage builds such docs from the
+    /// component's own repository, which Homeport does not read.
+    mutating func load(entities: [Entity]) -> [TechDocsSource] {
         let asking = entities.filter { $0.annotations.contains { $0.key == Self.annotation } }
-        // Each entity's docs are read and rendered on their own: on all cores, each with a loader
-        // of its own, then gathered in catalog order.
+        // Each entity's docs are read on their own: on all cores, each with a loader of its own,
+        // then gathered in catalog order.
         let sites = asking.concurrentMap(chunk: 1) { [self] entity in
             var loader = TechDocsLoader(files: files, resolvedADRFolder: adrFolder)
-            return (entity.ref, loader.load(entity: entity), loader.problems)
+            return (loader.load(entity: entity), loader.problems)
         }
-        var docs: [EntityRef: TechDocs] = [:]
-        for (ref, site, problems) in sites {
+        var sources: [TechDocsSource] = []
+        for (site, problems) in sites {
             self.problems += problems
-            if let site { docs[ref] = site }
+            if let site { sources.append(site) }
         }
-        return docs
+        return sources
     }
 
     private init(files: PlatformFiles, resolvedADRFolder: String) {
@@ -55,7 +57,7 @@ struct TechDocsLoader {
         self.adrFolder = resolvedADRFolder
     }
 
-    private mutating func load(entity: Entity) -> TechDocs? {
+    private mutating func load(entity: Entity) -> TechDocsSource? {
         guard let reference = entity.annotations.first(where: { $0.key == Self.annotation })?.value else {
             return nil
         }
@@ -78,7 +80,7 @@ struct TechDocsLoader {
         return load(folder: files.relative(absolute), entity: entity)
     }
 
-    private mutating func load(folder: String, entity: Entity) -> TechDocs? {
+    private mutating func load(folder: String, entity: Entity) -> TechDocsSource? {
         let join: (String) -> String = { folder.isEmpty ? $0 : folder + "/" + $0 }
         let configFile = join("mkdocs.yml")
         var siteName = entity.displayName
@@ -123,8 +125,7 @@ struct TechDocsLoader {
                     reason: "\(entity.ref) has \(Self.annotation) but \(docsFolder) holds no Markdown page"))
             return nil
         }
-        let pagePaths = Set(sources.map(Self.pagePath))
-        var pages: [DocPage] = []
+        var pages: [TechDocsSource.Page] = []
         for source in sources {
             let file = docsFolder + "/" + source
             guard let bytes = files.read(file, problems: &problems) else { continue }
@@ -139,43 +140,34 @@ struct TechDocsLoader {
                 problems.append(LoadProblem(file: file, line: nil, reason: "the file is not valid UTF-8"))
                 continue
             }
-            let rendered = Markdown.render(markdown) { [adrFolder] url in
-                Self.portalLink(
-                    for: url, from: source, entity: entity.ref, pages: pagePaths, docsFolder: docsFolder,
-                    adrFolder: adrFolder)
-            }
-            let anchored = HeadingAnchors.add(to: rendered.html)
-            let title =
-                anchored.headings.first { $0.level == 1 }?.text
-                ?? ((source as NSString).lastPathComponent as NSString).deletingPathExtension
             pages.append(
-                DocPage(
-                    path: Self.pagePath(source), title: title, html: anchored.html, text: rendered.text,
-                    outline: anchored.headings.filter { (2...3).contains($0.level) }, file: file))
+                TechDocsSource.Page(path: Self.pagePath(source), source: source, file: file, markdown: markdown))
         }
         guard !pages.isEmpty else { return nil }
-        let titles = Dictionary(pages.map { ($0.path, $0.title) }, uniquingKeysWith: { first, _ in first })
-        var nav: [NavItem] = []
+        let paths = Set(pages.map(\.path))
+        var nav: [TechDocsSource.NavEntry] = []
         if let declaredNav {
-            nav = readNav(declaredNav, titles: titles, file: configFile)
+            nav = readNav(declaredNav, pages: paths, file: configFile)
         }
         if nav.isEmpty {
-            nav = pages.map { NavItem(title: $0.title, page: $0.path, url: nil, children: []) }
+            nav = pages.map { TechDocsSource.NavEntry(title: nil, page: $0.path, url: nil, children: []) }
         }
         // The first page of the table of contents is the home page.
         if let first = Self.firstPage(nav), let position = pages.firstIndex(where: { $0.path == first }), position > 0 {
             pages.insert(pages.remove(at: position), at: 0)
         }
-        return TechDocs(siteName: siteName, nav: nav, pages: pages, docsFolder: docsFolder, files: files)
+        return TechDocsSource(
+            entity: entity.ref, siteName: siteName, nav: nav, pages: pages, docsFolder: docsFolder,
+            adrFolder: adrFolder, files: files)
     }
 
     /// `nav:` entries: `page.md`, `Title: page.md`, `Title: https://…` or `Section: [entries]`.
-    private mutating func readNav(_ node: YAMLNode, titles: [String: String], file: String) -> [NavItem] {
+    private mutating func readNav(_ node: YAMLNode, pages: Set<String>, file: String) -> [TechDocsSource.NavEntry] {
         guard let entries = node.sequence else {
             problems.append(LoadProblem(file: file, line: node.mark.line, reason: "nav must be a list"))
             return []
         }
-        return entries.compactMap { entry -> NavItem? in
+        return entries.compactMap { entry -> TechDocsSource.NavEntry? in
             var title: String?
             var value = entry
             if let pairs = entry.mapping, pairs.count == 1, let key = pairs[0].key.string {
@@ -183,9 +175,9 @@ struct TechDocsLoader {
                 value = pairs[0].value
             }
             if let children = value.sequence {
-                return NavItem(
+                return TechDocsSource.NavEntry(
                     title: title ?? "Section", page: nil, url: nil,
-                    children: readNav(YAMLNode(.sequence(children), mark: value.mark), titles: titles, file: file))
+                    children: readNav(YAMLNode(.sequence(children), mark: value.mark), pages: pages, file: file))
             }
             guard let target = value.string else {
                 problems.append(LoadProblem(file: file, line: entry.mark.line, reason: "a nav entry must name a page"))
@@ -193,17 +185,17 @@ struct TechDocsLoader {
             }
             if target.hasPrefix("http://") || target.hasPrefix("https://") {
                 return Markdown.isSafeURL(target)
-                    ? NavItem(title: title ?? target, page: nil, url: target, children: []) : nil
+                    ? TechDocsSource.NavEntry(title: title ?? target, page: nil, url: target, children: []) : nil
             }
             let path = Self.pagePath(target.hasPrefix("./") ? String(target.dropFirst(2)) : target)
-            guard let pageTitle = titles[path] else {
+            guard pages.contains(path) else {
                 problems.append(
                     LoadProblem(
                         file: file, line: entry.mark.line,
                         reason: "nav entry '\(target)' names no page of the docs folder"))
                 return nil
             }
-            return NavItem(title: title ?? pageTitle, page: path, url: nil, children: [])
+            return TechDocsSource.NavEntry(title: title, page: path, url: nil, children: [])
         }
     }
 
@@ -234,7 +226,7 @@ struct TechDocsLoader {
         }
     }
 
-    private static func firstPage(_ nav: [NavItem]) -> String? {
+    private static func firstPage(_ nav: [TechDocsSource.NavEntry]) -> String? {
         for item in nav {
             if let page = item.page { return page }
             if let page = firstPage(item.children) { return page }

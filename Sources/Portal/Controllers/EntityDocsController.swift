@@ -21,7 +21,7 @@ struct EntityDocsController {
     @Sendable func docs(_ request: Request, context: Context) async throws -> Response {
         let current = state.current
         let (entity, ref) = try Self.entity(context, in: current.snapshot)
-        guard let site = current.snapshot.docs[ref] else {
+        guard let site = await current.snapshot.docs.sites.value[ref] else {
             throw HTTPError(.notFound, message: "\(entity.displayName) has no documentation.")
         }
         let path = context.parameters.getCatchAll().map { String($0).removingPercentEncoding ?? String($0) }

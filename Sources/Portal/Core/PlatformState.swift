@@ -97,7 +97,7 @@ public final class PlatformState: Sendable {
         let search = snapshot.search
         Task.detached(priority: .utility) {
             let started = ContinuousClock.now
-            _ = await search.index
+            _ = await search.value
             // The load and the index parse and tokenize into scratch memory they then drop:
             // tens of MiB that glibc would keep in its heaps. Hand them back, once per load.
             hp_release_free_memory()

@@ -129,9 +129,9 @@ struct EntityModel: Sendable {
         case .changed: specChanged = true
         }
         definitionHref = entity.definition.map { _ in SiteURL.entityDefinition(entity.ref.site).path }
-        if let site = snapshot.docs[entity.ref] {
+        if let pages = snapshot.docs.pageCounts[entity.ref] {
             docsHref = SiteURL.entityDocs(entity.ref.site, page: "").path
-            docsPages = site.pages.count
+            docsPages = pages
         } else if let reference = entity.annotations.first(where: { $0.key == "backstage.io/techdocs-ref" })?.value {
             docsElsewhere = reference
         }
