@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 extension Array where Element: Sendable {
     /// `transform` applied to every element on all cores, results in the elements' order. For
@@ -65,4 +66,31 @@ func concurrently<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second
     }
     let values = results.values
     return (values[0].0!, values[1].1!)
+}
+
+/// A step of the load that runs on a Dispatch queue while the loading thread goes on. Started
+/// from a queue rather than from `concurrently`, so that the parallel work inside it (the docs'
+/// sites) still gets all cores: nested in another parallel step, Dispatch gives it one.
+final class BackgroundStep<Value: Sendable>: Sendable {
+    private let group = DispatchGroup()
+    private let outcome = Mutex<(value: Value, seconds: Double)?>(nil)
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        DispatchQueue.global().async(group: group) { [self] in
+            let clock = ContinuousClock()
+            let began = clock.now
+            let value = work()
+            let seconds = (clock.now - began) / .seconds(1)
+            outcome.withLock { $0 = (value, seconds) }
+        }
+    }
+
+    /// The step's value, once it is done.
+    var result: Value {
+        group.wait()
+        return outcome.withLock { $0!.value }
+    }
+
+    /// How long the step took; read after `result`.
+    var seconds: Double { outcome.withLock { $0!.seconds } }
 }

@@ -14,7 +14,16 @@ struct CatalogIndex: Sendable {
     private var byLifecycle: [String: [Int32]] = [:]
     private var byTag: [String: [Int32]] = [:]
 
+    /// The postings and the orders of `entities`, independent of each other, built on two cores
+    /// at once: on one, the index was the load's last 0.2 s at 50,000 components.
     init(entities: [Entity]) {
+        let (postings, orders) = concurrently({ Self(postingsOf: entities) }, { Self.orders(of: entities) })
+        self = postings
+        (ascending, descending) = orders
+    }
+
+    /// The filters' postings of `entities`, without the orders.
+    private init(postingsOf entities: [Entity]) {
         for (position, entity) in entities.enumerated() {
             let position = Int32(position)
             byKind[entity.ref.kind, default: []].append(position)
@@ -26,9 +35,6 @@ struct CatalogIndex: Sendable {
                 byTag[tag, default: []].append(position)
             }
         }
-        for field in CatalogQuery.SortField.allCases {
-            (ascending[field], descending[field]) = Self.orders(keys: entities.map { Self.sortKey(field, $0) })
-        }
     }
 
     /// The values each filter takes, with the kinds' counts: the postings' keys, no second pass
@@ -37,6 +43,18 @@ struct CatalogIndex: Sendable {
         CatalogFacets(
             kindCounts: byKind.mapValues(\.count), types: byType.keys.sorted(), owners: byOwner.keys.sorted(),
             lifecycles: byLifecycle.keys.sorted(), tags: byTag.keys.sorted())
+    }
+
+    /// Each sort order of `entities`, ascending and descending.
+    private static func orders(of entities: [Entity]) -> (
+        ascending: [CatalogQuery.SortField: [Int32]], descending: [CatalogQuery.SortField: [Int32]]
+    ) {
+        var ascending: [CatalogQuery.SortField: [Int32]] = [:]
+        var descending: [CatalogQuery.SortField: [Int32]] = [:]
+        for field in CatalogQuery.SortField.allCases {
+            (ascending[field], descending[field]) = orders(keys: entities.map { sortKey(field, $0) })
+        }
+        return (ascending, descending)
     }
 
     /// The positions ordered by `keys`, ascending and descending, ties in position order both ways.
