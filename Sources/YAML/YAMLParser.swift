@@ -134,9 +134,8 @@ private struct TreeBuilder {
             }
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
-            let decoded = String(
-                decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
-            let text = interner?.intern(decoded) ?? decoded
+            let bytes = UnsafeBufferPointer(start: scalar.value, count: scalar.length)
+            let text = interner?.intern(bytes) ?? String(decoding: bytes, as: UTF8.self)
             let node = try CoreTags.scalar(
                 text, quoted: scalar.plain_implicit == 0, tag: Self.string(scalar.tag), at: mark)
             try register(anchor: Self.string(scalar.anchor), node: node, size: 1)

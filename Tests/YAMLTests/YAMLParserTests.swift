@@ -139,6 +139,23 @@ struct YAMLParserTests {
         #expect(third["owner"]?.string == "team-payments-platform")
     }
 
+    @Test("an interner keeps every value apart as the files wrote it: hundreds of them, and two spellings of é")
+    func internerKeepsValuesApart() throws {
+        let interner = YAMLInterner()
+        let names = (0..<600).map { "payments-service-\($0)-of-the-platform" }
+        for name in names {
+            let document = try YAML.parseDocuments(bytes: Array("name: \(name)\n".utf8), interner: interner)
+            #expect(document.first?["name"]?.string == name)
+        }
+        // Equal as Swift strings, different bytes: each title keeps the bytes of its own file.
+        let precomposed = "Caf\u{E9} of the payments team"
+        let decomposed = "Cafe\u{301} of the payments team"
+        for title in [precomposed, decomposed] {
+            let document = try YAML.parseDocuments(bytes: Array("title: \(title)\n".utf8), interner: interner)
+            #expect(document.first?["title"]?.string.map { Array($0.utf8) } == Array(title.utf8))
+        }
+    }
+
     @Test("syntax errors carry line, column and libyaml's reason")
     func syntaxError() {
         #expect {
