@@ -58,14 +58,14 @@ private final class ResultSlots<T>: @unchecked Sendable {
     var values: [T] { slots.map { $0! } }
 }
 
-/// `first` and `second` run at the same time, on two cores; for independent steps of the load.
-func concurrently<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (A, B) {
-    let results = ResultSlots<(A?, B?)>(count: 2)
-    DispatchQueue.concurrentPerform(iterations: 2) { index in
-        results.set(index, index == 0 ? (first(), nil) : (nil, second()))
+/// Each of `steps` run at the same time, on all cores, their results in order; for a few
+/// independent steps of the load.
+func concurrently<T: Sendable>(_ steps: [@Sendable () -> T]) -> [T] {
+    let results = ResultSlots<T>(count: steps.count)
+    DispatchQueue.concurrentPerform(iterations: steps.count) { index in
+        results.set(index, steps[index]())
     }
-    let values = results.values
-    return (values[0].0!, values[1].1!)
+    return results.values
 }
 
 /// A step of the load that runs on a Dispatch queue while the loading thread goes on. Started
@@ -93,4 +93,10 @@ final class BackgroundStep<Value: Sendable>: Sendable {
 
     /// How long the step took; read after `result`.
     var seconds: Double { outcome.withLock { $0!.seconds } }
+}
+
+/// Drops `value` on a Dispatch thread rather than the calling one: the last reference goes with
+/// the block, which runs once the caller has let go of its own.
+func releaseInBackground<Value: Sendable>(_ value: consuming Value) {
+    DispatchQueue.global(qos: .utility).async { [value] in withExtendedLifetime(value) {} }
 }

@@ -177,9 +177,3 @@ private struct OtherParts: Sendable {
     var knownImages: KnownImages
     var problems: [LoadProblem]
 }
-
-/// Drops `value` on a Dispatch thread rather than the calling one: the last reference goes with
-/// the block, which runs once the caller has let go of its own.
-private func releaseInBackground<Value: Sendable>(_ value: consuming Value) {
-    DispatchQueue.global(qos: .utility).async { [value] in withExtendedLifetime(value) {} }
-}

@@ -14,12 +14,24 @@ struct CatalogIndex: Sendable {
     private var byLifecycle: [String: [Int32]] = [:]
     private var byTag: [String: [Int32]] = [:]
 
-    /// The postings and the orders of `entities`, independent of each other, built on two cores
-    /// at once: on one, the index was the load's last 0.2 s at 50,000 components.
+    /// The postings and each sort order of `entities`, independent of each other, built on all
+    /// cores at once: one after the other, the orders were the load's last 0.15 s at 50,000
+    /// components.
     init(entities: [Entity]) {
-        let (postings, orders) = concurrently({ Self(postingsOf: entities) }, { Self.orders(of: entities) })
-        self = postings
-        (ascending, descending) = orders
+        let orders = CatalogQuery.SortField.allCases.map { field -> @Sendable () -> Self in
+            { Self(order: field, of: entities) }
+        }
+        let parts = concurrently([{ Self(postingsOf: entities) }] + orders)
+        self = parts[0]
+        for part in parts.dropFirst() {
+            ascending.merge(part.ascending) { $1 }
+            descending.merge(part.descending) { $1 }
+        }
+    }
+
+    /// The order of `entities` by `field`, both ways, without the postings.
+    private init(order field: CatalogQuery.SortField, of entities: [Entity]) {
+        (ascending[field], descending[field]) = Self.orders(keys: entities.map { Self.sortKey(field, $0) })
     }
 
     /// The filters' postings of `entities`, without the orders.
@@ -43,18 +55,6 @@ struct CatalogIndex: Sendable {
         CatalogFacets(
             kindCounts: byKind.mapValues(\.count), types: byType.keys.sorted(), owners: byOwner.keys.sorted(),
             lifecycles: byLifecycle.keys.sorted(), tags: byTag.keys.sorted())
-    }
-
-    /// Each sort order of `entities`, ascending and descending.
-    private static func orders(of entities: [Entity]) -> (
-        ascending: [CatalogQuery.SortField: [Int32]], descending: [CatalogQuery.SortField: [Int32]]
-    ) {
-        var ascending: [CatalogQuery.SortField: [Int32]] = [:]
-        var descending: [CatalogQuery.SortField: [Int32]] = [:]
-        for field in CatalogQuery.SortField.allCases {
-            (ascending[field], descending[field]) = orders(keys: entities.map { sortKey(field, $0) })
-        }
-        return (ascending, descending)
     }
 
     /// The positions ordered by `keys`, ascending and descending, ties in position order both ways.
