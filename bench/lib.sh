@@ -50,6 +50,39 @@ wait_for() {
   return 1
 }
 
+# first_200_ms URL PID STARTED: the milliseconds from STARTED (the $EPOCHREALTIME at which PID,
+# a server, was started) to URL's first 200, polled every 10 ms for up to 5 minutes; fails if PID
+# exits first. Polled from this shell through bash's /dev/tcp, starting no process: a curl per
+# try cost 5.5 ms of CPU every 17 ms, a sixth of a 2-core machine taken from the very start it timed.
+first_200_ms() {
+  local url=$1 pid=$2 started=$3 address path host port fd pause status tries
+  address=${url#http://}
+  path=/${address#*/}
+  [[ $address == */* ]] || path=/
+  address=${address%%/*}
+  host=${address%:*} port=${address##*:}
+  pause=$(mktemp -u) && mkfifo "$pause" && exec {fd}<>"$pause" && rm -f "$pause" || die "no pipe to pause on"
+  pause=$fd
+  for ((tries = 0; tries < 30000; tries++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    if { exec {fd}<>"/dev/tcp/$host/$port"; } 2>/dev/null; then
+      printf 'GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$path" "$address" >&"$fd"
+      status=""
+      read -r -t 10 _ status _ <&"$fd" || true
+      exec {fd}>&-
+      if [[ $status == 200 ]]; then
+        exec {pause}>&-
+        echo $(((${EPOCHREALTIME//[!0-9]/} - ${started//[!0-9]/}) / 1000))
+        return 0
+      fi
+    fi
+    # Nothing writes to the pipe: the read waits out its timeout, a pause without a process.
+    read -r -t 0.01 -u "$pause" _ || true
+  done
+  exec {pause}>&-
+  return 1
+}
+
 # mem_mib PID FIELD: VmRSS or VmHWM of a process, in MiB.
 mem_mib() {
   awk -v key="$2:" '$1 == key { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"
