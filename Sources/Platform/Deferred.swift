@@ -1,12 +1,15 @@
 import Dispatch
+import Foundation
 import Synchronization
 
 /// A part of a snapshot built on a background thread after the snapshot itself, so that the portal
 /// starts answering without waiting for it: the rendered docs and the search index, which no page
 /// needs to start.
 ///
-/// A page that asks for the value before it is ready waits for it rather than showing less; the
-/// wait is short (the build starts with the snapshot) and suspends the task, never a thread.
+/// The build runs on one thread of its own at the lowest priority (nice 19), so that the pages
+/// the server answers meanwhile take the CPU first: built on all cores, the docs and the index
+/// made the first answers after a start wait for them. A page that asks for the value before it
+/// is ready waits for it rather than showing less; the wait suspends the task, never a thread.
 public final class Deferred<Value: Sendable>: Sendable {
     private enum State {
         case building(waiters: [CheckedContinuation<Value, Never>])
@@ -17,10 +20,15 @@ public final class Deferred<Value: Sendable>: Sendable {
     /// Left once the value is ready: what `wait` blocks on.
     private let built = DispatchGroup()
 
-    /// Starts `build` at once on a utility-priority Dispatch thread.
+    /// Starts `build` at once on a thread of its own, at the lowest priority.
     public init(build: @escaping @Sendable () -> Value) {
         built.enter()
-        DispatchQueue.global(qos: .utility).async { self.finish(build()) }
+        Thread.detachNewThread {
+            // Of this thread only: on Linux each thread has its own nice value, and 0 names the
+            // calling one.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+            self.finish(build())
+        }
     }
 
     private func finish(_ value: Value) {
@@ -61,7 +69,7 @@ public final class Deferred<Value: Sendable>: Sendable {
     }
 
     /// The value, blocking the calling thread until it is built: for another part's build, on a
-    /// Dispatch thread of its own (the search index reads the rendered docs), never in a task.
+    /// thread of its own (the search index reads the rendered docs), never in a task.
     func wait() -> Value {
         built.wait()
         return ready!

@@ -117,10 +117,11 @@ public struct SearchIndex: Sendable {
     init(count: Int, document: @escaping @Sendable (Int) -> SearchDocument) {
         precondition(count < 1 << 24, "a search index holds fewer than 16,777,216 documents")
         self.document = document
-        // Each document's distinct words with their best field weight, on all cores, packed: as
-        // one array per word, the build held some 400,000 small heap blocks at once, and the
-        // process kept their 30 MiB after they were freed.
-        let made = Array(0..<count).concurrentMap { index in
+        // Each document's distinct words with their best field weight, packed: as one array per
+        // word, the build held some 400,000 small heap blocks at once, and the process kept their
+        // 30 MiB after they were freed. One document after the other: the index is built in the
+        // background (`Deferred`), on one core, while the server answers on the others.
+        let made = (0..<count).map { index in
             let document = document(index)
             return (kind: document.kind, title: document.title, words: DocumentWords(document))
         }

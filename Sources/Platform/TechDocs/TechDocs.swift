@@ -8,11 +8,11 @@ public struct TechDocsSites: Sendable {
     /// Each entity's docs, rendered.
     public var sites: Deferred<[EntityRef: TechDocs]>
 
-    /// Starts rendering `sources` on all cores, in the background.
+    /// Starts rendering `sources` in the background, one site after the other.
     init(_ sources: [TechDocsSource]) {
         pageCounts = Dictionary(sources.map { ($0.entity, $0.pages.count) }, uniquingKeysWith: { first, _ in first })
         sites = Deferred {
-            let rendered = sources.concurrentMap(chunk: 1) { $0.rendered() }
+            let rendered = sources.map { $0.rendered() }
             return Dictionary(zip(sources.map(\.entity), rendered), uniquingKeysWith: { first, _ in first })
         }
     }
