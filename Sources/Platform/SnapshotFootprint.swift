@@ -31,7 +31,7 @@ extension PlatformSnapshot {
         dropped("search index") { snapshot in
             weak var built = snapshot.search
             snapshot.search = Deferred { SearchIndex(documents: []) }
-            // The Dispatch block that built the index holds it (and, through it, the entities)
+            // The thread that built the index holds it (and, through it, the entities)
             // until just after it handed it over: wait for it to let go, for up to a second.
             for _ in 0..<1000 where built != nil { usleep(1000) }
         }
