@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 
 extension Array where Element: Sendable {
@@ -95,8 +96,19 @@ final class BackgroundStep<Value: Sendable>: Sendable {
     var seconds: Double { outcome.withLock { $0!.seconds } }
 }
 
-/// Drops `value` on a Dispatch thread rather than the calling one: the last reference goes with
-/// the block, which runs once the caller has let go of its own.
+/// Drops `value` on a background thread rather than the calling one: the last reference goes
+/// with the thread's work, which runs once the caller has let go of its own.
 func releaseInBackground<Value: Sendable>(_ value: consuming Value) {
-    DispatchQueue.global(qos: .utility).async { [value] in withExtendedLifetime(value) {} }
+    startBackgroundThread { [value] in withExtendedLifetime(value) {} }
+}
+
+/// Runs `work` on a new thread at the lowest priority (nice 19): work no page waits for, which
+/// the pages answered meanwhile should pass.
+func startBackgroundThread(_ work: @escaping @Sendable () -> Void) {
+    Thread.detachNewThread {
+        // Of this thread only: on Linux each thread has its own nice value, and 0 names the
+        // calling one.
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+        work()
+    }
 }

@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import Synchronization
 
 /// A part of a snapshot built on a background thread after the snapshot itself, so that the portal
@@ -23,12 +22,7 @@ public final class Deferred<Value: Sendable>: Sendable {
     /// Starts `build` at once on a thread of its own, at the lowest priority.
     public init(build: @escaping @Sendable () -> Value) {
         built.enter()
-        Thread.detachNewThread {
-            // Of this thread only: on Linux each thread has its own nice value, and 0 names the
-            // calling one.
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
-            self.finish(build())
-        }
+        startBackgroundThread { self.finish(build()) }
     }
 
     private func finish(_ value: Value) {

@@ -102,4 +102,27 @@ struct CatalogIndexTests {
             }
         }
     }
+
+    @Test("a kind's entities and a relation count, read from the indexes, are what a pass over every entity gives")
+    func kindsAndRelationCounts() throws {
+        let catalog = try loadPlatform(repositoryRoot + "/examples/homelab").catalog
+        for kind in catalog.facets.kinds {
+            #expect(
+                catalog.entities(ofKind: kind).map(\.ref) == catalog.entities.filter { $0.ref.kind == kind }.map(\.ref))
+        }
+        #expect(catalog.entities(ofKind: "no-such-kind").isEmpty)
+        for entity in catalog.entities {
+            for type in RelationType.allCases {
+                for kind in catalog.facets.kinds {
+                    let counted = catalog.relations(of: entity.ref).filter {
+                        $0.type == type && $0.targetExists && $0.target.kind == kind
+                    }.count
+                    #expect(catalog.relationCount(of: entity.ref, type: type, targetKind: kind) == counted)
+                }
+            }
+        }
+        #expect(
+            catalog.relationCount(of: EntityRef(kind: "system", name: "ai"), type: .hasPart, targetKind: "component")
+                > 0)
+    }
 }

@@ -49,6 +49,11 @@ struct CatalogIndex: Sendable {
         }
     }
 
+    /// Positions of the entities of `kind` (lowercased), in catalog order.
+    func positions(ofKind kind: String) -> [Int32] {
+        byKind[kind] ?? []
+    }
+
     /// The values each filter takes, with the kinds' counts: the postings' keys, no second pass
     /// over the entities.
     var facets: CatalogFacets {

@@ -32,6 +32,18 @@ public struct Catalog: Sendable {
         return .text(YAMLWriter.string(spec))
     }
 
+    /// The entities of `kind` (lowercased), in catalog order, from the page index's postings.
+    public func entities(ofKind kind: String) -> [Entity] {
+        pageIndex.positions(ofKind: kind).map { entities[Int($0)] }
+    }
+
+    /// How many relations of `type` `ref` has to entities of the catalog of `targetKind`.
+    public func relationCount(of ref: EntityRef, type: RelationType, targetKind: String) -> Int {
+        index[ref].map {
+            relationTable.count(at: $0, type: type, entities: entities) { $0.ref.kind == targetKind }
+        } ?? 0
+    }
+
     /// Outgoing and incoming relations of `ref`, sorted by type then target; none for a ref
     /// that is not in the catalog.
     public func relations(of ref: EntityRef) -> [Relation] {

@@ -57,6 +57,14 @@ struct RelationTable: Sendable {
         self.dangling = dangling
     }
 
+    /// How many relations of `type` the entity at `position` has to entities in the catalog that
+    /// `target` accepts, without making `Relation` values.
+    func count(at position: Int, type: RelationType, entities: [Entity], target: (Entity) -> Bool) -> Int {
+        edges[Int(starts[position])..<Int(starts[position + 1])].reduce(0) { count, edge in
+            edge.type == type && edge.target >= 0 && target(entities[Int(edge.target)]) ? count + 1 : count
+        }
+    }
+
     /// The relations of the entity at `position`, with the targets' refs from `entities`.
     func relations(at position: Int, entities: [Entity]) -> [Relation] {
         edges[Int(starts[position])..<Int(starts[position + 1])].map { edge in

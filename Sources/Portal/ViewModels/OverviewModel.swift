@@ -31,21 +31,18 @@ struct OverviewModel: Sendable {
 
     init(snapshot: PlatformSnapshot, status: LiveStatus, now: Date) {
         let catalog = snapshot.catalog
-        var counts: [String: (label: String, count: Int)] = [:]
-        for entity in catalog.entities {
-            counts[entity.ref.kind, default: (EntityKind(rawValue: entity.ref.kind)?.displayName ?? entity.kind, 0)]
-                .count += 1
+        // From the catalog's indexes, not a pass over every entity: this page is the first a
+        // started server renders, 40 ms of it at 50,000 components that way.
+        kindCounts = catalog.facets.kindCounts.sorted { $0.key < $1.key }.map { kind, count in
+            // An unknown kind is named as its first entity spells it.
+            let label =
+                EntityKind(rawValue: kind)?.displayName ?? catalog.entities(ofKind: kind).first?.kind ?? kind
+            return KindCount(label: label, count: count, href: SiteURL.catalog.with([("kind", kind)]))
         }
-        kindCounts = counts.sorted { $0.key < $1.key }.map { kind, value in
-            KindCount(label: value.label, count: value.count, href: SiteURL.catalog.with([("kind", kind)]))
-        }
-        systems = catalog.entities.filter { $0.ref.kind == "system" }.map { system in
-            let parts = catalog.relations(of: system.ref).filter {
-                $0.type == .hasPart && $0.target.kind == "component"
-            }
-            return SystemRow(
+        systems = catalog.entities(ofKind: "system").map { system in
+            SystemRow(
                 link: EntityLinkModel(system.ref, in: catalog), description: system.description ?? "",
-                componentCount: parts.count)
+                componentCount: catalog.relationCount(of: system.ref, type: .hasPart, targetKind: "component"))
         }
         newestADRs = snapshot.adrs.sorted { ($0.date ?? "", $0.number ?? 0) > ($1.date ?? "", $1.number ?? 0) }.prefix(
             5
