@@ -32,15 +32,24 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
     let follower = makeRequestFollower(
         config: config, store: provisioning.store, provider: provider, metrics: monitor.metrics, logger: logger,
         http: http)
+    let authenticator = try makeAuthenticator(config.auth)
+    let metrics = PortalMetrics()
     let router = try await buildRouter(
         state: state, provisioning: provisioning, resourcesDirectory: config.resourcesDir,
-        authenticator: try makeAuthenticator(config.auth), monitor: monitor, backups: backups?.log,
+        authenticator: authenticator, monitor: monitor, backups: backups?.log,
         secureCookies: config.server.publicURL.lowercased().hasPrefix("https://"), follower: follower,
-        webhookSecret: try webhookSecret(config.gitops), requestLogging: config.log.requests)
+        webhookSecret: try webhookSecret(config.gitops), requestLogging: config.log.requests, metrics: metrics)
+    // An access log of every request wants each one through the router, where it is written.
+    let replay =
+        config.log.requests == .all
+        ? nil
+        : PageReplay(
+            state: state, status: monitor.board, requestChanges: provisioning.store.changes,
+            authenticator: authenticator, metrics: metrics, serverName: serverName)
     return Application(
         router: router,
-        server: httpServer(idleTimeoutSeconds: config.server.idleTimeoutSeconds),
-        configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "homeport"),
+        server: httpServer(idleTimeoutSeconds: config.server.idleTimeoutSeconds, replay: replay),
+        configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: serverName),
         services: [
             ReloadOnHangup(state: state),
             JobRunnerService(
@@ -52,15 +61,22 @@ public func buildApplication(config: HomeportConfig, logger: Logger) async throw
     )
 }
 
+/// The `Server` header of every response.
+let serverName = "homeport"
+
 /// HTTP/1.1 with the limits a public-facing server needs: a connection silent for
 /// `idleTimeoutSeconds` is closed, and oversized headers are refused before any handler runs.
-func httpServer(idleTimeoutSeconds: Double) -> HTTPServerBuilder {
-    .http1(
-        configuration: .init(
-            idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000)),
-            httpDecoderConfiguration: .init(
-                maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100)
-        ))
+/// With `replay`, requests for cached pages are answered before the router (`PageReplayHandler`).
+func httpServer(idleTimeoutSeconds: Double, replay: PageReplay? = nil) -> HTTPServerBuilder {
+    let configuration = HTTP1Channel.Configuration(
+        idleTimeout: .milliseconds(Int64(idleTimeoutSeconds * 1000)),
+        httpDecoderConfiguration: .init(
+            maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100)
+    )
+    guard let replay else { return .http1(configuration: configuration) }
+    return HTTPServerBuilder { responder in
+        ReplayingHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: configuration), replay: replay)
+    }
 }
 
 /// The router with every page and the API; tests drive it directly.
@@ -68,19 +84,19 @@ func httpServer(idleTimeoutSeconds: Double) -> HTTPServerBuilder {
 /// `monitor` holds the live status pages read; by default none is polled. `backups` is what the
 /// scheduled backups did, when they are on. `secureCookies` marks cookies `Secure`, for a portal
 /// served over https. `follower` takes the forges' webhooks signed with `webhookSecret`.
-/// `requestLogging` says which requests get a log line.
+/// `requestLogging` says which requests get a log line; `metrics` counts them for `/metrics`.
 public func buildRouter(
     state: PlatformState, provisioning: ProvisioningService, resourcesDirectory: String,
     authenticator: Authenticator = .anonymous,
     monitor: StatusMonitor = StatusMonitor(
         settings: StatusSettings(), metrics: UpstreamMetrics(), logger: Logger(label: "homeport"), services: { [] }),
     backups: BackupLog? = nil, secureCookies: Bool = false, follower: RequestFollower? = nil,
-    webhookSecret: [UInt8]? = nil, requestLogging: HomeportConfig.RequestLogging = HomeportConfig.Log().requests
+    webhookSecret: [UInt8]? = nil, requestLogging: HomeportConfig.RequestLogging = HomeportConfig.Log().requests,
+    metrics: PortalMetrics = PortalMetrics()
 ) async throws -> Router<PortalRequestContext> {
     let pages = try await PageRenderer(templatesDirectory: resourcesDirectory + "/Templates")
     // HEAD answers on every GET route, as monitors and link checkers expect: the GET's status and headers, no body.
     let router = Router(context: PortalRequestContext.self, options: .autoGenerateHeadEndpoints)
-    let metrics = PortalMetrics()
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: RequestLogMiddleware(logging: requestLogging))
     router.add(middleware: SecurityHeadersMiddleware())

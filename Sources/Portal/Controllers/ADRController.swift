@@ -15,7 +15,7 @@ struct ADRController {
 
     @Sendable func index(_ request: Request, context: Context) async throws -> HTMLPage {
         let current = state.current
-        return await current.pageCache.page(.adrIndex, user: context.identity) {
+        return await current.pageCache.page(.adrIndex, for: request, context: context) {
             pages.page(
                 "adr-index", ADRIndexModel(snapshot: current.snapshot), title: "Architecture decisions", section: .adrs,
                 snapshot: current.snapshot, user: context.identity, csrfToken: context.csrfToken)
@@ -28,7 +28,7 @@ struct ADRController {
         guard let adr = current.snapshot.adr(id: id) else {
             throw HTTPError(.notFound, message: "There is no decision record \(id).")
         }
-        return await current.pageCache.page(.adr(id), user: context.identity) {
+        return await current.pageCache.page(.adr(id), for: request, context: context) {
             let snapshot = current.snapshot
             return pages.page(
                 "adr", ADRPageModel(adr: adr, snapshot: snapshot), title: adr.title, section: .adrs, snapshot: snapshot,

@@ -24,7 +24,7 @@ struct CatalogController {
         // page's CPU.
         let parameters = request.uri.queryParameters
         let query = CatalogQuery { parameters.isEmpty ? nil : parameters.get($0) }
-        return await current.pageCache.page(.catalog(query), user: context.identity) {
+        return await current.pageCache.page(.catalog(query), for: request, context: context) {
             pages.page(
                 "catalog", CatalogModel(snapshot: current.snapshot, query: query), title: "Catalog", section: .catalog,
                 snapshot: current.snapshot, user: context.identity, csrfToken: context.csrfToken)
@@ -45,7 +45,9 @@ struct CatalogController {
         }
         // Read before the status: a page is never older than its key.
         let statusRevision = status.revision
-        return await current.pageCache.page(.entity(ref, statusRevision: statusRevision), user: context.identity) {
+        return await current.pageCache.page(
+            .entity(ref, statusRevision: statusRevision), for: request, context: context
+        ) {
             let snapshot = current.snapshot
             let entity = snapshot.catalog.entities[position]
             return pages.page(

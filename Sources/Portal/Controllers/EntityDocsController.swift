@@ -36,7 +36,7 @@ struct EntityDocsController {
             }
             throw HTTPError(.notFound, message: "The documentation of \(entity.displayName) has no page \(path).")
         }
-        return try await current.pageCache.page(.docs(ref, page: path), user: context.identity) {
+        return try await current.pageCache.page(.docs(ref, page: path), for: request, context: context) {
             pages.page(
                 "docs", DocsPageModel(entity: entity, site: site, page: page),
                 title: "\(page.title) · \(site.siteName)",
@@ -50,7 +50,7 @@ struct EntityDocsController {
         guard let text = entity.definition else {
             throw HTTPError(.notFound, message: "\(entity.displayName) has no API definition.")
         }
-        return await current.pageCache.page(.apiDefinition(ref), user: context.identity) {
+        return await current.pageCache.page(.apiDefinition(ref), for: request, context: context) {
             pages.page(
                 "api-definition", APIDefinitionModel(entity: entity, text: text),
                 title: "\(entity.displayName) definition",
@@ -66,7 +66,7 @@ struct EntityDocsController {
         else {
             throw HTTPError(.notFound, message: "\(entity.displayName) has no decision record \(id).")
         }
-        return await current.pageCache.page(.entityADR(ref, id: id), user: context.identity) {
+        return await current.pageCache.page(.entityADR(ref, id: id), for: request, context: context) {
             pages.page(
                 "adr", ADRPageModel(adr: adr, kept: kept, entity: entity), title: adr.title, section: .catalog,
                 snapshot: current.snapshot, user: context.identity, csrfToken: context.csrfToken)

@@ -24,7 +24,7 @@ struct OverviewController {
         let statusRevision = status.revision
         let requestRevision = requests?.changes.current ?? 0
         return await current.pageCache.page(
-            .overview(statusRevision: statusRevision, requestRevision: requestRevision), user: context.identity
+            .overview(statusRevision: statusRevision, requestRevision: requestRevision), for: request, context: context
         ) {
             var model = OverviewModel(snapshot: current.snapshot, status: status.current, now: Date())
             model.requests = (try? await requests?.countsByStatus()).map(RequestCountsModel.init)

@@ -29,7 +29,7 @@ struct SearchController {
         let key = PageCache.Key.search(text: text, kind: kind, requestChanges: store.changes.current)
         // Just after a start or a reload the index may still be building: wait for it.
         let index = await current.snapshot.search.value
-        return try await current.pageCache.page(key, user: context.identity) {
+        return try await current.pageCache.page(key, for: request, context: context) {
             let requests = try await store.search(words: SearchIndex.words(in: text), limit: Self.limit)
             var results = index.search(text, kind: kind, limit: Self.limit)
             results.merge(

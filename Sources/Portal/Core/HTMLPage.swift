@@ -33,15 +33,24 @@ struct HTMLPage: ResponseGenerator {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .vary: "Accept-Encoding"]
         var sent = body
+        var isGzipped = false
         if !carriesCSRFToken, AcceptEncoding.allowsGzip(request.headers[.acceptEncoding]),
             let gzipped = gzipped ?? compressed
         {
-            headers[.contentEncoding] = "gzip"
             sent = gzipped
+            isGzipped = true
         }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: sent))
+        return Response(
+            status: status, headers: Self.headers(for: sent, gzipped: isGzipped), body: ResponseBody(byteBuffer: sent))
+    }
+
+    /// The headers of a page whose body is `body`; `PageReplay` sends the same.
+    static func headers(for body: ByteBuffer, gzipped: Bool) -> HTTPFields {
+        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .vary: "Accept-Encoding"]
+        if gzipped { headers[.contentEncoding] = "gzip" }
+        headers[.contentLength] = String(body.readableBytes)
+        return headers
     }
 }
 

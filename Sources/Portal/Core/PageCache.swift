@@ -11,6 +11,9 @@ import Synchronization
 /// (the layout names them) belong here: no page with a form (its CSRF token is per browser); a
 /// search page names in its key how many changes app requests had seen, as it shows requests too.
 /// Bounded by the bytes it holds; past that the oldest pages go first.
+///
+/// It also remembers which request target (path and query, as sent) and user each page answered,
+/// so that `PageReplay` can answer the same request again before the router.
 final class PageCache: Sendable {
     /// A page, named by what was asked rather than how the URL spelled it.
     enum Key: Hashable, Sendable {
@@ -48,6 +51,25 @@ final class PageCache: Sendable {
         var user: String?
     }
 
+    /// A GET request a page answered: its path and query as sent, and who sent it.
+    struct Target: Hashable, Sendable {
+        var path: String
+        var user: String?
+    }
+
+    /// A page as `PageReplay` sends it again: its key (whose revisions must still be current),
+    /// the route that rendered it, for `/metrics`, and its bodies.
+    struct Replay {
+        var key: Key
+        var route: String
+        var plain: ByteBuffer
+        var gzipped: ByteBuffer?
+    }
+
+    /// At most this many targets are remembered; past that they are all forgotten at once and
+    /// learnt again as requests come (one routed request each).
+    static let targetCapacity = 4096
+
     /// A page's bytes as sent, plain and gzipped.
     private struct Bodies {
         var plain: ByteBuffer
@@ -65,6 +87,14 @@ final class PageCache: Sendable {
         /// overview's request revision moves every few milliseconds, and its dead revisions
         /// filled the cache to its capacity (32 MiB resident after bench/load).
         var latest: [Stored: Stored] = [:]
+        /// The page each target was answered with, and the route that rendered it.
+        var targets: [Target: (page: Stored, route: String)] = [:]
+
+        mutating func remember(_ target: Target, answeredBy page: Stored, route: String) {
+            guard targets[target]?.page != page else { return }
+            if targets.count >= PageCache.targetCapacity { targets.removeAll(keepingCapacity: true) }
+            targets[target] = (page, route)
+        }
 
         mutating func remove(_ key: Stored) {
             bytes -= pages.removeValue(forKey: key)?.size ?? 0
@@ -81,17 +111,27 @@ final class PageCache: Sendable {
     }
 
     /// The page for `key` as `user` sees it, rendered by `render` the first time. Two requests
-    /// missing at once may both render; the page is the same.
-    func page(_ key: Key, user: Identity?, render: () async throws -> HTMLPage) async rethrows -> HTMLPage {
+    /// missing at once may both render; the page is the same. A GET for `path`, answered by
+    /// `route`, is remembered with the page for `replay`.
+    func page(
+        _ key: Key, user: Identity?, answering get: (path: String, route: String)? = nil,
+        render: () async throws -> HTMLPage
+    ) async rethrows -> HTMLPage {
         let key = Stored(key: key, user: user?.name)
-        if let bodies = entries.withLock({ $0.pages[key] }) {
-            return HTMLPage(body: bodies.plain, gzipped: bodies.gzipped)
+        let remembered = get.map { (Target(path: $0.path, user: key.user), $0.route) }
+        let hit = entries.withLock { entries -> Bodies? in
+            guard let bodies = entries.pages[key] else { return nil }
+            if let (target, route) = remembered { entries.remember(target, answeredBy: key, route: route) }
+            return bodies
+        }
+        if let hit {
+            return HTMLPage(body: hit.plain, gzipped: hit.gzipped)
         }
         let page = try await render()
         // The renderer knows whether the page asked for a CSRF token; the page's text does not
         // (a search for "csrf_token" shows those words), so no check may read it.
         guard page.status == .ok, !page.carriesCSRFToken, page.body.readableBytes <= capacity else { return page }
-        store(Bodies(plain: page.body, gzipped: page.gzipped), for: key)
+        store(Bodies(plain: page.body, gzipped: page.gzipped), for: key, answering: remembered)
         if page.gzipped == nil {
             // Compressed after the answer, off its path: zlib takes 4 ms for the largest entity
             // page. Until then a request that accepts gzip has the page compressed as it is sent.
@@ -107,7 +147,15 @@ final class PageCache: Sendable {
         return page
     }
 
-    private func store(_ bodies: Bodies, for key: Stored) {
+    /// The page `target` was last answered with, if it is still held.
+    func replay(_ target: Target) -> Replay? {
+        entries.withLock { entries in
+            guard let (page, route) = entries.targets[target], let bodies = entries.pages[page] else { return nil }
+            return Replay(key: page.key, route: route, plain: bodies.plain, gzipped: bodies.gzipped)
+        }
+    }
+
+    private func store(_ bodies: Bodies, for key: Stored, answering target: (Target, route: String)?) {
         entries.withLock { entries in
             guard entries.pages[key] == nil else { return }
             let family = Stored(key: key.key.family, user: key.user)
@@ -126,11 +174,22 @@ final class PageCache: Sendable {
             entries.order.append(key)
             entries.bytes += bodies.size
             if revisioned { entries.latest[family] = key }
+            if let (target, route) = target { entries.remember(target, answeredBy: key, route: route) }
         }
     }
 
     /// Pages held and their bytes, for `/metrics` and tests.
     var usage: (pages: Int, bytes: Int) {
         entries.withLock { ($0.pages.count, $0.bytes) }
+    }
+}
+
+extension PageCache {
+    /// The page for `key` as the sender of `request` sees it; a GET is remembered for `replay`.
+    func page(
+        _ key: Key, for request: Request, context: PortalRequestContext, render: () async throws -> HTMLPage
+    ) async rethrows -> HTMLPage {
+        let get = request.method == .get ? request.head.path.map { ($0, context.endpointPath ?? "") } : nil
+        return try await page(key, user: context.identity, answering: get, render: render)
     }
 }

@@ -5,9 +5,11 @@ import Synchronization
 ///
 /// Labels are the route pattern (`/catalog/{kind}/{namespace}/{name}`, `NotFound`), never the raw
 /// path, so the number of series stays bounded whatever clients request.
-final class PortalMetrics: Sendable {
+public final class PortalMetrics: Sendable {
     /// Upper bounds of the latency histogram, in seconds.
     static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+    public init() {}
 
     private struct Series: Hashable {
         var route: String

@@ -25,8 +25,8 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Built once: every response carries the same four.
-private let securityHeaderFields: HTTPFields = [
+/// Built once: every response carries the same four (`PageReplay` sends them too).
+let securityHeaderFields: HTTPFields = [
     .contentSecurityPolicy: SecurityHeadersMiddleware<BasicRequestContext>.contentSecurityPolicy,
     .xContentTypeOptions: "nosniff", .referrerPolicy: "same-origin", .frameOptions: "DENY",
 ]
