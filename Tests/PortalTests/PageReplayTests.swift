@@ -192,7 +192,9 @@ struct PageReplayTests {
         }
     }
 
-    @Test("answers leave in the order the requests came, pipelined behind one the router is still answering")
+    @Test(
+        "answers leave in the order the requests came, pipelined behind one the router is still answering, and wait for a full socket"
+    )
     func order() async throws {
         let portal = try await ServedPortal()
         // Learn the catalog page first, through a connection of its own.
@@ -237,6 +239,14 @@ struct PageReplayTests {
         }
         #expect(String(buffer: body).contains("<h1>Catalog</h1>"))
         #expect(try channel.readOutbound(as: HTTPResponsePart.self) == .end(nil))
+        // A peer that stops reading its answers is left to the router, which waits for it.
+        channel.isWritable = false
+        try channel.writeInbound(request("/catalog"))
+        guard case .head = try channel.readInbound(as: HTTPRequestPart.self) else {
+            Issue.record("a request on a full socket was not passed on")
+            return
+        }
+        #expect(try channel.readOutbound(as: HTTPResponsePart.self) == nil)
         _ = try channel.finish()
     }
 

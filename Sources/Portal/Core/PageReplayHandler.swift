@@ -7,7 +7,8 @@ import NIOHTTPTypes
 /// router, and answers the requests `PageReplay` can answer on the spot.
 ///
 /// Answers leave in the order the requests came: while a request passed on to the router has not
-/// been answered, every request that follows is passed on too. Placed after the state handler, it
+/// been answered, every request that follows is passed on too; so are requests that come while
+/// the socket cannot take more. Placed after the state handler, it
 /// leaves that handler's view whole: each replayed request is read and answered past it, so the
 /// idle timeout and a graceful shutdown count it like any other.
 final class PageReplayHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -30,7 +31,9 @@ final class PageReplayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let request):
-            if routed == 0,
+            // A peer that does not read its answers gets no more of them: the router's path holds
+            // its requests back until the socket drains (NIOAsyncChannel's backpressure).
+            if routed == 0, context.channel.isWritable,
                 let (head, body) = replay.response(to: request, peer: context.channel.remoteAddress?.ipAddress)
             {
                 finishingReplayed = true
