@@ -36,4 +36,24 @@ struct PageCacheTests {
         }
         #expect(String(buffer: decisions.body) == "<p>decisions</p>")
     }
+
+    @Test("the request targets kept for the replay are bounded: the oldest go first, and long ones are not kept")
+    func targetsBounded() async {
+        let cache = PageCache()
+        func ask(_ path: String) async {
+            _ = await cache.page(.adrIndex, user: nil, answering: (path, "/adr")) { HTMLPage(html: "<p>decisions</p>") }
+        }
+        for number in 0..<(PageCache.targetCapacity + 10) {
+            await ask("/adr?n=\(number)")
+        }
+        #expect(cache.replay(.init(path: "/adr?n=0", user: nil)) == nil, "the oldest target is forgotten")
+        #expect(cache.replay(.init(path: "/adr?n=9", user: nil)) == nil)
+        #expect(cache.replay(.init(path: "/adr?n=10", user: nil))?.route == "/adr")
+        #expect(cache.replay(.init(path: "/adr?n=\(PageCache.targetCapacity + 9)", user: nil)) != nil)
+        let long = "/adr?q=" + String(repeating: "x", count: PageCache.targetLength)
+        await ask(long)
+        #expect(cache.replay(.init(path: long, user: nil)) == nil)
+        #expect(cache.replay(.init(path: "/adr?n=10", user: nil)) != nil, "a long target evicts nothing")
+        #expect(cache.replay(.init(path: "/adr?n=10", user: "alice")) == nil, "targets are per user")
+    }
 }

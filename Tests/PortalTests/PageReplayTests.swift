@@ -1,4 +1,5 @@
 import Auth
+import FakeUpstreams
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -99,6 +100,9 @@ struct PageReplayTests {
                 #expect(
                     replayed.headers.filter { !varying.contains($0.name) }
                         == routed.headers.filter { !varying.contains($0.name) }, "\(path)")
+                #expect(
+                    replayed.headers.map(\.name) == routed.headers.map(\.name),
+                    "\(path): the same headers in the same order")
                 #expect(replayed.headers[.requestID] != nil)
                 #expect(replayed.headers[.requestID] != routed.headers[.requestID])
                 #expect(replayed.headers[.date]?.hasSuffix(" GMT") == true)
@@ -128,7 +132,9 @@ struct PageReplayTests {
         }
     }
 
-    @Test("a page whose live status has moved on, or from before a reload, goes through the router again")
+    @Test(
+        "a page whose live status or app requests have moved on, or from before a reload, goes through the router again"
+    )
     func revisions() async throws {
         let portal = try await ServedPortal()
         try await portal.app.test(.live) { client in
@@ -144,12 +150,27 @@ struct PageReplayTests {
             // Asked again, the entity page is rendered for the new revision and replayed from then on.
             _ = try await client.execute(uri: entityPage, method: .get)
             #expect(portal.replayed(entityPage) != nil)
+            // The overview and search show app requests: a new one ends their replay.
+            _ = try await client.execute(uri: "/", method: .get)
+            _ = try await client.execute(uri: "/search?q=platform", method: .get)
+            #expect(portal.replayed("/") != nil && portal.replayed("/search?q=platform") != nil)
+            let created = try await client.execute(
+                uri: "/api/v1/requests", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(
+                    string:
+                        #"{"app_name": "web", "image": "nginx:1.27", "engine": "template", "prompt": "a web server"}"#))
+            #expect(created.status.code < 300)
+            #expect(portal.replayed("/") == nil)
+            #expect(portal.replayed("/search?q=platform") == nil)
+            #expect(portal.replayed("/catalog") != nil)
             portal.state.reload()
             #expect(portal.replayed("/catalog") == nil, "a reload starts an empty page cache")
         }
     }
 
-    @Test("only a plain GET is replayed: other methods, bodies, Connection: close and unknown targets go to the router")
+    @Test(
+        "only a plain GET is replayed: other methods, bodies, Connection: close, tokens and unknown targets go to the router"
+    )
     func onlyPlainGets() async throws {
         let portal = try await ServedPortal()
         try await portal.app.test(.live) { client in
@@ -164,10 +185,13 @@ struct PageReplayTests {
             #expect(portal.replayed("/catalog", headers: [.transferEncoding: "chunked"]) == nil)
             #expect(portal.replayed("/catalog?kind=api") == nil, "another query is another target")
             #expect(portal.replayed("/healthz") == nil)
+            #expect(portal.replayed("/catalog", headers: [.authorization: "Bearer hp_x"]) == nil)
             // HEAD still answers with the page's headers and no body, through the router.
+            let routedBefore = portal.routed.current
             let head = try await client.execute(uri: "/catalog", method: .head)
             #expect(head.status == .ok && head.body.readableBytes == 0)
             #expect(head.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(portal.routed.current == routedBefore + 1)
         }
     }
 
@@ -189,11 +213,15 @@ struct PageReplayTests {
             #expect(try await client.execute(uri: "/catalog", method: .get).status == .unauthorized)
             // The same header from an address that is not a trusted proxy names no one.
             #expect(portal.replayed("/catalog", headers: alice, peer: "192.0.2.7") == nil)
+            // Two users named at once name no one either (the router answers 400).
+            var twice = alice
+            twice.append(HTTPField(name: HTTPField.Name("X-Forwarded-User")!, value: "alice"))
+            #expect(portal.replayed("/catalog", headers: twice) == nil)
         }
     }
 
     @Test(
-        "answers leave in the order the requests came, pipelined behind one the router is still answering, and wait for a full socket"
+        "answers leave in the order the requests came, pipelined behind one the router is still answering, wait for a full socket, and end at a Connection: close"
     )
     func order() async throws {
         let portal = try await ServedPortal()
@@ -247,7 +275,63 @@ struct PageReplayTests {
             return
         }
         #expect(try channel.readOutbound(as: HTTPResponsePart.self) == nil)
+        // Once a request asked to close the connection, nothing after it is replayed, even after its answer.
+        channel.isWritable = true
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok)))
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        try channel.writeInbound(
+            HTTPRequestPart.head(
+                HTTPRequest(
+                    method: .get, scheme: "http", authority: "localhost", path: "/catalog",
+                    headerFields: [.connection: "close"])))
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok)))
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        try channel.writeInbound(request("/catalog"))
+        var passedOn = 0
+        while case .head = try channel.readInbound(as: HTTPRequestPart.self) { passedOn += 1 }
+        #expect(passedOn == 2, "the closing request and the one after it went to the router")
         _ = try channel.finish()
+    }
+
+    @Test("pipelined on one connection, a cached page behind a routed request and a closing one keep their order")
+    func pipelinedOverSocket() async throws {
+        let portal = try await ServedPortal()
+        try await portal.app.test(.live) { client in
+            let port = try #require(client.port)
+            _ = try await client.execute(uri: "/catalog", method: .get)
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(descriptor) }
+            var address = LoopbackSocket.address(port: port)
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            #expect(connected == 0)
+            let routedBefore = portal.routed.current
+            // The inventory is not a cached page: the router answers it; the catalog behind it
+            // waits for that answer, and nothing after a Connection: close is answered.
+            let requests = Array(
+                ("GET /inventory HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                    + "GET /catalog HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    + "GET /catalog HTTP/1.1\r\nHost: localhost\r\n\r\n").utf8)
+            #expect(send(descriptor, requests, requests.count, 0) == requests.count)
+            var limit = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = recv(descriptor, &buffer, buffer.count, 0)
+                guard count > 0 else { break }
+                received += buffer[0..<count]
+            }
+            let text = String(decoding: received, as: UTF8.self)
+            let inventory = try #require(text.range(of: "<h1>Inventory</h1>"), "the inventory was answered")
+            let catalog = try #require(text.range(of: "<h1>Catalog</h1>"), "the catalog was answered")
+            #expect(inventory.lowerBound < catalog.lowerBound, "answers in the order asked")
+            #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count - 1 == 2, "nothing after the closing request")
+            #expect(portal.routed.current == routedBefore + 2)
+        }
     }
 
     @Test("the Date header is RFC 9110's fixed-length date in GMT")

@@ -66,9 +66,11 @@ final class PageCache: Sendable {
         var gzipped: ByteBuffer?
     }
 
-    /// At most this many targets are remembered; past that they are all forgotten at once and
-    /// learnt again as requests come (one routed request each).
+    /// At most this many targets are remembered, the oldest forgotten first (a forgotten target
+    /// costs one routed request to learn again), each at most `targetLength` bytes long: at most
+    /// 4 MiB of them.
     static let targetCapacity = 4096
+    static let targetLength = 1024
 
     /// A page's bytes as sent, plain and gzipped.
     private struct Bodies {
@@ -89,10 +91,25 @@ final class PageCache: Sendable {
         var latest: [Stored: Stored] = [:]
         /// The page each target was answered with, and the route that rendered it.
         var targets: [Target: (page: Stored, route: String)] = [:]
+        /// Targets in the order they were first remembered from `targetHead` on, as `order`.
+        var targetOrder: [Target] = []
+        var targetHead = 0
 
         mutating func remember(_ target: Target, answeredBy page: Stored, route: String) {
-            guard targets[target]?.page != page else { return }
-            if targets.count >= PageCache.targetCapacity { targets.removeAll(keepingCapacity: true) }
+            guard target.path.utf8.count <= PageCache.targetLength else { return }
+            if targets[target] == nil {
+                if targets.count >= PageCache.targetCapacity, targetHead < targetOrder.count {
+                    targets[targetOrder[targetHead]] = nil
+                    targetHead += 1
+                }
+                if targetHead > 64, targetHead * 2 > targetOrder.count {
+                    targetOrder.removeFirst(targetHead)
+                    targetHead = 0
+                }
+                targetOrder.append(target)
+            } else if targets[target]?.page == page {
+                return
+            }
             targets[target] = (page, route)
         }
 

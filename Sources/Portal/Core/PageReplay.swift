@@ -19,7 +19,7 @@ import Synchronization
 /// It sends what the router would have: the page's headers (`HTMLPage.headers`), the security
 /// headers, a fresh request id, `Date` and `Server`, and it counts the request in `/metrics`.
 /// Whatever else a request needs goes through the router: a method other than GET, a body,
-/// `Connection: close`, a sender the authenticator refuses, a page not held or of an older revision,
+/// `Connection: close`, an `Authorization` header, a sender the authenticator refuses, a page not held or of an older revision,
 /// gzip asked for before the gzipped body is ready.
 struct PageReplay: Sendable {
     let state: PlatformState
@@ -35,8 +35,10 @@ struct PageReplay: Sendable {
     {
         let started = ContinuousClock.now
         let fields = request.headerFields
+        // API tokens are for scripts, and checking one may read the tokens file: not on the event loop.
         guard request.method == .get, let path = request.path, Self.keepsAlive(fields[values: .connection]),
-            fields[.transferEncoding] == nil, fields[.contentLength] == nil || fields[.contentLength] == "0"
+            fields[.transferEncoding] == nil, fields[.contentLength] == nil || fields[.contentLength] == "0",
+            fields[.authorization] == nil
         else { return nil }
         let user: String?
         switch authenticator.identify(

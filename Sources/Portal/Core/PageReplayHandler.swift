@@ -20,6 +20,9 @@ final class PageReplayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let replay: PageReplay
     /// Requests passed on to the router and not yet answered.
     private var routed = 0
+    /// A request asked to close the connection: the router answers it and closes, and answers
+    /// nothing after it.
+    private var closing = false
     /// The rest of a replayed request (its end) is still to come, and is dropped.
     private var finishingReplayed = false
     private var needsFlush = false
@@ -33,7 +36,7 @@ final class PageReplayHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .head(let request):
             // A peer that does not read its answers gets no more of them: the router's path holds
             // its requests back until the socket drains (NIOAsyncChannel's backpressure).
-            if routed == 0, context.channel.isWritable,
+            if routed == 0, !closing, context.channel.isWritable,
                 let (head, body) = replay.response(to: request, peer: context.channel.remoteAddress?.ipAddress)
             {
                 finishingReplayed = true
@@ -45,6 +48,9 @@ final class PageReplayHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             finishingReplayed = false
             routed += 1
+            if request.headerFields[values: .connection].contains(where: { $0.lowercased().contains("close") }) {
+                closing = true
+            }
             context.fireChannelRead(data)
         case .body, .end:
             guard !finishingReplayed else { return }
