@@ -281,4 +281,23 @@ public struct LoopbackSocket: Sendable {
     public func close() {
         _ = Glibc.close(descriptor)
     }
+
+    /// A socket connected to `port` on 127.0.0.1 whose reads give up after `receiveTimeout`
+    /// seconds; nil when the connection is refused.
+    public static func connected(to port: Int, receiveTimeout: Int) -> Int32? {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = Self.address(port: port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            Glibc.close(descriptor)
+            return nil
+        }
+        var limit = timeval(tv_sec: receiveTimeout, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        return descriptor
+    }
 }

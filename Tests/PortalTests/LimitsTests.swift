@@ -81,20 +81,11 @@ struct LimitsTests {
     func slowClient() async throws {
         try await servedAsConfigured(idleTimeoutSeconds: 0.5).test(.live) { client in
             let port = try #require(client.port)
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let descriptor = try #require(LoopbackSocket.connected(to: port, receiveTimeout: 20))
             defer { close(descriptor) }
-            var address = LoopbackSocket.address(port: port)
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            #expect(connected == 0)
             // Half a request head, then silence (a slowloris client).
             let partial = Array("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8)
             #expect(send(descriptor, partial, partial.count, 0) == partial.count)
-            var limit = timeval(tv_sec: 20, tv_usec: 0)
-            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
             var buffer = [UInt8](repeating: 0, count: 1024)
             let received = recv(descriptor, &buffer, buffer.count, 0)
             #expect(

@@ -299,15 +299,8 @@ struct PageReplayTests {
         try await portal.app.test(.live) { client in
             let port = try #require(client.port)
             _ = try await client.execute(uri: "/catalog", method: .get)
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let descriptor = try #require(LoopbackSocket.connected(to: port, receiveTimeout: 10))
             defer { close(descriptor) }
-            var address = LoopbackSocket.address(port: port)
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            #expect(connected == 0)
             let routedBefore = portal.routed.current
             // The inventory is not a cached page: the router answers it; the catalog behind it
             // waits for that answer, and nothing after a Connection: close is answered.
@@ -316,8 +309,6 @@ struct PageReplayTests {
                     + "GET /catalog HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
                     + "GET /catalog HTTP/1.1\r\nHost: localhost\r\n\r\n").utf8)
             #expect(send(descriptor, requests, requests.count, 0) == requests.count)
-            var limit = timeval(tv_sec: 10, tv_usec: 0)
-            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
             var received: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 65536)
             while true {

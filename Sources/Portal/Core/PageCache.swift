@@ -81,9 +81,8 @@ final class PageCache: Sendable {
 
     private struct Entries {
         var pages: [Stored: Bodies] = [:]
-        /// Keys in insertion order from `head` on; the ones before it are gone.
-        var order: [Stored] = []
-        var head = 0
+        /// Keys oldest first; some may be gone already (replaced by a newer revision).
+        var order = InsertionOrder<Stored>()
         var bytes = 0
         /// The page stored last of each family (per user). Under a stream of submissions the
         /// overview's request revision moves every few milliseconds, and its dead revisions
@@ -91,20 +90,14 @@ final class PageCache: Sendable {
         var latest: [Stored: Stored] = [:]
         /// The page each target was answered with, and the route that rendered it.
         var targets: [Target: (page: Stored, route: String)] = [:]
-        /// Targets in the order they were first remembered from `targetHead` on, as `order`.
-        var targetOrder: [Target] = []
-        var targetHead = 0
+        /// Targets oldest first.
+        var targetOrder = InsertionOrder<Target>()
 
         mutating func remember(_ target: Target, answeredBy page: Stored, route: String) {
             guard target.path.utf8.count <= PageCache.targetLength else { return }
             if targets[target] == nil {
-                if targets.count >= PageCache.targetCapacity, targetHead < targetOrder.count {
-                    targets[targetOrder[targetHead]] = nil
-                    targetHead += 1
-                }
-                if targetHead > 64, targetHead * 2 > targetOrder.count {
-                    targetOrder.removeFirst(targetHead)
-                    targetHead = 0
+                if targets.count >= PageCache.targetCapacity, let oldest = targetOrder.removeOldest() {
+                    targets[oldest] = nil
                 }
                 targetOrder.append(target)
             } else if targets[target]?.page == page {
@@ -178,14 +171,8 @@ final class PageCache: Sendable {
             let family = Stored(key: key.key.family, user: key.user)
             let revisioned = family != key
             if revisioned, let previous = entries.latest[family] { entries.remove(previous) }
-            while entries.bytes + bodies.size > capacity, entries.head < entries.order.count {
-                let oldest = entries.order[entries.head]
-                entries.head += 1
+            while entries.bytes + bodies.size > capacity, let oldest = entries.order.removeOldest() {
                 entries.remove(oldest)
-            }
-            if entries.head > 64, entries.head * 2 > entries.order.count {
-                entries.order.removeFirst(entries.head)
-                entries.head = 0
             }
             entries.pages[key] = bodies
             entries.order.append(key)
@@ -198,6 +185,27 @@ final class PageCache: Sendable {
     /// Pages held and their bytes, for `/metrics` and tests.
     var usage: (pages: Int, bytes: Int) {
         entries.withLock { ($0.pages.count, $0.bytes) }
+    }
+}
+
+/// Keys oldest first: a queue whose front is taken by moving an index, the array compacted once
+/// most of it is taken.
+private struct InsertionOrder<Key> {
+    private var keys: [Key] = []
+    private var head = 0
+
+    mutating func append(_ key: Key) {
+        if head > 64, head * 2 > keys.count {
+            keys.removeFirst(head)
+            head = 0
+        }
+        keys.append(key)
+    }
+
+    mutating func removeOldest() -> Key? {
+        guard head < keys.count else { return nil }
+        head += 1
+        return keys[head - 1]
     }
 }
 
